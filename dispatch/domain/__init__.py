@@ -1,0 +1,1 @@
+"""The domain: plain dataclasses and enums, free of storage and web concerns."""

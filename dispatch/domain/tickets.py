@@ -1,0 +1,69 @@
+"""Support and maintenance tickets: the unit of work a customer raises and the SLA measures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from dispatch.domain.contracts import Priority
+from dispatch.domain.errors import DomainError
+
+
+class Channel(StrEnum):
+    """How the ticket reached the provider."""
+
+    TELEPHONE = "telephone"
+    ONLINE = "online"
+    ONSITE_REQUEST = "onsite_request"
+
+
+class TicketKind(StrEnum):
+    SUPPORT = "support"
+    MAINTENANCE = "maintenance"
+
+
+class TicketState(StrEnum):
+    """Lifecycle: tried remotely first; what cannot be fixed remotely goes onsite."""
+
+    NEW = "new"
+    REMOTE = "remote"
+    ONSITE_REQUIRED = "onsite_required"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (TicketState.RESOLVED, TicketState.CLOSED, TicketState.CANCELLED)
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """A customer's request under a contract. Instants are timezone-aware (stored in UTC)."""
+
+    id: str
+    site_id: str
+    contract_id: str
+    channel: Channel
+    kind: TicketKind
+    priority: Priority
+    category: str
+    summary: str
+    opened_at: datetime
+    state: TicketState
+    response_due: datetime
+    resolution_due: datetime
+    responded_at: datetime | None = None
+    resolved_at: datetime | None = None
+    follow_up_of: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("opened_at", "response_due", "resolution_due", "responded_at", "resolved_at"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise DomainError(f"ticket {self.id}: {name} must carry a time zone")
+        if self.resolution_due < self.opened_at:
+            raise DomainError(f"ticket {self.id}: resolution due before it was opened")
