@@ -38,6 +38,7 @@ class Site:
     postcode: str
     location: GeoPoint
     timezone: str
+    region: str = ""
     access_hours: WeeklyHours = field(default_factory=WeeklyHours.always)
     access_notes: str = ""
     contact: Contact = field(default_factory=Contact)
