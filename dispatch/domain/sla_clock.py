@@ -160,12 +160,32 @@ def _covered_spans(
 
 
 def _utc_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """The UTC instant of a local wall-clock time.
+    """The first instant at which the site's clocks read ``at`` on ``day``, or a later time.
 
-    Follows zoneinfo's default reading (fold=0): a time repeated when clocks go back is its first
-    occurrence; a time skipped when clocks go forward is read with the offset before the change.
+    A time repeated when clocks go back is its first occurrence; a time skipped when clocks go forward
+    is the instant of the change itself (02:30 on the spring change in New York is 03:00 EDT). So later
+    wall-clock times never map to earlier instants and covered intervals never turn inside out.
     """
-    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+    wall = datetime.combine(day, at)
+    instant = wall.replace(tzinfo=tz).astimezone(UTC)
+    if _reading(instant, tz) == wall:
+        return instant
+    # Skipped by the change: fold=1 reads it with the new offset (before the change), fold=0 with the
+    # old one (after it). Search the whole seconds in between for the change.
+    before = int(wall.replace(tzinfo=tz, fold=1).astimezone(UTC).timestamp())
+    after = int(instant.timestamp())
+    while after - before > 1:
+        middle = (before + after) // 2
+        if _reading(datetime.fromtimestamp(middle, UTC), tz) >= wall:
+            after = middle
+        else:
+            before = middle
+    return datetime.fromtimestamp(after, UTC)
+
+
+def _reading(instant: datetime, tz: ZoneInfo) -> datetime:
+    """What the clocks in ``tz`` show at ``instant`` (naive wall-clock time)."""
+    return instant.astimezone(tz).replace(tzinfo=None)
 
 
 def _require_aware(name: str, value: datetime) -> None:
