@@ -336,7 +336,7 @@ def _make_site(
         postcode=area.code,
         location=jitter(GeoPoint(area.lat, area.lon), rng),
         timezone=area.timezone,
-        region=metro.region if area.timezone == metro.timezone else region_of(area.timezone),
+        region=region_of(area.timezone),
         access_hours=kind.access_hours,
         access_notes=rng.choice(kind.access_notes),
         contact=Contact(

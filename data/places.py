@@ -158,7 +158,7 @@ def metros(count: int, zip_radius_km: float = 30.0) -> tuple[Metro, ...]:
             continue
         chosen.append(
             Metro(
-                name=str(city["name"]),
+                name=_display_name(str(city["name"]), areas),
                 state=str(city["admin1code"]),
                 population=int(city["population"]),
                 centre=centre,
@@ -177,3 +177,14 @@ def _is_mainland_zone(timezone: str) -> bool:
     except (ValueError, KeyError):
         return False
     return True
+
+
+def _display_name(geonames_name: str, areas: tuple[ZipArea, ...]) -> str:
+    """The city's name as the postal service writes it, so depots read ``Memphis``, not ``New South Memphis``.
+
+    Geonames names some places by a neighbourhood or a census label; when no nearby ZIP code carries that
+    name, the city of the nearest ZIP code names the metro instead.
+    """
+    if any(area.city.lower() == geonames_name.lower() for area in areas):
+        return geonames_name
+    return areas[0].city

@@ -94,7 +94,7 @@ def make_tickets(
             else:
                 onsite, kind = False, TicketKind.SUPPORT
         category = _category(rng, site_kinds[site.id], skill_codes)
-        summary, part_sku = _summary(rng, kind, category, part_skus)
+        summary, part_sku = _summary(rng, kind, category, part_skus, site_kinds[site.id].code, priority.rank)
         contract = contract_by_customer[site.customer_id]
         opened_at = _opened_at(rng, day, site, priority, kind)
         due = ticket_due_times(opened_at, priority, contract.sla, site.timezone, site.state)
@@ -131,10 +131,16 @@ def _category(rng: random.Random, kind: SiteKind, skill_codes: tuple[str, ...]) 
 
 
 def _summary(
-    rng: random.Random, kind: TicketKind, category: str, part_skus: frozenset[str]
+    rng: random.Random,
+    kind: TicketKind,
+    category: str,
+    part_skus: frozenset[str],
+    site_kind: str,
+    rank: int,
 ) -> tuple[str, str | None]:
-    """A summary for the category, and the part the job will need (support: about 40% need hardware)."""
-    templates = (MAINTENANCE if kind is TicketKind.MAINTENANCE else SUPPORT)[category]
+    """A summary fitting the category, site and urgency, and the part the job needs (support: ~40%)."""
+    every = (MAINTENANCE if kind is TicketKind.MAINTENANCE else SUPPORT)[category]
+    templates = [t for t in every if t.fits(site_kind, rank)] or [t for t in every if t.site_kinds is None]
     with_part = [t for t in templates if t.sku in part_skus]
     without_part = [t for t in templates if t.sku is None] or list(templates)
     wants_part = rng.random() < (0.3 if kind is TicketKind.MAINTENANCE else 0.4)

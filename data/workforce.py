@@ -19,7 +19,7 @@ from datetime import date, time, timedelta
 from data.apportion import largest_remainders
 from data.catalogue import CataloguePart
 from data.people import email_address, person_name, phone_number, street_line
-from data.places import REGIONS, Metro, jitter
+from data.places import REGIONS, Metro, jitter, region_of
 from dispatch.domain.catalogue import MAX_SKILL_LEVEL, Skill
 from dispatch.domain.customers import Site
 from dispatch.domain.geo import GeoPoint
@@ -96,7 +96,7 @@ def make_technicians(
                 home=jitter(GeoPoint(area.lat, area.lon), rng),
                 home_address=f"{street_line(rng, commercial=False)}, {area.city}, {area.state} {area.code}",
                 timezone=area.timezone,
-                region=metro.region,
+                region=region_of(area.timezone),
                 skills=dict(sorted(levels.items())),
                 calendar=WorkingCalendar(weekly=pattern, exceptions=exceptions),
                 van_stock=_van_stock(rng, parts, set(levels)),
