@@ -1,0 +1,178 @@
+"""Field-service benchmark: a generated nationwide day planned by our optimizer and by VROOM, same run.
+
+    python bench/field_service.py --jobs 1000 --technicians 100 --time-limit 60 [--solvers ours,vroom]
+                                  [--seed K] [--day 2026-03-10]
+
+The demo generator builds the provider (sites, technicians with skills, van stock and lunch breaks, SLA
+tiers); the day's first N onsite jobs become the Problem through the same mapper the product uses
+(`dispatch.services.planning.dataset_to_problem`). Both planners get that Problem; VROOM gets what it can
+express of it (see bench/_vroom_field.py). Both plans are scored the same way: the objective recomputed from
+the routes with the optimizer's default weights, travel hours, SLA hit rate by priority, P1 jobs served.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the project root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._field_score import FieldFigures, field_figures
+from optimizer import Problem, SolveParams
+from optimizer.solution import Solution
+
+SOLVER_NAMES = ("ours", "vroom")
+DEFAULT_DAY = date(2026, 3, 10)
+#: About 85% of the generator's tickets need a visit; ask for enough tickets to have N jobs.
+ONSITE_SHARE = 0.8
+
+CSV_COLUMNS = (
+    "solver",
+    "instance",
+    "time_limit_s",
+    "wall_s",
+    "first_plan_s",
+    "objective",
+    "travel_h",
+    "vehicles",
+    "unassigned",
+    "p1_served",
+    "sla_hit_p1_pct",
+    "sla_hit_p2_pct",
+    "sla_hit_p3_pct",
+    "sla_hit_p4_pct",
+    "gap_pct",
+    "feasible",
+)
+
+
+def generated_day(jobs: int, technicians: int, seed: int, day: date) -> Problem:
+    """The demo provider at this size, its first ``jobs`` onsite jobs on ``day``, as a Problem."""
+    from data.demo import DemoConfig, generate_demo
+    from dispatch.services.planning import dataset_to_problem
+
+    config = DemoConfig(
+        seed=seed,
+        day=day,
+        technicians=technicians,
+        tickets=math.ceil(jobs / ONSITE_SHARE),
+        sites=max(200, jobs),
+        customers=max(50, jobs // 4),
+        depots=max(3, technicians // 20),
+    )
+    dataset = generate_demo(config)
+    dataset.jobs = dataset.jobs[:jobs]
+    if len(dataset.jobs) < jobs:
+        print(f"warning: the generator made only {len(dataset.jobs)} jobs", file=sys.stderr)
+    problem = dataset_to_problem(dataset, day)
+    name = f"demo-{len(problem.jobs)}j-{len(problem.technicians)}t-seed{seed}"
+    return Problem(problem.technicians, problem.jobs, problem.horizon, problem.depots, name=name)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One planner's plan for the day and how long it took."""
+
+    solver: str
+    solution: Solution
+    wall_s: float
+    first_plan_s: float | None
+
+
+def run_solver(name: str, problem: Problem, params: SolveParams) -> Run:
+    """Plan with one planner, timing the whole call (model building included)."""
+    started = time.perf_counter()
+    if name == "ours":
+        from optimizer import solve
+
+        solution = solve(problem, params)
+        first = solution.stats.time_to_first_solution_s
+    elif name == "vroom":
+        from bench._vroom_field import solve_with_vroom
+
+        vroom_run = solve_with_vroom(problem, params)
+        solution, first = vroom_run.solution, None
+    else:
+        raise ValueError(f"unknown solver {name!r}; choose from {', '.join(SOLVER_NAMES)}")
+    wall_s = time.perf_counter() - started
+    return Run(name, solution, wall_s, first if first is not None else wall_s)
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def csv_row(run: Run, problem: Problem, figures: FieldFigures, time_limit_s: float, best: int) -> list[str]:
+    gap = 100.0 * (figures.objective - best) / best if best > 0 else None
+    return [
+        run.solver,
+        problem.name,
+        f"{time_limit_s:g}",
+        f"{run.wall_s:.2f}",
+        f"{run.first_plan_s:.2f}" if run.first_plan_s is not None else "",
+        str(figures.objective),
+        f"{figures.travel_s / 3600:.2f}",
+        str(figures.technicians_used),
+        str(figures.unassigned),
+        f"{figures.p1_served}/{figures.p1_total}",
+        *(_pct(figures.sla_hit_pct(p)) for p in (1, 2, 3, 4)),
+        f"{gap:.2f}" if gap is not None else "",
+        "n/a",
+    ]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--jobs", type=int, required=True, help="onsite jobs on the day")
+    parser.add_argument("--technicians", type=int, required=True, help="technicians in the workforce")
+    parser.add_argument("--time-limit", type=float, required=True, help="seconds for our optimizer")
+    parser.add_argument("--solvers", default=",".join(SOLVER_NAMES), help="comma-separated: ours,vroom")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the demo generator")
+    parser.add_argument("--day", type=date.fromisoformat, default=DEFAULT_DAY, help="the day to plan")
+    args = parser.parse_args(argv)
+    for name in args.solvers.split(","):
+        if name not in SOLVER_NAMES:
+            parser.error(f"unknown solver {name!r}; choose from {', '.join(SOLVER_NAMES)}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import csv
+
+    args = parse_args(argv)
+    problem = generated_day(args.jobs, args.technicians, args.seed, args.day)
+    params = SolveParams(time_limit_s=args.time_limit, seed=args.seed, workers=1)
+    runs = [run_solver(name, problem, params) for name in args.solvers.split(",")]
+    figures = [field_figures(problem, run.solution, params.weights) for run in runs]
+    best = min(f.objective for f in figures)
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(CSV_COLUMNS)
+    rows = [csv_row(run, problem, fig, args.time_limit, best) for run, fig in zip(runs, figures, strict=True)]
+    out.writerows(rows)
+    print()
+    print(side_by_side(CSV_COLUMNS[3:], rows))
+    return 0
+
+
+def side_by_side(columns: Sequence[str], rows: list[list[str]]) -> str:
+    """The figures as a table with one column per planner, for reading rather than parsing."""
+    offset = len(CSV_COLUMNS) - len(columns)
+    width = max(len(c) for c in columns)
+    header = "figure".ljust(width) + "".join(f"  {row[0]:>12}" for row in rows)
+    lines = [header, "-" * len(header)]
+    for index, column in enumerate(columns):
+        lines.append(column.ljust(width) + "".join(f"  {row[offset + index]:>12}" for row in rows))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
