@@ -66,7 +66,7 @@ def distance_only_weights(instance: Instance, scale: int = SCALE) -> CostWeights
 
 def solve_ours(instance: Instance, time_limit_s: float, seed: int = 1) -> list[list[int]]:
     """`optimizer.solve` on one core for `time_limit_s` seconds; routes as customer ids 1..n."""
-    from optimizer import solve
+    from optimizer.solve import solve
 
     params = SolveParams(
         time_limit_s=time_limit_s,

@@ -13,7 +13,7 @@ of parts, overtime, a maximum working time and locked route prefixes. Its plan c
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from optimizer.solution import (
     VisitKind,
 )
 from optimizer.travel import problem_matrices
+from optimizer.validate import objective_of
 
 #: VROOM priorities (0..100) by job priority: it maximises their sum before anything else.
 VROOM_PRIORITY = {1: 100, 2: 10, 3: 1, 4: 0}
@@ -162,8 +163,9 @@ def solve_with_vroom(problem: Problem, params: SolveParams, *, exploration_level
         unassigned=tuple(left_out),
         objective=ObjectiveBreakdown(),
         stats=SolveStats(wall_time_s=solve_s, time_to_first_solution_s=solve_s, solutions_found=1),
-        message="planned by VROOM; objective left to the validator",
+        message="planned by VROOM; objective as the validator scores it",
     )
+    solution = replace(solution, objective=objective_of(problem, solution, params))
     return VroomRun(solution=solution, solve_s=solve_s)
 
 
@@ -181,38 +183,53 @@ def _routes(problem: Problem, steps: object) -> list[Route]:
 
 
 def _route(problem: Problem, tech: Technician, rows: Iterable[dict[str, object]]) -> Route:
+    """One technician's VROOM steps, timed by the optimizer's rules.
+
+    VROOM's sequence, break start and service starts are kept. Arrivals are recomputed as the validator
+    defines them (leave, drive, and take the lunch on the way if it starts before arriving), because VROOM
+    may wait at a stop for the break window before driving on, which our rules count as waiting on arrival.
+    """
     visits: list[Visit] = []
     lunch: BreakPlacement | None = None
     start_s = end_s = end_travel_s = end_distance_m = travel_s = distance_m = 0
     last_duration = last_distance = 0
+    departure = 0
+
+    def arrive(leg_s: int) -> int:
+        arrival = departure + leg_s
+        if lunch is not None and departure <= lunch.start_s < arrival:
+            arrival += lunch.end_s - lunch.start_s
+        return arrival
+
     for row in rows:
         kind = str(row["type"])
-        arrival = _int(row["arrival"])
         duration, distance = _int(row["duration"]), _int(row["distance"])
-        begins = arrival + _int(row["waiting_time"]) + _int(row["setup"])
+        begins = _int(row["arrival"]) + _int(row["waiting_time"]) + _int(row["setup"])
         if kind == "start":
-            start_s = arrival
+            start_s = departure = _int(row["arrival"])
         elif kind == "break":
             lunch = BreakPlacement(begins, begins + _int(row["service"]))
         elif kind == "job":
             job = problem.jobs[_int(row["id"]) - 1]
-            lateness = max(0, begins - job.sla_due_s) if job.sla_due_s is not None else 0
+            leg_s = duration - last_duration
+            arrival = arrive(leg_s)
+            ends = begins + _int(row["service"])
             visits.append(
                 Visit(
                     kind=VisitKind.JOB,
                     arrival_s=arrival,
                     start_s=begins,
-                    end_s=begins + _int(row["service"]),
-                    travel_s=duration - last_duration,
+                    end_s=ends,
+                    travel_s=leg_s,
                     distance_m=distance - last_distance,
                     job_id=job.id,
-                    lateness_s=lateness,
+                    lateness_s=max(0, begins - job.sla_due_s) if job.sla_due_s is not None else 0,
                 )
             )
-            last_duration, last_distance = duration, distance
+            last_duration, last_distance, departure = duration, distance, ends
         elif kind == "end":
-            end_s, travel_s, distance_m = arrival, duration, distance
             end_travel_s, end_distance_m = duration - last_duration, distance - last_distance
+            end_s, travel_s, distance_m = arrive(end_travel_s), duration, distance
     return Route(
         technician_id=tech.id,
         visits=tuple(visits),

@@ -16,6 +16,7 @@ import argparse
 import math
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ if __package__ in (None, ""):  # run as a script: make the project root importab
 from bench._field_score import FieldFigures, field_figures
 from optimizer import Problem, SolveParams
 from optimizer.solution import Solution
+from optimizer.validate import ValidationReport, validate
 
 SOLVER_NAMES = ("ours", "vroom")
 DEFAULT_DAY = date(2026, 3, 10)
@@ -90,7 +92,7 @@ def run_solver(name: str, problem: Problem, params: SolveParams) -> Run:
     """Plan with one planner, timing the whole call (model building included)."""
     started = time.perf_counter()
     if name == "ours":
-        from optimizer import solve
+        from optimizer.solve import solve
 
         solution = solve(problem, params)
         first = solution.stats.time_to_first_solution_s
@@ -109,22 +111,30 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
-def csv_row(run: Run, problem: Problem, figures: FieldFigures, time_limit_s: float, best: int) -> list[str]:
-    gap = 100.0 * (figures.objective - best) / best if best > 0 else None
+def csv_row(
+    run: Run,
+    problem: Problem,
+    figures: FieldFigures,
+    report: ValidationReport,
+    time_limit_s: float,
+    best: int,
+) -> list[str]:
+    objective = report.objective.total
+    gap = 100.0 * (objective - best) / best if best > 0 else None
     return [
         run.solver,
         problem.name,
         f"{time_limit_s:g}",
         f"{run.wall_s:.2f}",
         f"{run.first_plan_s:.2f}" if run.first_plan_s is not None else "",
-        str(figures.objective),
+        str(objective),
         f"{figures.travel_s / 3600:.2f}",
         str(figures.technicians_used),
         str(figures.unassigned),
         f"{figures.p1_served}/{figures.p1_total}",
         *(_pct(figures.sla_hit_pct(p)) for p in (1, 2, 3, 4)),
         f"{gap:.2f}" if gap is not None else "",
-        "n/a",
+        str(report.ok).lower(),
     ]
 
 
@@ -151,16 +161,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     problem = generated_day(args.jobs, args.technicians, args.seed, args.day)
     params = SolveParams(time_limit_s=args.time_limit, seed=args.seed, workers=1)
-    runs = [run_solver(name, problem, params) for name in args.solvers.split(",")]
+    runs: list[Run] = []
+    failed: list[str] = []
+    for name in args.solvers.split(","):
+        try:
+            runs.append(run_solver(name, problem, params))
+        except Exception:
+            print(f"{name} failed:\n{traceback.format_exc()}", file=sys.stderr)
+            failed.append(name)
     figures = [field_figures(problem, run.solution, params.weights) for run in runs]
-    best = min(f.objective for f in figures)
+    reports = [validate(problem, run.solution, params) for run in runs]
+    for run, fig, report in zip(runs, figures, reports, strict=True):
+        _explain(run.solver, fig, report)
+    best = min((report.objective.total for report in reports), default=0)
+    rows = [
+        csv_row(run, problem, fig, report, args.time_limit, best)
+        for run, fig, report in zip(runs, figures, reports, strict=True)
+    ]
+    empty = [""] * (len(CSV_COLUMNS) - 4)
+    rows += [[name, problem.name, f"{args.time_limit:g}", *empty, "false"] for name in failed]
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(CSV_COLUMNS)
-    rows = [csv_row(run, problem, fig, args.time_limit, best) for run, fig in zip(runs, figures, strict=True)]
     out.writerows(rows)
     print()
     print(side_by_side(CSV_COLUMNS[3:], rows))
     return 0
+
+
+def _explain(solver: str, figures: FieldFigures, report: ValidationReport) -> None:
+    """Tell on stderr what the validator refused, and any disagreement with our own recomputation."""
+    for violation in report.violations[:10]:
+        print(f"{solver}: {violation.rule}: {violation.detail}", file=sys.stderr)
+    if len(report.violations) > 10:
+        print(f"{solver}: ... {len(report.violations) - 10} more violations", file=sys.stderr)
+    if report.objective.total != figures.objective:
+        print(
+            f"{solver}: validator objective {report.objective.total} != recomputed {figures.objective}",
+            file=sys.stderr,
+        )
 
 
 def side_by_side(columns: Sequence[str], rows: list[list[str]]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bench._vroom_field import scarce_parts, solve_with_vroom
 from optimizer import Job, Location, LunchBreak, Problem, SolveParams, Technician, TimeWindow
+from optimizer.validate import validate
 
 H = 3600
 HOME = Location.at(41.88, -87.63)
@@ -28,6 +29,7 @@ def _problem(technicians: tuple[Technician, ...], jobs: tuple[Job, ...]) -> Prob
 
 def _assigned(problem: Problem) -> dict[str, str]:
     solution = solve_with_vroom(problem, SolveParams()).solution
+    assert validate(problem, solution).ok
     return {job_id: route.technician_id for route in solution.routes for job_id in route.job_ids}
 
 
@@ -70,7 +72,10 @@ def test_lunch_is_placed_in_its_window_and_times_add_up() -> None:
         Job(f"j{k}", NEAR if k % 2 else NEAR_2, 3600, windows=(TimeWindow((8 + 2 * k) * H, (9 + 2 * k) * H),))
         for k in range(4)
     )
-    solution = solve_with_vroom(_problem((_technician("solo"),), jobs), SolveParams()).solution
+    problem = _problem((_technician("solo"),), jobs)
+    solution = solve_with_vroom(problem, SolveParams()).solution
+    report = validate(problem, solution)
+    assert report.ok, report.violations
     [route] = solution.routes
     assert route.lunch is not None
     assert 11 * H <= route.lunch.start_s <= 13 * H
@@ -79,3 +84,13 @@ def test_lunch_is_placed_in_its_window_and_times_add_up() -> None:
     for visit in route.visits:
         assert visit.start_s >= visit.arrival_s and visit.end_s - visit.start_s == 3600
     assert route.travel_s == sum(v.travel_s for v in route.visits) + route.end_travel_s
+
+
+def test_waiting_for_lunch_before_driving_is_retimed_as_our_rules_say() -> None:
+    """A job done before the lunch window opens, then lunch, then home: the validator accepts the times."""
+    jobs = (Job("morning", NEAR, 1800, windows=(TimeWindow(10 * H, 10 * H + 600),)),)
+    problem = _problem((_technician("solo", shift=(9, 17)),), jobs)
+    solution = solve_with_vroom(problem, SolveParams()).solution
+    report = validate(problem, solution)
+    assert report.ok, report.violations
+    assert report.objective == solution.objective
