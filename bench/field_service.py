@@ -1,7 +1,7 @@
 """Field-service benchmark: a generated nationwide day planned by our optimizer and by VROOM, same run.
 
     python bench/field_service.py --jobs 1000 --technicians 100 --time-limit 60 [--solvers ours,vroom]
-                                  [--seed K] [--day 2026-03-10]
+                                  [--seed K] [--day 2026-03-10] [--region east]
 
 The demo generator builds the provider (sites, technicians with skills, van stock and lunch breaks, SLA
 tiers); the day's first N onsite jobs become the Problem through the same mapper the product uses
@@ -18,7 +18,7 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +34,8 @@ SOLVER_NAMES = ("ours", "vroom")
 DEFAULT_DAY = date(2026, 3, 10)
 #: About 85% of the generator's tickets need a visit; ask for enough tickets to have N jobs.
 ONSITE_SHARE = 0.8
+#: A region holds roughly a third to an eighth of the nationwide provider; generate this much more.
+REGION_INFLATION = 4
 
 CSV_COLUMNS = (
     "solver",
@@ -55,27 +57,39 @@ CSV_COLUMNS = (
 )
 
 
-def generated_day(jobs: int, technicians: int, seed: int, day: date) -> Problem:
-    """The demo provider at this size, its first ``jobs`` onsite jobs on ``day``, as a Problem."""
+def generated_day(jobs: int, technicians: int, seed: int, day: date, region: str | None = None) -> Problem:
+    """The demo provider at this size, its first ``jobs`` onsite jobs on ``day``, as a Problem.
+
+    With ``region``, a nationwide provider about four times larger is generated and only that region's
+    technicians and jobs are kept (the first ``technicians`` and ``jobs`` of it): a regional dispatcher's day.
+    """
     from data.demo import DemoConfig, generate_demo
     from dispatch.services.planning import dataset_to_problem
 
+    inflate = 1 if region is None else REGION_INFLATION
     config = DemoConfig(
         seed=seed,
         day=day,
-        technicians=technicians,
-        tickets=math.ceil(jobs / ONSITE_SHARE),
-        sites=max(200, jobs),
-        customers=max(50, jobs // 4),
-        depots=max(3, technicians // 20),
+        technicians=technicians * inflate,
+        tickets=math.ceil(jobs * inflate / ONSITE_SHARE),
+        sites=max(200, jobs * inflate),
+        customers=max(50, jobs * inflate // 4),
+        depots=max(3, technicians * inflate // 20),
     )
     dataset = generate_demo(config)
+    if region is not None:
+        in_region = {site.id for site in dataset.sites if site.region == region}
+        dataset.technicians = [t for t in dataset.technicians if t.region == region]
+        dataset.jobs = [job for job in dataset.jobs if job.site_id in in_region]
+    dataset.technicians = dataset.technicians[:technicians]
     dataset.jobs = dataset.jobs[:jobs]
-    if len(dataset.jobs) < jobs:
-        print(f"warning: the generator made only {len(dataset.jobs)} jobs", file=sys.stderr)
+    if len(dataset.jobs) < jobs or len(dataset.technicians) < technicians:
+        made = f"{len(dataset.jobs)} jobs and {len(dataset.technicians)} technicians"
+        print(f"warning: the generator made only {made}", file=sys.stderr)
     problem = dataset_to_problem(dataset, day)
-    name = f"demo-{len(problem.jobs)}j-{len(problem.technicians)}t-seed{seed}"
-    return Problem(problem.technicians, problem.jobs, problem.horizon, problem.depots, name=name)
+    where = "" if region is None else f"-{region}"
+    name = f"demo{where}-{len(problem.jobs)}j-{len(problem.technicians)}t-seed{seed}"
+    return replace(problem, name=name)
 
 
 @dataclass(frozen=True)
@@ -148,6 +162,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--solvers", default=",".join(SOLVER_NAMES), help="comma-separated: ours,vroom")
     parser.add_argument("--seed", type=int, default=7, help="seed of the demo generator")
     parser.add_argument("--day", type=date.fromisoformat, default=DEFAULT_DAY, help="the day to plan")
+    parser.add_argument("--region", default=None, help="keep one region: east, central, mountain or pacific")
     args = parser.parse_args(argv)
     for name in args.solvers.split(","):
         if name not in SOLVER_NAMES:
@@ -159,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import csv
 
     args = parse_args(argv)
-    problem = generated_day(args.jobs, args.technicians, args.seed, args.day)
+    problem = generated_day(args.jobs, args.technicians, args.seed, args.day, args.region)
     params = SolveParams(time_limit_s=args.time_limit, seed=args.seed, workers=1)
     runs: list[Run] = []
     failed: list[str] = []
