@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from dispatch.domain.errors import DomainError
 from dispatch.domain.geo import GeoPoint
-from dispatch.domain.timezones import timezone_at, zone
+from dispatch.domain.timezones import _finder, timezone_at, zone
 
 
 @pytest.mark.parametrize(
@@ -43,3 +45,22 @@ def test_unknown_zone_name_is_refused(name: str) -> None:
     """Names zoneinfo does not know are domain errors, not lookups of odd files."""
     with pytest.raises(DomainError, match="unknown time zone"):
         zone(name)
+
+
+def test_importing_builds_no_finder() -> None:
+    """Importing the module neither loads timezonefinder nor builds a finder; the first lookup does."""
+    probe = (
+        "import sys; import dispatch.domain.timezones as tz; "
+        "assert 'timezonefinder' not in sys.modules; "
+        "assert tz._finder.cache_info().currsize == 0"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_finder_is_built_once() -> None:
+    """Many lookups share one finder."""
+    timezone_at(GeoPoint(47.6062, -122.3321))
+    timezone_at(GeoPoint(29.7604, -95.3698))
+    assert _finder.cache_info().currsize == 1
+    assert _finder.cache_info().misses <= 1
