@@ -1,0 +1,49 @@
+"""Field-service route optimisation: a pure library, ``solve(Problem, SolveParams) -> Solution``."""
+
+from optimizer.problem import (
+    BreakModel,
+    CostWeights,
+    Depot,
+    Job,
+    Location,
+    LunchBreak,
+    Problem,
+    SolveParams,
+    Technician,
+    TimeWindow,
+)
+from optimizer.solution import (
+    BreakPlacement,
+    ObjectiveBreakdown,
+    Route,
+    Solution,
+    SolveStats,
+    SolveStatus,
+    UnassignedJob,
+    UnassignedReason,
+    Visit,
+    VisitKind,
+)
+
+__all__ = [
+    "BreakModel",
+    "BreakPlacement",
+    "CostWeights",
+    "Depot",
+    "Job",
+    "Location",
+    "LunchBreak",
+    "ObjectiveBreakdown",
+    "Problem",
+    "Route",
+    "Solution",
+    "SolveParams",
+    "SolveStats",
+    "SolveStatus",
+    "Technician",
+    "TimeWindow",
+    "UnassignedJob",
+    "UnassignedReason",
+    "Visit",
+    "VisitKind",
+]

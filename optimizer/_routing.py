@@ -1,0 +1,320 @@
+"""The OR-Tools routing model of one independent group of technicians and jobs.
+
+Nodes: one start and one end node per technician, one node per job, and one optional depot-pickup node per
+(technician, depot) pair where that technician's van could run short of a part the depot holds.
+
+- Time: a dimension whose transit is the service time at the origin (scaled per technician when service
+  depends on skill level, one transit matrix per distinct technician profile) plus the travel time. Job
+  windows are the cumul's domain (gaps between windows removed); SLA lateness is a soft upper bound weighted
+  by priority, or a hard bound in hard-SLA mode; overtime past the shift end is a soft upper bound on the end
+  node. The lunch break is an OR-Tools break interval (exact), or, in slack mode, its length is taken off
+  the shift and the exact scheduler places it afterwards.
+- Parts: one dimension per SKU that can run out (some technician's allowed jobs need more than the van
+  holds). The cumul is the stock left in the van: fixed to the van stock at the start, each job subtracts
+  its quantity, and a pickup node adds its slack (the units collected; zero slack everywhere else). The
+  units picked at one depot by all technicians are bounded by the depot's stock. The greedy construction
+  inserts pickups with the jobs that need them; OR-Tools keeps, moves or removes them.
+- Travel limits: a dimension of pure driving time, capped per technician; working time caps the time span.
+- Every job is optional with its priority's drop penalty; locked prefixes are fixed with locks.
+The extracted plan is the order of stops only: the exact scheduler recomputes all times from it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from optimizer._schedule import Compiled, depot_of, depot_stop
+from optimizer.problem import BreakModel
+
+_STATUS_FOUND = {1, 2, 7}
+
+
+@dataclass(frozen=True, slots=True)
+class GroupResult:
+    routes: dict[int, list[int]]
+    found: bool
+    first_solution_s: float | None
+    objective_over_time: list[tuple[float, int]]
+    solutions: int
+    timed_out: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Nodes:
+    vehicles: list[int]
+    jobs: list[int]
+    pickups: list[tuple[int, int]]  # (vehicle, depot)
+
+    @property
+    def n_vehicles(self) -> int:
+        return len(self.vehicles)
+
+    def stop(self, node: int) -> int | None:
+        """The stop of a node (job index or depot stop), None for start and end nodes."""
+        base = 2 * self.n_vehicles
+        if node < base:
+            return None
+        if node < base + len(self.jobs):
+            return self.jobs[node - base]
+        return depot_stop(self.pickups[node - base - len(self.jobs)][1])
+
+
+def short_skus(
+    c: Compiled, vehicles: Sequence[int], jobs: Sequence[int], allowed: list[list[int]]
+) -> list[str]:
+    """SKUs that some technician's allowed jobs need more of than the van holds."""
+    demand: dict[tuple[int, str], int] = {}
+    members = set(vehicles)
+    for j in jobs:
+        for v in allowed[j]:
+            if v in members:
+                for sku, q in c.problem.jobs[j].required_parts.items():
+                    demand[(v, sku)] = demand.get((v, sku), 0) + q
+    skus = {sku for (v, sku), q in demand.items() if q > c.problem.technicians[v].van_stock.get(sku, 0)}
+    return sorted(skus)
+
+
+def solve_group(
+    c: Compiled,
+    vehicles: list[int],
+    jobs: list[int],
+    allowed: list[list[int]],
+    available: dict[tuple[int, str], int],
+    initial: dict[int, list[int]] | None,
+    time_limit_s: float,
+) -> GroupResult:
+    params = c.params
+    problem = c.problem
+    skus = short_skus(c, vehicles, jobs, allowed)
+    pickups = [
+        (v, d)
+        for v in vehicles
+        for d, depot in enumerate(problem.depots)
+        if any(available.get((d, s), 0) > 0 for s in skus) and depot.stock
+    ]
+    if initial:
+        used = {(v, depot_of(s)) for v, stops in initial.items() for s in stops if s < 0}
+        pickups = [p for p in pickups if p in used] + [p for p in pickups if p not in used]
+    nodes = _Nodes(vehicles, jobs, pickups)
+    n_v = len(vehicles)
+    n_nodes = 2 * n_v + len(jobs) + len(pickups)
+    rows = np.array(
+        [c.start_row[v] for v in vehicles]
+        + [c.end_row[v] for v in vehicles]
+        + [c.job_row[j] for j in jobs]
+        + [c.depot_row[d] for _, d in pickups],
+        dtype=np.int64,
+    )
+    travel = c.times[np.ix_(rows, rows)]
+    dist = c.dists[np.ix_(rows, rows)]
+    manager = pywrapcp.RoutingIndexManager(n_nodes, n_v, list(range(n_v)), list(range(n_v, 2 * n_v)))
+    routing = pywrapcp.RoutingModel(manager)
+    solver = routing.solver()
+    weights = params.weights
+
+    # Matrices registered with OR-Tools are by node; break visit transits are by index.
+    index_node = np.array([manager.IndexToNode(i) for i in range(routing.Size() + n_v)], dtype=np.int64)
+
+    cost = weights.travel_cost_per_s * travel + weights.distance_cost_per_m * dist
+    cost_cb = routing.RegisterTransitMatrix(cost.tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+
+    # Time: service at the origin + travel; one matrix per distinct service profile.
+    service_by_vehicle: list[np.ndarray] = []
+    for k, v in enumerate(vehicles):
+        service = np.zeros(n_nodes, dtype=np.int64)
+        for i, j in enumerate(jobs):
+            service[2 * n_v + i] = c.service[v][j]
+        for i, (_, d) in enumerate(pickups):
+            service[2 * n_v + len(jobs) + i] = problem.depots[d].pickup_s
+        del k
+        service_by_vehicle.append(service)
+    profiles: dict[bytes, int] = {}
+    time_callbacks = []
+    for service in service_by_vehicle:
+        key = service.tobytes()
+        if key not in profiles:
+            profiles[key] = routing.RegisterTransitMatrix((travel + service[:, None]).tolist())
+        time_callbacks.append(profiles[key])
+    horizon = problem.horizon
+    techs = [problem.technicians[v] for v in vehicles]
+    capacity = max([horizon.end_s] + [t.shift.end_s + t.max_overtime_s for t in techs])
+    routing.AddDimensionWithVehicleTransits(time_callbacks, capacity, capacity, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    slack_model = params.break_model is BreakModel.SLACK
+    for k, tech in enumerate(techs):
+        start, end = routing.Start(k), routing.End(k)
+        lunch_slack = tech.lunch.duration_s if (slack_model and tech.lunch is not None) else 0
+        time_dim.CumulVar(start).SetRange(tech.shift.start_s, tech.shift.end_s)
+        time_dim.CumulVar(end).SetRange(
+            tech.shift.start_s, tech.shift.end_s + tech.max_overtime_s - lunch_slack
+        )
+        if tech.max_overtime_s > 0 and weights.overtime_cost_per_s > 0:
+            time_dim.SetCumulVarSoftUpperBound(
+                end, tech.shift.end_s - lunch_slack, weights.overtime_cost_per_s
+            )
+        if tech.max_work_s is not None:
+            time_dim.SetSpanUpperBoundForVehicle(max(0, tech.max_work_s - lunch_slack), k)
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(end))
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(start))
+        if tech.lunch is not None and not slack_model:
+            lunch = tech.lunch
+            interval = solver.FixedDurationIntervalVar(
+                lunch.earliest_start_s, lunch.latest_start_s, lunch.duration_s, False, f"lunch {tech.id}"
+            )
+            visit = [int(service_by_vehicle[k][index_node[i]]) for i in range(routing.Size())]
+            time_dim.SetBreakIntervalsOfVehicle([interval], k, visit)
+
+    for i, j in enumerate(jobs):
+        index = manager.NodeToIndex(2 * n_v + i)
+        windows = c.job_windows[j]
+        cumul = time_dim.CumulVar(index)
+        cumul.SetRange(windows[0][0], windows[-1][1])
+        for (_, hi), (lo, _) in itertools.pairwise(windows):
+            if lo > hi + 1:
+                cumul.RemoveInterval(hi + 1, lo - 1)
+        job = problem.jobs[j]
+        if (
+            job.sla_due_s is not None
+            and not params.hard_sla
+            and job.sla_due_s < windows[-1][1]
+            and j not in c.locked
+        ):
+            time_dim.SetCumulVarSoftUpperBound(
+                index, job.sla_due_s, weights.lateness_cost_per_s(job.priority)
+            )
+        vehicles_ok = [vehicles.index(v) for v in allowed[j] if v in vehicles]
+        if len(vehicles_ok) < n_v:
+            routing.SetAllowedVehiclesForIndex(vehicles_ok, index)
+        if j not in c.locked:
+            routing.AddDisjunction([index], weights.drop_penalty(job.priority))
+    for i, (v, d) in enumerate(pickups):
+        index = manager.NodeToIndex(2 * n_v + len(jobs) + i)
+        lo, hi = c.depot_window[d]
+        time_dim.CumulVar(index).SetRange(lo, max(lo, hi))
+        routing.SetAllowedVehiclesForIndex([vehicles.index(v)], index)
+        routing.AddDisjunction([index], 0)
+
+    if any(t.max_travel_s is not None for t in techs):
+        travel_cb = routing.RegisterTransitMatrix(travel.tolist())
+        caps = [t.max_travel_s if t.max_travel_s is not None else capacity * 4 for t in techs]
+        routing.AddDimensionWithVehicleCapacity(travel_cb, 0, caps, True, "travel")
+
+    for sku in skus:
+        _add_part_dimension(c, routing, manager, nodes, sku, available)
+
+    search = pywrapcp.DefaultRoutingSearchParameters()
+    search.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, params.first_solution_strategy
+    )
+    search.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, params.local_search_metaheuristic
+    )
+    search.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    if params.solution_limit is not None:
+        search.solution_limit = params.solution_limit
+    routing.CloseModelWithParameters(search)
+
+    locks = [[manager.NodeToIndex(2 * n_v + jobs.index(s)) for s in _locked(c, v, jobs)] for v in vehicles]
+    if any(locks):
+        routing.ApplyLocksToAllVehicles(locks, False)
+
+    began = time.perf_counter()
+    history: list[tuple[float, int]] = []
+
+    def record() -> None:
+        history.append((time.perf_counter() - began, int(routing.CostVar().Value())))
+
+    routing.AddAtSolutionCallback(record)
+    assignment = None
+    if initial is not None:
+        start_routes = [[_index_of(manager, nodes, v, s) for s in initial.get(v, [])] for v in vehicles]
+        hint = routing.ReadAssignmentFromRoutes(start_routes, True)
+        if hint is not None:
+            history.append((time.perf_counter() - began, int(hint.ObjectiveValue())))
+            assignment = routing.SolveFromAssignmentWithParameters(hint, search)
+    if assignment is None:
+        assignment = routing.SolveWithParameters(search)
+    elapsed = time.perf_counter() - began
+    found = assignment is not None and routing.status() in _STATUS_FOUND
+    routes: dict[int, list[int]] = {}
+    if assignment is not None:
+        for k, v in enumerate(vehicles):
+            index = assignment.Value(routing.NextVar(routing.Start(k)))
+            stops: list[int] = []
+            while not routing.IsEnd(index):
+                stop = nodes.stop(manager.IndexToNode(index))
+                if stop is not None:
+                    stops.append(stop)
+                index = assignment.Value(routing.NextVar(index))
+            routes[v] = stops
+    return GroupResult(
+        routes=routes,
+        found=found,
+        first_solution_s=history[0][0] if history else None,
+        objective_over_time=history,
+        solutions=len(history),
+        timed_out=elapsed >= 0.95 * time_limit_s,
+    )
+
+
+def _locked(c: Compiled, v: int, jobs: list[int]) -> list[int]:
+    return [j for j in jobs if c.locked.get(j) == v and j in jobs]
+
+
+def _index_of(manager: pywrapcp.RoutingIndexManager, nodes: _Nodes, v: int, stop: int) -> int:
+    base = 2 * nodes.n_vehicles
+    if stop >= 0:
+        return int(manager.NodeToIndex(base + nodes.jobs.index(stop)))
+    k = nodes.pickups.index((v, depot_of(stop)))
+    return int(manager.NodeToIndex(base + len(nodes.jobs) + k))
+
+
+def _add_part_dimension(
+    c: Compiled,
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    nodes: _Nodes,
+    sku: str,
+    available: dict[tuple[int, str], int],
+) -> None:
+    problem = c.problem
+    n_v = nodes.n_vehicles
+    base = 2 * n_v
+    demand = [0] * (base + len(nodes.jobs) + len(nodes.pickups))
+    for i, j in enumerate(nodes.jobs):
+        demand[base + i] = -problem.jobs[j].required_parts.get(sku, 0)
+    pickup_stock = [available.get((d, sku), 0) for _, d in nodes.pickups]
+    slack_max = max(pickup_stock, default=0)
+    vans = [problem.technicians[v].van_stock.get(sku, 0) for v in nodes.vehicles]
+    capacity = max(vans) + sum({d: available.get((d, sku), 0) for _, d in nodes.pickups}.values())
+    callback = routing.RegisterUnaryTransitVector(demand)
+    name = f"part {sku}"
+    routing.AddDimension(callback, slack_max, capacity, False, name)
+    dim = routing.GetDimensionOrDie(name)
+    for k, van in enumerate(vans):
+        dim.CumulVar(routing.Start(k)).SetValue(van)
+    pickup_base = base + len(nodes.jobs)
+    for node in range(base, pickup_base):
+        dim.SlackVar(manager.NodeToIndex(node)).SetValue(0)
+    for k in range(n_v):
+        dim.SlackVar(routing.Start(k)).SetValue(0)
+    solver = routing.solver()
+    by_depot: dict[int, list[pywrapcp.IntVar]] = {}
+    for i, (_, d) in enumerate(nodes.pickups):
+        index = manager.NodeToIndex(pickup_base + i)
+        slack = dim.SlackVar(index)
+        if pickup_stock[i] == 0:
+            slack.SetValue(0)
+            continue
+        solver.Add(slack <= routing.ActiveVar(index) * pickup_stock[i])
+        by_depot.setdefault(d, []).append(slack)
+    for d, slacks in by_depot.items():
+        if len(slacks) > 1:
+            solver.Add(solver.Sum(slacks) <= available.get((d, sku), 0))

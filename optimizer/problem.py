@@ -1,0 +1,419 @@
+"""What the planner is asked to solve: technicians, jobs, depots and the parameters of a solve.
+
+Everything is a frozen dataclass validated when built, so a malformed problem fails early with a message
+that names the job or technician at fault (like PyVRP's ``ProblemData``). Inside the solver everything is an
+integer: times are seconds from the problem's origin (``0`` is the start of the planning horizon),
+distances are metres (or whatever unit explicit matrices carry, consistently), quantities are units.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+IntMatrix = npt.NDArray[np.int64]
+
+PRIORITIES = (1, 2, 3, 4)
+"""Job priorities: 1 is the most urgent (P1), 4 the least (P4)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place: WGS 84 degrees, or an index into the problem's explicit matrices (or both)."""
+
+    lat: float | None = None
+    lon: float | None = None
+    index: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.index is None and (self.lat is None or self.lon is None):
+            raise ValueError("a location needs lat and lon, or an index into explicit matrices")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("a location needs both lat and lon, or neither")
+        if self.lat is not None and not -90.0 <= self.lat <= 90.0:
+            raise ValueError(f"latitude {self.lat} is outside -90..90")
+        if self.lon is not None and not -180.0 <= self.lon <= 180.0:
+            raise ValueError(f"longitude {self.lon} is outside -180..180")
+        if self.index is not None and self.index < 0:
+            raise ValueError(f"location index {self.index} is negative")
+
+    @classmethod
+    def at(cls, lat: float, lon: float) -> Location:
+        """A geographic position."""
+        return cls(lat=lat, lon=lon)
+
+    @classmethod
+    def at_index(cls, index: int) -> Location:
+        """A row/column of the problem's explicit travel-time and distance matrices."""
+        return cls(index=index)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """A closed interval ``[start_s, end_s]`` of seconds from the problem's origin."""
+
+    start_s: int
+    end_s: int
+
+    def __post_init__(self) -> None:
+        if self.end_s < self.start_s:
+            raise ValueError(f"time window ends ({self.end_s}) before it starts ({self.start_s})")
+
+    def contains(self, t_s: int) -> bool:
+        return self.start_s <= t_s <= self.end_s
+
+
+@dataclass(frozen=True, slots=True)
+class LunchBreak:
+    """A break of ``duration_s`` that must start between ``earliest_start_s`` and ``latest_start_s``."""
+
+    duration_s: int
+    earliest_start_s: int
+    latest_start_s: int
+
+    def __post_init__(self) -> None:
+        if self.duration_s <= 0:
+            raise ValueError("a break must have a positive duration")
+        if self.latest_start_s < self.earliest_start_s:
+            raise ValueError("a break's latest start is before its earliest start")
+
+
+@dataclass(frozen=True, slots=True)
+class Technician:
+    """A vehicle of the routing model: a field engineer with a shift, skills and a van's stock.
+
+    ``end`` defaults to ``start`` (home). The route leaves no earlier than ``shift.start_s`` and is back by
+    ``shift.end_s`` (plus ``max_overtime_s``, which costs ``SolveParams.weights.overtime_cost_per_s``).
+    ``max_work_s`` bounds the time from leaving to returning; ``max_travel_s`` bounds the driving.
+    ``locked_job_ids`` is the prefix of the route already done or under way: it is kept, in order.
+    """
+
+    id: str
+    start: Location
+    shift: TimeWindow
+    end: Location | None = None
+    lunch: LunchBreak | None = None
+    max_work_s: int | None = None
+    max_travel_s: int | None = None
+    max_overtime_s: int = 0
+    skills: Mapping[str, int] = field(default_factory=dict)
+    van_stock: Mapping[str, int] = field(default_factory=dict)
+    locked_job_ids: tuple[str, ...] = ()
+
+    @property
+    def end_location(self) -> Location:
+        return self.end if self.end is not None else self.start
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("a technician needs an id")
+        who = f"technician {self.id}"
+        for skill, level in self.skills.items():
+            if level < 0:
+                raise ValueError(f"{who}: skill {skill} has a negative level {level}")
+        for sku, quantity in self.van_stock.items():
+            if quantity < 0:
+                raise ValueError(f"{who}: van stock of {sku} is negative ({quantity})")
+        for name, value in (("max_work_s", self.max_work_s), ("max_travel_s", self.max_travel_s)):
+            if value is not None and value < 0:
+                raise ValueError(f"{who}: {name} is negative ({value})")
+        if self.max_overtime_s < 0:
+            raise ValueError(f"{who}: max_overtime_s is negative")
+        if len(set(self.locked_job_ids)) != len(self.locked_job_ids):
+            raise ValueError(f"{who}: a locked job is listed twice")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One onsite visit: where, how long, when it may start, who may do it, with what, and by when.
+
+    ``windows`` are the allowed intervals for the *start* of service (empty: any time in the horizon).
+    ``sla_due_s`` is when service should have started; lateness past it costs per second by priority
+    (a deadline in hard-SLA mode). ``must_start_by_s`` is a hard latest start whatever the mode.
+    """
+
+    id: str
+    location: Location
+    service_s: int
+    priority: int = 4
+    windows: tuple[TimeWindow, ...] = ()
+    required_skills: Mapping[str, int] = field(default_factory=dict)
+    required_parts: Mapping[str, int] = field(default_factory=dict)
+    sla_due_s: int | None = None
+    pinned_technician_id: str | None = None
+    must_start_by_s: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("a job needs an id")
+        who = f"job {self.id}"
+        if self.service_s < 0:
+            raise ValueError(f"{who}: service duration is negative ({self.service_s})")
+        if self.priority not in PRIORITIES:
+            raise ValueError(f"{who}: priority must be 1..4, not {self.priority}")
+        for sku, quantity in self.required_parts.items():
+            if quantity <= 0:
+                raise ValueError(f"{who}: part {sku} is required with quantity {quantity}")
+        for skill, level in self.required_skills.items():
+            if level < 0:
+                raise ValueError(f"{who}: skill {skill} is required at a negative level")
+        ordered = sorted(self.windows, key=lambda w: w.start_s)
+        for a, b in itertools.pairwise(ordered):
+            if b.start_s <= a.end_s:
+                raise ValueError(f"{who}: time windows overlap")
+        object.__setattr__(self, "windows", tuple(ordered))
+
+    def start_windows(self, horizon: TimeWindow) -> tuple[TimeWindow, ...]:
+        """The windows in which service may start, clipped to the horizon and ``must_start_by_s``."""
+        windows = self.windows or (horizon,)
+        latest = horizon.end_s if self.must_start_by_s is None else min(horizon.end_s, self.must_start_by_s)
+        clipped = []
+        for w in windows:
+            start, end = max(w.start_s, horizon.start_s), min(w.end_s, latest)
+            if start <= end:
+                clipped.append(TimeWindow(start, end))
+        return tuple(clipped)
+
+
+@dataclass(frozen=True, slots=True)
+class Depot:
+    """A stores location where technicians collect parts; its stock is shared by all technicians."""
+
+    id: str
+    location: Location
+    stock: Mapping[str, int] = field(default_factory=dict)
+    opening: TimeWindow | None = None
+    pickup_s: int = 600
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("a depot needs an id")
+        for sku, quantity in self.stock.items():
+            if quantity < 0:
+                raise ValueError(f"depot {self.id}: stock of {sku} is negative ({quantity})")
+        if self.pickup_s < 0:
+            raise ValueError(f"depot {self.id}: pickup duration is negative")
+
+
+def _as_matrix(name: str, value: object) -> IntMatrix:
+    matrix = np.asarray(value)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"{name} must be a square matrix, not of shape {matrix.shape}")
+    if not np.issubdtype(matrix.dtype, np.integer):
+        raise ValueError(f"{name} must hold integers (seconds or metres), not {matrix.dtype}")
+    if (matrix < 0).any():
+        raise ValueError(f"{name}: cannot have negative travel times or distances")
+    result = np.array(matrix, dtype=np.int64)
+    result.setflags(write=False)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A day (or any horizon) to plan.
+
+    With ``travel_time_s`` and ``distance_m`` given, every location must carry an ``index`` into them
+    (the Solomon benchmark passes Euclidean distances this way). Without them, every location needs lat/lon
+    and a ``TravelTimes`` provider builds the matrices when solving. ``service_pct_by_level`` optionally
+    scales a job's service time by the technician's level in the job's first required skill
+    (e.g. ``{1: 130, 3: 100, 5: 80}``; missing levels use the nearest lower one, else 100).
+    """
+
+    technicians: tuple[Technician, ...]
+    jobs: tuple[Job, ...]
+    horizon: TimeWindow
+    depots: tuple[Depot, ...] = ()
+    travel_time_s: IntMatrix | None = field(default=None, compare=False, repr=False)
+    distance_m: IntMatrix | None = field(default=None, compare=False, repr=False)
+    service_pct_by_level: Mapping[int, int] | None = None
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "technicians", tuple(self.technicians))
+        object.__setattr__(self, "jobs", tuple(self.jobs))
+        object.__setattr__(self, "depots", tuple(self.depots))
+        self._check_matrices()
+        self._check_ids()
+        self._check_references()
+        self._check_times()
+
+    @property
+    def has_matrices(self) -> bool:
+        return self.travel_time_s is not None
+
+    def technician(self, technician_id: str) -> Technician:
+        return self._technicians_by_id()[technician_id]
+
+    def job(self, job_id: str) -> Job:
+        return self._jobs_by_id()[job_id]
+
+    def depot(self, depot_id: str) -> Depot:
+        return {d.id: d for d in self.depots}[depot_id]
+
+    def _technicians_by_id(self) -> dict[str, Technician]:
+        return {t.id: t for t in self.technicians}
+
+    def _jobs_by_id(self) -> dict[str, Job]:
+        return {j.id: j for j in self.jobs}
+
+    def service_s(self, job: Job, technician: Technician) -> int:
+        """The job's service time when done by ``technician`` (scaled by skill level if configured)."""
+        if not self.service_pct_by_level or not job.required_skills:
+            return job.service_s
+        level = technician.skills.get(next(iter(job.required_skills)), 0)
+        known = [lv for lv in self.service_pct_by_level if lv <= level]
+        pct = self.service_pct_by_level[max(known)] if known else 100
+        return math.ceil(job.service_s * pct / 100)
+
+    def locations(self) -> list[Location]:
+        """Every location the problem mentions, in a fixed order: starts, ends, depots, jobs."""
+        points = [t.start for t in self.technicians] + [t.end_location for t in self.technicians]
+        return points + [d.location for d in self.depots] + [j.location for j in self.jobs]
+
+    def _check_matrices(self) -> None:
+        if (self.travel_time_s is None) != (self.distance_m is None):
+            raise ValueError("give both travel_time_s and distance_m matrices, or neither")
+        if self.travel_time_s is None or self.distance_m is None:
+            for loc in self.locations():
+                if loc.lat is None:
+                    raise ValueError("a location has only a matrix index but the problem has no matrices")
+            return
+        times = _as_matrix("travel_time_s", self.travel_time_s)
+        dists = _as_matrix("distance_m", self.distance_m)
+        if times.shape != dists.shape:
+            raise ValueError("travel_time_s and distance_m must have the same shape")
+        object.__setattr__(self, "travel_time_s", times)
+        object.__setattr__(self, "distance_m", dists)
+        size = times.shape[0]
+        for owner, loc in self._named_locations():
+            if loc.index is None:
+                raise ValueError(f"{owner}: location has no index into the explicit matrices")
+            if loc.index >= size:
+                raise ValueError(f"{owner}: location index {loc.index} is outside the {size}x{size} matrices")
+
+    def _named_locations(self) -> list[tuple[str, Location]]:
+        named = [(f"technician {t.id}", t.start) for t in self.technicians]
+        named += [(f"technician {t.id}", t.end_location) for t in self.technicians]
+        named += [(f"depot {d.id}", d.location) for d in self.depots]
+        return named + [(f"job {j.id}", j.location) for j in self.jobs]
+
+    def _check_ids(self) -> None:
+        for kind, ids in (
+            ("technician", [t.id for t in self.technicians]),
+            ("job", [j.id for j in self.jobs]),
+            ("depot", [d.id for d in self.depots]),
+        ):
+            seen: set[str] = set()
+            for item_id in ids:
+                if item_id in seen:
+                    raise ValueError(f"{kind} id {item_id} appears twice")
+                seen.add(item_id)
+
+    def _check_references(self) -> None:
+        technicians = self._technicians_by_id()
+        jobs = self._jobs_by_id()
+        locked_by: dict[str, str] = {}
+        for tech in self.technicians:
+            for job_id in tech.locked_job_ids:
+                if job_id not in jobs:
+                    raise ValueError(f"technician {tech.id}: locked job {job_id} is not in the problem")
+                if job_id in locked_by:
+                    raise ValueError(f"job {job_id} is locked to both {locked_by[job_id]} and {tech.id}")
+                locked_by[job_id] = tech.id
+        for job in self.jobs:
+            pinned = job.pinned_technician_id
+            if pinned is not None and pinned not in technicians:
+                raise ValueError(f"job {job.id}: pinned technician {pinned} is not in the problem")
+            if job.id in locked_by and pinned is not None and pinned != locked_by[job.id]:
+                raise ValueError(f"job {job.id} is pinned to {pinned} but locked to {locked_by[job.id]}")
+
+    def _check_times(self) -> None:
+        """Shifts must lie in the horizon; a job whose windows miss it is reported unassigned, not refused."""
+        h = self.horizon
+        for tech in self.technicians:
+            if tech.shift.start_s < h.start_s or tech.shift.end_s > h.end_s:
+                raise ValueError(f"technician {tech.id}: shift lies outside the planning horizon")
+
+
+class BreakModel(StrEnum):
+    """How the lunch break enters the routing model."""
+
+    INTERVALS = "intervals"
+    """OR-Tools break intervals on the time dimension: exact, heavier for the search."""
+    SLACK = "slack"
+    """The break's length is taken off the shift; the schedule is then placed and checked exactly."""
+
+
+@dataclass(frozen=True, slots=True)
+class CostWeights:
+    """Weights of the objective, in cost units per second, metre or dropped job.
+
+    Defaults: one unit per second driven; lateness past the SLA due time per second by priority
+    (P1 100, P2 30, P3 10, P4 3: an hour late costs 360,000 for a P1, 10,800 for a P4); drop penalties that
+    grow tenfold per priority from 1e7 for a P4, above any day's travel (86,400 s) plus lateness, so no job
+    is ever dropped to save travel and a P1 is never dropped to make room for a lower priority.
+    """
+
+    travel_cost_per_s: int = 1
+    distance_cost_per_m: int = 0
+    lateness_cost_per_s_by_priority: tuple[int, int, int, int] = (100, 30, 10, 3)
+    drop_penalty_by_priority: tuple[int, int, int, int] = (
+        10_000_000_000,
+        1_000_000_000,
+        100_000_000,
+        10_000_000,
+    )
+    overtime_cost_per_s: int = 10
+
+    def __post_init__(self) -> None:
+        values = [self.travel_cost_per_s, self.distance_cost_per_m, self.overtime_cost_per_s]
+        values += [*self.lateness_cost_per_s_by_priority, *self.drop_penalty_by_priority]
+        if any(v < 0 for v in values):
+            raise ValueError("cost weights cannot be negative")
+        if len(self.lateness_cost_per_s_by_priority) != 4 or len(self.drop_penalty_by_priority) != 4:
+            raise ValueError("give one lateness cost and one drop penalty per priority 1..4")
+
+    def lateness_cost_per_s(self, priority: int) -> int:
+        return self.lateness_cost_per_s_by_priority[priority - 1]
+
+    def drop_penalty(self, priority: int) -> int:
+        return self.drop_penalty_by_priority[priority - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class SolveParams:
+    """How to solve: time limit, determinism, weights and search settings.
+
+    ``deterministic`` forces one worker and the given seed; together with ``solution_limit`` (or a fixed time
+    limit on an idle machine) it makes tests repeatable. ``first_solution_strategy`` and
+    ``local_search_metaheuristic`` are OR-Tools enum names; ``use_construction`` hands our priority-first
+    greedy routes to OR-Tools as its start. ``decompose`` solves independent groups of technicians and jobs
+    separately, splitting the time limit by size.
+    """
+
+    time_limit_s: float = 10.0
+    deterministic: bool = False
+    seed: int = 0
+    workers: int = 1
+    solution_limit: int | None = None
+    weights: CostWeights = field(default_factory=CostWeights)
+    hard_sla: bool = False
+    first_solution_strategy: str = "LOCAL_CHEAPEST_INSERTION"
+    local_search_metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    use_construction: bool = True
+    decompose: bool = True
+    break_model: BreakModel = BreakModel.INTERVALS
+
+    def __post_init__(self) -> None:
+        if self.time_limit_s <= 0:
+            raise ValueError("time_limit_s must be positive")
+        if self.workers < 1:
+            raise ValueError("workers must be at least 1")
+        if self.solution_limit is not None and self.solution_limit < 1:
+            raise ValueError("solution_limit must be at least 1")
