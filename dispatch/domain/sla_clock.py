@@ -3,7 +3,7 @@
 Coverage is weekly hours in the site's own time zone minus public holidays. The clock walks the
 calendar a day at a time, turning each day's covered hours into UTC intervals, so a long holiday
 weekend costs a handful of steps and a covered span across a daylight-saving change counts the time
-that really passes (a 24x7 clock over the spring change adds 24 real hours to cross 23 wall-clock hours).
+that really passes (24 hours of 24x7 cover across the spring change end 25 hours later on the clock).
 """
 
 from __future__ import annotations

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from timezonefinder import TimezoneFinder
 
 from dispatch.domain.errors import DomainError
 from dispatch.domain.geo import GeoPoint
 
-# The finder keeps lookup state in the instance; one lookup at a time keeps a shared instance safe.
+if TYPE_CHECKING:
+    from timezonefinder import TimezoneFinder
+
+# timezonefinder does not promise that one finder may serve several threads at once; a lookup takes
+# microseconds, so one at a time keeps the shared finder safe under a threaded web server.
 _finder_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
 def _finder() -> TimezoneFinder:
-    """Built on first use, not at import: loading the boundary data is the costly part."""
+    """Built on first use, not at import: only code that places new sites pays for the boundary data."""
+    from timezonefinder import TimezoneFinder
+
     return TimezoneFinder(in_memory=True)
 
 

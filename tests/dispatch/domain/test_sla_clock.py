@@ -271,3 +271,10 @@ def test_risk_threshold_is_exclusive() -> None:
     assert sla_risk(now, due, BUSINESS_COVER, CHICAGO, None, threshold=two_hours) is SlaRisk.ON_TRACK
     nearer = now + timedelta(minutes=1)
     assert sla_risk(nearer, due, BUSINESS_COVER, CHICAGO, None, threshold=two_hours) is SlaRisk.AT_RISK
+
+
+def test_negative_risk_threshold_is_refused() -> None:
+    """An at-risk threshold below zero is a configuration mistake."""
+    now = local(CHICAGO, 2026, 6, 3, 10, 0)
+    with pytest.raises(DomainError, match="threshold"):
+        sla_risk(now, now + timedelta(hours=1), ALWAYS, CHICAGO, None, threshold=timedelta(minutes=-5))

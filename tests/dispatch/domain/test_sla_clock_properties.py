@@ -13,8 +13,8 @@ import holidays
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dispatch.domain.contracts import Coverage
-from dispatch.domain.sla_clock import add_covered_time, covered_time_between
+from dispatch.domain.contracts import Coverage, Priority, SlaPolicy, SlaTarget
+from dispatch.domain.sla_clock import add_covered_time, covered_time_between, ticket_due_times
 from dispatch.domain.weekly_hours import DailyHours, WeeklyHours
 
 US_ZONES = (
@@ -132,3 +132,29 @@ def test_adding_in_two_steps_equals_adding_once(
         add_covered_time(opened, first, coverage, tz, state), second, coverage, tz, state
     )
     assert in_two_steps == add_covered_time(opened, first + second, coverage, tz, state)
+
+
+@settings(deadline=None)
+@given(
+    opened=instants,
+    response=positive_durations,
+    extra=durations,
+    priority=st.sampled_from(list(Priority)),
+    coverage=coverages,
+    tz=zones,
+    state=states,
+)
+def test_response_is_never_due_after_resolution(
+    opened: datetime,
+    response: timedelta,
+    extra: timedelta,
+    priority: Priority,
+    coverage: Coverage,
+    tz: str,
+    state: str | None,
+) -> None:
+    """A ticket's response is due no later than its resolution, and neither before it was opened."""
+    target = SlaTarget(response=response, resolution=response + extra)
+    policy = SlaPolicy(tier="Any", targets=dict.fromkeys(Priority, target), coverage=coverage)
+    due = ticket_due_times(opened, priority, policy, tz, state)
+    assert opened <= due.response_due <= due.resolution_due

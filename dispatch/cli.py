@@ -1,0 +1,139 @@
+"""The ``dispatch`` command line: database, demo data, CSV transfer and the day's summary.
+
+Each sub-command is a thin wrapper over a service in ``dispatch.services``; heavy imports happen
+inside the handlers so ``dispatch --help`` stays instant and nothing connects before it must.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from dispatch.config import Settings, get_settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from exc
+
+
+def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.persistence.db import upgrade_database
+
+    url = settings.effective_database_url
+    upgrade_database(url)
+    print(f"database at {_redact(url)} is at the latest schema")
+    return 0
+
+
+def _cmd_demo_generate(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.services.demo_data import load_demo
+
+    counts = load_demo(settings, seed=args.seed, day=args.day, scale=args.scale, replace=args.replace)
+    print(_format_counts("loaded demo data", counts))
+    return 0
+
+
+def _cmd_demo_run(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.services.demo_data import run_demo
+
+    print(run_demo(settings, seed=args.seed, day=args.day, scale=args.scale))
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.services.transfer import import_csv_directory
+
+    counts = import_csv_directory(settings, Path(args.directory), replace=args.replace)
+    print(_format_counts(f"imported {args.directory}", counts))
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.services.transfer import export_csv_directory
+
+    counts = export_csv_directory(settings, Path(args.directory))
+    print(_format_counts(f"exported to {args.directory}", counts))
+    return 0
+
+
+def _cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.services.summary import print_day_summary
+
+    print(print_day_summary(settings, args.day))
+    return 0
+
+
+def _format_counts(title: str, counts: dict[str, int]) -> str:
+    rows = "\n".join(f"  {name:<22}{count:>8}" for name, count in counts.items())
+    return f"{title}:\n{rows}"
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a database URL before printing it."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dispatch", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply every migration (alembic upgrade head)").set_defaults(
+        handler=_cmd_db_upgrade
+    )
+
+    demo = commands.add_parser("demo", help="the nationwide demo provider").add_subparsers(
+        dest="demo_command", required=True
+    )
+    for name, handler, text in (
+        ("generate", _cmd_demo_generate, "generate the demo data and load it into the database"),
+        ("run", _cmd_demo_run, "fresh embedded database, demo data, then the day's summary"),
+    ):
+        sub = demo.add_parser(name, help=text)
+        sub.add_argument("--seed", type=int, default=None, help="generator seed (default DISPATCH_DEMO_SEED)")
+        sub.add_argument("--day", type=_parse_day, default=None, help="day to plan (default today)")
+        sub.add_argument("--scale", type=float, default=1.0, help="multiply every size (10 = ten times more)")
+        if name == "generate":
+            sub.add_argument("--replace", action="store_true", help="delete existing data first")
+        sub.set_defaults(handler=handler)
+
+    imp = commands.add_parser("import", help="load a directory of CSV files (all or nothing)")
+    imp.add_argument("directory")
+    imp.add_argument("--replace", action="store_true", help="replace existing data, same transaction")
+    imp.set_defaults(handler=_cmd_import)
+
+    exp = commands.add_parser("export", help="write every entity as CSV files into a directory")
+    exp.add_argument("directory")
+    exp.set_defaults(handler=_cmd_export)
+
+    summary = commands.add_parser("summary", help="the day's workload by region, priority and SLA tier")
+    summary.add_argument("day", type=_parse_day, help="YYYY-MM-DD")
+    summary.set_defaults(handler=_cmd_summary)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``dispatch`` console script; returns the process exit code."""
+    from dispatch.domain.errors import DomainError
+
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args, get_settings())
+    except DomainError as exc:
+        print(f"dispatch: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,166 @@
+"""Turn a stored day (domain objects) into the optimizer's Problem, and keep the way back.
+
+The optimizer works in integer seconds from an origin; here the origin is midnight UTC of the planned day
+and the horizon runs 36 hours, so every mainland shift (Eastern mornings to Pacific evenings, which end
+after midnight UTC) fits. Local shift and break times are converted through each technician's time zone,
+and SLA due times already past become the horizon start (lateness is then counted from the start of
+the plan, which differs from counting from the true due time only by a constant).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import optimizer as opt
+from dispatch.domain.dataset import Dataset
+from dispatch.domain.jobs import Job, JobStatus
+from dispatch.domain.technicians import Technician
+
+HORIZON = timedelta(hours=36)
+PLANNABLE = (JobStatus.UNSCHEDULED, JobStatus.PLANNED)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedJob:
+    """A job of the day that cannot even enter the problem, with the reason given to the dispatcher."""
+
+    job_id: str
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanningProblem:
+    """The optimizer's problem plus what is needed to read its answer back as instants."""
+
+    day: date
+    origin: datetime
+    problem: opt.Problem
+    skipped: tuple[SkippedJob, ...] = field(default=())
+
+    def instant(self, seconds: int) -> datetime:
+        return self.origin + timedelta(seconds=seconds)
+
+    def seconds(self, instant: datetime) -> int:
+        return int((instant - self.origin).total_seconds())
+
+
+def build_problem(
+    dataset: Dataset, day: date, *, region: str | None = None, job_ids: set[str] | None = None
+) -> PlanningProblem:
+    """The day's plannable jobs and working technicians (optionally of one region) as a Problem."""
+    origin = datetime.combine(day, time(0), UTC)
+    horizon = opt.TimeWindow(0, int(HORIZON.total_seconds()))
+    sites = {s.id: s for s in dataset.sites}
+
+    technicians = [
+        t
+        for t in (
+            _technician(tech, day, origin)
+            for tech in dataset.technicians
+            if region is None or tech.region == region
+        )
+        if t is not None
+    ]
+    working = {t.id for t in technicians}
+    jobs: list[opt.Job] = []
+    skipped: list[SkippedJob] = []
+    for job in dataset.jobs:
+        site = sites[job.site_id]
+        if job.status not in PLANNABLE or (region is not None and site.region != region):
+            continue
+        if job_ids is not None and job.id not in job_ids:
+            continue
+        windows = _windows(job, origin, horizon)
+        if job.windows and not windows:
+            continue  # not a job of this day
+        if job.pinned_technician_id is not None and job.pinned_technician_id not in working:
+            skipped.append(
+                SkippedJob(
+                    job.id,
+                    opt.UnassignedReason.PINNED_TECHNICIAN_UNABLE.value,
+                    f"pinned to {job.pinned_technician_id}, who is not working on {day:%Y-%m-%d}",
+                )
+            )
+            continue
+        jobs.append(
+            opt.Job(
+                id=job.id,
+                location=opt.Location.at(site.location.lat, site.location.lon),
+                service_s=int(job.duration.total_seconds()),
+                priority=job.priority.rank,
+                windows=windows,
+                required_skills={r.skill: r.min_level for r in job.required_skills},
+                required_parts={r.sku: r.quantity for r in job.required_parts},
+                sla_due_s=None if job.sla_due is None else max(0, _seconds(job.sla_due, origin)),
+                pinned_technician_id=job.pinned_technician_id,
+            )
+        )
+    depots = [
+        opt.Depot(
+            id=d.id,
+            location=opt.Location.at(d.location.lat, d.location.lon),
+            stock=dict(d.stock),
+            opening=_clip(
+                _local(day, d.opening_hours_start, d.timezone, origin),
+                _local(day, d.opening_hours_end, d.timezone, origin),
+                horizon,
+            ),
+        )
+        for d in dataset.depots
+    ]
+    problem = opt.Problem(
+        technicians=tuple(technicians),
+        jobs=tuple(jobs),
+        horizon=horizon,
+        depots=tuple(depots),
+        name=f"{day:%Y-%m-%d}" + (f" {region}" if region else ""),
+    )
+    return PlanningProblem(day=day, origin=origin, problem=problem, skipped=tuple(skipped))
+
+
+def _technician(tech: Technician, day: date, origin: datetime) -> opt.Technician | None:
+    shift = tech.calendar.shift_on(day)
+    if shift is None:
+        return None
+    start = _local(day, shift.start, tech.timezone, origin)
+    end = _local(day, shift.end, tech.timezone, origin)
+    lunch = None
+    if shift.lunch is not None:
+        lunch = opt.LunchBreak(
+            duration_s=int(shift.lunch.duration.total_seconds()),
+            earliest_start_s=_local(day, shift.lunch.earliest, tech.timezone, origin),
+            latest_start_s=_local(day, shift.lunch.latest, tech.timezone, origin),
+        )
+    return opt.Technician(
+        id=tech.id,
+        start=opt.Location.at(tech.home.lat, tech.home.lon),
+        shift=opt.TimeWindow(start, end),
+        lunch=lunch,
+        skills=dict(tech.skills),
+        van_stock=dict(tech.van_stock),
+    )
+
+
+def _windows(job: Job, origin: datetime, horizon: opt.TimeWindow) -> tuple[opt.TimeWindow, ...]:
+    windows = []
+    for w in job.windows:
+        clipped = _clip(_seconds(w.start, origin), _seconds(w.end, origin), horizon)
+        if clipped is not None:
+            windows.append(clipped)
+    return tuple(windows)
+
+
+def _clip(start: int, end: int, horizon: opt.TimeWindow) -> opt.TimeWindow | None:
+    start, end = max(start, horizon.start_s), min(end, horizon.end_s)
+    return opt.TimeWindow(start, end) if start <= end else None
+
+
+def _local(day: date, at: time, tz: str, origin: datetime) -> int:
+    return _seconds(datetime.combine(day, at, ZoneInfo(tz)), origin)
+
+
+def _seconds(instant: datetime, origin: datetime) -> int:
+    return int((instant - origin).total_seconds())

@@ -1,0 +1,89 @@
+"""Mapping a stored day to the optimizer's Problem: who works, which jobs, and times in seconds."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from data.demo import DemoConfig, generate_demo
+from dispatch.domain.dataset import Dataset
+from dispatch.domain.jobs import JobStatus
+from dispatch.services.plan_problem import build_problem
+
+DAY = date(2026, 3, 10)  # a Tuesday, two days after the US daylight-saving change
+
+
+@pytest.fixture(scope="module")
+def demo() -> Dataset:
+    return generate_demo(DemoConfig(seed=11, day=DAY, scale=0.5))
+
+
+def test_only_technicians_with_a_shift_that_day_are_vehicles(demo: Dataset) -> None:
+    """Technicians off duty on the day are left out; the rest keep skills and stock."""
+    planning = build_problem(demo, DAY)
+    working = {t.id for t in demo.technicians if t.calendar.shift_on(DAY) is not None}
+    assert {t.id for t in planning.problem.technicians} == working
+    for tech in planning.problem.technicians:
+        source = next(t for t in demo.technicians if t.id == tech.id)
+        assert dict(tech.skills) == source.skills
+        assert dict(tech.van_stock) == source.van_stock
+
+
+def test_shift_times_are_local_times_converted_to_seconds_from_midnight_utc(demo: Dataset) -> None:
+    """A shift starting 08:00 in New York in March (EDT) starts 12:00 UTC = 43,200 s."""
+    planning = build_problem(demo, DAY)
+    assert planning.origin == datetime(2026, 3, 10, tzinfo=UTC)
+    for tech in planning.problem.technicians:
+        source = next(t for t in demo.technicians if t.id == tech.id)
+        shift = source.calendar.shift_on(DAY)
+        assert shift is not None
+        local = datetime.combine(DAY, shift.start, ZoneInfo(source.timezone))
+        assert planning.instant(tech.shift.start_s) == local
+    assert planning.seconds(datetime.combine(DAY, time(8), ZoneInfo("America/New_York"))) == 43_200
+
+
+def test_every_plannable_job_of_the_day_enters_with_its_windows(demo: Dataset) -> None:
+    """Jobs keep duration, priority, skills and parts; windows map to the same instants."""
+    planning = build_problem(demo, DAY)
+    entered = {j.id: j for j in planning.problem.jobs}
+    skipped = {s.job_id for s in planning.skipped}
+    assert set(entered) | skipped == {j.id for j in demo.jobs}
+    for job in demo.jobs:
+        if job.id in skipped:
+            continue
+        mapped = entered[job.id]
+        assert mapped.service_s == int(job.duration.total_seconds())
+        assert mapped.priority == job.priority.rank
+        assert dict(mapped.required_parts) == {p.sku: p.quantity for p in job.required_parts}
+        assert [(planning.instant(w.start_s), planning.instant(w.end_s)) for w in mapped.windows] == [
+            (w.start, w.end) for w in job.windows
+        ]
+
+
+def test_finished_jobs_and_other_regions_stay_out(demo: Dataset) -> None:
+    """Completed jobs are not planned again; a region filter keeps that region's jobs and technicians."""
+    done = dataclasses.replace(demo.jobs[0], status=JobStatus.COMPLETED)
+    planning = build_problem(dataclasses.replace(demo, jobs=[done, *demo.jobs[1:]]), DAY)
+    assert done.id not in {j.id for j in planning.problem.jobs}
+
+    region = demo.technicians[0].region
+    regional = build_problem(demo, DAY, region=region)
+    sites = {s.id: s for s in demo.sites}
+    techs = {t.id: t for t in demo.technicians}
+    assert all(techs[t.id].region == region for t in regional.problem.technicians)
+    job_sites = {j.id: j.site_id for j in demo.jobs}
+    assert all(sites[job_sites[j.id]].region == region for j in regional.problem.jobs)
+
+
+def test_a_job_pinned_to_an_absent_technician_is_reported_not_dropped(demo: Dataset) -> None:
+    """A pin to someone off duty becomes a skipped job with the pinned-technician reason."""
+    tech = demo.technicians[0]
+    absent = dataclasses.replace(tech, calendar=dataclasses.replace(tech.calendar, exceptions={DAY: None}))
+    pinned = dataclasses.replace(demo.jobs[0], pinned_technician_id=absent.id)
+    day = dataclasses.replace(demo, technicians=[absent, *demo.technicians[1:]], jobs=[pinned])
+    planning = build_problem(day, DAY)
+    assert planning.problem.jobs == ()
+    assert [(s.job_id, s.reason) for s in planning.skipped] == [(pinned.id, "pinned_technician_unable")]
