@@ -5,7 +5,7 @@
 
 The demo generator builds the provider (sites, technicians with skills, van stock and lunch breaks, SLA
 tiers); the day's first N onsite jobs become the Problem through the same mapper the product uses
-(`dispatch.services.planning.dataset_to_problem`). Both planners get that Problem; VROOM gets what it can
+(`dispatch.services.plan_problem.build_problem`). Both planners get that Problem; VROOM gets what it can
 express of it (see bench/_vroom_field.py). Both plans are scored the same way: the objective recomputed from
 the routes with the optimizer's default weights, travel hours, SLA hit rate by priority, P1 jobs served.
 """
@@ -64,7 +64,7 @@ def generated_day(jobs: int, technicians: int, seed: int, day: date, region: str
     technicians and jobs are kept (the first ``technicians`` and ``jobs`` of it): a regional dispatcher's day.
     """
     from data.demo import DemoConfig, generate_demo
-    from dispatch.services.planning import dataset_to_problem
+    from dispatch.services.plan_problem import build_problem
 
     inflate = 1 if region is None else REGION_INFLATION
     config = DemoConfig(
@@ -77,16 +77,23 @@ def generated_day(jobs: int, technicians: int, seed: int, day: date, region: str
         depots=max(3, technicians * inflate // 20),
     )
     dataset = generate_demo(config)
-    if region is not None:
-        in_region = {site.id for site in dataset.sites if site.region == region}
-        dataset.technicians = [t for t in dataset.technicians if t.region == region]
-        dataset.jobs = [job for job in dataset.jobs if job.site_id in in_region]
+    in_region = {site.id for site in dataset.sites if region is None or site.region == region}
+    dataset.technicians = [t for t in dataset.technicians if region is None or t.region == region]
     dataset.technicians = dataset.technicians[:technicians]
-    dataset.jobs = dataset.jobs[:jobs]
-    if len(dataset.jobs) < jobs or len(dataset.technicians) < technicians:
-        made = f"{len(dataset.jobs)} jobs and {len(dataset.technicians)} technicians"
+    chosen = [job.id for job in dataset.jobs if job.site_id in in_region][:jobs]
+    kept = {t.id for t in dataset.technicians}
+    # A pin to a technician this benchmark left out of the workforce is an artefact of the cut: drop it.
+    dataset.jobs = [
+        replace(job, pinned_technician_id=None) if job.pinned_technician_id not in kept else job
+        for job in dataset.jobs
+    ]
+    if len(chosen) < jobs or len(dataset.technicians) < technicians:
+        made = f"{len(chosen)} jobs and {len(dataset.technicians)} technicians"
         print(f"warning: the generator made only {made}", file=sys.stderr)
-    problem = dataset_to_problem(dataset, day)
+    planning = build_problem(dataset, day, region=region, job_ids=set(chosen))
+    for skipped in planning.skipped:
+        print(f"skipped {skipped.job_id}: {skipped.detail}", file=sys.stderr)
+    problem = planning.problem
     where = "" if region is None else f"-{region}"
     name = f"demo{where}-{len(problem.jobs)}j-{len(problem.technicians)}t-seed{seed}"
     return replace(problem, name=name)
