@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
+import resource
 import sys
 import time
 import traceback
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -43,6 +46,7 @@ CSV_COLUMNS = (
     "time_limit_s",
     "wall_s",
     "first_plan_s",
+    "peak_rss_mb",
     "objective",
     "travel_h",
     "vehicles",
@@ -107,6 +111,7 @@ class Run:
     solution: Solution
     wall_s: float
     first_plan_s: float | None
+    peak_rss_mb: float = 0.0
 
 
 def run_solver(name: str, problem: Problem, params: SolveParams) -> Run:
@@ -125,7 +130,15 @@ def run_solver(name: str, problem: Problem, params: SolveParams) -> Run:
     else:
         raise ValueError(f"unknown solver {name!r}; choose from {', '.join(SOLVER_NAMES)}")
     wall_s = time.perf_counter() - started
-    return Run(name, solution, wall_s, first if first is not None else wall_s)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kilobytes
+    return Run(name, solution, wall_s, first if first is not None else wall_s, peak_mb)
+
+
+def run_isolated(name: str, problem: Problem, params: SolveParams) -> Run:
+    """`run_solver` in a fresh process, so each planner's peak memory and caches are its own."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(run_solver, name, problem, params).result()
 
 
 def _pct(value: float | None) -> str:
@@ -148,6 +161,7 @@ def csv_row(
         f"{time_limit_s:g}",
         f"{run.wall_s:.2f}",
         f"{run.first_plan_s:.2f}" if run.first_plan_s is not None else "",
+        f"{run.peak_rss_mb:.0f}",
         str(objective),
         f"{figures.travel_s / 3600:.2f}",
         str(figures.technicians_used),
@@ -187,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed: list[str] = []
     for name in args.solvers.split(","):
         try:
-            runs.append(run_solver(name, problem, params))
+            runs.append(run_isolated(name, problem, params))
         except Exception:
             print(f"{name} failed:\n{traceback.format_exc()}", file=sys.stderr)
             failed.append(name)
