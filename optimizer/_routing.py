@@ -187,14 +187,14 @@ def solve_group(
             )
         vehicles_ok = [vehicles.index(v) for v in allowed[j] if v in vehicles]
         if len(vehicles_ok) < n_v:
-            routing.SetAllowedVehiclesForIndex(vehicles_ok, index)
+            _allow(routing, vehicles_ok, index)
         if j not in c.locked:
             routing.AddDisjunction([index], weights.drop_penalty(job.priority))
     for i, (v, d) in enumerate(pickups):
         index = manager.NodeToIndex(2 * n_v + len(jobs) + i)
         lo, hi = c.depot_window[d]
         time_dim.CumulVar(index).SetRange(lo, max(lo, hi))
-        routing.SetAllowedVehiclesForIndex([vehicles.index(v)], index)
+        _allow(routing, [vehicles.index(v)], index)
         routing.AddDisjunction([index], 0)
 
     if any(t.max_travel_s is not None for t in techs):
@@ -277,6 +277,12 @@ def solve_group(
         solutions=len(history),
         timed_out=elapsed >= 0.95 * time_limit_s,
     )
+
+
+def _allow(routing: pywrapcp.RoutingModel, vehicles: list[int], index: int) -> None:
+    """Restrict a node to some vehicles (-1 keeps it droppable); SetAllowedVehiclesForIndex's Python binding
+    refuses every list in this OR-Tools release."""
+    routing.VehicleVar(index).SetValues([-1, *vehicles])
 
 
 def _index_routes(
