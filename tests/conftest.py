@@ -23,7 +23,8 @@ from dispatch.persistence.db import make_engine, upgrade_database
 
 POSTGIS_URL_VARIABLE = "DISPATCH_TEST_POSTGIS_URL"
 DEFAULT_POSTGIS_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dispatch_persist_test"
-BACK_ENDS = ["sqlite", pytest.param("postgis", marks=pytest.mark.postgis)]
+SQLITE = pytest.param("sqlite", id="sqlite")
+POSTGIS = pytest.param("postgis", marks=pytest.mark.postgis, id="postgis")
 
 
 def _in_ci() -> bool:
@@ -90,7 +91,16 @@ def fresh_postgis_database(server_url: URL) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="module", params=BACK_ENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each database test on both back ends; a test marked ``postgis`` runs on PostGIS only."""
+    if "empty_database_url" not in metafunc.fixturenames:
+        return
+    postgis_only = metafunc.definition.get_closest_marker("postgis") is not None
+    back_ends = [POSTGIS] if postgis_only else [SQLITE, POSTGIS]
+    metafunc.parametrize("empty_database_url", back_ends, indirect=True, scope="module")
+
+
+@pytest.fixture(scope="module")
 def empty_database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
