@@ -27,6 +27,8 @@ def _configure(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        # Our SQLite engines issue BEGIN themselves, so a failed migration rolls back whole there too.
+        transactional_ddl=True,
         compare_type=True,
         include_name=owned_by_application,
     )

@@ -56,7 +56,8 @@ def test_alembic_command_line_reads_the_url_from_settings(tmp_path: Path) -> Non
     """`alembic -c alembic.ini upgrade head` run elsewhere migrates the DISPATCH_DATABASE_URL database."""
     database = tmp_path / "nested" / "cli.sqlite3"
     url = f"sqlite+pysqlite:///{database}"
-    environment = {**os.environ, "DISPATCH_DATABASE_URL": url, "PYTHONPATH": str(PROJECT_ROOT)}
+    environment = {**os.environ, "DISPATCH_DATABASE_URL": url}
+    environment.pop("PYTHONPATH", None)
     completed = subprocess.run(
         [sys.executable, "-m", "alembic", "-c", str(PROJECT_ROOT / "alembic.ini"), "upgrade", "head"],
         cwd=tmp_path,

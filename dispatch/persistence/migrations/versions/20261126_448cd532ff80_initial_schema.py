@@ -1,5 +1,7 @@
-"""Initial schema: catalogue, customers and sites, SLA policies and contracts, depots, technicians,
-tickets and jobs
+"""Initial schema
+
+Catalogue, customers and sites, SLA policies and contracts, depots, technicians, tickets and jobs;
+on PostgreSQL also the PostGIS extension and GiST indexes on every location.
 
 Revision ID: 448cd532ff80
 Revises:
