@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from dispatch.domain.dataset import Dataset
+from dispatch.persistence.models import Base
 from dispatch.persistence.repositories import (
     ContractRepository,
     CustomerRepository,
@@ -44,3 +46,14 @@ def load_dataset(session: Session) -> Dataset:
         tickets=TicketRepository(session).all(),
         jobs=JobRepository(session).all(),
     )
+
+
+def clear_dataset(session: Session) -> None:
+    """Delete every stored entity, children before parents; the caller commits (or rolls back)."""
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(delete(table))
+
+
+def is_empty(session: Session) -> bool:
+    """True when no entity is stored at all (the catalogue included)."""
+    return not any(session.scalar(select(exists().select_from(t))) for t in Base.metadata.sorted_tables)
