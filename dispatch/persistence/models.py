@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from dispatch.domain.contracts import Priority
@@ -380,3 +392,81 @@ class JobWindowRow(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+class PlanRow(Base):
+    """A solved and validated day plan for a day (and optionally one region)."""
+
+    __tablename__ = "plans"
+    __table_args__ = (
+        CheckConstraint("status IN ('published', 'superseded')", name="status_known"),
+        Index("ix_plans_day_region_status", "day", "region", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    region: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(20))
+    solver_status: Mapped[str] = mapped_column(String(20))
+    solve_ms: Mapped[int] = mapped_column(Integer)
+    travel_cost: Mapped[int] = mapped_column(BigInteger)
+    lateness_cost: Mapped[int] = mapped_column(BigInteger)
+    drop_cost: Mapped[int] = mapped_column(BigInteger)
+    overtime_cost: Mapped[int] = mapped_column(BigInteger)
+
+
+class PlanRouteRow(Base):
+    __tablename__ = "plan_routes"
+    __table_args__ = (CheckConstraint("ends_at >= starts_at", name="ends_after_start"),)
+
+    plan_id: Mapped[str] = mapped_column(_parent("plans.id"), primary_key=True)
+    technician_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"), primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    travel_s: Mapped[int] = mapped_column(Integer)
+    distance_m: Mapped[int] = mapped_column(Integer)
+    overtime_s: Mapped[int] = mapped_column(Integer)
+    lunch_starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    lunch_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class PlanVisitRow(Base):
+    """One stop of a planned route: a job, or a depot where parts are collected."""
+
+    __tablename__ = "plan_visits"
+    __table_args__ = (
+        CheckConstraint("kind IN ('job', 'depot_pickup')", name="kind_known"),
+        CheckConstraint(
+            "(kind = 'job' AND job_id IS NOT NULL AND depot_id IS NULL)"
+            " OR (kind = 'depot_pickup' AND depot_id IS NOT NULL AND job_id IS NULL)",
+            name="job_or_depot",
+        ),
+        CheckConstraint("starts_at >= arrives_at AND ends_at >= starts_at", name="times_ordered"),
+    )
+
+    plan_id: Mapped[str] = mapped_column(_parent("plans.id"), primary_key=True)
+    technician_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"), index=True)
+    depot_id: Mapped[str | None] = mapped_column(ForeignKey("depots.id"))
+    arrives_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    travel_s: Mapped[int] = mapped_column(Integer)
+    distance_m: Mapped[int] = mapped_column(Integer)
+    sla_lateness_s: Mapped[int] = mapped_column(Integer)
+    parts_picked: Mapped[dict[str, int]] = mapped_column(JSON)
+
+
+class PlanUnassignedRow(Base):
+    __tablename__ = "plan_unassigned"
+
+    plan_id: Mapped[str] = mapped_column(_parent("plans.id"), primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text)
