@@ -181,33 +181,40 @@ class _DirectoryReader:
         )
 
     def _sla_policies(self) -> dict[str, SlaPolicy]:
-        targets: dict[str, dict[Priority, SlaTarget]] = defaultdict(dict)
-        for row in self._valid(layout.SLA_TARGETS):
-            target = row.build(
-                "resolution_minutes",
-                SlaTarget,
-                response=row.get("response_minutes", timedelta),
-                resolution=row.get("resolution_minutes", timedelta),
-            )
-            if target is not None:
-                targets[row.get("sla_tier", str)][row.get("priority", Priority)] = target
+        """Tiers with all four targets; a tier with a bad target line is left out (its error is logged)."""
+        target_rows = self._rows[layout.SLA_TARGETS.file]
+        if target_rows is None:
+            return {}
+        targets: dict[object, dict[Priority, SlaTarget]] = defaultdict(dict)
         listed: dict[object, set[object]] = defaultdict(set)
-        for row in self._rows[layout.SLA_TARGETS.file] or []:
+        broken: set[object] = set()
+        for row in target_rows:
             listed[row.value("sla_tier")].add(row.value("priority"))
+            target = None
+            if row.ok:
+                target = row.build(
+                    "resolution_minutes",
+                    SlaTarget,
+                    response=row.get("response_minutes", timedelta),
+                    resolution=row.get("resolution_minutes", timedelta),
+                )
+            if target is None:
+                broken.add(row.value("sla_tier"))
+            else:
+                targets[row.value("sla_tier")][row.get("priority", Priority)] = target
         policies: dict[str, SlaPolicy] = {}
         for row in self._valid(layout.SLA_POLICIES):
             tier = row.get("sla_tier", str)
             missing = [p.value for p in Priority if p not in listed[tier]]
-            if missing and self._rows[layout.SLA_TARGETS.file] is not None:
+            if missing:
                 row.error(
                     "sla_tier",
                     f"tier {tier} has no line in {layout.SLA_TARGETS.file} for {', '.join(missing)}",
                 )
+            if missing or tier in broken:
                 continue
             coverage = Coverage(row.get("coverage_hours", WeeklyHours), row.optional("holiday_country", str))
-            policy = row.build(
-                "sla_tier", SlaPolicy, tier=tier, targets=dict(targets[tier]), coverage=coverage
-            )
+            policy = row.build("sla_tier", SlaPolicy, tier=tier, targets=targets[tier], coverage=coverage)
             if policy is not None:
                 policies[tier] = policy
         return policies

@@ -46,3 +46,9 @@ def copy_record(path: Path, line: int, **changes: str) -> int:
     records.append({**records[line - 2], **changes})
     _save(path, header, records)
     return len(records) + 1
+
+
+def delete_record(path: Path, line: int) -> None:
+    header, records = _load(path)
+    del records[line - 2]
+    _save(path, header, records)

@@ -179,7 +179,8 @@ def small_dataset() -> Dataset:
                 required_skills=(SkillRequirement("pos", 2), SkillRequirement("network", 1)),
                 windows=(
                     TimeWindow(
-                        datetime(2026, 3, 4, 8, tzinfo=EASTERN_WINTER), datetime(2026, 3, 4, 12, tzinfo=EASTERN_WINTER)
+                        datetime(2026, 3, 4, 8, tzinfo=EASTERN_WINTER),
+                        datetime(2026, 3, 4, 12, tzinfo=EASTERN_WINTER),
                     ),
                     TimeWindow(
                         datetime(2026, 3, 5, 13, tzinfo=EASTERN_WINTER),

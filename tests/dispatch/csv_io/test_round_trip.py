@@ -67,10 +67,11 @@ def test_optional_files_may_be_absent(dataset: Dataset, exported: Path) -> None:
     assert read.depots[0].stock == {}
 
 
-def test_columns_may_come_in_any_order_and_extra_columns_are_ignored(dataset: Dataset, exported: Path) -> None:
+def test_column_order_is_free_and_extra_columns_are_ignored(dataset: Dataset, exported: Path) -> None:
     """A file whose columns are shuffled and carry a notes column reads the same."""
     path = exported / "customers.csv"
-    path.write_text("notes,customer_name,customer_id\nx,Acme Retail,C1\ny,Bluebird Clinics,C2\n", encoding="utf-8")
+    text = "notes,customer_name,customer_id\nx,Acme Retail,C1\ny,Bluebird Clinics,C2\n"
+    path.write_text(text, encoding="utf-8")
     assert read_dataset(exported) == dataset
 
 
