@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from dispatch.csv_io import TABLES, describe_layout, export_dataset, read_dataset
 from dispatch.domain.dataset import Dataset
@@ -82,3 +86,27 @@ def test_layout_is_documented_for_every_file() -> None:
         assert table.file in text
         for column in table.columns:
             assert f"`{column.name}`" in text
+
+
+def test_empty_dataset_round_trips(tmp_path: Path) -> None:
+    """An empty data set writes header-only files that read back as an empty data set."""
+    counts = export_dataset(Dataset(), tmp_path)
+    assert set(counts.values()) == {0}
+    assert (tmp_path / "skills.csv").read_text(encoding="utf-8") == "skill_code,skill_name\n"
+    assert read_dataset(tmp_path) == Dataset()
+
+
+def test_export_refuses_two_tiers_sharing_a_name(dataset: Dataset, tmp_path: Path) -> None:
+    """Contracts naming the same tier with different targets cannot share sla_policies.csv lines."""
+    gold = dataset.contracts[0].sla
+    other_gold = replace(gold, coverage=replace(gold.coverage, holiday_country="US"))
+    dataset.contracts.append(replace(dataset.contracts[0], id="K4", sla=other_gold))
+    with pytest.raises(ValueError, match="contract K4: SLA tier 'Gold' differs"):
+        export_dataset(dataset, tmp_path)
+
+
+def test_export_refuses_durations_in_seconds(dataset: Dataset, tmp_path: Path) -> None:
+    """A job lasting 90.5 minutes cannot be written as whole minutes, so export says so."""
+    dataset.jobs[0] = replace(dataset.jobs[0], duration=timedelta(minutes=90, seconds=30))
+    with pytest.raises(ValueError, match="not a whole number of minutes"):
+        export_dataset(dataset, tmp_path)
