@@ -355,7 +355,16 @@ def _shift(row: Row) -> Shift | None:
     """A shift from a shift or exception line; empty start and end (exceptions only) mean a day off."""
     start = row.optional("shift_start", time)
     end = row.optional("shift_end", time)
+    lunch_values = (
+        row.optional("lunch_earliest", time),
+        row.optional("lunch_latest", time),
+        row.optional("lunch_minutes", timedelta),
+    )
+    names = ("lunch_earliest", "lunch_latest", "lunch_minutes")
     if start is None and end is None:
+        given = [name for name, value in zip(names, lunch_values, strict=True) if value is not None]
+        if given:
+            row.error(given[0], "a day off (no shift_start, no shift_end) takes no lunch break")
         return None
     if start is None or end is None:
         row.error(
@@ -365,16 +374,10 @@ def _shift(row: Row) -> Shift | None:
     if end <= start:
         row.error("shift_end", f"shift ends at {end:%H:%M}, not after it starts at {start:%H:%M}")
         return None
-    lunch_values = (
-        row.optional("lunch_earliest", time),
-        row.optional("lunch_latest", time),
-        row.optional("lunch_minutes", timedelta),
-    )
     if all(value is None for value in lunch_values):
         return Shift(start, end)
     earliest, latest, minutes = lunch_values
     if earliest is None or latest is None or minutes is None:
-        names = ("lunch_earliest", "lunch_latest", "lunch_minutes")
         empty = next(name for name, value in zip(names, lunch_values, strict=True) if value is None)
         row.error(
             empty, "a lunch break needs lunch_earliest, lunch_latest and lunch_minutes, or none of them"

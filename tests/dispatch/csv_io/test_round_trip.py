@@ -110,3 +110,10 @@ def test_export_refuses_durations_in_seconds(dataset: Dataset, tmp_path: Path) -
     dataset.jobs[0] = replace(dataset.jobs[0], duration=timedelta(minutes=90, seconds=30))
     with pytest.raises(ValueError, match="not a whole number of minutes"):
         export_dataset(dataset, tmp_path)
+
+
+def test_spreadsheet_byte_order_mark_is_accepted(dataset: Dataset, exported: Path) -> None:
+    """A file saved by a spreadsheet as 'CSV UTF-8' (with a byte order mark) reads the same."""
+    path = exported / "skills.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert read_dataset(exported) == dataset

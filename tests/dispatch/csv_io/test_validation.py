@@ -254,3 +254,22 @@ def test_error_cap_stops_reading_and_says_so(exported: Path) -> None:
     assert len(error.errors) == 3
     assert error.truncated
     assert str(error).splitlines()[-1] == "(stopped after 3 errors; there may be more)"
+
+
+def test_day_off_with_a_lunch_break(exported: Path) -> None:
+    """An exception marking a day off cannot also give a lunch break."""
+    set_cell(exported / "technician_shift_exceptions.csv", 2, "lunch_minutes", "30")
+    assert _only(exported) == CsvError(
+        "technician_shift_exceptions.csv",
+        2,
+        "lunch_minutes",
+        "a day off (no shift_start, no shift_end) takes no lunch break",
+    )
+
+
+def test_empty_file_needs_its_header(exported: Path) -> None:
+    """A zero-byte file is reported as missing its header line."""
+    (exported / "depots.csv").write_text("", encoding="utf-8")
+    error = _only(exported)
+    assert (error.file, error.row, error.field) == ("depots.csv", 1, "")
+    assert "header" in error.message
