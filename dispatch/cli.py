@@ -122,14 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
     """Entry point of the ``dispatch`` console script; returns the process exit code."""
+    from dispatch.csv_io.errors import CsvValidationError
     from dispatch.domain.errors import DomainError
 
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args, get_settings())
+        return handler(args, settings or get_settings())
+    except CsvValidationError as exc:
+        print(f"dispatch: nothing imported, the files have errors:\n{exc}", file=sys.stderr)
+        return 2
     except DomainError as exc:
         print(f"dispatch: error: {exc}", file=sys.stderr)
         return 2
