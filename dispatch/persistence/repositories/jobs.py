@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import Session
 
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequirement, TimeWindow
@@ -103,3 +105,13 @@ class JobRepository(Repository[Job]):
         if priority is not None:
             conditions.append(c.priority == priority.value)
         return self._select(conditions, limit=limit, offset=offset)
+
+
+def set_job_statuses(session: Session, statuses: Mapping[str, JobStatus]) -> None:
+    """Move many jobs to new statuses in one statement per status (a plan publishes many at once)."""
+    table = JobRepository.table
+    by_status: dict[JobStatus, list[str]] = {}
+    for job_id, status in statuses.items():
+        by_status.setdefault(status, []).append(job_id)
+    for status, job_ids in by_status.items():
+        session.execute(update(table).where(table.c.id.in_(job_ids)).values(status=status.value))
