@@ -32,8 +32,6 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from optimizer._schedule import Compiled, depot_of, depot_stop
 from optimizer.problem import BreakModel
 
-_STATUS_FOUND = {1, 2, 7}
-
 
 @dataclass(frozen=True, slots=True)
 class GroupResult:
@@ -161,8 +159,6 @@ def solve_group(
             )
         if tech.max_work_s is not None:
             time_dim.SetSpanUpperBoundForVehicle(max(0, tech.max_work_s - lunch_slack), k)
-        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(end))
-        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(start))
         if tech.lunch is not None and not slack_model:
             lunch = tech.lunch
             interval = solver.FixedDurationIntervalVar(
@@ -191,14 +187,14 @@ def solve_group(
             )
         vehicles_ok = [vehicles.index(v) for v in allowed[j] if v in vehicles]
         if len(vehicles_ok) < n_v:
-            routing.SetAllowedVehiclesForIndex(vehicles_ok, index)
+            _allow(routing, vehicles_ok, index)
         if j not in c.locked:
             routing.AddDisjunction([index], weights.drop_penalty(job.priority))
     for i, (v, d) in enumerate(pickups):
         index = manager.NodeToIndex(2 * n_v + len(jobs) + i)
         lo, hi = c.depot_window[d]
         time_dim.CumulVar(index).SetRange(lo, max(lo, hi))
-        routing.SetAllowedVehiclesForIndex([vehicles.index(v)], index)
+        _allow(routing, [vehicles.index(v)], index)
         routing.AddDisjunction([index], 0)
 
     if any(t.max_travel_s is not None for t in techs):
@@ -219,6 +215,8 @@ def solve_group(
     search.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     if params.solution_limit is not None:
         search.solution_limit = params.solution_limit
+    elif params.deterministic:
+        search.solution_limit = 200
     routing.CloseModelWithParameters(search)
 
     locks = [[manager.NodeToIndex(2 * n_v + jobs.index(s)) for s in _locked(c, v, jobs)] for v in vehicles]
@@ -232,28 +230,45 @@ def solve_group(
         history.append((time.perf_counter() - began, int(routing.CostVar().Value())))
 
     routing.AddAtSolutionCallback(record)
-    assignment = None
+    # Start points: our construction and OR-Tools' own first solution. Guided local search does better from
+    # one or the other depending on the instance (Solomon's clustered class prefers OR-Tools' insertion, the
+    # random and mixed classes our greedy routes), so the remaining time is shared between both.
+    starts: list[tuple[int, list[list[int]]]] = []
     if initial is not None:
         start_routes = [[_index_of(manager, nodes, v, s) for s in initial.get(v, [])] for v in vehicles]
         hint = routing.ReadAssignmentFromRoutes(start_routes, True)
         if hint is not None:
             history.append((time.perf_counter() - began, int(hint.ObjectiveValue())))
-            assignment = routing.SolveFromAssignmentWithParameters(hint, search)
-    if assignment is None:
-        assignment = routing.SolveWithParameters(search)
+            starts.append((int(hint.ObjectiveValue()), _index_routes(routing, hint, n_v)))
+    first_search = pywrapcp.DefaultRoutingSearchParameters()
+    first_search.CopyFrom(search)
+    first_search.solution_limit = 1
+    first_search.time_limit.FromMilliseconds(max(1, int(time_limit_s * 300)))
+    own = routing.SolveWithParameters(first_search)
+    if own is not None:
+        starts.append((int(own.ObjectiveValue()), _index_routes(routing, own, n_v)))
+    best: tuple[int, list[list[int]]] | None = None
+    starts.sort(key=lambda item: item[0])
+    for k, (objective, index_routes) in enumerate(starts):
+        left = time_limit_s - (time.perf_counter() - began)
+        share = pywrapcp.DefaultRoutingSearchParameters()
+        share.CopyFrom(search)
+        share.time_limit.FromMilliseconds(max(1, int(1000 * left / (len(starts) - k))))
+        restored = routing.ReadAssignmentFromRoutes(index_routes, True)
+        if restored is None:
+            continue
+        improved = routing.SolveFromAssignmentWithParameters(restored, share)
+        if improved is not None and improved.ObjectiveValue() <= objective:
+            objective, index_routes = int(improved.ObjectiveValue()), _index_routes(routing, improved, n_v)
+        if best is None or objective < best[0]:
+            best = (objective, index_routes)
     elapsed = time.perf_counter() - began
-    found = assignment is not None and routing.status() in _STATUS_FOUND
+    found = best is not None
     routes: dict[int, list[int]] = {}
-    if assignment is not None:
+    if best is not None:
         for k, v in enumerate(vehicles):
-            index = assignment.Value(routing.NextVar(routing.Start(k)))
-            stops: list[int] = []
-            while not routing.IsEnd(index):
-                stop = nodes.stop(manager.IndexToNode(index))
-                if stop is not None:
-                    stops.append(stop)
-                index = assignment.Value(routing.NextVar(index))
-            routes[v] = stops
+            stops = [nodes.stop(manager.IndexToNode(i)) for i in best[1][k]]
+            routes[v] = [s for s in stops if s is not None]
     return GroupResult(
         routes=routes,
         found=found,
@@ -262,6 +277,27 @@ def solve_group(
         solutions=len(history),
         timed_out=elapsed >= 0.95 * time_limit_s,
     )
+
+
+def _allow(routing: pywrapcp.RoutingModel, vehicles: list[int], index: int) -> None:
+    """Restrict a node to some vehicles (-1 keeps it droppable); SetAllowedVehiclesForIndex's Python binding
+    refuses every list in this OR-Tools release."""
+    routing.VehicleVar(index).SetValues([-1, *vehicles])
+
+
+def _index_routes(
+    routing: pywrapcp.RoutingModel, assignment: pywrapcp.Assignment, n_v: int
+) -> list[list[int]]:
+    """The visited indices of each vehicle, copied out (OR-Tools reuses its assignment objects)."""
+    routes = []
+    for k in range(n_v):
+        index = assignment.Value(routing.NextVar(routing.Start(k)))
+        route = []
+        while not routing.IsEnd(index):
+            route.append(int(index))
+            index = assignment.Value(routing.NextVar(index))
+        routes.append(route)
+    return routes
 
 
 def _locked(c: Compiled, v: int, jobs: list[int]) -> list[int]:
@@ -291,11 +327,16 @@ def _add_part_dimension(
     for i, j in enumerate(nodes.jobs):
         demand[base + i] = -problem.jobs[j].required_parts.get(sku, 0)
     pickup_stock = [available.get((d, sku), 0) for _, d in nodes.pickups]
-    slack_max = max(pickup_stock, default=0)
     vans = [problem.technicians[v].van_stock.get(sku, 0) for v in nodes.vehicles]
+    name = f"part {sku}"
+    if not any(pickup_stock):
+        # Nothing to collect: the classic capacity dimension (units used so far, at most the van's stock).
+        used = [-q for q in demand]
+        routing.AddDimensionWithVehicleCapacity(routing.RegisterUnaryTransitVector(used), 0, vans, True, name)
+        return
+    slack_max = max(pickup_stock, default=0)
     capacity = max(vans) + sum({d: available.get((d, sku), 0) for _, d in nodes.pickups}.values())
     callback = routing.RegisterUnaryTransitVector(demand)
-    name = f"part {sku}"
     routing.AddDimension(callback, slack_max, capacity, False, name)
     dim = routing.GetDimensionOrDie(name)
     for k, van in enumerate(vans):
