@@ -89,7 +89,7 @@ class Plan:
     created_at: datetime
     status: PlanStatus
     solver_status: str
-    solve_seconds: float
+    solve_ms: int
     cost: PlanCost
     routes: tuple[PlannedRoute, ...]
     unplanned: tuple[UnplannedJob, ...]

@@ -225,7 +225,7 @@ def plan_from_solution(
         created_at=created_at,
         status=PlanStatus.PUBLISHED,
         solver_status=solution.status.value,
-        solve_seconds=solution.stats.wall_time_s,
+        solve_ms=round(solution.stats.wall_time_s * 1000),
         cost=PlanCost(
             travel=objective.travel + objective.distance,
             lateness=objective.lateness,

@@ -103,7 +103,7 @@ def format_plan_summary(outcome: PlanOutcome) -> str:
     pickups = sum(1 for r in plan.routes for v in r.visits if v.depot_id is not None)
     lines = [
         f"Plan for {plan.day:%A %d %B %Y}" + (f", region {plan.region}" if plan.region else ", all regions"),
-        f"  solver: {plan.solver_status} in {plan.solve_seconds:.1f} s; validator: no violations",
+        f"  solver: {plan.solver_status} in {plan.solve_ms / 1000:.1f} s; validator: no violations",
         f"  jobs: {len(considered)} to plan, {len(planned)} assigned, {len(plan.unplanned)} unassigned",
         "  assigned by priority: "
         + ", ".join(

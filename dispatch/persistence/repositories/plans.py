@@ -74,7 +74,7 @@ class PlanRepository(Repository[Plan]):
                     "created_at": item.created_at,
                     "status": item.status.value,
                     "solver_status": item.solver_status,
-                    "solve_ms": round(item.solve_seconds * 1000),
+                    "solve_ms": item.solve_ms,
                     "travel_cost": item.cost.travel,
                     "lateness_cost": item.cost.lateness,
                     "drop_cost": item.cost.drops,
@@ -158,7 +158,7 @@ class PlanRepository(Repository[Plan]):
             created_at=row["created_at"],
             status=PlanStatus(row["status"]),
             solver_status=row["solver_status"],
-            solve_seconds=row["solve_ms"] / 1000,
+            solve_ms=row["solve_ms"],
             cost=PlanCost(
                 travel=row["travel_cost"],
                 lateness=row["lateness_cost"],
