@@ -71,6 +71,14 @@ def _cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.services.planning import plan_day_command
+
+    time_limit = settings.plan_time_limit_s if args.time_limit is None else args.time_limit
+    print(plan_day_command(settings, args.day, region=args.region, time_limit_s=time_limit))
+    return 0
+
+
 def _format_counts(title: str, counts: dict[str, int]) -> str:
     rows = "\n".join(f"  {name:<22}{count:>8}" for name, count in counts.items())
     return f"{title}:\n{rows}"
@@ -119,17 +127,29 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="the day's workload by region, priority and SLA tier")
     summary.add_argument("day", type=_parse_day, help="YYYY-MM-DD")
     summary.set_defaults(handler=_cmd_summary)
+
+    plan = commands.add_parser("plan", help="plan the day, validate and publish the plan, print its summary")
+    plan.add_argument("day", type=_parse_day, help="YYYY-MM-DD")
+    plan.add_argument("--region", default=None, help="plan one region only (default: all)")
+    plan.add_argument(
+        "--time-limit", type=float, default=None, help="seconds (default DISPATCH_PLAN_TIME_LIMIT_S)"
+    )
+    plan.set_defaults(handler=_cmd_plan)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
     """Entry point of the ``dispatch`` console script; returns the process exit code."""
+    from dispatch.csv_io.errors import CsvValidationError
     from dispatch.domain.errors import DomainError
 
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args, get_settings())
+        return handler(args, settings or get_settings())
+    except CsvValidationError as exc:
+        print(f"dispatch: nothing imported, the files have errors:\n{exc}", file=sys.stderr)
+        return 2
     except DomainError as exc:
         print(f"dispatch: error: {exc}", file=sys.stderr)
         return 2

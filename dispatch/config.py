@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".dispatch"), description="Where the embedded database lives.")
     environment: str = Field(default="development", description="development, test or production.")
     demo_seed: int = Field(default=7, description="Seed of the demo data generator.")
+    plan_time_limit_s: float = Field(default=10.0, gt=0, description="Solver time limit of a day plan.")
 
     @property
     def effective_database_url(self) -> str:

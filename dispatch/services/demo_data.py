@@ -41,10 +41,13 @@ def load_demo(
 
 
 def run_demo(settings: Settings, *, seed: int | None, day: date | None, scale: float) -> str:
-    """What ``make run`` shows: a fresh demo day loaded, then the day's summary."""
+    """What ``make run`` shows: a fresh demo day loaded, its workload, then its plan."""
+    from dispatch.services.planning import plan_day_command
     from dispatch.services.summary import print_day_summary
 
     the_day = day or datetime.now().date()
     counts = load_demo(settings, seed=seed, day=the_day, scale=scale, replace=True)
     loaded = ", ".join(f"{count} {name}" for name, count in counts.items())
-    return f"Loaded the demo provider: {loaded}.\n\n{print_day_summary(settings, the_day)}"
+    workload = print_day_summary(settings, the_day)
+    plan = plan_day_command(settings, the_day, region=None, time_limit_s=settings.plan_time_limit_s)
+    return f"Loaded the demo provider: {loaded}.\n\n{workload}\n\n{plan}"

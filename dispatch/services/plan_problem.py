@@ -16,6 +16,15 @@ from zoneinfo import ZoneInfo
 import optimizer as opt
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import Job, JobStatus
+from dispatch.domain.plans import (
+    Plan,
+    PlanCost,
+    PlannedRoute,
+    PlannedVisit,
+    PlanStatus,
+    UnplannedJob,
+    VisitKind,
+)
 from dispatch.domain.technicians import Technician
 
 HORIZON = timedelta(hours=36)
@@ -164,3 +173,65 @@ def _local(day: date, at: time, tz: str, origin: datetime) -> int:
 
 def _seconds(instant: datetime, origin: datetime) -> int:
     return int((instant - origin).total_seconds())
+
+
+def plan_from_solution(
+    planning: PlanningProblem,
+    solution: opt.Solution,
+    *,
+    plan_id: str,
+    region: str | None,
+    created_at: datetime,
+) -> Plan:
+    """The optimizer's answer as a domain Plan: instants instead of seconds, skipped jobs included."""
+    routes = tuple(
+        PlannedRoute(
+            technician_id=route.technician_id,
+            start=planning.instant(route.start_s),
+            end=planning.instant(route.end_s),
+            travel_s=route.travel_s,
+            distance_m=route.distance_m,
+            overtime_s=route.overtime_s,
+            visits=tuple(
+                PlannedVisit(
+                    sequence=sequence,
+                    kind=VisitKind(visit.kind.value),
+                    arrival=planning.instant(visit.arrival_s),
+                    start=planning.instant(visit.start_s),
+                    end=planning.instant(visit.end_s),
+                    travel_s=visit.travel_s,
+                    distance_m=visit.distance_m,
+                    job_id=visit.job_id,
+                    depot_id=visit.depot_id,
+                    parts_picked=dict(visit.parts_picked),
+                    sla_lateness_s=visit.lateness_s,
+                )
+                for sequence, visit in enumerate(route.visits, start=1)
+            ),
+            lunch_start=None if route.lunch is None else planning.instant(route.lunch.start_s),
+            lunch_end=None if route.lunch is None else planning.instant(route.lunch.end_s),
+        )
+        for route in solution.routes
+        if route.visits
+    )
+    unplanned = tuple(UnplannedJob(u.job_id, u.reason.value, u.detail) for u in solution.unassigned) + tuple(
+        UnplannedJob(s.job_id, s.reason, s.detail) for s in planning.skipped
+    )
+    objective = solution.objective
+    return Plan(
+        id=plan_id,
+        day=planning.day,
+        region=region,
+        created_at=created_at,
+        status=PlanStatus.PUBLISHED,
+        solver_status=solution.status.value,
+        solve_ms=round(solution.stats.wall_time_s * 1000),
+        cost=PlanCost(
+            travel=objective.travel + objective.distance,
+            lateness=objective.lateness,
+            drops=objective.drops,
+            overtime=objective.overtime,
+        ),
+        routes=routes,
+        unplanned=unplanned,
+    )

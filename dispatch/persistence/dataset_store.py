@@ -1,0 +1,59 @@
+"""Whole data sets in and out of the database, in dependency order, with multi-row inserts."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from dispatch.domain.dataset import Dataset
+from dispatch.persistence.models import Base
+from dispatch.persistence.repositories import (
+    ContractRepository,
+    CustomerRepository,
+    DepotRepository,
+    JobRepository,
+    PartRepository,
+    SiteRepository,
+    SkillRepository,
+    TechnicianRepository,
+    TicketRepository,
+)
+
+
+def save_dataset(session: Session, dataset: Dataset) -> None:
+    """Insert every entity of ``dataset`` (catalogue first, jobs last); the caller commits."""
+    SkillRepository(session).add_many(dataset.skills)
+    PartRepository(session).add_many(dataset.parts)
+    CustomerRepository(session).add_many(dataset.customers)
+    SiteRepository(session).add_many(dataset.sites)
+    ContractRepository(session).add_many(dataset.contracts)
+    DepotRepository(session).add_many(dataset.depots)
+    TechnicianRepository(session).add_many(dataset.technicians)
+    TicketRepository(session).add_many(dataset.tickets)
+    JobRepository(session).add_many(dataset.jobs)
+
+
+def load_dataset(session: Session) -> Dataset:
+    """Every stored entity as domain objects, each list ordered by id."""
+    return Dataset(
+        skills=SkillRepository(session).all(),
+        parts=PartRepository(session).all(),
+        customers=CustomerRepository(session).all(),
+        sites=SiteRepository(session).all(),
+        contracts=ContractRepository(session).all(),
+        depots=DepotRepository(session).all(),
+        technicians=TechnicianRepository(session).all(),
+        tickets=TicketRepository(session).all(),
+        jobs=JobRepository(session).all(),
+    )
+
+
+def clear_dataset(session: Session) -> None:
+    """Delete every stored entity, children before parents; the caller commits (or rolls back)."""
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(delete(table))
+
+
+def is_empty(session: Session) -> bool:
+    """True when no entity is stored at all (the catalogue included)."""
+    return not any(session.scalar(select(exists().select_from(t))) for t in Base.metadata.sorted_tables)

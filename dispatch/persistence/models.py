@@ -1,0 +1,472 @@
+"""The storage schema: one row class per table, mirroring the domain without being it.
+
+Times of day are whole seconds after local midnight (``*_s``, 86400 closes a day at midnight) and
+durations are whole seconds, so every check constraint reads the same on PostgreSQL and SQLite.
+Children (hours, skills, stock, requirements) belong to their parent row and go with it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from dispatch.domain.contracts import Priority
+from dispatch.domain.geo import GeoPoint
+from dispatch.domain.jobs import JobStatus
+from dispatch.domain.tickets import Channel, TicketKind, TicketState
+from dispatch.persistence.types import GeoPointColumn, UtcDateTime
+
+SECONDS_PER_DAY = 86_400
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(40)
+NAME = String(200)
+ZONE = String(64)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with constraint names that migrations can refer to on both back ends."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(row_class: type[Base]) -> Table:
+    """The Core table behind a row class, for bulk statements."""
+    table = row_class.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def _one_of(column: str, values: type[Priority | JobStatus | Channel | TicketKind | TicketState]) -> str:
+    listed = ", ".join(f"'{member.value}'" for member in values)
+    return f"{column} IN ({listed})"
+
+
+def _second_of_day(column: str) -> str:
+    return f"{column} >= 0 AND {column} <= {SECONDS_PER_DAY}"
+
+
+def _interval_of_day(start: str, end: str) -> str:
+    return f"{start} >= 0 AND {end} > {start} AND {end} <= {SECONDS_PER_DAY}"
+
+
+def _weekday(column: str = "weekday") -> CheckConstraint:
+    return CheckConstraint(f"{column} >= 0 AND {column} <= 6", name="weekday_range")
+
+
+def _parent(target: str) -> ForeignKey:
+    """A reference to the owning row: children are removed with it."""
+    return ForeignKey(target, ondelete="CASCADE")
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+
+class SkillRow(Base):
+    __tablename__ = "skills"
+
+    code: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+
+
+class PartRow(Base):
+    __tablename__ = "parts"
+    __table_args__ = (CheckConstraint("unit_cost_cents >= 0", name="unit_cost_not_negative"),)
+
+    sku: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+    category: Mapped[str] = mapped_column(String(80), default="")
+    unit_cost_cents: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- customers and sites -----------------------------------------------------------------------
+
+
+class CustomerRow(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+
+
+class SiteRow(Base):
+    __tablename__ = "sites"
+    __table_args__ = (Index("ix_sites_location", "location", postgresql_using="gist"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    name: Mapped[str] = mapped_column(NAME)
+    address: Mapped[str] = mapped_column(String(300))
+    city: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(40))
+    postcode: Mapped[str] = mapped_column(String(20))
+    location: Mapped[GeoPoint] = mapped_column(GeoPointColumn())
+    timezone: Mapped[str] = mapped_column(ZONE)
+    region: Mapped[str] = mapped_column(String(80), index=True)
+    access_notes: Mapped[str] = mapped_column(Text)
+    contact_name: Mapped[str] = mapped_column(NAME)
+    contact_phone: Mapped[str] = mapped_column(String(40))
+    contact_email: Mapped[str] = mapped_column(NAME)
+
+
+class SiteAccessHoursRow(Base):
+    """One open interval of a weekday at a site; a weekday without rows is closed."""
+
+    __tablename__ = "site_access_hours"
+    __table_args__ = (
+        _weekday(),
+        CheckConstraint(_interval_of_day("start_s", "end_s"), name="interval_in_day"),
+    )
+
+    site_id: Mapped[str] = mapped_column(_parent("sites.id"), primary_key=True)
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_s: Mapped[int] = mapped_column(Integer)
+    end_s: Mapped[int] = mapped_column(Integer)
+
+
+# --- SLA policies and contracts ----------------------------------------------------------------
+
+
+class SlaPolicyRow(Base):
+    """A named SLA tier, shared by the contracts that reference it."""
+
+    __tablename__ = "sla_policies"
+
+    tier: Mapped[str] = mapped_column(ID, primary_key=True)
+    holiday_country: Mapped[str | None] = mapped_column(String(2))
+
+
+class SlaTargetRow(Base):
+    __tablename__ = "sla_targets"
+    __table_args__ = (
+        CheckConstraint(_one_of("priority", Priority), name="priority_known"),
+        CheckConstraint("response_s > 0", name="response_positive"),
+        CheckConstraint("resolution_s >= response_s", name="resolution_after_response"),
+    )
+
+    tier: Mapped[str] = mapped_column(_parent("sla_policies.tier"), primary_key=True)
+    priority: Mapped[str] = mapped_column(String(2), primary_key=True)
+    response_s: Mapped[int] = mapped_column(Integer)
+    resolution_s: Mapped[int] = mapped_column(Integer)
+
+
+class SlaCoverageHoursRow(Base):
+    """One covered interval of a weekday, in the site's local time."""
+
+    __tablename__ = "sla_coverage_hours"
+    __table_args__ = (
+        _weekday(),
+        CheckConstraint(_interval_of_day("start_s", "end_s"), name="interval_in_day"),
+    )
+
+    tier: Mapped[str] = mapped_column(_parent("sla_policies.tier"), primary_key=True)
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_s: Mapped[int] = mapped_column(Integer)
+    end_s: Mapped[int] = mapped_column(Integer)
+
+
+class ContractRow(Base):
+    __tablename__ = "contracts"
+    __table_args__ = (CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    name: Mapped[str] = mapped_column(NAME)
+    sla_tier: Mapped[str] = mapped_column(ForeignKey("sla_policies.tier"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+
+# --- depots and technicians --------------------------------------------------------------------
+
+
+class DepotRow(Base):
+    __tablename__ = "depots"
+    __table_args__ = (
+        Index("ix_depots_location", "location", postgresql_using="gist"),
+        CheckConstraint(_second_of_day("opening_start_s"), name="opening_start_in_day"),
+        CheckConstraint(_second_of_day("opening_end_s"), name="opening_end_in_day"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+    address: Mapped[str] = mapped_column(String(300))
+    location: Mapped[GeoPoint] = mapped_column(GeoPointColumn())
+    timezone: Mapped[str] = mapped_column(ZONE)
+    opening_start_s: Mapped[int] = mapped_column(Integer)
+    opening_end_s: Mapped[int] = mapped_column(Integer)
+
+
+class DepotStockRow(Base):
+    __tablename__ = "depot_stock"
+    __table_args__ = (CheckConstraint("quantity >= 0", name="quantity_not_negative"),)
+
+    depot_id: Mapped[str] = mapped_column(_parent("depots.id"), primary_key=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("parts.sku"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class TechnicianRow(Base):
+    __tablename__ = "technicians"
+    __table_args__ = (Index("ix_technicians_home", "home", postgresql_using="gist"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+    home: Mapped[GeoPoint] = mapped_column(GeoPointColumn())
+    home_address: Mapped[str] = mapped_column(String(300))
+    timezone: Mapped[str] = mapped_column(ZONE)
+    region: Mapped[str] = mapped_column(String(80), index=True)
+    email: Mapped[str] = mapped_column(NAME)
+    phone: Mapped[str] = mapped_column(String(40))
+
+
+class TechnicianSkillRow(Base):
+    __tablename__ = "technician_skills"
+    __table_args__ = (
+        CheckConstraint("level >= 1 AND level <= 5", name="level_range"),
+        Index("ix_technician_skills_skill_level", "skill_code", "level"),
+    )
+
+    technician_id: Mapped[str] = mapped_column(_parent("technicians.id"), primary_key=True)
+    skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+
+
+# A NULL makes a CHECK pass, so each branch names its NULLs explicitly.
+_LUNCH_ALL_OR_NONE = (
+    "(lunch_earliest_s IS NULL AND lunch_latest_s IS NULL AND lunch_duration_s IS NULL) OR "
+    "(lunch_earliest_s IS NOT NULL AND lunch_latest_s IS NOT NULL AND lunch_duration_s IS NOT NULL "
+    "AND lunch_earliest_s >= 0 AND lunch_latest_s >= lunch_earliest_s "
+    f"AND lunch_latest_s < {SECONDS_PER_DAY} AND lunch_duration_s > 0)"
+)
+
+
+class TechnicianShiftRow(Base):
+    """The shift of one weekday in the weekly pattern; a weekday without a row is a day off."""
+
+    __tablename__ = "technician_shifts"
+    __table_args__ = (
+        _weekday(),
+        CheckConstraint(_interval_of_day("start_s", "end_s"), name="shift_in_day"),
+        CheckConstraint(_LUNCH_ALL_OR_NONE, name="lunch_complete"),
+    )
+
+    technician_id: Mapped[str] = mapped_column(_parent("technicians.id"), primary_key=True)
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_s: Mapped[int] = mapped_column(Integer)
+    end_s: Mapped[int] = mapped_column(Integer)
+    lunch_earliest_s: Mapped[int | None] = mapped_column(Integer)
+    lunch_latest_s: Mapped[int | None] = mapped_column(Integer)
+    lunch_duration_s: Mapped[int | None] = mapped_column(Integer)
+
+
+class TechnicianShiftExceptionRow(Base):
+    """A dated change to the pattern: another shift that day, or no shift (both times empty)."""
+
+    __tablename__ = "technician_shift_exceptions"
+    __table_args__ = (
+        CheckConstraint(
+            "(start_s IS NULL AND end_s IS NULL AND lunch_duration_s IS NULL) OR "
+            f"(start_s IS NOT NULL AND end_s IS NOT NULL AND {_interval_of_day('start_s', 'end_s')})",
+            name="shift_in_day_or_off",
+        ),
+        CheckConstraint(_LUNCH_ALL_OR_NONE, name="lunch_complete"),
+    )
+
+    technician_id: Mapped[str] = mapped_column(_parent("technicians.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    start_s: Mapped[int | None] = mapped_column(Integer)
+    end_s: Mapped[int | None] = mapped_column(Integer)
+    lunch_earliest_s: Mapped[int | None] = mapped_column(Integer)
+    lunch_latest_s: Mapped[int | None] = mapped_column(Integer)
+    lunch_duration_s: Mapped[int | None] = mapped_column(Integer)
+
+
+class VanStockRow(Base):
+    __tablename__ = "van_stock"
+    __table_args__ = (CheckConstraint("quantity >= 0", name="quantity_not_negative"),)
+
+    technician_id: Mapped[str] = mapped_column(_parent("technicians.id"), primary_key=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("parts.sku"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+# --- tickets and jobs --------------------------------------------------------------------------
+
+
+class TicketRow(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint(_one_of("channel", Channel), name="channel_known"),
+        CheckConstraint(_one_of("kind", TicketKind), name="kind_known"),
+        CheckConstraint(_one_of("priority", Priority), name="priority_known"),
+        CheckConstraint(_one_of("state", TicketState), name="state_known"),
+        CheckConstraint("resolution_due >= opened_at", name="resolution_due_after_opening"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    priority: Mapped[str] = mapped_column(String(2))
+    category: Mapped[str] = mapped_column(String(80))
+    summary: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    response_due: Mapped[datetime] = mapped_column(UtcDateTime())
+    resolution_due: Mapped[datetime] = mapped_column(UtcDateTime())
+    responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    follow_up_of: Mapped[str | None] = mapped_column(ForeignKey("tickets.id"))
+
+
+class JobRow(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint("duration_s > 0", name="duration_positive"),
+        CheckConstraint(_one_of("priority", Priority), name="priority_known"),
+        CheckConstraint(_one_of("status", JobStatus), name="status_known"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id"), index=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    duration_s: Mapped[int] = mapped_column(Integer)
+    priority: Mapped[str] = mapped_column(String(2))
+    sla_due: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    pinned_technician_id: Mapped[str | None] = mapped_column(ForeignKey("technicians.id"))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+
+
+class JobSkillRow(Base):
+    __tablename__ = "job_required_skills"
+    __table_args__ = (CheckConstraint("min_level >= 1 AND min_level <= 5", name="level_range"),)
+
+    job_id: Mapped[str] = mapped_column(_parent("jobs.id"), primary_key=True)
+    skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"), primary_key=True)
+    min_level: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class JobPartRow(Base):
+    __tablename__ = "job_required_parts"
+    __table_args__ = (CheckConstraint("quantity >= 1", name="quantity_positive"),)
+
+    job_id: Mapped[str] = mapped_column(_parent("jobs.id"), primary_key=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("parts.sku"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class JobWindowRow(Base):
+    """One allowed interval for the visit to start, as instants."""
+
+    __tablename__ = "job_time_windows"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    job_id: Mapped[str] = mapped_column(_parent("jobs.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+class PlanRow(Base):
+    """A solved and validated day plan for a day (and optionally one region)."""
+
+    __tablename__ = "plans"
+    __table_args__ = (
+        CheckConstraint("status IN ('published', 'superseded')", name="status_known"),
+        Index("ix_plans_day_region_status", "day", "region", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    region: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(20))
+    solver_status: Mapped[str] = mapped_column(String(20))
+    solve_ms: Mapped[int] = mapped_column(Integer)
+    travel_cost: Mapped[int] = mapped_column(BigInteger)
+    lateness_cost: Mapped[int] = mapped_column(BigInteger)
+    drop_cost: Mapped[int] = mapped_column(BigInteger)
+    overtime_cost: Mapped[int] = mapped_column(BigInteger)
+
+
+class PlanRouteRow(Base):
+    __tablename__ = "plan_routes"
+    __table_args__ = (CheckConstraint("ends_at >= starts_at", name="ends_after_start"),)
+
+    plan_id: Mapped[str] = mapped_column(_parent("plans.id"), primary_key=True)
+    technician_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"), primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    travel_s: Mapped[int] = mapped_column(Integer)
+    distance_m: Mapped[int] = mapped_column(Integer)
+    overtime_s: Mapped[int] = mapped_column(Integer)
+    lunch_starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    lunch_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class PlanVisitRow(Base):
+    """One stop of a planned route: a job, or a depot where parts are collected."""
+
+    __tablename__ = "plan_visits"
+    __table_args__ = (
+        CheckConstraint("kind IN ('job', 'depot_pickup')", name="kind_known"),
+        CheckConstraint(
+            "(kind = 'job' AND job_id IS NOT NULL AND depot_id IS NULL)"
+            " OR (kind = 'depot_pickup' AND depot_id IS NOT NULL AND job_id IS NULL)",
+            name="job_or_depot",
+        ),
+        CheckConstraint("starts_at >= arrives_at AND ends_at >= starts_at", name="times_ordered"),
+    )
+
+    plan_id: Mapped[str] = mapped_column(_parent("plans.id"), primary_key=True)
+    technician_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"), index=True)
+    depot_id: Mapped[str | None] = mapped_column(ForeignKey("depots.id"))
+    arrives_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    travel_s: Mapped[int] = mapped_column(Integer)
+    distance_m: Mapped[int] = mapped_column(Integer)
+    sla_lateness_s: Mapped[int] = mapped_column(Integer)
+    parts_picked: Mapped[dict[str, int]] = mapped_column(JSON)
+
+
+class PlanUnassignedRow(Base):
+    __tablename__ = "plan_unassigned"
+
+    plan_id: Mapped[str] = mapped_column(_parent("plans.id"), primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,117 @@
+"""Repository of onsite jobs with their required skills, parts and time windows."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from datetime import timedelta
+
+from sqlalchemy import ColumnElement, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import Session
+
+from dispatch.domain.contracts import Priority
+from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequirement, TimeWindow
+from dispatch.persistence.models import JobPartRow, JobRow, JobSkillRow, JobWindowRow, table_of
+from dispatch.persistence.repositories._base import Child, ChildRows, Repository, RowsByTable
+from dispatch.persistence.repositories._conversions import whole_seconds
+
+_SKILLS = table_of(JobSkillRow)
+_PARTS = table_of(JobPartRow)
+_WINDOWS = table_of(JobWindowRow)
+
+
+class JobRepository(Repository[Job]):
+    table = table_of(JobRow)
+    key = "id"
+    children = (
+        Child(_SKILLS, "job_id", "position"),
+        Child(_PARTS, "job_id", "position"),
+        Child(_WINDOWS, "job_id", "position"),
+    )
+
+    def key_of(self, item: Job) -> str:
+        return item.id
+
+    def to_rows(self, item: Job) -> RowsByTable:
+        row = {
+            "id": item.id,
+            "ticket_id": item.ticket_id,
+            "site_id": item.site_id,
+            "duration_s": whole_seconds(item.duration),
+            "priority": item.priority.value,
+            "sla_due": item.sla_due,
+            "pinned_technician_id": item.pinned_technician_id,
+            "status": item.status.value,
+        }
+        owner = {"job_id": item.id}
+        return {
+            self.table: [row],
+            _SKILLS: [
+                {**owner, "skill_code": need.skill, "min_level": need.min_level, "position": position}
+                for position, need in enumerate(item.required_skills)
+            ],
+            _PARTS: [
+                {**owner, "sku": need.sku, "quantity": need.quantity, "position": position}
+                for position, need in enumerate(item.required_parts)
+            ],
+            _WINDOWS: [
+                {**owner, "position": position, "starts_at": window.start, "ends_at": window.end}
+                for position, window in enumerate(item.windows)
+            ],
+        }
+
+    def from_rows(self, row: RowMapping, children: ChildRows) -> Job:
+        return Job(
+            id=row["id"],
+            ticket_id=row["ticket_id"],
+            site_id=row["site_id"],
+            duration=timedelta(seconds=row["duration_s"]),
+            priority=Priority(row["priority"]),
+            required_skills=tuple(
+                SkillRequirement(skill=need["skill_code"], min_level=need["min_level"])
+                for need in children[_SKILLS]
+            ),
+            required_parts=tuple(
+                PartRequirement(sku=need["sku"], quantity=need["quantity"]) for need in children[_PARTS]
+            ),
+            windows=tuple(
+                TimeWindow(start=window["starts_at"], end=window["ends_at"]) for window in children[_WINDOWS]
+            ),
+            sla_due=row["sla_due"],
+            pinned_technician_id=row["pinned_technician_id"],
+            status=JobStatus(row["status"]),
+        )
+
+    def list(
+        self,
+        *,
+        ticket_id: str | None = None,
+        site_id: str | None = None,
+        status: JobStatus | None = None,
+        priority: Priority | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> builtins.list[Job]:
+        """Jobs by id, filtered by ticket, site, status or priority."""
+        c = self.table.c
+        conditions: builtins.list[ColumnElement[bool]] = []
+        if ticket_id is not None:
+            conditions.append(c.ticket_id == ticket_id)
+        if site_id is not None:
+            conditions.append(c.site_id == site_id)
+        if status is not None:
+            conditions.append(c.status == status.value)
+        if priority is not None:
+            conditions.append(c.priority == priority.value)
+        return self._select(conditions, limit=limit, offset=offset)
+
+
+def set_job_statuses(session: Session, statuses: Mapping[str, JobStatus]) -> None:
+    """Move many jobs to new statuses in one statement per status (a plan publishes many at once)."""
+    table = JobRepository.table
+    by_status: dict[JobStatus, list[str]] = {}
+    for job_id, status in statuses.items():
+        by_status.setdefault(status, []).append(job_id)
+    for status, job_ids in by_status.items():
+        session.execute(update(table).where(table.c.id.in_(job_ids)).values(status=status.value))

@@ -1,0 +1,173 @@
+"""Repository of day plans: the plan row, its routes, their visits and the jobs left out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import RowMapping
+
+from dispatch.domain.plans import (
+    Plan,
+    PlanCost,
+    PlannedRoute,
+    PlannedVisit,
+    PlanStatus,
+    UnplannedJob,
+    VisitKind,
+)
+from dispatch.persistence.models import PlanRouteRow, PlanRow, PlanUnassignedRow, PlanVisitRow, table_of
+from dispatch.persistence.repositories._base import Child, ChildRows, Repository, RowsByTable
+
+_ROUTES = table_of(PlanRouteRow)
+_VISITS = table_of(PlanVisitRow)
+_UNASSIGNED = table_of(PlanUnassignedRow)
+
+
+class PlanRepository(Repository[Plan]):
+    table = table_of(PlanRow)
+    key = "id"
+    children = (
+        Child(_ROUTES, "plan_id", "technician_id"),
+        Child(_VISITS, "plan_id", "technician_id", "sequence"),
+        Child(_UNASSIGNED, "plan_id", "job_id"),
+    )
+
+    def key_of(self, item: Plan) -> str:
+        return item.id
+
+    def publish(self, plan: Plan) -> None:
+        """Store ``plan`` as the published plan of its day and region; the one before is superseded."""
+        region = self.table.c.region
+        self.session.execute(
+            update(self.table)
+            .where(
+                self.table.c.day == plan.day,
+                region.is_(None) if plan.region is None else region == plan.region,
+                self.table.c.status == PlanStatus.PUBLISHED.value,
+            )
+            .values(status=PlanStatus.SUPERSEDED.value)
+        )
+        self.add(plan)
+
+    def published(self, day: date, region: str | None = None) -> Plan | None:
+        """The plan technicians and customers see for ``day`` (and ``region``), if any."""
+        column = self.table.c.region
+        found = self.session.execute(
+            select(self.table.c.id).where(
+                self.table.c.day == day,
+                column.is_(None) if region is None else column == region,
+                self.table.c.status == PlanStatus.PUBLISHED.value,
+            )
+        ).scalar_one_or_none()
+        return None if found is None else self.get(found)
+
+    def to_rows(self, item: Plan) -> RowsByTable:
+        owner = {"plan_id": item.id}
+        return {
+            self.table: [
+                {
+                    "id": item.id,
+                    "day": item.day,
+                    "region": item.region,
+                    "created_at": item.created_at,
+                    "status": item.status.value,
+                    "solver_status": item.solver_status,
+                    "solve_ms": item.solve_ms,
+                    "travel_cost": item.cost.travel,
+                    "lateness_cost": item.cost.lateness,
+                    "drop_cost": item.cost.drops,
+                    "overtime_cost": item.cost.overtime,
+                }
+            ],
+            _ROUTES: [
+                {
+                    **owner,
+                    "technician_id": r.technician_id,
+                    "starts_at": r.start,
+                    "ends_at": r.end,
+                    "travel_s": r.travel_s,
+                    "distance_m": r.distance_m,
+                    "overtime_s": r.overtime_s,
+                    "lunch_starts_at": r.lunch_start,
+                    "lunch_ends_at": r.lunch_end,
+                }
+                for r in item.routes
+            ],
+            _VISITS: [
+                {
+                    **owner,
+                    "technician_id": r.technician_id,
+                    "sequence": v.sequence,
+                    "kind": v.kind.value,
+                    "job_id": v.job_id,
+                    "depot_id": v.depot_id,
+                    "arrives_at": v.arrival,
+                    "starts_at": v.start,
+                    "ends_at": v.end,
+                    "travel_s": v.travel_s,
+                    "distance_m": v.distance_m,
+                    "sla_lateness_s": v.sla_lateness_s,
+                    "parts_picked": dict(v.parts_picked),
+                }
+                for r in item.routes
+                for v in r.visits
+            ],
+            _UNASSIGNED: [
+                {**owner, "job_id": u.job_id, "reason": u.reason, "detail": u.detail} for u in item.unplanned
+            ],
+        }
+
+    def from_rows(self, row: RowMapping, children: ChildRows) -> Plan:
+        visits: dict[str, list[PlannedVisit]] = defaultdict(list)
+        for v in children[_VISITS]:
+            visits[v["technician_id"]].append(
+                PlannedVisit(
+                    sequence=v["sequence"],
+                    kind=VisitKind(v["kind"]),
+                    arrival=v["arrives_at"],
+                    start=v["starts_at"],
+                    end=v["ends_at"],
+                    travel_s=v["travel_s"],
+                    distance_m=v["distance_m"],
+                    job_id=v["job_id"],
+                    depot_id=v["depot_id"],
+                    parts_picked=dict(v["parts_picked"] or {}),
+                    sla_lateness_s=v["sla_lateness_s"],
+                )
+            )
+        routes = tuple(
+            PlannedRoute(
+                technician_id=r["technician_id"],
+                start=r["starts_at"],
+                end=r["ends_at"],
+                travel_s=r["travel_s"],
+                distance_m=r["distance_m"],
+                overtime_s=r["overtime_s"],
+                visits=tuple(visits[r["technician_id"]]),
+                lunch_start=r["lunch_starts_at"],
+                lunch_end=r["lunch_ends_at"],
+            )
+            for r in children[_ROUTES]
+        )
+        return Plan(
+            id=row["id"],
+            day=row["day"],
+            region=row["region"],
+            created_at=row["created_at"],
+            status=PlanStatus(row["status"]),
+            solver_status=row["solver_status"],
+            solve_ms=row["solve_ms"],
+            cost=PlanCost(
+                travel=row["travel_cost"],
+                lateness=row["lateness_cost"],
+                drops=row["drop_cost"],
+                overtime=row["overtime_cost"],
+            ),
+            routes=routes,
+            unplanned=tuple(
+                UnplannedJob(job_id=u["job_id"], reason=u["reason"], detail=u["detail"])
+                for u in children[_UNASSIGNED]
+            ),
+        )

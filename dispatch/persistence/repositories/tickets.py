@@ -1,0 +1,116 @@
+"""Repository of tickets."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.engine import RowMapping
+
+from dispatch.domain.contracts import Priority
+from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
+from dispatch.persistence.models import TicketRow, table_of
+from dispatch.persistence.repositories._base import ChildRows, Repository, RowsByTable
+
+
+def follow_ups_last(tickets: Iterable[Ticket]) -> builtins.list[Ticket]:
+    """Tickets ordered so that each comes after the ticket it follows up, as the foreign key needs."""
+    pending = builtins.list(tickets)
+    given = {ticket.id for ticket in pending}
+    placed: set[str] = set()
+    ordered: builtins.list[Ticket] = []
+    while pending:
+        waiting = []
+        for ticket in pending:
+            parent = ticket.follow_up_of
+            if parent is None or parent in placed or parent not in given:
+                ordered.append(ticket)
+                placed.add(ticket.id)
+            else:
+                waiting.append(ticket)
+        if len(waiting) == len(pending):
+            ordered.extend(waiting)  # a cycle: let the foreign key refuse it with the database's message
+            break
+        pending = waiting
+    return ordered
+
+
+class TicketRepository(Repository[Ticket]):
+    table = table_of(TicketRow)
+    key = "id"
+
+    def key_of(self, item: Ticket) -> str:
+        return item.id
+
+    def to_rows(self, item: Ticket) -> RowsByTable:
+        row = {
+            "id": item.id,
+            "site_id": item.site_id,
+            "contract_id": item.contract_id,
+            "channel": item.channel.value,
+            "kind": item.kind.value,
+            "priority": item.priority.value,
+            "category": item.category,
+            "summary": item.summary,
+            "opened_at": item.opened_at,
+            "state": item.state.value,
+            "response_due": item.response_due,
+            "resolution_due": item.resolution_due,
+            "responded_at": item.responded_at,
+            "resolved_at": item.resolved_at,
+            "follow_up_of": item.follow_up_of,
+        }
+        return {self.table: [row]}
+
+    def from_rows(self, row: RowMapping, children: ChildRows) -> Ticket:
+        return Ticket(
+            id=row["id"],
+            site_id=row["site_id"],
+            contract_id=row["contract_id"],
+            channel=Channel(row["channel"]),
+            kind=TicketKind(row["kind"]),
+            priority=Priority(row["priority"]),
+            category=row["category"],
+            summary=row["summary"],
+            opened_at=row["opened_at"],
+            state=TicketState(row["state"]),
+            response_due=row["response_due"],
+            resolution_due=row["resolution_due"],
+            responded_at=row["responded_at"],
+            resolved_at=row["resolved_at"],
+            follow_up_of=row["follow_up_of"],
+        )
+
+    def add_many(self, items: Iterable[Ticket]) -> None:
+        super().add_many(follow_ups_last(items))
+
+    def list(
+        self,
+        *,
+        site_id: str | None = None,
+        contract_id: str | None = None,
+        state: TicketState | None = None,
+        priority: Priority | None = None,
+        opened_from: datetime | None = None,
+        opened_before: datetime | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> builtins.list[Ticket]:
+        """Tickets by id, filtered by site, contract, state, priority or opening in [from, before)."""
+        c = self.table.c
+        conditions: builtins.list[ColumnElement[bool]] = []
+        if site_id is not None:
+            conditions.append(c.site_id == site_id)
+        if contract_id is not None:
+            conditions.append(c.contract_id == contract_id)
+        if state is not None:
+            conditions.append(c.state == state.value)
+        if priority is not None:
+            conditions.append(c.priority == priority.value)
+        if opened_from is not None:
+            conditions.append(c.opened_at >= opened_from)
+        if opened_before is not None:
+            conditions.append(c.opened_at < opened_before)
+        return self._select(conditions, limit=limit, offset=offset)

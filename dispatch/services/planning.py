@@ -1,0 +1,142 @@
+"""Plan a day: stored data in, a validated plan out and published, and a summary a dispatcher can read.
+
+The optimizer's plan is re-checked by the independent validator before anything is stored: a plan that
+breaks a constraint is refused (``PlanRejected``) and the previously published plan stays in force.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import Session
+
+import optimizer as opt
+from dispatch.config import Settings
+from dispatch.domain.dataset import Dataset
+from dispatch.domain.errors import DomainError
+from dispatch.domain.jobs import JobStatus
+from dispatch.domain.plans import Plan
+from dispatch.persistence.dataset_store import load_dataset
+from dispatch.persistence.db import make_engine, make_session_factory, session_scope
+from dispatch.persistence.repositories import PlanRepository
+from dispatch.persistence.repositories.jobs import set_job_statuses
+from dispatch.services.plan_problem import PlanningProblem, build_problem, plan_from_solution
+from optimizer.solve import solve
+from optimizer.validate import validate
+
+
+class PlanRejected(DomainError):
+    """The solver's plan failed independent validation; nothing was published."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    dataset: Dataset
+    plan: Plan
+    planning: PlanningProblem
+    solution: opt.Solution
+
+
+def make_plan(
+    dataset: Dataset,
+    day: date,
+    *,
+    region: str | None = None,
+    params: opt.SolveParams | None = None,
+    now: datetime | None = None,
+) -> PlanOutcome:
+    """Solve and validate the day; no storage (the caller publishes)."""
+    params = params or opt.SolveParams()
+    planning = build_problem(dataset, day, region=region)
+    solution = solve(planning.problem, params)
+    report = validate(planning.problem, solution, params)
+    if not report.ok:
+        listed = "; ".join(f"{v.rule}: {v.detail}" for v in report.violations[:5])
+        raise PlanRejected(f"the plan for {day} breaks {len(report.violations)} constraint(s): {listed}")
+    plan = plan_from_solution(
+        planning,
+        solution,
+        plan_id=str(uuid.uuid4()),
+        region=region,
+        created_at=now or datetime.now(UTC),
+    )
+    return PlanOutcome(dataset=dataset, plan=plan, planning=planning, solution=solution)
+
+
+def plan_and_publish(
+    session: Session,
+    day: date,
+    *,
+    region: str | None = None,
+    params: opt.SolveParams | None = None,
+) -> PlanOutcome:
+    """Load the stored day, plan it, publish the plan and mark its jobs planned (caller commits)."""
+    dataset = load_dataset(session)
+    outcome = make_plan(dataset, day, region=region, params=params)
+    PlanRepository(session).publish(outcome.plan)
+    planned = set(outcome.plan.planned_job_ids)
+    considered = {j.id for j in outcome.planning.problem.jobs} | {s.job_id for s in outcome.planning.skipped}
+    set_job_statuses(
+        session,
+        {job_id: JobStatus.PLANNED if job_id in planned else JobStatus.UNSCHEDULED for job_id in considered},
+    )
+    return outcome
+
+
+def format_plan_summary(outcome: PlanOutcome) -> str:
+    """Jobs assigned, unassigned by reason, travel hours, SLA at risk: what a dispatcher checks first."""
+    plan = outcome.plan
+    jobs = {j.id: j for j in outcome.dataset.jobs}
+    considered = [j.id for j in outcome.planning.problem.jobs] + [s.job_id for s in outcome.planning.skipped]
+    planned = set(plan.planned_job_ids)
+    by_priority_total = Counter(jobs[j].priority.value for j in considered)
+    by_priority_planned = Counter(jobs[j].priority.value for j in planned)
+    reasons = Counter(u.reason for u in plan.unplanned)
+    visits = [v for r in plan.routes for v in r.visits if v.job_id is not None]
+    late = [v for v in visits if v.sla_lateness_s > 0]
+    late_by_priority = Counter(jobs[v.job_id].priority.value for v in late if v.job_id is not None)
+    travel_h = sum(r.travel_s for r in plan.routes) / 3600
+    working = len(outcome.planning.problem.technicians)
+    pickups = sum(1 for r in plan.routes for v in r.visits if v.depot_id is not None)
+    lines = [
+        f"Plan for {plan.day:%A %d %B %Y}" + (f", region {plan.region}" if plan.region else ", all regions"),
+        f"  solver: {plan.solver_status} in {plan.solve_ms / 1000:.1f} s; validator: no violations",
+        f"  jobs: {len(considered)} to plan, {len(planned)} assigned, {len(plan.unplanned)} unassigned",
+        "  assigned by priority: "
+        + ", ".join(
+            f"{p} {by_priority_planned[p]}/{by_priority_total[p]}" for p in sorted(by_priority_total)
+        ),
+    ]
+    if reasons:
+        lines.append("  unassigned by reason: " + ", ".join(f"{r} {n}" for r, n in reasons.most_common()))
+    lines += [
+        f"  technicians: {len(plan.routes)} of {working} on shift have visits; "
+        f"{pickups} depot pickups; travel {travel_h:.1f} h "
+        f"({travel_h / max(1, len(plan.routes)):.1f} h per route)",
+        f"  SLA: {len(visits) - len(late)} visits start before their due time, {len(late)} after it"
+        + (
+            " (" + ", ".join(f"{p} {late_by_priority[p]}" for p in sorted(late_by_priority)) + ")"
+            if late
+            else ""
+        ),
+        f"  objective: {plan.cost.total:,} (travel {plan.cost.travel:,}, "
+        f"SLA lateness {plan.cost.lateness:,}, unassigned {plan.cost.drops:,}, "
+        f"overtime {plan.cost.overtime:,})",
+    ]
+    return "\n".join(lines)
+
+
+def plan_day_command(settings: Settings, day: date, *, region: str | None, time_limit_s: float) -> str:
+    """What ``dispatch plan DATE`` does: plan, validate, publish, then summarise."""
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            outcome = plan_and_publish(
+                session, day, region=region, params=opt.SolveParams(time_limit_s=time_limit_s)
+            )
+    finally:
+        engine.dispose()
+    return format_plan_summary(outcome)

@@ -1,0 +1,100 @@
+"""Planning a stored day: the plan is validated, published, stored whole, and supersedes the last one."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine
+
+import optimizer as opt
+from data.demo import DemoConfig, generate_demo
+from dispatch.domain.jobs import JobStatus
+from dispatch.domain.plans import PlanStatus
+from dispatch.persistence.dataset_store import clear_dataset, save_dataset
+from dispatch.persistence.db import make_session_factory, session_scope
+from dispatch.persistence.repositories import JobRepository, PlanRepository
+from dispatch.services import planning
+from dispatch.services.planning import PlanRejected, format_plan_summary, make_plan, plan_and_publish
+
+DAY = date(2026, 3, 10)
+QUICK = opt.SolveParams(time_limit_s=1, deterministic=True, solution_limit=100)
+
+
+@pytest.fixture(scope="module")
+def loaded(engine: Engine) -> Iterator[Engine]:
+    """A small demo day stored in the test database (both back ends)."""
+    with session_scope(make_session_factory(engine)) as session:
+        clear_dataset(session)
+        save_dataset(session, generate_demo(DemoConfig(seed=5, day=DAY, scale=0.2)))
+    yield engine
+
+
+def test_a_published_plan_is_stored_whole_and_marks_its_jobs_planned(loaded: Engine) -> None:
+    """The stored plan reads back equal; assigned jobs become PLANNED, the rest stay UNSCHEDULED."""
+    factory = make_session_factory(loaded)
+    with session_scope(factory) as session:
+        outcome = plan_and_publish(session, DAY, params=QUICK)
+    with session_scope(factory) as session:
+        stored = PlanRepository(session).published(DAY)
+        jobs = {j.id: j for j in JobRepository(session).all()}
+    assert stored == outcome.plan
+    assert stored.planned_job_ids, "a small demo day has plannable jobs"
+    for job_id in stored.planned_job_ids:
+        assert jobs[job_id].status is JobStatus.PLANNED
+    for unplanned in stored.unplanned:
+        assert jobs[unplanned.job_id].status is JobStatus.UNSCHEDULED
+    every = set(stored.planned_job_ids) | {u.job_id for u in stored.unplanned}
+    assert len(every) == len(stored.planned_job_ids) + len(stored.unplanned)
+    assert "validator: no violations" in format_plan_summary(outcome)
+
+
+def test_planning_again_supersedes_the_previous_plan(loaded: Engine) -> None:
+    """Only one plan per day and region is published; the older one is kept as superseded."""
+    factory = make_session_factory(loaded)
+    with session_scope(factory) as session:
+        first = plan_and_publish(session, DAY, params=QUICK).plan
+    with session_scope(factory) as session:
+        second = plan_and_publish(session, DAY, params=QUICK).plan
+    with session_scope(factory) as session:
+        plans = PlanRepository(session)
+        assert plans.published(DAY) == second
+        old = plans.require(first.id)
+    assert old.status is PlanStatus.SUPERSEDED
+    assert old.routes == first.routes
+
+
+def test_a_plan_that_fails_validation_is_refused_and_nothing_changes(
+    loaded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A solver answer that serves a job twice is refused; the published plan stays the same."""
+    factory = make_session_factory(loaded)
+    with session_scope(factory) as session:
+        before = plan_and_publish(session, DAY, params=QUICK).plan
+    real_solve = planning.solve
+
+    def serve_a_job_twice(problem: opt.Problem, params: opt.SolveParams) -> opt.Solution:
+        solution = real_solve(problem, params)
+        route = next(r for r in solution.routes if r.visits)
+        doubled = dataclasses.replace(route, visits=(*route.visits, route.visits[0]))
+        return dataclasses.replace(
+            solution, routes=tuple(doubled if r is route else r for r in solution.routes)
+        )
+
+    monkeypatch.setattr(planning, "solve", serve_a_job_twice)
+    with pytest.raises(PlanRejected, match="breaks"), session_scope(factory) as session:
+        plan_and_publish(session, DAY, params=QUICK)
+    with session_scope(factory) as session:
+        assert PlanRepository(session).published(DAY) == before
+
+
+def test_a_regional_plan_only_touches_its_region() -> None:
+    """Planning one region plans only that region's technicians and jobs."""
+    dataset = generate_demo(DemoConfig(seed=5, day=DAY, scale=0.2))
+    region = dataset.technicians[0].region
+    outcome = make_plan(dataset, DAY, region=region, params=QUICK)
+    techs = {t.id: t.region for t in dataset.technicians}
+    assert all(techs[r.technician_id] == region for r in outcome.plan.routes)
+    assert outcome.plan.region == region
