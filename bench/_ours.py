@@ -51,10 +51,11 @@ def instance_to_problem(instance: Instance, scale: int = SCALE) -> Problem:
     )
 
 
-def distance_only_weights(instance: Instance, scale: int = SCALE) -> CostWeights:
+def distance_only_weights(problem: Problem) -> CostWeights:
     """Travel is the whole objective; dropping a job costs more than any plan's total travel."""
-    longest_leg = int(scaled(instance, scale).travel.max())
-    never_worth_dropping = 2 * (instance.num_customers + 1) * longest_leg + 1
+    assert problem.travel_time_s is not None
+    longest_leg = int(problem.travel_time_s.max())
+    never_worth_dropping = 2 * (len(problem.jobs) + 1) * longest_leg + 1
     return CostWeights(
         travel_cost_per_s=1,
         distance_cost_per_m=0,
@@ -68,11 +69,12 @@ def solve_ours(instance: Instance, time_limit_s: float, seed: int = 1) -> list[l
     """`optimizer.solve` on one core for `time_limit_s` seconds; routes as customer ids 1..n."""
     from optimizer.solve import solve
 
+    problem = instance_to_problem(instance)
     params = SolveParams(
         time_limit_s=time_limit_s,
         seed=seed,
         workers=1,
-        weights=distance_only_weights(instance),
+        weights=distance_only_weights(problem),
     )
-    solution = solve(instance_to_problem(instance), params)
+    solution = solve(problem, params)
     return [[int(job_id) for job_id in route.job_ids] for route in solution.routes]

@@ -29,6 +29,6 @@ def test_capacity_is_a_part_every_job_consumes(tiny: Instance) -> None:
 
 def test_dropping_a_job_never_pays(tiny: Instance) -> None:
     """The drop penalty exceeds any plan's total travel: 2 * (n + 1) legs of the longest leg."""
-    weights = distance_only_weights(tiny)
+    weights = distance_only_weights(instance_to_problem(tiny))
     assert weights.drop_penalty(1) > 2 * 4 * 5000
     assert weights.lateness_cost_per_s(1) == 0
