@@ -12,12 +12,13 @@ of parts, overtime, a maximum working time and locked route prefixes. Its plan c
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optimizer import Problem, SolveParams, Technician
+from optimizer import Problem, SolveParams, Technician, TimeWindow
 from optimizer.solution import (
     BreakPlacement,
     ObjectiveBreakdown,
@@ -74,8 +75,6 @@ class _SkillIds:
 
 def solve_with_vroom(problem: Problem, params: SolveParams, *, exploration_level: int = 5) -> VroomRun:
     """Plan the day with VROOM on one thread (it stops by itself) and return its plan as a Solution."""
-    import time
-
     import vroom
 
     matrices = problem_matrices(problem)
@@ -123,10 +122,9 @@ def solve_with_vroom(problem: Problem, params: SolveParams, *, exploration_level
         windows = job.start_windows(problem.horizon)
         if params.hard_sla and job.sla_due_s is not None:
             due = job.sla_due_s
-            windows = tuple(w for w in windows if w.start_s <= due)
-            windows = tuple(type(w)(w.start_s, min(w.end_s, due)) for w in windows)
+            windows = tuple(TimeWindow(w.start_s, min(w.end_s, due)) for w in windows if w.start_s <= due)
         if not windows:
-            detail = "no window of the job lies in the horizon"
+            detail = "no window of the job lies in the horizon (and, with hard SLAs, before its due time)"
             left_out.append(UnassignedJob(job.id, UnassignedReason.OUT_OF_REACH, detail))
             continue
         required = {skills.id(skill, level) for skill, level in job.required_skills.items()}
