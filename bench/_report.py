@@ -27,7 +27,8 @@ class Result:
     vehicles: int
     gap_pct: float | None
     feasible: bool
-    error: str = ""
+    error: str = ""  # the solver raised: its traceback
+    problems: str = ""  # the plan breaks rules: the first few, for stderr
 
     def csv_row(self) -> list[str]:
         return [

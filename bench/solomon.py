@@ -96,7 +96,8 @@ def run_task(task: Task) -> tuple[Result, list[list[int]]]:
         vehicles=scored.vehicles if scored else 0,
         gap_pct=scored.gap_pct(task.best_known) if scored else None,
         feasible=scored.feasible if scored else False,
-        error=error or ("; ".join(scored.problems[:3]) if scored else ""),
+        error=error,
+        problems="; ".join(scored.problems[:3]) if scored else "",
     )
     return result, routes
 
@@ -164,8 +165,9 @@ def run_all(tasks: list[Task], jobs: int) -> list[tuple[Result, list[list[int]]]
 def _report_progress(outcome: tuple[Result, list[list[int]]]) -> tuple[Result, list[list[int]]]:
     result, _ = outcome
     write_csv_row(sys.stdout, result)
-    if result.error:
-        print(f"{result.solver} {result.instance}: {result.error.strip()}", file=sys.stderr)
+    if result.error or result.problems:
+        detail = result.error.strip() or result.problems
+        print(f"{result.solver} {result.instance}: {detail}", file=sys.stderr)
     return outcome
 
 
@@ -176,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     outcomes = run_all(tasks, args.jobs)
     if args.routes_out is not None:
         for result, routes in outcomes:
-            if not result.error or routes:
+            if not result.error:
                 write_routes(args.routes_out, result.solver, result.instance, routes)
     print()
     print(format_summary(summary_lines((result for result, _ in outcomes), solvers)))
