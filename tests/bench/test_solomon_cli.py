@@ -36,3 +36,14 @@ def test_unknown_instance_is_refused() -> None:
     """Asking for an instance the data folder lacks stops before any solving."""
     with pytest.raises(SystemExit, match="unknown instances"):
         main(["--time-limit", "1", "--data", str(DATA), "--instances", "C999"])
+
+
+def test_parallel_runs_give_one_row_per_solver(capsys: pytest.CaptureFixture[str]) -> None:
+    """With --jobs 2 each solve runs in its own process; every solver still reports one scored row."""
+    argv = ["--time-limit", "0.5", "--data", str(DATA), "--solvers", "pyvrp,vroom", "--jobs", "2"]
+    assert main(argv) == 0
+    rows = [line.split(",") for line in capsys.readouterr().out.splitlines()[1:3]]
+    assert sorted((row[0], row[4], row[7]) for row in rows) == [
+        ("pyvrp", "18.0000", "true"),
+        ("vroom", "18.0000", "true"),
+    ]
