@@ -3,8 +3,8 @@
 Durations (minutes, before a +-25% spread, rounded to 5 and kept in 30..180): network 60, pos 45,
 desktop 45, printers 40, server 90, wireless 50, storage 90, cabling 75; maintenance takes 1.5-2.5 times
 as long. The ticket's category is the required skill, mostly at level 1-3: level 4 or more is
-rare on everyday trades (2-4% on desktop, printers, point of sale, networking; 8% on Wi-Fi and
-cabling) and commoner on servers and storage (20%), which need at least 3 for P1/P2. About one job
+rare on everyday trades (1% on desktop, printers and point of sale, 3% on networking, 8% on Wi-Fi and
+cabling) and commoner on servers and storage (15%), which need at least 3 for P1/P2. About one job
 in seven also needs a companion skill (network with cabling, server with storage, ...) at level 1-2.
 A job needs the part its summary names, one unit (cheap parts sometimes 2-3).
 
@@ -51,10 +51,10 @@ COMPANION_SKILL = {
     "printers": "desktop",
 }
 LEVEL_WEIGHTS = {
-    "desktop": (0.30, 0.45, 0.23, 0.02, 0.0),
-    "printers": (0.30, 0.45, 0.23, 0.02, 0.0),
-    "pos": (0.30, 0.45, 0.23, 0.02, 0.0),
-    "network": (0.25, 0.45, 0.26, 0.04, 0.0),
+    "desktop": (0.30, 0.46, 0.23, 0.01, 0.0),
+    "printers": (0.30, 0.46, 0.23, 0.01, 0.0),
+    "pos": (0.30, 0.46, 0.23, 0.01, 0.0),
+    "network": (0.25, 0.45, 0.27, 0.03, 0.0),
     "wireless": (0.20, 0.45, 0.27, 0.06, 0.02),
     "cabling": (0.20, 0.45, 0.27, 0.06, 0.02),
     "server": (0.15, 0.40, 0.30, 0.12, 0.03),

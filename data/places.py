@@ -209,12 +209,16 @@ def metros(count: int, zip_radius_km: float = 30.0) -> tuple[Metro, ...]:
 
 
 @cache
-def _is_mainland_zone(timezone: str) -> bool:
+def _zone_region(timezone: str) -> str | None:
+    """The dispatch region of a time zone, or None outside the mainland."""
     try:
-        region_of(timezone)
+        return region_of(timezone)
     except (ValueError, KeyError):
-        return False
-    return True
+        return None
+
+
+def _is_mainland_zone(timezone: str) -> bool:
+    return _zone_region(timezone) is not None
 
 
 @cache
@@ -224,7 +228,7 @@ def outskirts(
     """For each of ``metros(count)``, the ZIP codes between ``inner_km`` and ``outer_km`` of its centre.
 
     These are the small towns a metro's customers also have sites in: farther than a technician based in
-    the metro usually drives, and in the metro's own time zone so the site keeps its region.
+    the metro usually drives, and in the metro's own dispatch region.
     """
     zips = _standard_zips()
     lats = np.array([z.lat for z in zips])
@@ -233,13 +237,7 @@ def outskirts(
     for metro in metros(count):
         distances = _haversine_m(metro.centre.lat, metro.centre.lon, lats, lons)
         ring = np.flatnonzero((distances >= inner_km * 1000) & (distances <= outer_km * 1000))
-        rings.append(
-            tuple(
-                zips[i]
-                for i in ring
-                if _is_mainland_zone(zips[i].timezone) and zips[i].timezone == metro.timezone
-            )
-        )
+        rings.append(tuple(zips[i] for i in ring if _zone_region(zips[i].timezone) == metro.region))
     return tuple(rings)
 
 

@@ -1,11 +1,11 @@
 """The field workforce: technicians based where the work is, and the stores depots that feed their vans.
 
-Every metro with sites gets two technicians (one when there are too few), and the rest are shared out in
-proportion to the sites (largest remainders), so the big metros have teams and the small ones two.
+Every metro with sites gets two technicians (one when the workforce is under four per metro), and the rest
+are shared out in proportion to the sites (largest remainders), so the big metros have teams.
 
-Most technicians are field generalists: desktop, printers, point of sale and networking at levels 2-3, often
-Wi-Fi and cabling at a lower level, now and then some server work. A minority (``SPECIALIST_SHARE`` of
-those beyond the first two in a metro, so in the big metros) are specialists: one or two of server,
+Most technicians are field generalists: desktop, printers, point of sale and networking at levels 2-3,
+usually Wi-Fi and cabling at 2-3 too, often some server work. A minority (``SPECIALIST_SHARE`` of those
+beyond the first two in a metro, so in the big metros) are specialists: one or two of server,
 storage, Wi-Fi and cabling at level 4-5, with networking and a little generalist work besides. Every skill
 is held at level 4 or 5 by someone, so every job the generator makes can be done by at least one
 technician; the few specialists are far from some specialist jobs, as on a real day.
@@ -38,7 +38,6 @@ TUE_SAT = (None,) + (STANDARD_SHIFT,) * 5 + (None,)
 LEAVE_PROBABILITY = 1 / 30
 EXPERT_LEVEL = 4
 
-GENERALIST_SKILLS = ("desktop", "printers", "pos", "network")
 SPECIALIST_SKILLS = ("server", "storage", "wireless", "cabling")
 MIN_TECHNICIANS_PER_METRO = 2
 """A metro's own cover: one technician off sick or on leave must not leave its customers with nobody."""
@@ -98,19 +97,19 @@ def make_technicians(
 ) -> list[Technician]:
     """``count`` technicians based in the metros where the sites are."""
     homes: list[Metro] = []
-    first_in_metro: list[bool] = []
+    metro_cover: list[bool] = []
     for metro, n in zip(
         metros, _technicians_per_metro(count, metros, _sites_per_metro(metros, sites)), strict=True
     ):
         homes.extend([metro] * n)
-        first_in_metro.extend([k < MIN_TECHNICIANS_PER_METRO for k in range(n)])
+        metro_cover.extend([k < MIN_TECHNICIANS_PER_METRO for k in range(n)])
 
     codes = [s.code for s in skills]
     held = [
         _generalist(rng, codes)
-        if first or rng.random() >= SPECIALIST_SHARE
+        if cover or rng.random() >= SPECIALIST_SHARE
         else _specialist(rng, codes, skill_demand)
-        for first in first_in_metro
+        for cover in metro_cover
     ]
     _ensure_every_skill_has_an_expert(rng, held, codes)
 
@@ -167,7 +166,8 @@ def _specialist(rng: random.Random, codes: list[str], skill_demand: dict[str, fl
     if not trades:
         return _generalist(rng, codes)
     weights = [skill_demand.get(c, 0.0) + 0.05 for c in trades]
-    specialities = {rng.choices(trades, weights=weights, k=1)[0] for _ in range(rng.choice((1, 1, 2)))}
+    drawn = rng.choices(trades, weights=weights, k=rng.choice((1, 1, 2)))
+    specialities = list(dict.fromkeys(drawn))  # in drawing order: a set's order would follow the hash seed
     levels = _draw(rng, codes, {c: p for c, p in SPECIALIST_SIDELINE.items() if c not in specialities})
     for code in specialities:
         levels[code] = rng.randint(EXPERT_LEVEL, MAX_SKILL_LEVEL)

@@ -8,7 +8,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from data.demo import DemoConfig, generate_demo
+from data.demo import METROS_AT_SCALE_1, DemoConfig, generate_demo
+from data.places import metros
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import Job
 from dispatch.domain.technicians import Technician
@@ -19,6 +20,20 @@ REACH_KM = 120.0
 MIN_SHARE_IN_REACH = 0.85
 MONDAY = date(2026, 3, 9)
 SAMPLE_10X = 400
+METRO_COVER_KM = 100.0
+MAX_REMOTE_SITE_SHARE = 0.06
+
+
+def _km_to_nearest(points: list[tuple[float, float]], technicians: list[Technician]) -> np.ndarray:
+    """For each (lat, lon), the geodesic distance in km to the nearest technician's home."""
+    lats = np.array([t.home.lat for t in technicians])
+    lons = np.array([t.home.lon for t in technicians])
+    return (
+        np.array(
+            [float(ellipsoidal_distance_m(np.float64(a), np.float64(o), lats, lons).min()) for a, o in points]
+        )
+        / 1000.0
+    )
 
 
 def _qualifies(technician: Technician, job: Job) -> bool:
@@ -70,3 +85,20 @@ def test_other_seeds_keep_most_jobs_within_reach(seed: int) -> None:
     """The reach is a property of the generator, not of one lucky seed."""
     dataset = generate_demo(DemoConfig(seed=seed, day=TUESDAY))
     assert _share_in_reach(dataset, TUESDAY, dataset.jobs) >= MIN_SHARE_IN_REACH
+
+
+def test_every_metro_with_sites_has_a_technician_nearby(demo: Dataset) -> None:
+    """Scale 1: each metro holding a site has a technician's home within 100 km of its centre."""
+    postcodes = {s.postcode for s in demo.sites}
+    served = [m for m in metros(METROS_AT_SCALE_1) if postcodes & {z.code for z in m.zips}]
+    assert len(served) >= 8
+    centres = [(m.centre.lat, m.centre.lon) for m in served]
+    assert (_km_to_nearest(centres, demo.technicians) <= METRO_COVER_KM).all()
+
+
+def test_only_a_few_sites_are_remote(demo: Dataset, demo_10x: Dataset) -> None:
+    """At most 6% of sites are over 100 km from every technician; at 10x some such remote sites exist."""
+    for dataset in (demo, demo_10x):
+        km = _km_to_nearest([(s.location.lat, s.location.lon) for s in dataset.sites], dataset.technicians)
+        assert (km > METRO_COVER_KM).mean() <= MAX_REMOTE_SITE_SHARE
+    assert (km > METRO_COVER_KM).any()
