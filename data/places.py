@@ -31,6 +31,8 @@ EARTH_RADIUS_M = 6_371_008.8
 MAX_JITTER_M = 250.0
 METRO_SEPARATION_KM = 40.0
 """Cities closer than this to a bigger one count as its suburbs (Brooklyn belongs to New York City)."""
+RURAL_MAX_POPULATION = 150_000
+"""Metros (suburbs included) at least this big are cities, not outskirts of another metro."""
 
 REGIONS = ("east", "central", "mountain", "pacific")
 _REGION_BY_STANDARD_OFFSET_H = {-5: "east", -6: "central", -7: "mountain", -8: "pacific"}
@@ -208,6 +210,16 @@ def metros(count: int, zip_radius_km: float = 30.0) -> tuple[Metro, ...]:
     return tuple(chosen)
 
 
+def _rural(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Which points lie farther than ``METRO_SEPARATION_KM`` from every metro of ``RURAL_MAX_POPULATION``."""
+    rural = np.ones(len(lats), dtype=bool)
+    for centre in _metro_centres():
+        if centre.population < RURAL_MAX_POPULATION:
+            break
+        rural &= _haversine_m(centre.lat, centre.lon, lats, lons) > METRO_SEPARATION_KM * 1000
+    return rural
+
+
 @cache
 def _zone_region(timezone: str) -> str | None:
     """The dispatch region of a time zone, or None outside the mainland."""
@@ -228,15 +240,17 @@ def outskirts(
     """For each of ``metros(count)``, the ZIP codes between ``inner_km`` and ``outer_km`` of its centre.
 
     These are the small towns a metro's customers also have sites in: farther than a technician based in
-    the metro usually drives, and in the metro's own dispatch region.
+    the metro usually drives, in the metro's own dispatch region, and away from every other city of
+    ``RURAL_MAX_POPULATION`` or more (San Diego is not an outskirt of Los Angeles).
     """
     zips = _standard_zips()
     lats = np.array([z.lat for z in zips])
     lons = np.array([z.lon for z in zips])
+    rural = _rural(lats, lons)
     rings = []
     for metro in metros(count):
         distances = _haversine_m(metro.centre.lat, metro.centre.lon, lats, lons)
-        ring = np.flatnonzero((distances >= inner_km * 1000) & (distances <= outer_km * 1000))
+        ring = np.flatnonzero(rural & (distances >= inner_km * 1000) & (distances <= outer_km * 1000))
         rings.append(tuple(zips[i] for i in ring if _zone_region(zips[i].timezone) == metro.region))
     return tuple(rings)
 

@@ -6,9 +6,10 @@ are shared out in proportion to the sites (largest remainders), so the big metro
 Most technicians are field generalists: desktop, printers, point of sale and networking at levels 2-3,
 usually Wi-Fi and cabling at 2-3 too, often some server work. A minority (``SPECIALIST_SHARE`` of those
 beyond the first two in a metro, so in the big metros) are specialists: one or two of server,
-storage, Wi-Fi and cabling at level 4-5, with networking and a little generalist work besides. Every skill
-is held at level 4 or 5 by someone, so every job the generator makes can be done by at least one
-technician; the few specialists are far from some specialist jobs, as on a real day.
+storage, Wi-Fi and cabling at level 4-5, with networking and a little generalist work besides. Each
+metro's team is staffed to cover its everyday work: someone there holds each trade but storage at 3.
+Every skill is held at level 4 or 5 by someone, so every job the generator makes can be done by at
+least one technician; the few specialists are far from some specialist jobs, as on a real day.
 
 Shift patterns: most work Mon-Fri 08:00-17:00 with a 30-minute lunch starting between 11:30 and 13:30;
 about a fifth work early, 07:00-15:30 (lunch from 11:00 to 13:00); about one in ten works Tuesday to
@@ -41,6 +42,9 @@ EXPERT_LEVEL = 4
 SPECIALIST_SKILLS = ("server", "storage", "wireless", "cabling")
 MIN_TECHNICIANS_PER_METRO = 2
 """A metro's own cover: one technician off sick or on leave must not leave its customers with nobody."""
+TEAM_TRADES = ("desktop", "printers", "pos", "network", "wireless", "cabling", "server")
+TEAM_LEVEL = 3
+"""Each metro's team holds every everyday trade at this level in someone: the provider staffs for its work."""
 SPECIALIST_SHARE = 0.3
 """Chance that a technician beyond the first two in a metro is a specialist."""
 GENERALIST_PROFILE: dict[str, tuple[float, tuple[float, ...]]] = {
@@ -98,9 +102,8 @@ def make_technicians(
     """``count`` technicians based in the metros where the sites are."""
     homes: list[Metro] = []
     metro_cover: list[bool] = []
-    for metro, n in zip(
-        metros, _technicians_per_metro(count, metros, _sites_per_metro(metros, sites)), strict=True
-    ):
+    team_sizes = _technicians_per_metro(count, metros, _sites_per_metro(metros, sites))
+    for metro, n in zip(metros, team_sizes, strict=True):
         homes.extend([metro] * n)
         metro_cover.extend([k < MIN_TECHNICIANS_PER_METRO for k in range(n)])
 
@@ -111,6 +114,10 @@ def make_technicians(
         else _specialist(rng, codes, skill_demand)
         for cover in metro_cover
     ]
+    start = 0
+    for n in team_sizes:
+        _cover_the_trades(rng, held[start : start + n], codes)
+        start += n
     _ensure_every_skill_has_an_expert(rng, held, codes)
 
     technicians: list[Technician] = []
@@ -174,6 +181,15 @@ def _specialist(rng: random.Random, codes: list[str], skill_demand: dict[str, fl
     for code in [c for c in codes if c not in levels][: max(0, 2 - len(levels))]:
         levels[code] = _level(rng, (0.0, 0.5, 0.5, 0.0, 0.0))
     return levels
+
+
+def _cover_the_trades(rng: random.Random, team: list[dict[str, int]], codes: list[str]) -> None:
+    """Raise one member of a metro's team to ``TEAM_LEVEL`` in each everyday trade nobody there holds so."""
+    if not team:
+        return
+    for code in TEAM_TRADES:
+        if code in codes and all(levels.get(code, 0) < TEAM_LEVEL for levels in team):
+            team[rng.randrange(len(team))][code] = TEAM_LEVEL
 
 
 def _ensure_every_skill_has_an_expert(

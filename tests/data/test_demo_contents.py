@@ -11,8 +11,8 @@ import pytest
 import zipcodes
 
 from data.catalogue import PARTS
-from data.demo import DemoConfig, generate_demo
-from data.places import distance_m, region_of
+from data.demo import METROS_AT_SCALE_1, DemoConfig, generate_demo
+from data.places import distance_m, metros, region_of
 from dispatch.domain.contracts import Priority
 from dispatch.domain.customers import Site
 from dispatch.domain.dataset import Dataset
@@ -257,6 +257,19 @@ def test_most_technicians_are_generalists_and_a_minority_specialists(demo_10x: D
         t for t in demo_10x.technicians if any(t.skills.get(code, 0) >= 4 for code in SPECIALIST_TRADES)
     ]
     assert 0.1 * n <= len(specialists) <= 0.35 * n
+
+
+def test_every_metro_team_covers_the_everyday_trades(demo_10x: Dataset) -> None:
+    """At 10x, in each metro someone holds desktop, printers, pos, network, Wi-Fi, cabling, server at 3+."""
+    places = metros(round(METROS_AT_SCALE_1 * 10**0.5))
+    teams: dict[str, list[Technician]] = {}
+    for technician in demo_10x.technicians:
+        home = min(places, key=lambda m: distance_m(technician.home, m.centre))
+        teams.setdefault(home.name, []).append(technician)
+    assert len(teams) >= 30
+    for name, team in teams.items():
+        for code in (*GENERALIST_TRADES, "wireless", "cabling", "server"):
+            assert max(t.skills.get(code, 0) for t in team) >= 3, (name, code)
 
 
 def test_jobs_mostly_need_levels_one_to_three(demo_10x: Dataset) -> None:
