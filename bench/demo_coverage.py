@@ -65,13 +65,13 @@ def main() -> None:
         f"seed {args.seed}, {args.day:%a %Y-%m-%d}, scale {args.scale:g}: {len(dataset.jobs)} jobs "
         f"({len(specialist)} specialist), {len(dataset.technicians)} technicians"
     )
-    print("who                 jobs  " + "  ".join(f"<={r:>3} km" for r in RADII_KM))
+    print(f"{'who':<25} {'jobs':>4}  " + "  ".join(f"<={r:>3} km" for r in RADII_KM))
     for on_shift in (False, True):
         nearest = nearest_qualified_km(dataset, args.day, on_shift=on_shift)
         for label, ids in (("all jobs", list(nearest)), ("specialist jobs", sorted(specialist))):
             who = f"{'on shift' if on_shift else 'anyone'}, {label}"
             shares = [sum(nearest[i] <= r for i in ids) / max(1, len(ids)) for r in RADII_KM]
-            print(f"{who:<19} {len(ids):>4}  " + "  ".join(f"{s:>9.1%}" for s in shares))
+            print(f"{who:<25} {len(ids):>4}  " + "  ".join(f"{s:>9.1%}" for s in shares))
 
 
 if __name__ == "__main__":
