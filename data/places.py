@@ -70,6 +70,7 @@ class Metro:
     name: str
     state: str
     population: int
+    """People in the city and its suburbs (cities within ``METRO_SEPARATION_KM``)."""
     centre: GeoPoint
     timezone: str
     region: str
