@@ -44,7 +44,7 @@ def nearest_qualified_km(dataset: Dataset, day: date, *, on_shift: bool) -> dict
             result[job.id] = float("inf")
             continue
         site = sites[job.site_id]
-        km = ellipsoidal_distance_m(np.float64(site.location.lat), np.float64(site.location.lon), lats, lons)
+        km = ellipsoidal_distance_m(np.full(1, site.location.lat), np.full(1, site.location.lon), lats, lons)
         result[job.id] = float(km[mask].min()) / 1000.0
     return result
 
