@@ -1,0 +1,7 @@
+"""Routers of the API, in the order they appear in the OpenAPI document."""
+
+from fastapi import APIRouter
+
+from api.routes import auth, customers, health
+
+ROUTERS: tuple[APIRouter, ...] = (health.router, auth.router, customers.router)
