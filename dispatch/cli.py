@@ -79,6 +79,17 @@ def _cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    host = args.host or settings.api_host
+    port = settings.api_port if args.port is None else args.port
+    print(f"serving the dispatch API on http://{host}:{port} (documentation at /docs)")
+    # The web layer is named, not imported: dispatch stays free of it, and the app reads the same settings.
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port)
+    return 0
+
+
 def _format_counts(title: str, counts: dict[str, int]) -> str:
     rows = "\n".join(f"  {name:<22}{count:>8}" for name, count in counts.items())
     return f"{title}:\n{rows}"
@@ -135,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-limit", type=float, default=None, help="seconds (default DISPATCH_PLAN_TIME_LIMIT_S)"
     )
     plan.set_defaults(handler=_cmd_plan)
+
+    serve = commands.add_parser("serve", help="serve the HTTP API (uvicorn)")
+    serve.add_argument("--host", default=None, help="address to listen on (default DISPATCH_API_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="port (default DISPATCH_API_PORT)")
+    serve.set_defaults(handler=_cmd_serve)
     return parser
 
 

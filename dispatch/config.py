@@ -8,8 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_JWT_SECRET = "development-only-secret-change-me-in-production"
 
 
 class Settings(BaseSettings):
@@ -28,6 +30,25 @@ class Settings(BaseSettings):
     environment: str = Field(default="development", description="development, test or production.")
     demo_seed: int = Field(default=7, description="Seed of the demo data generator.")
     plan_time_limit_s: float = Field(default=10.0, gt=0, description="Solver time limit of a day plan.")
+    api_host: str = Field(default="127.0.0.1", description="Address ``dispatch serve`` listens on.")
+    api_port: int = Field(default=8000, ge=1, le=65535, description="Port ``dispatch serve`` listens on.")
+    jwt_secret: str = Field(
+        default=DEVELOPMENT_JWT_SECRET,
+        description="HS256 key signing access tokens and session cookies; must be set in production.",
+    )
+    jwt_expiry_minutes: int = Field(default=60, gt=0, description="Lifetime of an access token.")
+    session_cookie_secure: bool = Field(
+        default=True, description="Send the session cookie over HTTPS only (browsers exempt localhost)."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_development_secret_in_production(self) -> Settings:
+        """A deployment must not sign tokens with the key published in the source code."""
+        if self.environment == "production" and self.jwt_secret == DEVELOPMENT_JWT_SECRET:
+            raise ValueError("DISPATCH_JWT_SECRET must be set to a private value when environment=production")
+        if self.environment == "production" and len(self.jwt_secret) < 32:
+            raise ValueError("DISPATCH_JWT_SECRET must be at least 32 characters in production")
+        return self
 
     @property
     def effective_database_url(self) -> str:

@@ -3,3 +3,7 @@
 
 class DomainError(ValueError):
     """A value that the business rules refuse."""
+
+
+class Conflict(DomainError):
+    """A valid request that clashes with what is stored (a duplicate, a lock, a solve already running)."""

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -470,3 +471,29 @@ class PlanUnassignedRow(Base):
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
     reason: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text)
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+class AccountRow(Base):
+    """A staff login of the deployment's one provider; a technician's login names the technician."""
+
+    __tablename__ = "user_accounts"
+    __table_args__ = (
+        CheckConstraint("role IN ('dispatcher', 'technician')", name="role_known"),
+        CheckConstraint(
+            "(role = 'technician' AND technician_id IS NOT NULL)"
+            " OR (role = 'dispatcher' AND technician_id IS NULL)",
+            name="technician_link",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(NAME)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    technician_id: Mapped[str | None] = mapped_column(ForeignKey("technicians.id"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,0 +1,107 @@
+"""Request dependencies as ``Annotated`` aliases, so routes read like sentences.
+
+``SessionDep`` is one unit of work per request: committed when the route returns, rolled back when it
+raises, before the response is sent (so a failed commit is reported, never hidden).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.security import APIKeyCookie, OAuth2PasswordBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.schemas.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from api.security import SESSION_COOKIE, InvalidToken, account_id_in
+from dispatch.config import Settings
+from dispatch.domain.accounts import Account, Role
+from dispatch.persistence.db import session_scope
+from dispatch.persistence.repositories.accounts import AccountRepository
+
+TOKEN_URL = "/auth/token"
+
+_bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+_session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="Set by POST /auth/login for server-rendered pages."
+)
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session for this request's unit of work."""
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    with session_scope(factory) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def get_current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    bearer: Annotated[str | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_session_cookie)],
+) -> Account:
+    """The active account named by the bearer token, else by the session cookie; 401 otherwise."""
+    token = bearer or cookie
+    if not token:
+        raise _unauthorized("authentication required: send a bearer token or log in")
+    try:
+        account_id = account_id_in(token, settings)
+    except InvalidToken:
+        raise _unauthorized("the access token is invalid or has expired; log in again") from None
+    account = AccountRepository(session).get(account_id)
+    if account is None or not account.active:
+        raise _unauthorized("the account of this token no longer exists or is disabled")
+    return account
+
+
+CurrentUser = Annotated[Account, Depends(get_current_user)]
+
+
+def require_dispatcher(user: CurrentUser) -> Account:
+    """The current user, if a dispatcher; 403 for anyone else."""
+    if user.role is not Role.DISPATCHER:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a dispatcher account")
+    return user
+
+
+def require_technician(user: CurrentUser) -> Account:
+    """The current user, if a technician; 403 for anyone else."""
+    if user.role is not Role.TECHNICIAN:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a technician account")
+    return user
+
+
+DispatcherUser = Annotated[Account, Depends(require_dispatcher)]
+TechnicianUser = Annotated[Account, Depends(require_technician)]
+
+
+class PageParams:
+    """``limit`` and ``offset`` of a listing, bounded so no request reads a whole table."""
+
+    def __init__(
+        self,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
+        ] = DEFAULT_PAGE_SIZE,
+        offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+
+
+PageDep = Annotated[PageParams, Depends()]

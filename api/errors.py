@@ -1,0 +1,161 @@
+"""Every error leaves the service as an RFC 9457 problem document (``application/problem+json``).
+
+Domain errors, missing records, database clashes and bad input each map to one status here, in one place;
+anything unexpected becomes a bare 500 problem whose body reveals nothing of the server's internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dispatch.domain.errors import Conflict, DomainError
+from dispatch.persistence.repositories import RecordNotFound
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "/problems/"
+
+logger = logging.getLogger("api")
+
+# SQLSTATE classes (PostgreSQL) and the status they mean for the client.
+_UNIQUE_VIOLATION = "23505"
+_FOREIGN_KEY_VIOLATION = "23503"
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    instance: str,
+    type_: str = "about:blank",
+    title: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    """A problem response; ``about:blank`` problems are titled by their HTTP status phrase."""
+    body: dict[str, Any] = {
+        "type": type_,
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        **extensions,
+    }
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=dict(headers) if headers else None
+    )
+
+
+def _instance(request: Request) -> str:
+    return request.url.path
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).description
+    return problem(exc.status_code, detail, instance=_instance(request), headers=exc.headers)
+
+
+def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """Pydantic's error list as ``{"field": "body.location.lat", "message": ...}`` entries."""
+    listed = []
+    for error in errors:
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        listed.append({"field": location, "message": str(error.get("msg", "invalid value"))})
+    return listed
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = field_errors(exc.errors())
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+    return problem(
+        422,
+        f"the request is not valid: {summary}",
+        instance=_instance(request),
+        type_=f"{PROBLEM_BASE}validation-error",
+        title="Invalid request",
+        errors=errors,
+    )
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    if isinstance(exc, Conflict):
+        return problem(
+            409, str(exc), instance=_instance(request), type_=f"{PROBLEM_BASE}conflict", title="Conflict"
+        )
+    return problem(
+        422,
+        str(exc),
+        instance=_instance(request),
+        type_=f"{PROBLEM_BASE}business-rule",
+        title="Refused by a business rule",
+    )
+
+
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    return problem(
+        404, str(exc), instance=_instance(request), type_=f"{PROBLEM_BASE}not-found", title="Not found"
+    )
+
+
+def describe_integrity_error(exc: IntegrityError) -> tuple[int, str]:
+    """Status and a sentence naming the clash (key and table), from the driver's diagnostics."""
+    original = exc.orig
+    diagnostics = getattr(original, "diag", None)
+    sqlstate = getattr(original, "sqlstate", None)
+    if diagnostics is not None:
+        what = diagnostics.message_primary or "the change clashes with stored data"
+        why = diagnostics.message_detail or ""
+        text = f"{what}. {why}".strip()
+    else:  # SQLite says only which constraint failed.
+        text = (
+            str(original).splitlines()[0] if original is not None else "the change clashes with stored data"
+        )
+    if sqlstate == _FOREIGN_KEY_VIOLATION and "is not present" in text:
+        return 422, f"a referenced record does not exist: {text}"
+    if "still referenced" in text:
+        return 409, f"the record is still referenced by others: {text}"
+    if sqlstate == _FOREIGN_KEY_VIOLATION or "FOREIGN KEY" in text:
+        return 409, f"the record is still referenced, or refers to a missing record: {text}"
+    if sqlstate == _UNIQUE_VIOLATION or "UNIQUE" in text:
+        return 409, f"a record with the same key already exists: {text}"
+    return 409, f"the change breaks a storage rule: {text}"
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IntegrityError)
+    status, detail = describe_integrity_error(exc)
+    title = "Conflict" if status == 409 else "Invalid reference"
+    type_ = f"{PROBLEM_BASE}conflict" if status == 409 else f"{PROBLEM_BASE}invalid-reference"
+    return problem(status, detail, instance=_instance(request), type_=type_, title=title)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(
+        500,
+        "the server failed to answer this request; the error has been logged",
+        instance=_instance(request),
+        type_=f"{PROBLEM_BASE}internal-error",
+        title="Internal server error",
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register every error-to-problem mapping on ``app``."""
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RecordNotFound, _not_found)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,48 @@
+"""The FastAPI application: ``create_app(settings)`` builds it; nothing is created at import time.
+
+The lifespan opens the database engine and session factory and disposes of them on shutdown.
+Run it with ``dispatch serve`` (or ``uvicorn --factory api.main:create_app``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_problem_handlers
+from api.openapi import problem_aware_openapi
+from api.routes import ROUTERS
+from dispatch.config import Settings, get_settings
+from dispatch.persistence.db import make_engine, make_session_factory
+
+DESCRIPTION = """Field-service dispatch for one IT support provider (one organisation per deployment).
+
+Dispatchers manage all data and plans; technicians see their own job sheets; customers follow
+a ticket by its tracking link. Log in at `POST /auth/token` (OAuth2 password flow) or
+`POST /auth/login` (session cookie for pages). Errors are RFC 9457 problem details.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new application for ``settings`` (default: read from the environment)."""
+    the_settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(the_settings.effective_database_url)
+        app.state.engine = engine
+        app.state.session_factory = make_session_factory(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(title="Field-service dispatch", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app.state.settings = the_settings
+    install_problem_handlers(app)
+    app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

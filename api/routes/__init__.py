@@ -1,0 +1,31 @@
+"""Routers of the API, in the order they appear in the OpenAPI document."""
+
+from fastapi import APIRouter
+
+from api.routes import (
+    auth,
+    catalogue,
+    contracts,
+    customers,
+    depots,
+    health,
+    jobs,
+    plans,
+    sites,
+    technicians,
+    tickets,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    auth.router,
+    customers.router,
+    sites.router,
+    contracts.router,
+    tickets.router,
+    jobs.router,
+    technicians.router,
+    depots.router,
+    catalogue.router,
+    plans.router,
+)

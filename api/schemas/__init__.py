@@ -1,0 +1,1 @@
+"""Pydantic schemas of the API: separate from domain dataclasses and ORM rows; requests forbid extras."""

@@ -1,0 +1,42 @@
+"""User accounts of the provider's staff: dispatchers see everything, technicians only their own work.
+
+A deployment serves one provider organisation, so an account belongs to the deployment itself; there is
+no organisation column. Customers have no accounts: they follow a ticket through its tracking link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from dispatch.domain.errors import DomainError
+
+
+class Role(StrEnum):
+    DISPATCHER = "dispatcher"
+    """Plans and edits all of the provider's data."""
+    TECHNICIAN = "technician"
+    """Sees and reports on their own job sheets only."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A login: unique email, a display name, a role and, for a technician, whose work it is."""
+
+    id: str
+    email: str
+    display_name: str
+    role: Role
+    password_hash: str = field(repr=False)
+    created_at: datetime
+    technician_id: str | None = None
+    active: bool = True
+
+    def __post_init__(self) -> None:
+        if "@" not in self.email or self.email != self.email.strip().lower():
+            raise DomainError(f"{self.email!r} is not a lower-case email address")
+        if self.role is Role.TECHNICIAN and not self.technician_id:
+            raise DomainError("a technician account must name its technician")
+        if self.role is Role.DISPATCHER and self.technician_id:
+            raise DomainError("a dispatcher account cannot be linked to a technician")
