@@ -249,9 +249,9 @@ def solve_group(
         history.append((time.perf_counter() - began, int(routing.CostVar().Value())))
 
     routing.AddAtSolutionCallback(record)
-    # Start points: our construction and OR-Tools' own first solution. Guided local search does better from
-    # one or the other depending on the instance (Solomon's clustered class prefers OR-Tools' insertion, the
-    # random and mixed classes our greedy routes), so the remaining time is shared between both.
+    # Start points: our construction and OR-Tools' own first solutions. Guided local search does better from
+    # one or another depending on the instance (Solomon's clustered class prefers OR-Tools' insertion, wide
+    # windows path-cheapest-arc, field-service days our greedy routes), so the time is shared between them.
     # Assignments are copied: OR-Tools reuses the objects it returns from one solve to the next.
     starts: list[pywrapcp.Assignment] = []
     if initial is not None:
@@ -260,16 +260,18 @@ def solve_group(
         if hint is not None:
             history.append((time.perf_counter() - began, int(hint.ObjectiveValue())))
             starts.append(solver.Assignment(hint))
-    first_search = pywrapcp.DefaultRoutingSearchParameters()
-    first_search.CopyFrom(search)
-    first_search.solution_limit = 1
-    first_search.time_limit.FromMilliseconds(max(1, int(time_limit_s * 300)))
-    own = routing.SolveWithParameters(first_search)
-    if own is not None:
-        starts.append(solver.Assignment(own))
-    # Each start gets a quarter of the time when there are two; the better then continues with the rest.
+    for strategy in dict.fromkeys([params.first_solution_strategy, *_EXTRA_STARTS]):
+        first_search = pywrapcp.DefaultRoutingSearchParameters()
+        first_search.CopyFrom(search)
+        first_search.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
+        first_search.solution_limit = 1
+        first_search.time_limit.FromMilliseconds(max(1, int(time_limit_s * 150)))
+        own = routing.SolveWithParameters(first_search)
+        if own is not None:
+            starts.append(solver.Assignment(own))
+    # The starts share 60% of the time; the best result then continues with the rest.
     best: pywrapcp.Assignment | None = None
-    rounds = [(start, 0.25) for start in starts] if len(starts) > 1 else []
+    rounds = [(start, 0.6 / len(starts)) for start in starts] if len(starts) > 1 else []
     for start, fraction in [*rounds, (None, 1.0)]:
         origin = (
             start if start is not None else (best if best is not None else (starts[0] if starts else None))
@@ -305,6 +307,11 @@ def solve_group(
         solutions=len(history),
         timed_out=elapsed >= 0.95 * time_limit_s,
     )
+
+
+_EXTRA_STARTS = ("PATH_CHEAPEST_ARC",)
+"""OR-Tools strategies tried beside the configured one: path-cheapest-arc finds nothing on tight windows
+but is the best start on wide ones (Solomon's R2/RC2), where insertion starts lead the search astray."""
 
 
 def _allow(routing: pywrapcp.RoutingModel, vehicles: list[int], index: int) -> None:
