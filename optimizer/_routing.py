@@ -309,7 +309,7 @@ def solve_group(
     )
 
 
-_EXTRA_STARTS = ("PATH_CHEAPEST_ARC",)
+_EXTRA_STARTS = ("PATH_CHEAPEST_ARC", "PARALLEL_CHEAPEST_INSERTION")
 """OR-Tools strategies tried beside the configured one: path-cheapest-arc finds nothing on tight windows
 but is the best start on wide ones (Solomon's R2/RC2), where insertion starts lead the search astray."""
 
