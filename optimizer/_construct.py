@@ -95,55 +95,6 @@ class Construction:
                     break
         return None if best is None else (best[1], best[2])
 
-    def best_ejection(self, j: int, vehicles: Sequence[int]) -> tuple[int, Timing, list[int]] | None:
-        """The cheapest route that takes ``j`` by setting aside its less urgent jobs, then taking back as
-        many of them as still fit: (vehicle, timing, jobs left out)."""
-        c = self.c
-        jobs = c.problem.jobs
-        weights = c.params.weights
-        priority = jobs[j].priority
-        best: tuple[int, int, Timing, list[int]] | None = None
-        for v in vehicles:
-            route = self.routes.get(v)
-            if not route:
-                continue
-            first = self.locked_count[v]
-            aside = [s for s in route[first:] if s >= 0 and jobs[s].priority > priority]
-            if not aside:
-                continue
-            free = self.available_to(v)
-            kept = [s for s in route if s not in aside]
-            timing = _cheapest(c, v, kept, j, first, free)
-            if timing is None:
-                continue
-            left_out = []
-            for s in _job_order(c, aside):
-                again = _cheapest(c, v, list(timing.stops), s, first, free)
-                if again is None:
-                    left_out.append(s)
-                else:
-                    timing = again
-            delta = timing.cost - self.cost(v) + sum(weights.drop_penalty(jobs[s].priority) for s in left_out)
-            if best is None or delta < best[0]:
-                best = (delta, v, timing, left_out)
-        return None if best is None else (best[1], best[2], best[3])
-
-
-def _cheapest(
-    c: Compiled, v: int, route: list[int], j: int, first: int, free: dict[tuple[int, str], int]
-) -> Timing | None:
-    best: Timing | None = None
-    for pos in range(first, len(route) + 1):
-        timing = schedule(c, v, [*route[:pos], j, *route[pos:]], free)
-        if timing is not None and (best is None or timing.cost < best.cost):
-            best = timing
-    return best
-
-
-EJECTING_PRIORITY = 2
-"""P1 and P2 jobs that fit nowhere may take the place of one less urgent job, which is then re-inserted
-elsewhere if it can be: a P1 is never left out for a P4 that a capable technician is doing."""
-
 
 def construct(
     c: Compiled,
@@ -164,17 +115,7 @@ def construct(
                 state.commit(v, timing)
                 state.locked_count[v] = len(stops)
     # A locked job is only ever placed in its technician's prefix; if that cannot be kept it stays out.
-    ejected: list[int] = []
     for j in _job_order(c, [j for j in jobs if j not in c.locked]):
-        found = state.best_insertion(j, allowed[j])
-        if found is not None:
-            state.commit(*found)
-        elif c.problem.jobs[j].priority <= EJECTING_PRIORITY:
-            swap = state.best_ejection(j, allowed[j])
-            if swap is not None:
-                state.commit(swap[0], swap[1])
-                ejected.extend(swap[2])
-    for j in _job_order(c, ejected):
         found = state.best_insertion(j, allowed[j])
         if found is not None:
             state.commit(*found)
