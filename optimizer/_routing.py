@@ -104,7 +104,7 @@ def solve_group(
         (v, d)
         for v in vehicles
         for d, depot in enumerate(problem.depots)
-        if any(available.get((d, s), 0) > 0 for s in skus) and depot.stock
+        if any(available.get((d, s), 0) > 0 for s in skus) and c.depot_window[d][0] <= c.depot_window[d][1]
     ]
     if initial:
         used = {(v, depot_of(s)) for v, stops in initial.items() for s in stops if s < 0}
@@ -212,7 +212,7 @@ def solve_group(
     for i, (v, d) in enumerate(pickups):
         index = manager.NodeToIndex(base + len(jobs) + i)
         lo, hi = c.depot_window[d]
-        time_dim.CumulVar(index).SetRange(lo, max(lo, hi))
+        time_dim.CumulVar(index).SetRange(lo, hi)
         _allow(routing, [vehicles.index(v)], index)
         routing.AddDisjunction([index], 0)
 
