@@ -114,8 +114,8 @@ def construct(
             if timing is not None:
                 state.commit(v, timing)
                 state.locked_count[v] = len(stops)
-    placed = {s for route in state.routes.values() for s in route}
-    for j in _job_order(c, [j for j in jobs if j not in placed]):
+    # A locked job is only ever placed in its technician's prefix; if that cannot be kept it stays out.
+    for j in _job_order(c, [j for j in jobs if j not in c.locked]):
         found = state.best_insertion(j, allowed[j])
         if found is not None:
             state.commit(*found)
