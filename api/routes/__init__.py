@@ -10,6 +10,7 @@ from api.routes import (
     depots,
     health,
     jobs,
+    plan_jobs,
     plans,
     sites,
     technicians,
@@ -28,4 +29,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     depots.router,
     catalogue.router,
     plans.router,
+    plan_jobs.router,
 )
