@@ -54,7 +54,10 @@ def make_plan(
     """Solve and validate the day; no storage (the caller publishes)."""
     params = params or opt.SolveParams()
     planning = build_problem(dataset, day, region=region)
-    solution = solve(planning.problem, params, on_progress=on_progress, should_stop=should_stop)
+    if on_progress is None and should_stop is None:
+        solution = solve(planning.problem, params)
+    else:
+        solution = solve(planning.problem, params, on_progress=on_progress, should_stop=should_stop)
     report = validate(planning.problem, solution, params)
     if not report.ok:
         listed = "; ".join(f"{v.rule}: {v.detail}" for v in report.violations[:5])
