@@ -48,7 +48,7 @@ def test_matrix_is_square_integer_with_zero_diagonal() -> None:
 
 
 def test_two_thousand_points_build_quickly() -> None:
-    """A 2,000-point matrix pair builds in well under a second."""
+    """A 2,000-point matrix pair builds within seconds even on a busy machine (vectorised, no loop)."""
     import time
 
     rng = np.random.default_rng(1)
@@ -60,4 +60,4 @@ def test_two_thousand_points_build_quickly() -> None:
     times, _ = GeodesicTravelTimes().matrices(points)
     elapsed = time.perf_counter() - began
     assert times.shape == (2000, 2000)
-    assert elapsed < 1.0
+    assert elapsed < 3.0  # a guard against Python loops; the measured figure (about 0.3 s) is in the report
