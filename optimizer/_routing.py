@@ -99,6 +99,7 @@ def solve_group(
     time_limit_s: float,
     control: SearchControl | None = None,
 ) -> GroupResult:
+    """Model one group, start from ``initial`` and OR-Tools' own first solutions, return the best routes."""
     control = control or SearchControl(time_limit_s)
     if control.cancelled:
         return GroupResult({}, False, None, [], 0, False)
@@ -127,6 +128,7 @@ def solve_group(
         [anchors[c.end_row[v]] for v in vehicles],
     )
     n_v = len(vehicles)
+    vehicle_of = {v: k for k, v in enumerate(vehicles)}
     base = nodes.base
     n_nodes = base + len(jobs) + len(pickups)
     rows = np.array(
@@ -149,13 +151,12 @@ def solve_group(
 
     # Time: service at the origin + travel; one matrix per distinct service profile.
     service_by_vehicle: list[np.ndarray] = []
-    for k, v in enumerate(vehicles):
+    for v in vehicles:
         service = np.zeros(n_nodes, dtype=np.int64)
         for i, j in enumerate(jobs):
             service[base + i] = c.service[v][j]
         for i, (_, d) in enumerate(pickups):
             service[base + len(jobs) + i] = problem.depots[d].pickup_s
-        del k
         service_by_vehicle.append(service)
     profiles: dict[bytes, int] = {}
     time_callbacks = []
@@ -209,7 +210,7 @@ def solve_group(
             time_dim.SetCumulVarSoftUpperBound(
                 index, job.sla_due_s, weights.lateness_cost_per_s(job.priority)
             )
-        vehicles_ok = [vehicles.index(v) for v in allowed[j] if v in vehicles]
+        vehicles_ok = [vehicle_of[v] for v in allowed[j] if v in vehicle_of]
         if len(vehicles_ok) < n_v:
             _allow(routing, vehicles_ok, index)
         if j not in c.locked:
@@ -218,7 +219,7 @@ def solve_group(
         index = manager.NodeToIndex(base + len(jobs) + i)
         lo, hi = c.depot_window[d]
         time_dim.CumulVar(index).SetRange(lo, hi)
-        _allow(routing, [vehicles.index(v)], index)
+        _allow(routing, [vehicle_of[v]], index)
         routing.AddDisjunction([index], 0)
 
     if any(t.max_travel_s is not None for t in techs):
@@ -243,7 +244,8 @@ def solve_group(
         search.solution_limit = 200
     routing.CloseModelWithParameters(search)
 
-    locks = [[manager.NodeToIndex(base + jobs.index(s)) for s in _locked(c, v, jobs)] for v in vehicles]
+    job_node = {j: base + i for i, j in enumerate(jobs)}
+    locks = [[manager.NodeToIndex(job_node[s]) for s in _locked(c, v, job_node)] for v in vehicles]
     if any(locks):
         routing.ApplyLocksToAllVehicles(locks, False)
 
@@ -343,8 +345,12 @@ def _index_routes(
     return routes
 
 
-def _locked(c: Compiled, v: int, jobs: list[int]) -> list[int]:
-    return [j for j in jobs if c.locked.get(j) == v and j in jobs]
+def _locked(c: Compiled, v: int, job_node: dict[int, int]) -> list[int]:
+    """The technician's locked jobs in their locked order (all of them are in the group)."""
+    if not c.problem.technicians[v].locked_job_ids:
+        return []
+    index = {job.id: j for j, job in enumerate(c.problem.jobs)}
+    return [index[job_id] for job_id in c.problem.technicians[v].locked_job_ids if index[job_id] in job_node]
 
 
 def _index_of(manager: pywrapcp.RoutingIndexManager, nodes: _Nodes, v: int, stop: int) -> int:
