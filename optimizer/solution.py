@@ -46,6 +46,8 @@ class UnassignedReason(StrEnum):
     """In hard-SLA mode, no capable technician can start it before its due time."""
     CAPACITY = "capacity"
     """Capable technicians exist, but their days (time, parts or working limits) are full."""
+    MANUAL = "manual"
+    """A dispatcher took the job out of the plan."""
     LOCKED_ELSEWHERE = "locked_elsewhere"
     """The job's route could not be built (a locked prefix that cannot be kept)."""
 
