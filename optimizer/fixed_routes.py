@@ -67,7 +67,7 @@ def timed_solution(
 def best_position(
     problem: Problem, params: SolveParams, order: Sequence[str], technician_id: str, job_id: str
 ) -> list[str]:
-    """``order`` with ``job_id`` inserted where the technician's route costs least (the end if nowhere fits)."""
+    """``order`` with ``job_id`` inserted where the route costs least (at the end if it fits nowhere)."""
     c = Compiled.build(problem, params)
     v = next(k for k, t in enumerate(problem.technicians) if t.id == technician_id)
     free = {(d, sku): q for d, depot in enumerate(problem.depots) for sku, q in depot.stock.items()}
