@@ -10,6 +10,7 @@ from api.routes import (
     depots,
     health,
     jobs,
+    plan_control,
     plan_jobs,
     plans,
     sites,
@@ -30,4 +31,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     catalogue.router,
     plans.router,
     plan_jobs.router,
+    plan_control.router,
 )

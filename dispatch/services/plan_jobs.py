@@ -29,6 +29,7 @@ from dispatch.persistence.dataset_store import load_dataset
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
 from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
 from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue
+from dispatch.services.plan_edits import kept_day, plan_keeping
 from dispatch.services.planning import PlanOutcome, publish_outcome
 
 logger = logging.getLogger(__name__)
@@ -131,12 +132,14 @@ def run_plan_job(
     try:
         with session_scope(factory) as session:
             dataset = load_dataset(session)
+            kept = kept_day(session, job.day, job.region)
         plan = planner or default_planner()
         outcome = plan(
             dataset,
             job.day,
             region=job.region,
             params=opt.SolveParams(time_limit_s=job.time_limit_s),
+            kept=kept,
             on_progress=lambda report: setattr(progress, "latest", report),
             should_stop=lambda: stop.is_set() or (shutdown is not None and shutdown.is_set()),
         )
@@ -179,9 +182,7 @@ class _GivenUp(Exception):
 
 def default_planner() -> Planner:
     """The planner of a job: the day's plan keeping the dispatchers' locked days and pinned starts."""
-    from dispatch.services.planning import make_plan
-
-    return make_plan
+    return plan_keeping
 
 
 def _finish_failed(factory: sessionmaker[Session], plan_job_id: str, error: Exception) -> None:
