@@ -151,7 +151,8 @@ def run_plan_job(
         return PlanJobStatus.FAILED
     beating.set()
     heart.join()
-    status = PlanJobStatus.CANCELLED if stop.is_set() else PlanJobStatus.SUCCEEDED
+    cut_short = stop.is_set() or (shutdown is not None and shutdown.is_set())
+    status = PlanJobStatus.CANCELLED if cut_short else PlanJobStatus.SUCCEEDED
     try:
         with session_scope(factory) as session:
             publish_outcome(session, outcome)
