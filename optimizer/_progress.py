@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
@@ -31,13 +31,17 @@ class SolveProgress:
     """Where a solve stands: time spent, the best objective so far, and how much of the time limit is used.
 
     ``best_objective`` is in the objective's cost units; during the search it is the search's own estimate
-    of the plan's cost (the last report of a solve carries the exact figure).
+    of the plan's cost (the last report of a solve carries the exact figure). ``assigned_jobs`` and
+    ``unassigned_jobs`` count the jobs of the best complete plan known so far (after the first plan, then
+    after each independent group is improved; exact in the last report).
     """
 
     elapsed_s: float
     best_objective: int | None
     solutions_found: int
     time_fraction: float
+    assigned_jobs: int | None = None
+    unassigned_jobs: int | None = None
 
 
 ProgressCallback = Callable[[SolveProgress], None]
@@ -70,6 +74,7 @@ class SearchControl:
         self._best: int | None = None
         self._offset = 0
         self._solutions = 0
+        self._counts: tuple[int, int] | None = None
         self._watcher: threading.Thread | None = None
 
     def __enter__(self) -> SearchControl:
@@ -118,19 +123,25 @@ class SearchControl:
 
     def solution(self, group_objective: int) -> None:
         """A solution of the group now searched (from OR-Tools' solution callback)."""
-        self.plan(self._offset + group_objective)
-
-    def plan(self, objective: int) -> None:
-        """A complete plan of the given objective."""
         with self._lock:
-            self._solutions += 1
-            if self._best is None or objective < self._best:
-                self._best = objective
+            self._found(self._offset + group_objective)
 
-    def final(self, objective: int) -> None:
-        """The exact objective of the plan returned: the last report."""
+    def plan(self, objective: int, assigned: int, jobs: int) -> None:
+        """A complete plan of the given objective, serving ``assigned`` of the problem's ``jobs``."""
+        with self._lock:
+            self._found(objective)
+            self._counts = (assigned, jobs - assigned)
+
+    def _found(self, objective: int) -> None:
+        self._solutions += 1
+        if self._best is None or objective < self._best:
+            self._best = objective
+
+    def final(self, objective: int, assigned: int, unassigned: int) -> None:
+        """The exact figures of the plan returned: the last report."""
         with self._lock:
             self._best = objective
+            self._counts = (assigned, unassigned)
         if self._on_progress is not None:
             self._on_progress(self._progress())
 
@@ -142,6 +153,8 @@ class SearchControl:
                 best_objective=self._best,
                 solutions_found=self._solutions,
                 time_fraction=min(1.0, elapsed / self._time_limit_s),
+                assigned_jobs=None if self._counts is None else self._counts[0],
+                unassigned_jobs=None if self._counts is None else self._counts[1],
             )
 
     def _watch(self) -> None:
@@ -159,3 +172,8 @@ class SearchControl:
             if state != reported or now - last_report >= REPORT_EVERY_S:
                 self._on_progress(self._progress())
                 reported, last_report = state, now
+
+
+def served_jobs(plans: Sequence[Mapping[int, Sequence[int]]]) -> int:
+    """Jobs routed by group plans (technician -> stops; depot stops are negative)."""
+    return sum(1 for plan in plans for stops in plan.values() for stop in stops if stop >= 0)

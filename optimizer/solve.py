@@ -20,7 +20,7 @@ import time
 from collections.abc import Mapping
 
 from optimizer._construct import construct, fill_in
-from optimizer._progress import ProgressCallback, SearchControl, StopCheck
+from optimizer._progress import ProgressCallback, SearchControl, StopCheck, served_jobs
 from optimizer._reach import Reach, compute_reach, groups
 from optimizer._routing import solve_group
 from optimizer._schedule import Compiled, Timing, depot_of, schedule
@@ -60,7 +60,7 @@ def solve(
         solution = _solve(problem, params, travel, control)
     if control.stop_requested and solution.status in (SolveStatus.FEASIBLE, SolveStatus.TIMED_OUT):
         solution = dataclasses.replace(solution, status=SolveStatus.CANCELLED)
-    control.final(solution.objective.total)
+    control.final(solution.objective.total, len(solution.assigned_job_ids), len(solution.unassigned))
     return solution
 
 
@@ -98,7 +98,7 @@ def _solve(
     refused_drops = sum(params.weights.drop_penalty(problem.jobs[j].priority) for j in reach.refusals)
     if params.use_construction:
         history.append((first_solution_s or 0.0, refused_drops + sum(costs)))
-        control.plan(history[-1][1])
+        control.plan(history[-1][1], served_jobs(constructed), len(problem.jobs))
     full_stock = dict(reach.depot_stock)
     constructed_picks = [_picks_of(c, plan) for plan in constructed]
     final_picks: list[dict[tuple[int, str], int]] = []
@@ -133,9 +133,9 @@ def _solve(
             best, best_cost = filled, filled_cost
         previous = history[-1][1] if history else refused_drops + sum(costs)
         history.append((time.perf_counter() - began, previous - costs[g] + best_cost))
-        control.plan(history[-1][1])
         costs[g] = best_cost
         plans.append(best)
+        control.plan(history[-1][1], served_jobs([*plans, *constructed[g + 1 :]]), len(problem.jobs))
         final_picks.append(_picks_of(c, best))
     return _solution(
         c, reach, parts, plans, began, first_solution_s, history, solutions, timed_out, found_any

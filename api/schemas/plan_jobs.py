@@ -25,12 +25,12 @@ class PlanJobIn(RequestModel):
 
 
 class PlanSummaryOut(BaseModel):
-    """The best plan so far: its objective while the solve runs, and its counts once published."""
+    """The best plan so far: objective and counts while the solve runs; the published plan's once done."""
 
     objective: int | None = Field(description="Cost of the best plan found so far (optimizer cost units).")
     solutions_found: int
-    assigned: int | None = Field(description="Jobs in the plan; known once it is published.")
-    unassigned: int | None = Field(description="Jobs left out; known once it is published.")
+    assigned: int | None = Field(description="Jobs in the best plan so far (none before the first plan).")
+    unassigned: int | None = Field(description="Jobs the best plan so far leaves out.")
 
 
 class PlanJobOut(BaseModel):

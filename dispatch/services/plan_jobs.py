@@ -211,6 +211,8 @@ def _beat(
                     progress=report.time_fraction if report else 0.0,
                     best_objective=report.best_objective if report else None,
                     solutions_found=report.solutions_found if report else 0,
+                    assigned_count=report.assigned_jobs if report else None,
+                    unassigned_count=report.unassigned_jobs if report else None,
                 )
         except Exception:  # a missed beat is retried on the next; a long outage makes the job stale
             logger.warning("heartbeat of plan job %s failed", plan_job_id, exc_info=True)

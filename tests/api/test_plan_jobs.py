@@ -24,7 +24,7 @@ from dispatch.services import plan_jobs
 from dispatch.services.accounts import DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD
 from dispatch.services.planning import PlanOutcome
 from tests.api.conftest import bearer_for
-from tests.api.plan_demo import DAY, Headers, plan_worker, seeded_settings, wait_for
+from tests.api.plan_demo import DAY, Headers, demo_day, plan_worker, seeded_settings, wait_for
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +99,9 @@ def test_progress_shows_while_running_and_delete_publishes_the_best_so_far(
     assert running["heartbeat_at"] is not None and running["started_at"] is not None
     assert 0 < running["progress"] < 1
     later = wait_for(client, dispatcher, job_id, until="running")
-    assert later["best_so_far"]["objective"] is not None
+    summary = later["best_so_far"]
+    assert summary["objective"] is not None and summary["assigned"] is not None
+    assert summary["assigned"] + summary["unassigned"] == len(demo_day().jobs)
     stop = client.delete(f"/plans/{job_id}", headers=dispatcher)
     assert stop.status_code in (200, 202), stop.text
     assert stop.json()["stop_requested"] or stop.json()["status"] == "cancelled"

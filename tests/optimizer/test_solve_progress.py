@@ -84,6 +84,9 @@ def test_progress_reports_the_clock_and_the_best_objective() -> None:
     assert all(0.0 <= r.time_fraction <= 1.0 for r in reports)
     assert any(r.time_fraction < 0.7 for r in reports[:-1]), "no report before the end of the search"
     assert reports[-1].best_objective == solution.objective.total
+    assert reports[-1].assigned_jobs == len(solution.assigned_job_ids)
+    assert reports[-1].unassigned_jobs == len(solution.unassigned)
+    assert all(r.assigned_jobs is not None for r in reports[1:]), "counts missing after the first plan"
     assert reports[-1].solutions_found >= 1
     assert solution.status is SolveStatus.TIMED_OUT
 

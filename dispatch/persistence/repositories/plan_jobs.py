@@ -92,6 +92,8 @@ class PlanJobRepository:
         progress: float,
         best_objective: int | None,
         solutions_found: int,
+        assigned_count: int | None = None,
+        unassigned_count: int | None = None,
     ) -> bool:
         """Record a running job's progress; True if a dispatcher asked it to stop."""
         self.session.execute(
@@ -102,6 +104,8 @@ class PlanJobRepository:
                 progress=min(1.0, max(0.0, progress)),
                 best_objective=best_objective,
                 solutions_found=solutions_found,
+                assigned_count=assigned_count,
+                unassigned_count=unassigned_count,
             )
         )
         asked = self.session.execute(select(_JOBS.c.cancel_requested).where(_JOBS.c.id == job_id)).scalar()
