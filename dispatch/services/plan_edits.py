@@ -80,7 +80,7 @@ def plan_keeping(
         solution = solve(problem, params, on_progress=on_progress, should_stop=should_stop)
     else:
         solution = _solve_around(problem, params, locked, on_progress, should_stop)
-    _check(problem, solution, params, f"the plan for {day}", PlanRejected)
+    _check(problem, solution, params, f"the plan for {day}", edit=False)
     plan = plan_from_solution(
         planning, solution, plan_id=str(uuid.uuid4()), region=region, created_at=now or datetime.now(UTC)
     )
@@ -304,7 +304,7 @@ def _publish_edit(
     params = params or opt.SolveParams()
     problem = editing.planning.problem
     solution = timed_solution(problem, params, orders, unassigned)
-    _check(problem, solution, params, what, Conflict)
+    _check(problem, solution, params, what, edit=True)
     plan = plan_from_solution(
         editing.planning,
         solution,
@@ -317,17 +317,28 @@ def _publish_edit(
     return plan
 
 
+class EditRefused(Conflict):
+    """An edit whose plan the validator refuses; ``extensions`` lists every rule broken, for the API."""
+
+    def __init__(self, message: str, report: ValidationReport) -> None:
+        super().__init__(message)
+        self.extensions = {"violations": [{"rule": v.rule, "detail": v.detail} for v in report.violations]}
+
+
 def _check(
     problem: opt.Problem,
     solution: opt.Solution,
     params: opt.SolveParams,
     what: str,
-    refusal: type[Exception],
+    *,
+    edit: bool,
 ) -> ValidationReport:
+    """The validator's report; a refused edit is a 409 (``EditRefused``), a refused solve ``PlanRejected``."""
     report = validate(problem, solution, params)
     if not report.ok:
         listed = "; ".join(f"{v.rule}: {v.detail}" for v in report.violations[:5])
-        raise refusal(f"{what} breaks {len(report.violations)} rule(s): {listed}")
+        message = f"{what} breaks {len(report.violations)} rule(s): {listed}"
+        raise EditRefused(message, report) if edit else PlanRejected(message)
     return report
 
 

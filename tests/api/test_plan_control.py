@@ -134,6 +134,7 @@ def test_an_edit_that_breaks_a_skill_rule_is_refused_with_the_reason(
     assert answer.status_code == 409, answer.text
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert "skills" in answer.json()["detail"]
+    assert "skills" in {v["rule"] for v in answer.json()["violations"]}
     assert _current(client, dispatcher)["id"] == published.id
     assert client.get(f"/jobs/{pair[0]}", headers=dispatcher).json()["pinned_technician_id"] == before
 
