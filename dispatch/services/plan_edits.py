@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 import optimizer as opt
 from dispatch.domain.dataset import Dataset
-from dispatch.domain.errors import Conflict
+from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.jobs import TimeWindow
 from dispatch.domain.plan_jobs import DayLock
 from dispatch.domain.plans import Plan, PlannedRoute
@@ -177,6 +177,8 @@ def assign_job(
     False; publish the edited plan if it breaks no rule (caller commits)."""
     JobRepository(session).require(job_id)
     TechnicianRepository(session).require(technician_id)
+    if start is not None and abs((start.date() - day).days) > 1:
+        raise DomainError(f"a start of {start.isoformat()} is not on {day}")
     if pin:
         _pin(session, job_id, technician_id, start)
     starts = {job_id: start} if start is not None else {}

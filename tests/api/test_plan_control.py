@@ -155,6 +155,18 @@ def test_an_assignment_at_a_time_after_the_shift_is_refused(
     assert _current(client, dispatcher)["id"] == published.id
 
 
+def test_a_start_on_another_day_is_refused(client: TestClient, dispatcher: Headers, published: Plan) -> None:
+    """A start days away from the planned day is a 422 problem, before anything is built."""
+    job_id, technician_id = _first_routed(published)
+    answer = client.post(
+        f"/plans/{DAY}/assignments",
+        json={"job_id": job_id, "technician_id": technician_id, "start": "9999-12-31T23:59:59Z"},
+        headers=dispatcher,
+    )
+    assert answer.status_code == 422, answer.text
+    assert "is not on" in answer.json()["detail"]
+
+
 def test_a_locked_day_survives_a_re_plan_and_refuses_edits(
     client: TestClient, dispatcher: Headers, published: Plan
 ) -> None:
