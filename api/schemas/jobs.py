@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import RecordId, RequestModel, SkillLevel
+from api.schemas.common import RequestModel
+from api.schemas.values import Instant, RecordId, SkillLevel
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequirement, TimeWindow
 
@@ -22,8 +23,8 @@ class PartNeed(RequestModel):
 
 
 class WindowIn(RequestModel):
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Instant
+    end: Instant
 
 
 class JobChange(RequestModel):
@@ -34,7 +35,7 @@ class JobChange(RequestModel):
     required_skills: list[SkillNeed] = Field(default_factory=list, max_length=20)
     required_parts: list[PartNeed] = Field(default_factory=list, max_length=50)
     windows: list[WindowIn] = Field(default_factory=list, max_length=20)
-    sla_due: AwareDatetime | None = None
+    sla_due: Instant | None = None
     pinned_technician_id: RecordId | None = None
     status: JobStatus = JobStatus.UNSCHEDULED
 
