@@ -5,14 +5,14 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from api.schemas.common import RequestModel
-from api.schemas.values import Category, Name, RecordId
+from api.schemas.values import Category, Name, RecordId, WholeNumber
 from dispatch.domain.catalogue import Part, Skill
 
 
 class PartChange(RequestModel):
     name: Name
     category: Category = ""
-    unit_cost_cents: int = Field(default=0, ge=0, le=100_000_000)
+    unit_cost_cents: WholeNumber = Field(default=0, ge=0, le=100_000_000)
 
 
 class PartIn(PartChange):

@@ -22,6 +22,7 @@ from api.schemas.values import (
     SkillLevel,
     StockLine,
     TimeZoneName,
+    WholeNumber,
     clock_text,
     clock_time,
     stock_lines,
@@ -32,7 +33,7 @@ from dispatch.domain.technicians import Depot, LunchBreak, Shift, Technician, Wo
 class LunchIn(RequestModel):
     earliest: ClockText
     latest: ClockText
-    duration_min: int = Field(ge=1, le=240)
+    duration_min: WholeNumber = Field(ge=1, le=240)
 
 
 class ShiftIn(RequestModel):

@@ -49,8 +49,18 @@ Text = Annotated[str, _text(0, 4000)]
 SearchText = Annotated[str, _text(1, 200)]
 """Part of a name to search for, any case."""
 
-Quantity = Annotated[int, Field(ge=0, le=1_000_000)]
-SkillLevel = Annotated[int, Field(ge=1, le=5)]
+
+def _refuse_booleans(value: Any) -> Any:
+    """JSON ``true`` is not the number 1: a boolean where a number belongs is a mistake."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not a boolean")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_refuse_booleans)]
+Number = Annotated[float, BeforeValidator(_refuse_booleans)]
+Quantity = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_refuse_booleans)]
+SkillLevel = Annotated[int, Field(ge=1, le=5), BeforeValidator(_refuse_booleans)]
 
 
 # --- dates, instants and times of day -------------------------------------------------------------
@@ -82,11 +92,20 @@ def _instant_within_years(value: datetime) -> datetime:
     return value
 
 
-Day = Annotated[date, _iso_text(_ISO_DATE, "2026-11-26"), AfterValidator(_within_years)]
+_YEARS = r"(20\d\d|2100)"
+Day = Annotated[
+    date,
+    _iso_text(_ISO_DATE, "2026-11-26"),
+    AfterValidator(_within_years),
+    Field(json_schema_extra={"pattern": rf"^{_YEARS}-\d\d-\d\d$"}),
+]
 """A calendar day, ``YYYY-MM-DD``, within 2000-2100."""
 
 Instant = Annotated[
-    AwareDatetime, _iso_text(_ISO_INSTANT, "2026-11-26T15:00:00Z"), AfterValidator(_instant_within_years)
+    AwareDatetime,
+    _iso_text(_ISO_INSTANT, "2026-11-26T15:00:00Z"),
+    AfterValidator(_instant_within_years),
+    Field(json_schema_extra={"pattern": rf"^{_YEARS}-"}),
 ]
 """An instant with its UTC offset, within 2000-2100."""
 
@@ -146,8 +165,8 @@ ZipCode = Annotated[str, Field(pattern=r"^[0-9]{5}(-[0-9]{4})?$", description="U
 class GeoPointIn(RequestModel):
     """A WGS 84 position in degrees."""
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Number = Field(ge=-90, le=90)
+    lon: Number = Field(ge=-180, le=180)
 
     def to_domain(self) -> GeoPoint:
         return GeoPoint(lat=self.lat, lon=self.lon)
