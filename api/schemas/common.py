@@ -1,25 +1,71 @@
-"""Shapes every resource shares: strict request models, pages, problem documents."""
+"""Shapes every resource shares: strict request models, pages, problem documents.
+
+The value types of ``api.schemas.values`` are re-exported here too, so routes import one module.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from api.schemas.base import RequestModel
+from api.schemas.values import (
+    ClockText,
+    Day,
+    GeoPointIn,
+    GeoPointOut,
+    Instant,
+    Name,
+    Quantity,
+    RecordId,
+    Region,
+    SearchText,
+    ShortText,
+    SkillLevel,
+    StockChange,
+    StockLine,
+    Text,
+    TimeZoneName,
+    WeeklyHoursText,
+    stock_lines,
+)
 from dispatch.persistence.repositories.paging import Page as StoredPage
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "ClockText",
+    "Day",
+    "FieldProblem",
+    "GeoPointIn",
+    "GeoPointOut",
+    "Instant",
+    "Name",
+    "Page",
+    "Problem",
+    "Quantity",
+    "RecordId",
+    "Region",
+    "RequestModel",
+    "SearchText",
+    "ShortText",
+    "SkillLevel",
+    "StockChange",
+    "StockLine",
+    "Text",
+    "TimeZoneName",
+    "WeeklyHoursText",
+    "page_out",
+    "stock_lines",
+]
 
 T = TypeVar("T")
 D = TypeVar("D")
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
-
-
-class RequestModel(BaseModel):
-    """A request body: unknown fields are refused so a typo is an error, not a silent no-op."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class Page(BaseModel, Generic[T]):

@@ -21,7 +21,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from api.schemas.common import RequestModel
+from api.schemas.base import RequestModel
 from dispatch.domain.geo import GeoPoint
 from dispatch.domain.weekly_hours import WeeklyHours
 
