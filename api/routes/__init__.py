@@ -2,6 +2,13 @@
 
 from fastapi import APIRouter
 
-from api.routes import auth, customers, health
+from api.routes import auth, customers, health, reports, technician_pages, tracking
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, auth.router, customers.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    auth.router,
+    customers.router,
+    technician_pages.router,
+    reports.router,
+    tracking.router,
+)

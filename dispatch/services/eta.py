@@ -122,3 +122,12 @@ def arrival_window(start: datetime) -> tuple[datetime, datetime]:
     centre = datetime.fromtimestamp(rounded_s, tz=start.tzinfo)
     half = WINDOW_WIDTH / 2
     return centre - half, centre + half
+
+
+def opening_of(planned_start: datetime, window_starts: Iterable[datetime], day_start: datetime) -> datetime:
+    """When a stop may begin at the earliest: the opening of the window its plan starts in.
+
+    A job without windows may begin as soon as the technician's day has begun.
+    """
+    opened = [start for start in window_starts if start <= planned_start]
+    return max(opened) if opened else min(day_start, planned_start)
