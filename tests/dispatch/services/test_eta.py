@@ -107,6 +107,9 @@ def test_arrival_window_is_thirty_minutes_on_five_minute_marks() -> None:
     """A start of 10:31 shows as 10:15-10:45; the window is WINDOW_WIDTH wide."""
     start = datetime(2026, 3, 10, 10, 31, 20, tzinfo=UTC)
     low, high = arrival_window(start)
-    assert (low, high) == (datetime(2026, 3, 10, 10, 15, tzinfo=UTC), datetime(2026, 3, 10, 10, 45, tzinfo=UTC))
+    assert (low, high) == (
+        datetime(2026, 3, 10, 10, 15, tzinfo=UTC),
+        datetime(2026, 3, 10, 10, 45, tzinfo=UTC),
+    )
     assert high - low == WINDOW_WIDTH
     assert arrival_window(datetime(2026, 3, 10, 10, 33, tzinfo=UTC))[0].minute == 20
