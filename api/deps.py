@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request, status
-from fastapi.security import OAuth2PasswordBearer
+from fastapi.security import APIKeyCookie, OAuth2PasswordBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.schemas.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -23,6 +23,9 @@ from dispatch.persistence.repositories.accounts import AccountRepository
 TOKEN_URL = "/auth/token"
 
 _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+_session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="Set by POST /auth/login for server-rendered pages."
+)
 
 
 def get_settings(request: Request) -> Settings:
@@ -47,13 +50,13 @@ def _unauthorized(detail: str) -> HTTPException:
 
 
 def get_current_user(
-    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     bearer: Annotated[str | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_session_cookie)],
 ) -> Account:
     """The active account named by the bearer token, else by the session cookie; 401 otherwise."""
-    token = bearer or request.cookies.get(SESSION_COOKIE)
+    token = bearer or cookie
     if not token:
         raise _unauthorized("authentication required: send a bearer token or log in")
     try:

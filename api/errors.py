@@ -123,6 +123,8 @@ def describe_integrity_error(exc: IntegrityError) -> tuple[int, str]:
         )
     if sqlstate == _FOREIGN_KEY_VIOLATION and "is not present" in text:
         return 422, f"a referenced record does not exist: {text}"
+    if "still referenced" in text:
+        return 409, f"the record is still referenced by others: {text}"
     if sqlstate == _FOREIGN_KEY_VIOLATION or "FOREIGN KEY" in text:
         return 409, f"the record is still referenced, or refers to a missing record: {text}"
     if sqlstate == _UNIQUE_VIOLATION or "UNIQUE" in text:

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_problem_handlers
+from api.openapi import problem_aware_openapi
 from api.routes import ROUTERS
 from dispatch.config import Settings, get_settings
 from dispatch.persistence.db import make_engine, make_session_factory
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Field-service dispatch", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
     app.state.settings = the_settings
     install_problem_handlers(app)
+    app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router)
     return app

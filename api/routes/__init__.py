@@ -2,12 +2,35 @@
 
 from fastapi import APIRouter
 
-from api.routes import auth, customers, health, reports, technician_pages, tracking
+from api.routes import (
+    auth,
+    catalogue,
+    contracts,
+    customers,
+    depots,
+    health,
+    jobs,
+    plans,
+    reports,
+    sites,
+    technician_pages,
+    technicians,
+    tickets,
+    tracking,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     auth.router,
     customers.router,
+    sites.router,
+    contracts.router,
+    tickets.router,
+    jobs.router,
+    technicians.router,
+    depots.router,
+    catalogue.router,
+    plans.router,
     technician_pages.router,
     reports.router,
     tracking.router,

@@ -46,7 +46,7 @@ def _is_local_path(target: str) -> bool:
     return target.startswith("/") and not target.startswith("//") and "\\" not in target
 
 
-@router.post("/token", response_model=TokenOut)
+@router.post("/token", response_model=TokenOut, responses={401: {"description": "Wrong email or password"}})
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, settings: SettingsDep
 ) -> TokenOut:
@@ -55,7 +55,14 @@ def token(
     return TokenOut(access_token=issued.token, expires_in=issued.expires_in_s)
 
 
-@router.post("/login", response_model=UserOut, responses={303: {"description": "Logged in; go to `next`"}})
+@router.post(
+    "/login",
+    response_model=UserOut,
+    responses={
+        303: {"description": "Logged in; go to `next`"},
+        401: {"description": "Wrong email or password"},
+    },
+)
 def login(
     username: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=1024)],

@@ -12,7 +12,7 @@ from api.schemas.common import Page, RecordId, page_out
 from api.schemas.customers import CustomerChange, CustomerIn, CustomerOut
 from dispatch.domain.customers import Customer
 from dispatch.persistence.repositories import CustomerRepository
-from dispatch.persistence.repositories.paging import delete_record, page_of
+from dispatch.persistence.repositories.paging import contains, delete_record, page_of
 
 router = APIRouter(prefix="/customers", tags=["customers"], dependencies=[Depends(require_dispatcher)])
 
@@ -27,7 +27,7 @@ def list_customers(
     repository = CustomerRepository(session)
     conditions: list[ColumnElement[bool]] = []
     if name:
-        conditions.append(repository.table.c.name.ilike(f"%{_escape_like(name)}%", escape="\\"))
+        conditions.append(contains(repository.table.c.name, name))
     found = page_of(repository, conditions, limit=paging.limit, offset=paging.offset)
     return page_out(found, CustomerOut.of)
 
@@ -57,7 +57,3 @@ def update_customer(customer_id: RecordId, body: CustomerChange, session: Sessio
 def delete_customer(customer_id: RecordId, session: SessionDep) -> None:
     """Delete a customer that no site or contract refers to (409 otherwise)."""
     delete_record(CustomerRepository(session), customer_id)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

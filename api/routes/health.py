@@ -17,7 +17,9 @@ class HealthOut(BaseModel):
     database: str
 
 
-@router.get("/health", response_model=HealthOut)
+@router.get(
+    "/health", response_model=HealthOut, responses={503: {"description": "The database does not answer"}}
+)
 def health(session: SessionDep) -> HealthOut:
     """``ok`` when the service runs and its database answers; 503 when the database does not."""
     try:

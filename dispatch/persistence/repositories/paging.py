@@ -45,3 +45,9 @@ def delete_record(repository: Repository[T], key: str) -> None:
     result = repository.session.execute(delete(table).where(table.c[repository.key] == key))
     if getattr(result, "rowcount", 0) == 0:
         raise RecordNotFound(f"{table.name}: no record {key!r}")
+
+
+def contains(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    """``column`` contains ``text`` whatever the case; ``%`` and ``_`` in ``text`` match themselves."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")

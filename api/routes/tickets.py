@@ -1,0 +1,99 @@
+"""Tickets: what customers raised, under which contract, due when (dispatchers only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from pydantic import AwareDatetime
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
+
+from api.deps import PageDep, SessionDep, require_dispatcher
+from api.schemas.common import Page, RecordId, page_out
+from api.schemas.tickets import TicketChange, TicketIn, TicketOut
+from dispatch.domain.contracts import Priority
+from dispatch.domain.tickets import Ticket, TicketState
+from dispatch.persistence.repositories import TicketRepository
+from dispatch.persistence.repositories.paging import delete_record, page_of
+from dispatch.services.ticket_records import build_ticket
+
+router = APIRouter(prefix="/tickets", tags=["tickets"], dependencies=[Depends(require_dispatcher)])
+
+
+@router.get("", response_model=Page[TicketOut])
+def list_tickets(
+    session: SessionDep,
+    paging: PageDep,
+    site_id: Annotated[RecordId | None, Query()] = None,
+    contract_id: Annotated[RecordId | None, Query()] = None,
+    state: Annotated[TicketState | None, Query()] = None,
+    priority: Annotated[Priority | None, Query()] = None,
+    opened_from: Annotated[AwareDatetime | None, Query(description="Opened at or after.")] = None,
+    opened_before: Annotated[AwareDatetime | None, Query(description="Opened before.")] = None,
+) -> Page[TicketOut]:
+    """Tickets by id, filtered by site, contract, state, priority or opening time."""
+    repository = TicketRepository(session)
+    c = repository.table.c
+    conditions: list[ColumnElement[bool]] = []
+    if site_id is not None:
+        conditions.append(c.site_id == site_id)
+    if contract_id is not None:
+        conditions.append(c.contract_id == contract_id)
+    if state is not None:
+        conditions.append(c.state == state.value)
+    if priority is not None:
+        conditions.append(c.priority == priority.value)
+    if opened_from is not None:
+        conditions.append(c.opened_at >= opened_from)
+    if opened_before is not None:
+        conditions.append(c.opened_at < opened_before)
+    return page_out(page_of(repository, conditions, limit=paging.limit, offset=paging.offset), TicketOut.of)
+
+
+def _ticket(session: Session, ticket_id: str, body: TicketChange) -> Ticket:
+    return build_ticket(
+        session,
+        ticket_id=ticket_id,
+        site_id=body.site_id,
+        contract_id=body.contract_id,
+        channel=body.channel,
+        kind=body.kind,
+        priority=body.priority,
+        category=body.category,
+        summary=body.summary,
+        opened_at=body.opened_at,
+        state=body.state,
+        response_due=body.response_due,
+        resolution_due=body.resolution_due,
+        responded_at=body.responded_at,
+        resolved_at=body.resolved_at,
+        follow_up_of=body.follow_up_of,
+    )
+
+
+@router.post("", response_model=TicketOut, status_code=status.HTTP_201_CREATED)
+def create_ticket(body: TicketIn, session: SessionDep) -> TicketOut:
+    """Open a ticket; SLA due times left out are computed from the contract."""
+    ticket = _ticket(session, body.id, body)
+    TicketRepository(session).add(ticket)
+    return TicketOut.of(ticket)
+
+
+@router.get("/{ticket_id}", response_model=TicketOut)
+def get_ticket(ticket_id: RecordId, session: SessionDep) -> TicketOut:
+    return TicketOut.of(TicketRepository(session).require(ticket_id))
+
+
+@router.put("/{ticket_id}", response_model=TicketOut)
+def update_ticket(ticket_id: RecordId, body: TicketChange, session: SessionDep) -> TicketOut:
+    """Replace the ticket; due times left out are computed again from the contract."""
+    ticket = _ticket(session, ticket_id, body)
+    TicketRepository(session).update(ticket)
+    return TicketOut.of(ticket)
+
+
+@router.delete("/{ticket_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_ticket(ticket_id: RecordId, session: SessionDep) -> None:
+    """Delete a ticket that no job or follow-up refers to (409 otherwise)."""
+    delete_record(TicketRepository(session), ticket_id)
