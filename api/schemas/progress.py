@@ -134,4 +134,5 @@ class JobSheetOut(BaseModel):
     ends: datetime
     lunch_start: datetime | None
     lunch_end: datetime | None
+    lunch_before: int | None
     stops: list[SheetStopOut]

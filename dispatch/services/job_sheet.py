@@ -78,6 +78,11 @@ class SheetStop:
     parts: tuple[PartLine, ...] = ()
 
     @property
+    def after_sla(self) -> bool:
+        """Whether the visit is planned to start after the SLA's due time."""
+        return self.sla_due is not None and self.start > self.sla_due
+
+    @property
     def maps_url(self) -> str:
         """Opens directions in the phone's maps application (Google Maps' universal link)."""
         return f"https://www.google.com/maps/search/?api=1&query={self.lat:.6f},{self.lon:.6f}"
@@ -100,6 +105,8 @@ class JobSheet:
     stops: tuple[SheetStop, ...]
     lunch_start: datetime | None = None
     lunch_end: datetime | None = None
+    lunch_before: int | None = None
+    """The sequence of the first stop after the lunch break (``None``: after the last stop)."""
 
 
 def published_route(session: Session, technician: Technician, day: date) -> tuple[Plan, PlannedRoute] | None:
@@ -160,18 +167,28 @@ def job_sheet(session: Session, technician_id: str, day: date) -> JobSheet | Non
                     ),
                 )
             )
+    home = technician.timezone
     return JobSheet(
         technician_id=technician.id,
         technician_name=technician.name,
         day=day,
-        timezone=technician.timezone,
+        timezone=home,
         plan_id=plan.id,
-        starts=route.start,
-        ends=route.end,
+        starts=_local(route.start, home),
+        ends=_local(route.end, home),
         stops=tuple(stops),
-        lunch_start=route.lunch_start,
-        lunch_end=route.lunch_end,
+        lunch_start=None if route.lunch_start is None else _local(route.lunch_start, home),
+        lunch_end=None if route.lunch_end is None else _local(route.lunch_end, home),
+        lunch_before=_stop_after_lunch(route),
     )
+
+
+def _stop_after_lunch(route: PlannedRoute) -> int | None:
+    """Lunch is shown before the first stop that begins after it starts."""
+    if route.lunch_start is None:
+        return None
+    after = [v.sequence for v in route.visits if v.start >= route.lunch_start]
+    return after[0] if after else None
 
 
 def _parts_for(

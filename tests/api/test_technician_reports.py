@@ -35,7 +35,8 @@ def _report(
     client: TestClient, headers: dict[str, str], job_id: str, kind: str, key: str | None = None, **extra: Any
 ) -> httpx.Response:
     body = {"idempotency_key": key or str(uuid.uuid4()), "kind": kind, **extra}
-    return client.post(f"/tech/visits/{job_id}/reports", json=body, headers=headers)
+    answer: httpx.Response = client.post(f"/tech/visits/{job_id}/reports", json=body, headers=headers)
+    return answer
 
 
 def _stored_reports(engine: Engine, key: str) -> int:

@@ -40,7 +40,8 @@ def page(client: TestClient) -> str:
     answer = client.get(SHEET)
     client.cookies.clear()
     assert answer.status_code == 200, answer.text
-    return answer.text
+    text: str = answer.text
+    return text
 
 
 def test_login_page_is_a_form_posting_to_the_cookie_login(client: TestClient) -> None:
@@ -71,7 +72,8 @@ def test_sheet_page_shows_what_the_technician_needs_at_a_stop(page: str) -> None
     assert "SLA due Thu 12:05 CST" in first
     assert "Networking ≥3" in first
     assert "Loading dock on Franklin St" in first
-    assert "Lunch break 11:00–11:30" in page
+    assert page.index("Lunch break 11:00–11:30 CST") < page.index('data-job="J-F2"')
+    assert page.index("Lunch break") > page.index('data-job="J-1"')
 
 
 def test_sheet_page_without_a_login_is_refused(client: TestClient) -> None:
@@ -97,7 +99,8 @@ def test_sheet_json_gives_local_times_parts_and_skills(
     switch = [p for p in stops[2]["parts"] if p["sku"] == "SW-24P"]
     assert switch == [{"sku": "SW-24P", "name": "24-port switch", "quantity": 1, "source": "depot"}]
     assert stops[2]["skills"] == [{"code": "network", "name": "Networking", "min_level": 2}]
-    assert sheet["lunch_start"] == "2026-11-26T17:00:00Z"
+    assert sheet["lunch_start"] == "2026-11-26T11:00:00-06:00"
+    assert sheet["lunch_before"] == 3
 
 
 def test_a_technician_cannot_read_another_technicians_sheet(
