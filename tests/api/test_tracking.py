@@ -15,7 +15,7 @@ from api.main import create_app
 from dispatch.config import Settings
 from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.persistence.models import TrackingLinkRow
-from dispatch.services.tracking import GRACE_AFTER_CLOSING, tracking_view
+from dispatch.services.tracking import GRACE_AFTER_CLOSING, LINK_LIFETIME, tracking_view
 from tests.api.field_fixtures import field_database, field_settings
 
 pytestmark = pytest.mark.postgis
@@ -135,6 +135,17 @@ def test_a_link_closes_a_grace_period_after_the_visit_is_completed(
         now = datetime.now(UTC)
         assert tracking_view(session, token, now + GRACE_AFTER_CLOSING - timedelta(minutes=1)) is not None
         assert tracking_view(session, token, now + GRACE_AFTER_CLOSING + timedelta(minutes=1)) is None
+
+
+def test_a_link_ends_after_its_lifetime_even_while_the_visit_is_open(
+    client: TestClient, dispatcher_headers: dict[str, str], engine: Engine
+) -> None:
+    """An open visit's link still stops working once LINK_LIFETIME has passed."""
+    token = _link(client, dispatcher_headers, "TK-F5").removeprefix("/track/")
+    with session_scope(make_session_factory(engine)) as session:
+        now = datetime.now(UTC)
+        assert tracking_view(session, token, now + LINK_LIFETIME - timedelta(minutes=1)) is not None
+        assert tracking_view(session, token, now + LINK_LIFETIME + timedelta(minutes=1)) is None
 
 
 def test_tracking_is_rate_limited_per_client(

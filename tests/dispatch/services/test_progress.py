@@ -16,7 +16,7 @@ from dispatch.domain.jobs import JobStatus
 from dispatch.domain.progress import ReportKind
 from dispatch.persistence.models import VisitReportRow
 from dispatch.persistence.repositories import JobRepository
-from dispatch.services.progress import ReportRequest, report_progress
+from dispatch.services.progress import KeyReused, ReportRequest, report_progress
 from tests.api.field_day import seed_field_day
 
 pytestmark = pytest.mark.postgis
@@ -65,3 +65,42 @@ def test_a_twin_blocked_on_the_job_lock_replays_the_first_answer(seeded: Engine)
         )
         assert count == 1
         assert JobRepository(session).require("J-F2").status is JobStatus.EN_ROUTE
+
+
+def test_a_key_racing_in_for_another_visit_is_refused_by_the_unique_key(seeded: Engine) -> None:
+    """One key on two jobs at once: the second insert meets the unique key, is refused, changes nothing."""
+    key = str(uuid.uuid4())
+    first_session = Session(seeded)
+    report_progress(
+        first_session,
+        technician_id="T-MKE",
+        request=ReportRequest(idempotency_key=key, job_id="J-F3", kind=ReportKind.EN_ROUTE),
+        now=NOW,
+    )
+    outcome: list[BaseException] = []
+
+    def rival() -> None:
+        with Session(seeded) as session:
+            try:
+                report_progress(
+                    session,
+                    technician_id="T-MKE",
+                    request=ReportRequest(idempotency_key=key, job_id="J-F4", kind=ReportKind.EN_ROUTE),
+                    now=NOW,
+                )
+                session.commit()
+            except KeyReused as refused:
+                outcome.append(refused)
+                session.rollback()
+
+    thread = threading.Thread(target=rival)
+    thread.start()
+    thread.join(timeout=1.0)
+    assert thread.is_alive(), "the rival must wait on the unique key held by the first insert"
+    first_session.commit()
+    first_session.close()
+    thread.join(timeout=10)
+    assert len(outcome) == 1
+    with Session(seeded) as session:
+        assert JobRepository(session).require("J-F4").status is JobStatus.PLANNED
+        assert JobRepository(session).require("J-F3").status is JobStatus.EN_ROUTE
