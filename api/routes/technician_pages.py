@@ -27,6 +27,7 @@ STATIC_FILES = {
     "app.css": "text/css",
     "sheet.js": "text/javascript",
     "track.js": "text/javascript",
+    "login.js": "text/javascript",
     "icon.svg": "image/svg+xml",
 }
 REASONS = (
@@ -39,11 +40,9 @@ DayQuery = Annotated[date | None, Query(description="The day of the sheet; today
 
 
 @router.get("/tech/login", response_class=HTMLResponse, include_in_schema=False)
-def login_page(request: Request, failed: bool = False) -> HTMLResponse:
+def login_page(request: Request) -> HTMLResponse:
     """The login form; it posts to ``/auth/login``, which sets the session cookie and opens the sheet."""
-    return templates.TemplateResponse(
-        request, "login.html", {"next": SHEET_PATH, "failed": failed}, headers=PAGE_HEADERS
-    )
+    return templates.TemplateResponse(request, "login.html", {"next": SHEET_PATH}, headers=PAGE_HEADERS)
 
 
 @router.get(SHEET_PATH, response_class=HTMLResponse, include_in_schema=False)

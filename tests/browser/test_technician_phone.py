@@ -91,6 +91,8 @@ def test_technician_reports_from_a_phone_and_the_customer_sees_the_window_move(
         assert before and arrived
         assert delayed > arrived, f"the window should move later: {arrived} then {delayed}"
         assert track.locator("#technician").inner_text().startswith("Your technician: ")
+        page.reload()
+        expect(_stop(page, second).locator(".moved")).to_contain_text("now ~")
     finally:
         phone.close()
         customer.close()
@@ -124,5 +126,23 @@ def test_the_sheet_stays_visible_offline_and_queued_reports_send_when_back_onlin
         phone.set_offline(False)
         expect(_stop(page, last).locator(".badge.status")).to_have_text("en route", timeout=20_000)
         expect(page.locator("#connection")).to_have_text("")
+    finally:
+        phone.close()
+
+
+def test_a_wrong_password_is_said_on_the_login_page(
+    server: str, browser: Browser, planned_day: PlannedDay
+) -> None:
+    """A wrong password leaves the technician on the login page with a message, without a session."""
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = phone.new_page()
+        page.goto(f"{server}/tech/login")
+        page.fill("#username", planned_day.technician_email)
+        page.fill("#password", "not-the-password")
+        page.click("button[type=submit]")
+        expect(page.locator("p.error")).to_have_text("Wrong email or password.")
+        assert page.url.endswith("/tech/login")
+        assert not [c for c in phone.cookies() if c.get("name") == "dispatch_session"]
     finally:
         phone.close()
