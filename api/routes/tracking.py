@@ -122,6 +122,10 @@ def track_json(token: Token, session: SessionDep, response: Response) -> Trackin
 )
 def track_page(token: Token, request: Request, session: SessionDep) -> HTMLResponse:
     """The customer's page: status, arrival window, the technician's first name, nothing else."""
-    out = _out(_view_or_404(session, token))
     headers = {**PAGE_HEADERS, **TRACKING_HEADERS}
-    return templates.TemplateResponse(request, "track.html", {"track": out}, headers=headers)
+    view = tracking_view(session, token, datetime.now(UTC))
+    if view is None:
+        return templates.TemplateResponse(
+            request, "track_missing.html", {}, status_code=status.HTTP_404_NOT_FOUND, headers=headers
+        )
+    return templates.TemplateResponse(request, "track.html", {"track": _out(view)}, headers=headers)

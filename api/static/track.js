@@ -8,7 +8,12 @@
     var win = document.getElementById("window");
     win.textContent = "";
     if (data.window) {
-      win.append("Arrival between ");
+      var day = document.createElement("span");
+      day.id = "window-day";
+      day.textContent = new Date(data.window.date + "T12:00:00Z").toLocaleDateString("en-US", {
+        weekday: "short", day: "2-digit", month: "short", timeZone: "UTC"
+      });
+      win.append("Arrival ", day, " between ");
       var strong = document.createElement("strong");
       strong.id = "window-range";
       strong.textContent = data.window.start + "\u2013" + data.window.end;

@@ -66,11 +66,15 @@ def test_tracking_answers_carry_no_referrer_and_no_store(
     path = _link(client, dispatcher_headers, "TK-F4")
     page = client.get(path)
     assert page.status_code == 200 and "Your technician: Milwaukee" in page.text
-    unknown = client.get("/track/" + "x" * 43)
-    for answer in (page, client.get(f"{path}.json"), unknown):
+    assert 'Arrival <span id="window-day">Thu 26 Nov</span> between' in page.text
+    unknown_page = client.get("/track/" + "x" * 43)
+    unknown_json = client.get("/track/" + "x" * 43 + ".json")
+    for answer in (page, client.get(f"{path}.json"), unknown_page, unknown_json):
         assert answer.headers["referrer-policy"] == "no-referrer"
         assert answer.headers["cache-control"] == "no-store"
-    assert unknown.status_code == 404
+    assert unknown_page.status_code == 404 and "unknown or has expired" in unknown_page.text
+    assert unknown_json.status_code == 404
+    assert unknown_json.headers["content-type"].startswith("application/problem+json")
 
 
 def test_only_the_hash_of_the_token_is_stored(

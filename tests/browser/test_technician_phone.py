@@ -91,6 +91,7 @@ def test_technician_reports_from_a_phone_and_the_customer_sees_the_window_move(
         assert before and arrived
         assert delayed > arrived, f"the window should move later: {arrived} then {delayed}"
         assert track.locator("#technician").inner_text().startswith("Your technician: ")
+        track.screenshot(path=str(shot / "tracking_360.png"))
         page.reload()
         expect(_stop(page, second).locator(".moved")).to_contain_text("now ~")
     finally:
