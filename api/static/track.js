@@ -3,6 +3,16 @@
   "use strict";
   var jsonUrl = window.location.pathname + ".json";
 
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  // "2026-11-27" as "Fri 27 Nov", the way the server writes it.
+  function dayText(isoDate) {
+    var d = new Date(isoDate + "T12:00:00Z");
+    var dd = String(d.getUTCDate()).padStart(2, "0");
+    return DAYS[d.getUTCDay()] + " " + dd + " " + MONTHS[d.getUTCMonth()];
+  }
+
   function show(data) {
     document.getElementById("status").textContent = data.status_text;
     var win = document.getElementById("window");
@@ -10,9 +20,7 @@
     if (data.window) {
       var day = document.createElement("span");
       day.id = "window-day";
-      day.textContent = new Date(data.window.date + "T12:00:00Z").toLocaleDateString("en-US", {
-        weekday: "short", day: "2-digit", month: "short", timeZone: "UTC"
-      });
+      day.textContent = dayText(data.window.date);
       win.append("Arrival ", day, " between ");
       var strong = document.createElement("strong");
       strong.id = "window-range";
