@@ -138,7 +138,7 @@ def job_sheet(session: Session, technician_id: str, day: date) -> JobSheet | Non
     depots = {d.id: d for d in DepotRepository(session).get_many(depot_ids)}
     part_names = {p.sku: p.name for p in PartRepository(session).all()}
     skill_names = {s.code: s.name for s in SkillRepository(session).all()}
-    estimates = {e.sequence: e for e in estimate_stored_route(session, route)}
+    estimates = {e.sequence: e for e in estimate_stored_route(session, route, jobs=jobs, depots=depots)}
     van = dict(technician.van_stock)
     collected: dict[str, int] = {}
     stops = []

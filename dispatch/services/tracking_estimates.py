@@ -53,11 +53,19 @@ def planned_stops(
     return stops
 
 
-def estimate_stored_route(session: Session, route: PlannedRoute) -> list[StopEstimate]:
-    """Estimates for every stop of ``route`` from its reports so far."""
-    jobs = {job.id: job for job in JobRepository(session).get_many(list(route.job_ids))}
-    depot_ids = [v.depot_id for v in route.visits if v.depot_id is not None]
-    depots = {depot.id: depot for depot in DepotRepository(session).get_many(depot_ids)}
+def estimate_stored_route(
+    session: Session,
+    route: PlannedRoute,
+    *,
+    jobs: Mapping[str, Job] | None = None,
+    depots: Mapping[str, Depot] | None = None,
+) -> list[StopEstimate]:
+    """Estimates for every stop of ``route`` from its reports so far (pass jobs and depots if loaded)."""
+    if jobs is None:
+        jobs = {job.id: job for job in JobRepository(session).get_many(list(route.job_ids))}
+    if depots is None:
+        depot_ids = [v.depot_id for v in route.visits if v.depot_id is not None]
+        depots = {depot.id: depot for depot in DepotRepository(session).get_many(depot_ids)}
     reports = VisitReportRepository(session).for_jobs(list(route.job_ids))
     progress = [
         Progress(r.job_id, r.kind, r.reported_at, r.late_by_min)
