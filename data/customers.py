@@ -10,7 +10,9 @@ Five segments, each with its kind of sites, footprint and usual SLA tier:
 
 Customers get sites in proportion to a segment size weight; each site lies in a metro drawn with weight
 ``population ** 0.75`` (damped, so New York City does not take a sixth of all sites), from the whole
-country for national customers or from one or two home regions for regional ones.
+country for national customers or from one or two home regions for regional ones. The metros are the
+ones the provider has technicians in; about ``REMOTE_SHARE`` of sites lie in the metro's outskirts
+instead, small towns 110-250 km out, which a technician reaches only with a long drive, if at all.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dispatch.domain.geo import GeoPoint
 from dispatch.domain.weekly_hours import DailyHours, WeeklyHours
 
 METRO_WEIGHT_EXPONENT = 0.75
+REMOTE_SHARE = 0.03
 T = TypeVar("T")
 
 
@@ -258,9 +261,18 @@ def _slug(name: str) -> str:
 
 
 def make_customers(
-    rng: random.Random, *, customers: int, sites: int, metros: tuple[Metro, ...], day: date
+    rng: random.Random,
+    *,
+    customers: int,
+    sites: int,
+    metros: tuple[Metro, ...],
+    outskirts: tuple[tuple[ZipArea, ...], ...],
+    day: date,
 ) -> CustomerBook:
-    """``customers`` customers sharing ``sites`` sites, each customer with one contract."""
+    """``customers`` customers sharing ``sites`` sites, each customer with one contract.
+
+    ``outskirts[i]`` are the ZIP codes around ``metros[i]`` where its remote sites may lie.
+    """
     segments = [_weighted(rng, tuple((s, s.share) for s in SEGMENTS)) for _ in range(customers)]
     sizes = [seg.size_weight * rng.uniform(0.4, 1.6) for seg in segments]
     site_counts = largest_remainders(sites, sizes, minimum=[1] * customers)
@@ -296,12 +308,13 @@ def make_customers(
         weights = [metro_weights[i] for i in allowed]
         for s_index in range(count):
             if leaders and s_index == 0:
-                metro = metros[leaders.pop(0)]
+                m_index = leaders.pop(0)
             else:
-                metro = metros[rng.choices(allowed, weights=weights, k=1)[0]]
+                m_index = rng.choices(allowed, weights=weights, k=1)[0]
             kind = _weighted(rng, segment.site_kinds)
             site_id = f"SITE-{len(book.sites) + 1:05d}"
-            book.sites.append(_make_site(rng, site_id, customer_id, name, domain, kind, metro, s_index))
+            area = _site_area(rng, metros[m_index], outskirts[m_index])
+            book.sites.append(_make_site(rng, site_id, customer_id, name, domain, kind, area, s_index))
             book.site_kinds[site_id] = kind
     return book
 
@@ -311,6 +324,13 @@ def pick_zip(rng: random.Random, metro: Metro, *, within: int) -> ZipArea:
     return metro.zips[rng.randrange(min(within, len(metro.zips)))]
 
 
+def _site_area(rng: random.Random, metro: Metro, outskirts: tuple[ZipArea, ...]) -> ZipArea:
+    """A ZIP code near the metro centre, or now and then one in its outskirts."""
+    if outskirts and rng.random() < REMOTE_SHARE:
+        return outskirts[rng.randrange(len(outskirts))]
+    return pick_zip(rng, metro, within=40)
+
+
 def _make_site(
     rng: random.Random,
     site_id: str,
@@ -318,10 +338,9 @@ def _make_site(
     customer_name: str,
     domain: str,
     kind: SiteKind,
-    metro: Metro,
+    area: ZipArea,
     index: int,
 ) -> Site:
-    area = pick_zip(rng, metro, within=40)
     contact_name = person_name(rng)
     label = f"{kind.label} #{rng.randint(100, 999)}" if kind.code in ("shop", "restaurant") else kind.label
     if kind.code == "office" and index == 0:

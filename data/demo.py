@@ -6,7 +6,9 @@ with the config's seed and the name of the stage, never from the global generato
 changing how tickets are drawn does not move the sites.
 
 ``scale`` multiplies the counts of customers, sites, technicians, depots and tickets (not the
-catalogue), so benchmarks can ask for 10x: 400 technicians, 2,000 sites, 1,500 tickets.
+catalogue), so benchmarks can ask for 10x: 400 technicians, 2,000 sites, 1,500 tickets. The provider
+works in the ``METROS_AT_SCALE_1`` biggest metros (more, by the square root of the scale, when it grows),
+so each has technicians of its own and the big ones a team; a few sites lie in the outskirts.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from datetime import date
 from data import catalogue
 from data.customers import make_customers
 from data.jobs import make_jobs
-from data.places import metros
+from data.places import metros, outskirts
 from data.tickets import make_tickets
 from data.workforce import make_depots, make_technicians
 from dispatch.domain.dataset import Dataset
 
-METROS_AT_SCALE_1 = 60
+METROS_AT_SCALE_1 = 12
+MIN_METROS = 8
 MAX_METROS = 120
 
 
@@ -66,13 +69,15 @@ def generate_demo(config: DemoConfig) -> Dataset:
     skills = catalogue.skills(config.skills)
     skill_codes = tuple(s.code for s in skills)
     parts = catalogue.parts(config.parts, skill_codes)
-    places = metros(min(MAX_METROS, max(METROS_AT_SCALE_1, round(METROS_AT_SCALE_1 * config.scale**0.5))))
+    metro_count = min(MAX_METROS, max(MIN_METROS, round(METROS_AT_SCALE_1 * config.scale**0.5)))
+    places = metros(metro_count)
 
     book = make_customers(
         _rng(config, "customers"),
         customers=config.scaled(config.customers),
         sites=config.scaled(config.sites),
         metros=places,
+        outskirts=outskirts(metro_count),
         day=config.day,
     )
     demand: dict[str, float] = defaultdict(float)

@@ -2,9 +2,11 @@
 
 Durations (minutes, before a +-25% spread, rounded to 5 and kept in 30..180): network 60, pos 45,
 desktop 45, printers 40, server 90, wireless 50, storage 90, cabling 75; maintenance takes 1.5-2.5 times
-as long. The ticket's category is the required skill (level 1-4, higher for P1/P2 on servers and
-storage); about one job in seven also needs a companion skill (network with cabling, server with
-storage, ...) at level 1-2. A job needs the part its summary names, one unit (cheap parts sometimes 2-3).
+as long. The ticket's category is the required skill, mostly at level 1-3: level 4 or more is
+rare on everyday trades (1% on desktop, printers and point of sale, 3% on networking, 8% on Wi-Fi and
+cabling) and commoner on servers and storage (15%), which need at least 3 for P1/P2. About one job
+in seven also needs a companion skill (network with cabling, server with storage, ...) at level 1-2.
+A job needs the part its summary names, one unit (cheap parts sometimes 2-3).
 
 Windows are intervals in which the visit may start, in UTC, on the planned day in the site's local time,
 always inside the site's access hours and early enough to finish before the site closes:
@@ -48,6 +50,17 @@ COMPANION_SKILL = {
     "desktop": "printers",
     "printers": "desktop",
 }
+LEVEL_WEIGHTS = {
+    "desktop": (0.30, 0.46, 0.23, 0.01, 0.0),
+    "printers": (0.30, 0.46, 0.23, 0.01, 0.0),
+    "pos": (0.30, 0.46, 0.23, 0.01, 0.0),
+    "network": (0.25, 0.45, 0.27, 0.03, 0.0),
+    "wireless": (0.20, 0.45, 0.27, 0.06, 0.02),
+    "cabling": (0.20, 0.45, 0.27, 0.06, 0.02),
+    "server": (0.15, 0.40, 0.30, 0.12, 0.03),
+    "storage": (0.15, 0.40, 0.30, 0.12, 0.03),
+}
+"""Weights of required levels 1-5 per trade: level 4 or more is rare on everyday work, commoner on servers."""
 COMPANION_SHARE = 0.15
 PIN_SHARE = 0.03
 MIN_DURATION = timedelta(minutes=30)
@@ -107,7 +120,8 @@ def _duration(rng: random.Random, category: str, kind: TicketKind) -> timedelta:
 
 
 def _skills(rng: random.Random, category: str, rank: int) -> tuple[SkillRequirement, ...]:
-    level = rng.choices((1, 2, 3, 4), weights=(0.2, 0.4, 0.3, 0.1), k=1)[0]
+    weights = LEVEL_WEIGHTS.get(category, LEVEL_WEIGHTS["network"])
+    level = rng.choices((1, 2, 3, 4, 5), weights=weights, k=1)[0]
     if category in ("server", "storage") and rank <= 2:
         level = max(level, 3)
     required = [SkillRequirement(category, level)]

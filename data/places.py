@@ -31,6 +31,8 @@ EARTH_RADIUS_M = 6_371_008.8
 MAX_JITTER_M = 250.0
 METRO_SEPARATION_KM = 40.0
 """Cities closer than this to a bigger one count as its suburbs (Brooklyn belongs to New York City)."""
+RURAL_MAX_POPULATION = 150_000
+"""Metros (suburbs included) at least this big are cities, not outskirts of another metro."""
 
 REGIONS = ("east", "central", "mountain", "pacific")
 _REGION_BY_STANDARD_OFFSET_H = {-5: "east", -6: "central", -7: "mountain", -8: "pacific"}
@@ -68,6 +70,7 @@ class Metro:
     name: str
     state: str
     population: int
+    """People in the city and its suburbs (cities within ``METRO_SEPARATION_KM``)."""
     centre: GeoPoint
     timezone: str
     region: str
@@ -123,12 +126,23 @@ def _haversine_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
     return result
 
 
-@cache
-def metros(count: int, zip_radius_km: float = 30.0) -> tuple[Metro, ...]:
-    """The ``count`` most populous mainland metros, biggest first, each with its nearby ZIP codes.
+@dataclass(frozen=True, slots=True)
+class _Centre:
+    name: str
+    state: str
+    timezone: str
+    lat: float
+    lon: float
+    population: int
 
-    Each metro is a city at least ``METRO_SEPARATION_KM`` from every bigger one chosen, and with
-    ZIP codes in a mainland time zone within ``zip_radius_km`` of its centre.
+
+@cache
+def _metro_centres() -> tuple[_Centre, ...]:
+    """Mainland cities that head a metro, with the people of their suburbs added, most populous first.
+
+    Going down the cities by size, one within ``METRO_SEPARATION_KM`` of a bigger centre is its suburb
+    and adds its population to the nearest; any other starts a metro. So Dallas counts its suburbs' people
+    and outranks cities of a similar size that stand alone.
     """
     cities = [
         city
@@ -136,18 +150,45 @@ def metros(count: int, zip_radius_km: float = 30.0) -> tuple[Metro, ...]:
         if city["countrycode"] == "US" and city["admin1code"] not in _NOT_MAINLAND
     ]
     cities.sort(key=lambda c: (-int(c["population"]), int(c["geonameid"])))
+    lats: list[float] = []
+    lons: list[float] = []
+    people: list[int] = []
+    heads: list[dict[str, object]] = []
+    for city in cities:
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        if heads:
+            distances = _haversine_m(lat, lon, np.array(lats), np.array(lons))
+            nearest = int(np.argmin(distances))
+            if distances[nearest] < METRO_SEPARATION_KM * 1000:
+                people[nearest] += int(city["population"])
+                continue
+        heads.append(city)
+        lats.append(lat)
+        lons.append(lon)
+        people.append(int(city["population"]))
+    centres = [
+        _Centre(str(c["name"]), str(c["admin1code"]), str(c["timezone"]), lat, lon, n)
+        for c, lat, lon, n in zip(heads, lats, lons, people, strict=True)
+    ]
+    return tuple(sorted(centres, key=lambda c: -c.population))
+
+
+@cache
+def metros(count: int, zip_radius_km: float = 30.0) -> tuple[Metro, ...]:
+    """The ``count`` most populous mainland metros, suburbs included, biggest first, with their ZIP codes.
+
+    Each metro is a city at least ``METRO_SEPARATION_KM`` from every bigger one, in a mainland time zone,
+    with ZIP codes in a mainland time zone within ``zip_radius_km`` of its centre.
+    """
     zips = _standard_zips()
     lats = np.array([z.lat for z in zips])
     lons = np.array([z.lon for z in zips])
     chosen: list[Metro] = []
-    for city in cities:
+    for centre in _metro_centres():
         if len(chosen) == count:
             break
-        centre = GeoPoint(float(city["latitude"]), float(city["longitude"]))
-        if any(distance_m(centre, m.centre) < METRO_SEPARATION_KM * 1000 for m in chosen):
-            continue
         try:
-            region = region_of(str(city["timezone"]))
+            region = region_of(centre.timezone)
         except ValueError:
             continue
         distances = _haversine_m(centre.lat, centre.lon, lats, lons)
@@ -158,11 +199,11 @@ def metros(count: int, zip_radius_km: float = 30.0) -> tuple[Metro, ...]:
             continue
         chosen.append(
             Metro(
-                name=_display_name(str(city["name"]), areas),
-                state=str(city["admin1code"]),
-                population=int(city["population"]),
-                centre=centre,
-                timezone=str(city["timezone"]),
+                name=_display_name(centre.name, areas),
+                state=centre.state,
+                population=centre.population,
+                centre=GeoPoint(centre.lat, centre.lon),
+                timezone=centre.timezone,
                 region=region,
                 zips=areas,
             )
@@ -170,13 +211,49 @@ def metros(count: int, zip_radius_km: float = 30.0) -> tuple[Metro, ...]:
     return tuple(chosen)
 
 
+def _rural(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Which points lie farther than ``METRO_SEPARATION_KM`` from every metro of ``RURAL_MAX_POPULATION``."""
+    rural = np.ones(len(lats), dtype=bool)
+    for centre in _metro_centres():
+        if centre.population < RURAL_MAX_POPULATION:
+            break
+        rural &= _haversine_m(centre.lat, centre.lon, lats, lons) > METRO_SEPARATION_KM * 1000
+    return rural
+
+
 @cache
-def _is_mainland_zone(timezone: str) -> bool:
+def _zone_region(timezone: str) -> str | None:
+    """The dispatch region of a time zone, or None outside the mainland."""
     try:
-        region_of(timezone)
+        return region_of(timezone)
     except (ValueError, KeyError):
-        return False
-    return True
+        return None
+
+
+def _is_mainland_zone(timezone: str) -> bool:
+    return _zone_region(timezone) is not None
+
+
+@cache
+def outskirts(
+    count: int, inner_km: float = 110.0, outer_km: float = 250.0
+) -> tuple[tuple[ZipArea, ...], ...]:
+    """For each of ``metros(count)``, the ZIP codes between ``inner_km`` and ``outer_km`` of its centre.
+
+    These are the small towns a metro's customers also have sites in: farther than a technician based in
+    the metro usually drives, in the metro's own dispatch region, and away from every other city of
+    ``RURAL_MAX_POPULATION`` or more (San Diego is not an outskirt of Los Angeles).
+    """
+    zips = _standard_zips()
+    lats = np.array([z.lat for z in zips])
+    lons = np.array([z.lon for z in zips])
+    rural = _rural(lats, lons)
+    rings = []
+    for metro in metros(count):
+        distances = _haversine_m(metro.centre.lat, metro.centre.lon, lats, lons)
+        ring = np.flatnonzero(rural & (distances >= inner_km * 1000) & (distances <= outer_km * 1000))
+        rings.append(tuple(zips[i] for i in ring if _zone_region(zips[i].timezone) == metro.region))
+    return tuple(rings)
 
 
 def _display_name(geonames_name: str, areas: tuple[ZipArea, ...]) -> str:

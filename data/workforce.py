@@ -1,9 +1,15 @@
 """The field workforce: technicians based where the work is, and the stores depots that feed their vans.
 
-Technicians are shared out over the metros in proportion to the sites there (largest remainders, at least
-one per region), so some small metros have no technician and their jobs are far from everyone, as on a
-real day. Each holds 2-4 skills; every skill is held at level 4 or 5 by someone, so every job the
-generator makes can be done by at least one technician.
+Every metro with sites gets two technicians (one when the workforce is under four per metro), and the rest
+are shared out in proportion to the sites (largest remainders), so the big metros have teams.
+
+Most technicians are field generalists: desktop, printers, point of sale and networking at levels 2-3,
+usually Wi-Fi and cabling at 2-3 too, often some server work. A minority (``SPECIALIST_SHARE`` of those
+beyond the first two in a metro, so in the big metros) are specialists: one or two of server,
+storage, Wi-Fi and cabling at level 4-5, with networking and a little generalist work besides. Each
+metro's team is staffed to cover its everyday work: someone there holds each trade but storage at 3.
+Every skill is held at level 4 or 5 by someone, so every job the generator makes can be done by at
+least one technician; the few specialists are far from some specialist jobs, as on a real day.
 
 Shift patterns: most work Mon-Fri 08:00-17:00 with a 30-minute lunch starting between 11:30 and 13:30;
 about a fifth work early, 07:00-15:30 (lunch from 11:00 to 13:00); about one in ten works Tuesday to
@@ -33,12 +39,53 @@ TUE_SAT = (None,) + (STANDARD_SHIFT,) * 5 + (None,)
 LEAVE_PROBABILITY = 1 / 30
 EXPERT_LEVEL = 4
 
+SPECIALIST_SKILLS = ("server", "storage", "wireless", "cabling")
+MIN_TECHNICIANS_PER_METRO = 2
+"""A metro's own cover: one technician off sick or on leave must not leave its customers with nobody."""
+TEAM_TRADES = ("desktop", "printers", "pos", "network", "wireless", "cabling", "server")
+TEAM_LEVEL = 3
+"""Each metro's team holds every everyday trade at this level in someone: the provider staffs for its work."""
+SPECIALIST_SHARE = 0.3
+"""Chance that a technician beyond the first two in a metro is a specialist."""
+GENERALIST_PROFILE: dict[str, tuple[float, tuple[float, ...]]] = {
+    "desktop": (0.95, (0.0, 0.30, 0.60, 0.10, 0.0)),
+    "printers": (0.90, (0.0, 0.30, 0.60, 0.10, 0.0)),
+    "pos": (0.90, (0.0, 0.30, 0.60, 0.10, 0.0)),
+    "network": (0.90, (0.0, 0.30, 0.55, 0.15, 0.0)),
+    "wireless": (0.85, (0.05, 0.35, 0.55, 0.05, 0.0)),
+    "cabling": (0.70, (0.10, 0.40, 0.50, 0.0, 0.0)),
+    "server": (0.50, (0.15, 0.50, 0.35, 0.0, 0.0)),
+    "storage": (0.25, (0.30, 0.50, 0.20, 0.0, 0.0)),
+}
+"""For a generalist, each skill's chance of being held and the weights of levels 1-5 when it is."""
+SPECIALIST_SIDELINE: dict[str, tuple[float, tuple[float, ...]]] = {
+    "network": (0.9, (0.0, 0.20, 0.50, 0.30, 0.0)),
+    "desktop": (0.5, (0.10, 0.50, 0.40, 0.0, 0.0)),
+    "printers": (0.3, (0.20, 0.50, 0.30, 0.0, 0.0)),
+    "pos": (0.3, (0.20, 0.50, 0.30, 0.0, 0.0)),
+    "server": (0.3, (0.0, 0.40, 0.60, 0.0, 0.0)),
+    "storage": (0.2, (0.0, 0.50, 0.50, 0.0, 0.0)),
+    "wireless": (0.4, (0.0, 0.40, 0.60, 0.0, 0.0)),
+    "cabling": (0.4, (0.0, 0.40, 0.60, 0.0, 0.0)),
+}
+"""For a specialist, the other skills held besides the speciality, with the weights of levels 1-5."""
+
 
 def _sites_per_metro(metros: tuple[Metro, ...], sites: list[Site]) -> list[int]:
     """How many sites lie in each metro (a site belongs to the metro whose ZIP list holds its postcode)."""
     index = {z.code: i for i in reversed(range(len(metros))) for z in metros[i].zips}
     counts = Counter(index[s.postcode] for s in sites if s.postcode in index)
     return [counts.get(i, 0) for i in range(len(metros))]
+
+
+def _technicians_per_metro(count: int, metros: tuple[Metro, ...], demand: list[int]) -> list[int]:
+    """Two for each metro with sites (one, or region leaders first, when too few), the rest by sites."""
+    leaders = [next((i for i, m in enumerate(metros) if m.region == r and demand[i]), None) for r in REGIONS]
+    others = sorted((i for i in range(len(metros)) if demand[i]), key=lambda i: (-demand[i], i))
+    staffed = list(dict.fromkeys([i for i in leaders if i is not None] + others))[:count]
+    each = MIN_TECHNICIANS_PER_METRO if 2 * MIN_TECHNICIANS_PER_METRO * len(staffed) <= count else 1
+    minimum = [each if i in staffed else 0 for i in range(len(metros))]
+    return largest_remainders(count, [float(d) for d in demand], minimum=minimum)
 
 
 def make_technicians(
@@ -53,37 +100,27 @@ def make_technicians(
     day: date,
 ) -> list[Technician]:
     """``count`` technicians based in the metros where the sites are."""
-    demand = _sites_per_metro(metros, sites)
-    per_region = largest_remainders(
-        count,
-        [sum(d for d, m in zip(demand, metros, strict=True) if m.region == r) for r in REGIONS],
-        minimum=[1 if count >= len(REGIONS) else 0 for _ in REGIONS],
-    )
     homes: list[Metro] = []
-    for region, region_count in zip(REGIONS, per_region, strict=True):
-        members = [i for i, m in enumerate(metros) if m.region == region]
-        split = largest_remainders(region_count, [float(demand[i]) for i in members])
-        for i, n in zip(members, split, strict=True):
-            homes.extend([metros[i]] * n)
+    metro_cover: list[bool] = []
+    team_sizes = _technicians_per_metro(count, metros, _sites_per_metro(metros, sites))
+    for metro, n in zip(metros, team_sizes, strict=True):
+        homes.extend([metro] * n)
+        metro_cover.extend([k < MIN_TECHNICIANS_PER_METRO for k in range(n)])
 
     codes = [s.code for s in skills]
-    weights = [skill_demand.get(code, 0.0) + 0.05 for code in codes]
-    technicians: list[Technician] = []
-    held: list[dict[str, int]] = []
-    for _ in homes:
-        n_skills = min(len(codes), rng.choice((2, 3, 3, 4)))
-        chosen: list[str] = []
-        while len(chosen) < n_skills:
-            code = rng.choices(codes, weights=weights, k=1)[0]
-            if code not in chosen:
-                chosen.append(code)
-        levels = {
-            code: rng.randint(3, MAX_SKILL_LEVEL) if k == 0 else rng.randint(1, 4)
-            for k, code in enumerate(chosen)
-        }
-        held.append(levels)
+    held = [
+        _generalist(rng, codes)
+        if cover or rng.random() >= SPECIALIST_SHARE
+        else _specialist(rng, codes, skill_demand)
+        for cover in metro_cover
+    ]
+    start = 0
+    for n in team_sizes:
+        _cover_the_trades(rng, held[start : start + n], codes)
+        start += n
     _ensure_every_skill_has_an_expert(rng, held, codes)
 
+    technicians: list[Technician] = []
     for index, (metro, levels) in enumerate(zip(homes, held, strict=True)):
         area = metro.zips[rng.randrange(len(metro.zips))]
         name = person_name(rng)
@@ -105,6 +142,54 @@ def make_technicians(
             )
         )
     return technicians
+
+
+def _level(rng: random.Random, weights: tuple[float, ...]) -> int:
+    return rng.choices(range(1, MAX_SKILL_LEVEL + 1), weights=weights, k=1)[0]
+
+
+def _draw(
+    rng: random.Random, codes: list[str], profile: dict[str, tuple[float, tuple[float, ...]]]
+) -> dict[str, int]:
+    """Each known skill of ``profile``, held with its chance, at a level drawn from its weights."""
+    levels: dict[str, int] = {}
+    for code, (chance, weights) in profile.items():
+        if code in codes and rng.random() < chance:
+            levels[code] = _level(rng, weights)
+    return levels
+
+
+def _generalist(rng: random.Random, codes: list[str]) -> dict[str, int]:
+    """A field generalist: the everyday trades at 2-3, some Wi-Fi, cabling and server work lower down."""
+    levels = _draw(rng, codes, GENERALIST_PROFILE)
+    for code in [c for c in codes if c not in levels][: max(0, 2 - len(levels))]:
+        levels[code] = _level(rng, (0.0, 0.5, 0.5, 0.0, 0.0))
+    return levels
+
+
+def _specialist(rng: random.Random, codes: list[str], skill_demand: dict[str, float]) -> dict[str, int]:
+    """A specialist: one or two specialist trades at 4-5, networking and a little generalist work besides."""
+    trades = [c for c in SPECIALIST_SKILLS if c in codes]
+    if not trades:
+        return _generalist(rng, codes)
+    weights = [skill_demand.get(c, 0.0) + 0.05 for c in trades]
+    drawn = rng.choices(trades, weights=weights, k=rng.choice((1, 1, 2)))
+    specialities = list(dict.fromkeys(drawn))  # in drawing order: a set's order would follow the hash seed
+    levels = _draw(rng, codes, {c: p for c, p in SPECIALIST_SIDELINE.items() if c not in specialities})
+    for code in specialities:
+        levels[code] = rng.randint(EXPERT_LEVEL, MAX_SKILL_LEVEL)
+    for code in [c for c in codes if c not in levels][: max(0, 2 - len(levels))]:
+        levels[code] = _level(rng, (0.0, 0.5, 0.5, 0.0, 0.0))
+    return levels
+
+
+def _cover_the_trades(rng: random.Random, team: list[dict[str, int]], codes: list[str]) -> None:
+    """Raise one member of a metro's team to ``TEAM_LEVEL`` in each everyday trade nobody there holds so."""
+    if not team:
+        return
+    for code in TEAM_TRADES:
+        if code in codes and all(levels.get(code, 0) < TEAM_LEVEL for levels in team):
+            team[rng.randrange(len(team))][code] = TEAM_LEVEL
 
 
 def _ensure_every_skill_has_an_expert(

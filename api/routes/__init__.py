@@ -11,9 +11,12 @@ from api.routes import (
     health,
     jobs,
     plans,
+    reports,
     sites,
+    technician_pages,
     technicians,
     tickets,
+    tracking,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -28,4 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     depots.router,
     catalogue.router,
     plans.router,
+    technician_pages.router,
+    reports.router,
+    tracking.router,
 )

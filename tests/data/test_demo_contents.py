@@ -11,8 +11,8 @@ import pytest
 import zipcodes
 
 from data.catalogue import PARTS
-from data.demo import DemoConfig, generate_demo
-from data.places import distance_m, region_of
+from data.demo import METROS_AT_SCALE_1, DemoConfig, generate_demo
+from data.places import distance_m, metros, region_of
 from dispatch.domain.contracts import Priority
 from dispatch.domain.customers import Site
 from dispatch.domain.dataset import Dataset
@@ -23,6 +23,8 @@ from tests.data.conftest import DST_SUNDAY, TUESDAY
 
 FOUR_REGIONS = {"east", "central", "mountain", "pacific"}
 SCARCE = {p.part.sku for p in PARTS if p.scarce}
+GENERALIST_TRADES = ("desktop", "printers", "pos", "network")
+SPECIALIST_TRADES = ("server", "storage", "wireless", "cabling")
 
 
 def _qualifies(technician: Technician, job: Job) -> bool:
@@ -236,14 +238,47 @@ def test_about_forty_percent_of_support_jobs_need_parts(demo_10x: Dataset) -> No
     assert 0.3 <= with_parts / len(support) <= 0.5
 
 
-def test_technicians_hold_two_to_four_skills_and_a_sensible_van(demo_10x: Dataset) -> None:
-    """Each technician has 2-4 skills at levels 1-5; vans carry at most one of each scarce part."""
+def test_technicians_hold_at_levels_one_to_five_and_a_sensible_van(demo_10x: Dataset) -> None:
+    """Each technician has 2-8 skills at levels 1-5; vans carry at most one of each scarce part."""
     for technician in demo_10x.technicians:
-        assert 2 <= len(technician.skills) <= 5
+        assert 2 <= len(technician.skills) <= 8
         assert all(1 <= level <= 5 for level in technician.skills.values())
         assert all(technician.van_stock[sku] <= 1 for sku in SCARCE & set(technician.van_stock))
         assert all(1 <= q <= 3 for q in technician.van_stock.values())
-    assert sum(2 <= len(t.skills) <= 4 for t in demo_10x.technicians) >= 0.95 * len(demo_10x.technicians)
+
+
+def test_most_technicians_are_generalists_and_a_minority_specialists(demo_10x: Dataset) -> None:
+    """Most hold each of desktop, printers, pos, network at 2-3; 10-35% hold a specialist trade at 4-5."""
+    n = len(demo_10x.technicians)
+    for code in GENERALIST_TRADES:
+        at_two_or_three = sum(2 <= t.skills.get(code, 0) <= 3 for t in demo_10x.technicians)
+        assert at_two_or_three >= 0.55 * n, code
+    specialists = [
+        t for t in demo_10x.technicians if any(t.skills.get(code, 0) >= 4 for code in SPECIALIST_TRADES)
+    ]
+    assert 0.1 * n <= len(specialists) <= 0.35 * n
+
+
+def test_every_metro_team_covers_the_everyday_trades(demo_10x: Dataset) -> None:
+    """At 10x, in each metro someone holds desktop, printers, pos, network, Wi-Fi, cabling, server at 3+."""
+    places = metros(round(METROS_AT_SCALE_1 * 10**0.5))
+    teams: dict[str, list[Technician]] = {}
+    for technician in demo_10x.technicians:
+        home = min(places, key=lambda m: distance_m(technician.home, m.centre))
+        teams.setdefault(home.name, []).append(technician)
+    assert len(teams) >= 30
+    for name, team in teams.items():
+        for code in (*GENERALIST_TRADES, "wireless", "cabling", "server"):
+            assert max(t.skills.get(code, 0) for t in team) >= 3, (name, code)
+
+
+def test_jobs_mostly_need_levels_one_to_three(demo_10x: Dataset) -> None:
+    """At least 85% of jobs need only levels 1-3; level 4+ jobs exist and are mostly specialist trades."""
+    specialist_jobs = [j for j in demo_10x.jobs if any(r.min_level >= 4 for r in j.required_skills)]
+    assert specialist_jobs
+    assert len(specialist_jobs) <= 0.15 * len(demo_10x.jobs)
+    in_trade = sum(any(r.skill in SPECIALIST_TRADES for r in j.required_skills) for j in specialist_jobs)
+    assert in_trade >= 0.5 * len(specialist_jobs)
 
 
 def test_most_technicians_work_weekdays_with_a_floating_lunch(demo_10x: Dataset) -> None:
