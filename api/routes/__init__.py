@@ -13,9 +13,12 @@ from api.routes import (
     plan_control,
     plan_jobs,
     plans,
+    reports,
     sites,
+    technician_pages,
     technicians,
     tickets,
+    tracking,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -32,4 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     plans.router,
     plan_jobs.router,
     plan_control.router,
+    technician_pages.router,
+    reports.router,
+    tracking.router,
 )

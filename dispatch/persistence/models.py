@@ -501,6 +501,46 @@ class AccountRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+# --- progress reports and customer tracking -------------------------------------------------------
+
+
+class VisitReportRow(Base):
+    """A technician's progress report on a visit; the idempotency key makes a retried report count once."""
+
+    __tablename__ = "visit_reports"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('en_route', 'arrived', 'completed', 'not_completed', 'running_late')", name="kind_known"
+        ),
+        CheckConstraint(_one_of("status_after", JobStatus), name="status_known"),
+        CheckConstraint("late_by_min IS NULL OR late_by_min >= 0", name="late_not_negative"),
+        Index("ix_visit_reports_job_reported", "job_id", "reported_at"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    technician_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(30))
+    late_by_min: Mapped[int | None] = mapped_column(Integer)
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status_after: Mapped[str] = mapped_column(String(20))
+    answer: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class TrackingLinkRow(Base):
+    """A customer's read-only link to one ticket; only the SHA-256 of its token is kept."""
+
+    __tablename__ = "tracking_links"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[str] = mapped_column(ForeignKey("user_accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 # --- planning jobs, locks and pins ---------------------------------------------------------------
 
 _ACTIVE_PLAN_JOB = "status IN ('queued', 'running')"

@@ -14,6 +14,8 @@ PUBLIC_OPERATIONS = {
     ("post", "/auth/token"),
     ("post", "/auth/login"),
     ("post", "/auth/logout"),
+    ("get", "/track/{token}"),
+    ("get", "/track/{token}.json"),
 }
 
 

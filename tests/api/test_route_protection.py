@@ -21,8 +21,14 @@ PUBLIC_ROUTES = {
     ("POST", "/auth/token"),
     ("POST", "/auth/login"),
     ("POST", "/auth/logout"),
+    ("GET", "/tech/login"),
+    ("GET", "/tech/sw.js"),
+    ("GET", "/static/{name}"),
+    ("GET", "/track/{token}"),
+    ("GET", "/track/{token}.json"),
 }
-"""API routes open to anyone: logging in and out, and the health check."""
+"""Routes open to anyone: logging in and out, the health check, the technicians' login page with its
+service worker and static files, and the customers' tracking link (its token is the credential)."""
 
 DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 

@@ -8,7 +8,7 @@ revision was written for procrastinate 3.10 and refuses another minor version, w
 the solves in-process and need no queue tables.
 
 Revision ID: f6718617533c
-Revises: 7484e6889c94
+Revises: c3922ada11eb
 Create Date: 2026-11-26 10:44:30.176114+00:00
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from dispatch.persistence.types import UtcDateTime
 
 revision: str = "f6718617533c"
-down_revision: str | None = "7484e6889c94"
+down_revision: str | None = "c3922ada11eb"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

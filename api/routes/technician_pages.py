@@ -1,0 +1,93 @@
+"""Technicians' pages: the login form and today's job sheet, readable on a phone and kept offline.
+
+The service worker is served from ``/tech/`` so that it may control the job sheet page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from api.deps import CurrentUser, SessionDep, TechnicianUser
+from api.pages import PAGE_HEADERS, STATIC_DIR, templates
+from api.schemas.common import RecordId
+from api.schemas.progress import JobSheetOut
+from dispatch.domain.accounts import Role
+from dispatch.domain.timezones import zone
+from dispatch.persistence.repositories import TechnicianRepository
+from dispatch.services.job_sheet import job_sheet
+
+router = APIRouter(tags=["technicians"])
+
+SHEET_PATH = "/tech/sheet"
+STATIC_FILES = {
+    "app.css": "text/css",
+    "sheet.js": "text/javascript",
+    "track.js": "text/javascript",
+    "login.js": "text/javascript",
+    "icon.svg": "image/svg+xml",
+}
+REASONS = (
+    ("part_missing", "Part missing"),
+    ("customer_absent", "Customer absent"),
+    ("needs_second_visit", "Needs a second visit"),
+)
+
+DayQuery = Annotated[date | None, Query(description="The day of the sheet; today at the technician's base.")]
+
+
+@router.get("/tech/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(request: Request) -> HTMLResponse:
+    """The login form; it posts to ``/auth/login``, which sets the session cookie and opens the sheet."""
+    return templates.TemplateResponse(request, "login.html", {"next": SHEET_PATH}, headers=PAGE_HEADERS)
+
+
+@router.get(SHEET_PATH, response_class=HTMLResponse, include_in_schema=False)
+def sheet_page(
+    request: Request, user: TechnicianUser, session: SessionDep, day: DayQuery = None
+) -> HTMLResponse:
+    """The logged-in technician's own job sheet (there is no way to ask for someone else's)."""
+    assert user.technician_id is not None
+    technician = TechnicianRepository(session).require(user.technician_id)
+    the_day = day or datetime.now(zone(technician.timezone)).date()
+    sheet = job_sheet(session, technician.id, the_day)
+    context = {"sheet": sheet, "day": the_day, "name": technician.name, "reasons": REASONS}
+    headers = {**PAGE_HEADERS, "Cache-Control": "private, no-cache"}
+    return templates.TemplateResponse(request, "sheet.html", context, headers=headers)
+
+
+@router.get("/technicians/{technician_id}/sheet", response_model=JobSheetOut)
+def sheet_json(
+    technician_id: RecordId, user: CurrentUser, session: SessionDep, day: DayQuery = None
+) -> JobSheetOut:
+    """A technician's sheet as JSON: technicians get only their own (others' are 404), dispatchers any."""
+    if user.role is Role.TECHNICIAN and user.technician_id != technician_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no job sheet for this technician and day")
+    technician = TechnicianRepository(session).get(technician_id)
+    if technician is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no job sheet for this technician and day")
+    the_day = day or datetime.now(zone(technician.timezone)).date()
+    sheet = job_sheet(session, technician_id, the_day)
+    if sheet is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no job sheet for this technician and day")
+    return JobSheetOut.model_validate(sheet)
+
+
+@router.get("/tech/sw.js", include_in_schema=False)
+def service_worker() -> FileResponse:
+    """The service worker keeping the last sheet and the assets for when the connection drops."""
+    return FileResponse(
+        STATIC_DIR / "sw.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"}
+    )
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def static_file(name: str) -> Response:
+    """Stylesheet, scripts and icon: a fixed list of files, so no path can reach outside the folder."""
+    media_type = STATIC_FILES.get(name)
+    if media_type is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such file")
+    return FileResponse(STATIC_DIR / name, media_type=media_type, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,120 @@
+"""Progress reports on visits and the job status they move, with the answer first given to each key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import Session
+
+from dispatch.domain.jobs import JobStatus
+from dispatch.domain.plans import PlanStatus
+from dispatch.domain.progress import NotCompletedReason, ReportKind, VisitReport
+from dispatch.persistence.models import JobRow, PlanRow, PlanVisitRow, VisitReportRow, table_of
+
+_REPORTS = table_of(VisitReportRow)
+_JOBS = table_of(JobRow)
+_PLANS = table_of(PlanRow)
+_VISITS = table_of(PlanVisitRow)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    report: VisitReport
+    answer: dict[str, Any]
+
+
+class VisitReportRepository:
+    """Reads and writes inside the caller's session; never commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_key(self, idempotency_key: str) -> StoredReport | None:
+        """The report stored under ``idempotency_key`` and the answer it was given, if any."""
+        row = (
+            self.session.execute(select(_REPORTS).where(_REPORTS.c.idempotency_key == idempotency_key))
+            .mappings()
+            .one_or_none()
+        )
+        return None if row is None else StoredReport(_report_of(row), dict(row["answer"]))
+
+    def add(self, report: VisitReport, answer: dict[str, Any]) -> None:
+        """Store a report; a second report with the same key breaks the unique constraint."""
+        self.session.execute(
+            insert(_REPORTS).values(
+                id=report.id,
+                idempotency_key=report.idempotency_key,
+                job_id=report.job_id,
+                technician_id=report.technician_id,
+                kind=report.kind.value,
+                reason=None if report.reason is None else report.reason.value,
+                late_by_min=report.late_by_min,
+                reported_at=report.reported_at,
+                status_after=report.status_after.value,
+                answer=answer,
+            )
+        )
+
+    def for_jobs(self, job_ids: Sequence[str]) -> list[VisitReport]:
+        """Every report on these jobs, oldest first."""
+        if not job_ids:
+            return []
+        rows = self.session.execute(
+            select(_REPORTS)
+            .where(_REPORTS.c.job_id.in_(job_ids))
+            .order_by(_REPORTS.c.reported_at, _REPORTS.c.id)
+        ).mappings()
+        return [_report_of(row) for row in rows]
+
+    def is_on_published_route(self, technician_id: str, job_id: str) -> bool:
+        """Whether a published plan sends ``technician_id`` to ``job_id`` (their own work)."""
+        found = self.session.execute(
+            select(_VISITS.c.job_id)
+            .join(_PLANS, _PLANS.c.id == _VISITS.c.plan_id)
+            .where(
+                _VISITS.c.job_id == job_id,
+                _VISITS.c.technician_id == technician_id,
+                _PLANS.c.status == PlanStatus.PUBLISHED.value,
+            )
+            .limit(1)
+        ).first()
+        return found is not None
+
+    def lock_job_status(self, job_id: str) -> JobStatus | None:
+        """The job's status, its row locked until the transaction ends (PostgreSQL), so reports queue."""
+        status = self.session.execute(
+            select(_JOBS.c.status).where(_JOBS.c.id == job_id).with_for_update()
+        ).scalar_one_or_none()
+        return None if status is None else JobStatus(status)
+
+    def set_job_status(self, job_id: str, status: JobStatus) -> None:
+        self.session.execute(update(_JOBS).where(_JOBS.c.id == job_id).values(status=status.value))
+
+
+def published_plan_id_with_job(session: Session, job_id: str) -> str | None:
+    """The published plan that places ``job_id``, the latest day first."""
+    return session.execute(
+        select(_PLANS.c.id)
+        .join(_VISITS, _VISITS.c.plan_id == _PLANS.c.id)
+        .where(_VISITS.c.job_id == job_id, _PLANS.c.status == PlanStatus.PUBLISHED.value)
+        .order_by(_PLANS.c.day.desc(), _PLANS.c.created_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _report_of(row: RowMapping) -> VisitReport:
+    return VisitReport(
+        id=row["id"],
+        idempotency_key=row["idempotency_key"],
+        job_id=row["job_id"],
+        technician_id=row["technician_id"],
+        kind=ReportKind(row["kind"]),
+        reported_at=row["reported_at"],
+        status_after=JobStatus(row["status_after"]),
+        reason=None if row["reason"] is None else NotCompletedReason(row["reason"]),
+        late_by_min=row["late_by_min"],
+    )

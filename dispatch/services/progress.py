@@ -1,0 +1,118 @@
+"""Technicians' progress reports: each takes effect once, whatever the network does to it.
+
+A report carries a client-made idempotency key. The first request with a key decides the answer and
+stores it beside the report; every later request with that key (a retry, or a twin sent at the same
+moment) gets the stored answer back and changes nothing. Twins are serialised by locking the job's
+row; the unique key is the last line of defence when two twins still race to insert.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dispatch.domain.errors import Conflict, DomainError
+from dispatch.domain.lifecycle import FINAL_JOB_STATUSES, advance_job
+from dispatch.domain.progress import NotCompletedReason, ReportKind, VisitReport
+from dispatch.persistence.repositories import RecordNotFound
+from dispatch.persistence.repositories.visit_reports import StoredReport, VisitReportRepository
+
+
+class ReportOutOfOrder(Conflict):
+    """The report does not follow from the visit's current status (states only move forward)."""
+
+
+class KeyReused(DomainError):
+    """The idempotency key was already used for a different report."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    idempotency_key: str
+    job_id: str
+    kind: ReportKind
+    reason: NotCompletedReason | None = None
+    late_by_min: int | None = None
+
+
+def report_progress(
+    session: Session, *, technician_id: str, request: ReportRequest, now: datetime
+) -> dict[str, Any]:
+    """Apply a report (once per key) and return its answer; the caller's unit of work commits.
+
+    ``RecordNotFound`` when the job is not on the technician's published route: another technician's
+    visit looks exactly like one that does not exist.
+    """
+    reports = VisitReportRepository(session)
+    stored = reports.by_key(request.idempotency_key)
+    if stored is not None:
+        return _replay(stored, technician_id, request)
+    if not reports.is_on_published_route(technician_id, request.job_id):
+        raise RecordNotFound(f"no visit {request.job_id!r} on your job sheets")
+    current = reports.lock_job_status(request.job_id)
+    if current is None:
+        raise RecordNotFound(f"no visit {request.job_id!r} on your job sheets")
+    stored = reports.by_key(request.idempotency_key)  # a twin may have committed while we waited
+    if stored is not None:
+        return _replay(stored, technician_id, request)
+
+    target = request.kind.status
+    if target is None:
+        if current in FINAL_JOB_STATUSES:
+            raise ReportOutOfOrder(f"the visit is already {current.value}: a delay no longer applies")
+        after = current
+    else:
+        try:
+            after = advance_job(current, target)
+        except DomainError as refused:
+            raise ReportOutOfOrder(f"{request.kind.value} cannot be reported now: {refused}") from None
+    report = VisitReport(
+        id=str(uuid.uuid4()),
+        idempotency_key=request.idempotency_key,
+        job_id=request.job_id,
+        technician_id=technician_id,
+        kind=request.kind,
+        reported_at=now,
+        status_after=after,
+        reason=request.reason,
+        late_by_min=request.late_by_min,
+    )
+    answer: dict[str, Any] = {
+        "report_id": report.id,
+        "job_id": report.job_id,
+        "kind": report.kind.value,
+        "status": after.value,
+        "changed": after != current,
+        "reported_at": now.isoformat(),
+    }
+    try:
+        with session.begin_nested():
+            reports.add(report, answer)
+    except IntegrityError:
+        stored = reports.by_key(request.idempotency_key)
+        if stored is None:
+            raise
+        return _replay(stored, technician_id, request)
+    if after != current:
+        reports.set_job_status(request.job_id, after)
+    return answer
+
+
+def _replay(stored: StoredReport, technician_id: str, request: ReportRequest) -> dict[str, Any]:
+    """The stored answer, if the key is being reused for the very same report."""
+    first = stored.report
+    same = (
+        first.technician_id == technician_id
+        and first.job_id == request.job_id
+        and first.kind is request.kind
+        and first.reason == request.reason
+        and first.late_by_min == request.late_by_min
+    )
+    if not same:
+        raise KeyReused("this idempotency key was already used for a different report; make a new key")
+    return stored.answer

@@ -1,0 +1,150 @@
+"""Customers' tracking links: create one for a ticket, and read the little a customer may see through it.
+
+The token is ``secrets.token_urlsafe(32)`` (256 random bits), shown once; only its SHA-256 is stored, so
+a copy of the database opens no links. A link shows the visit's status, its arrival window and the
+technician's first name, and closes a grace period after the visit is completed or cancelled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from dispatch.domain.jobs import Job, JobStatus
+from dispatch.domain.plans import PlannedRoute
+from dispatch.domain.progress import ReportKind
+from dispatch.domain.timezones import zone
+from dispatch.domain.tracking import TrackingLink
+from dispatch.persistence.repositories import (
+    JobRepository,
+    PlanRepository,
+    SiteRepository,
+    TechnicianRepository,
+    TicketRepository,
+)
+from dispatch.persistence.repositories.tracking_links import TrackingLinkRepository
+from dispatch.persistence.repositories.visit_reports import (
+    VisitReportRepository,
+    published_plan_id_with_job,
+)
+from dispatch.services.eta import arrival_window
+from dispatch.services.tracking_estimates import estimate_stored_route
+
+GRACE_AFTER_CLOSING = timedelta(hours=2)
+"""How long a link still shows a completed or cancelled visit: long enough to see that it is done."""
+LINK_LIFETIME = timedelta(days=14)
+"""The longest a link lives, whatever happens to the ticket."""
+
+_CLOSED = frozenset({JobStatus.COMPLETED, JobStatus.CANCELLED})
+_STATUS_TEXT = {
+    JobStatus.UNSCHEDULED: "Being scheduled",
+    JobStatus.PLANNED: "Scheduled",
+    JobStatus.EN_ROUTE: "Technician on the way",
+    JobStatus.ON_SITE: "Technician on site",
+    JobStatus.COMPLETED: "Visit completed",
+    JobStatus.INCOMPLETE: "Visit not completed: we will arrange another",
+    JobStatus.CANCELLED: "Visit cancelled",
+}
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_tracking_link(session: Session, *, ticket_id: str, created_by: str, now: datetime) -> str:
+    """A new token for ``ticket_id`` (``RecordNotFound`` if there is no such ticket); shown only once."""
+    TicketRepository(session).require(ticket_id)
+    token = secrets.token_urlsafe(32)
+    TrackingLinkRepository(session).add(
+        TrackingLink(
+            token_sha256=token_hash(token),
+            ticket_id=ticket_id,
+            created_by=created_by,
+            created_at=now,
+            expires_at=now + LINK_LIFETIME,
+        )
+    )
+    return token
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingView:
+    """All a customer sees: no ids, no addresses, no other customer, only a technician's first name."""
+
+    status: str
+    status_text: str
+    day: date | None = None
+    window_from: datetime | None = None
+    window_to: datetime | None = None
+    technician_first_name: str = ""
+
+
+def tracking_view(session: Session, token: str, now: datetime) -> TrackingView | None:
+    """What the link shows now, or ``None`` for an unknown or expired token."""
+    link = TrackingLinkRepository(session).by_hash(token_hash(token))
+    if link is None or now >= link.expires_at:
+        return None
+    jobs = JobRepository(session).list(ticket_id=link.ticket_id)
+    found = _job_on_published_route(session, jobs)
+    if found is None:
+        if jobs and all(j.status in _CLOSED for j in jobs) and _closed_long_ago(session, jobs, now):
+            return None
+        return TrackingView(status="unscheduled", status_text=_STATUS_TEXT[JobStatus.UNSCHEDULED])
+    job, route, day = found
+    if job.status in _CLOSED and _closed_long_ago(session, [job], now):
+        return None
+    technician = TechnicianRepository(session).get(route.technician_id)
+    first_name = technician.first_name if technician else ""
+    view = TrackingView(
+        status=job.status.value,
+        status_text=_STATUS_TEXT[job.status],
+        day=day,
+        technician_first_name=first_name,
+    )
+    if job.status not in (JobStatus.PLANNED, JobStatus.EN_ROUTE):
+        return view
+    estimate = next(e for e in estimate_stored_route(session, route) if e.job_id == job.id)
+    site = SiteRepository(session).require(job.site_id)
+    low, high = arrival_window(estimate.start)
+    local = zone(site.timezone)
+    return TrackingView(
+        status=view.status,
+        status_text=view.status_text,
+        day=estimate.start.astimezone(local).date(),
+        window_from=low.astimezone(local),
+        window_to=high.astimezone(local),
+        technician_first_name=first_name,
+    )
+
+
+def _job_on_published_route(session: Session, jobs: list[Job]) -> tuple[Job, PlannedRoute, date] | None:
+    """The ticket's visit a customer follows: the one in the latest published plan, open ones first."""
+    candidates = []
+    plans = PlanRepository(session)
+    for job in jobs:
+        plan_id = published_plan_id_with_job(session, job.id)
+        plan = None if plan_id is None else plans.get(plan_id)
+        if plan is None:
+            continue
+        route = next(r for r in plan.routes if job.id in r.job_ids)
+        candidates.append((job.status not in _CLOSED, plan.day, job, route))
+    if not candidates:
+        return None
+    _, day, job, route = max(candidates, key=lambda c: (c[0], c[1]))
+    return job, route, day
+
+
+def _closed_long_ago(session: Session, jobs: list[Job], now: datetime) -> bool:
+    """Whether the last of these visits closed more than the grace period ago (unknown: yes)."""
+    closing = [
+        r.reported_at
+        for r in VisitReportRepository(session).for_jobs([j.id for j in jobs])
+        if r.kind in (ReportKind.COMPLETED,)
+    ]
+    if not closing:
+        return True
+    return now >= max(closing) + GRACE_AFTER_CLOSING
