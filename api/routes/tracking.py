@@ -18,13 +18,13 @@ from api.pages import PAGE_HEADERS, templates
 from api.rate_limit import SlidingWindowLimiter
 from api.schemas.common import Problem, RecordId
 from api.schemas.tracking import ArrivalWindowOut, TrackingLinkOut, TrackingOut
+from dispatch.config import Settings
 from dispatch.services.tracking import LINK_LIFETIME, TrackingView, create_tracking_link, tracking_view
 
 router = APIRouter(tags=["tracking"])
 
-REQUESTS_PER_WINDOW = 30
 WINDOW_S = 60.0
-"""A customer's page polls twice a minute; 30 a minute per client leaves room and stops token guessing."""
+"""The limit counts requests per client in any minute (``Settings.tracking_requests_per_minute``)."""
 
 TRACKING_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
@@ -38,7 +38,8 @@ def _limiter(request: Request) -> SlidingWindowLimiter:
     with _limiter_lock:
         limiter: SlidingWindowLimiter | None = getattr(request.app.state, "tracking_limiter", None)
         if limiter is None:
-            limiter = SlidingWindowLimiter(REQUESTS_PER_WINDOW, WINDOW_S)
+            settings: Settings = request.app.state.settings
+            limiter = SlidingWindowLimiter(settings.tracking_requests_per_minute, WINDOW_S)
             request.app.state.tracking_limiter = limiter
         return limiter
 
