@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import shutil
+import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -77,6 +80,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--plan-time-limit", type=float, default=5.0, help="solver seconds (default 5)")
     parser.add_argument(
         "--runs", default="closed,paced", help="closed, paced or both, comma-separated (default both)"
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="py-spy profile of the server in the first run: a flame graph (.svg) or collapsed stacks",
     )
     args = parser.parse_args(argv)
     if args.clients < len(ENDPOINTS):
@@ -164,6 +173,26 @@ def measured_run(
     return figures
 
 
+@contextmanager
+def profiled(pid: int, svg: Path | None, duration_s: int) -> Iterator[None]:
+    """Sample the server's stacks with py-spy while the block runs, if ``svg`` is given."""
+    if svg is None:
+        yield
+        return
+    spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    if spy is None:
+        raise SystemExit("--profile needs py-spy: pip install py-spy")
+    output_format = "flamegraph" if svg.suffix == ".svg" else "raw"
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--format", output_format]
+    command += ["--duration", str(duration_s), "--output", str(svg)]
+    recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        recorder.wait(timeout=duration_s + 60)
+        print(f"# profile of the server written to {svg}", flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     require_wrk()
@@ -192,8 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan = scenarios(args.clients, day, logins, bench_day.tracking_tokens)
         check_every_target(base_url, plan)
         print(CSV_HEADER, flush=True)
-        for name in args.runs:
-            results[name] = measured_run(name, base_url, plan, server.pid, args.duration)
+        for index, name in enumerate(args.runs):
+            profile = args.profile if index == 0 else None
+            with profiled(server.pid, profile, args.duration):
+                results[name] = measured_run(name, base_url, plan, server.pid, args.duration)
     lines, passed = verdict(results)
     print("\n".join(lines))
     return 0 if passed else 1
