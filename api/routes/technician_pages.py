@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from api.caches import SheetCacheDep
+from api.caches import SheetCacheDep, SheetPagesDep
 from api.deps import CurrentUser, SessionDep, TechnicianUser
 from api.pages import PAGE_HEADERS, STATIC_DIR, templates
 from api.schemas.common import RecordId
@@ -46,16 +46,31 @@ def login_page(request: Request) -> HTMLResponse:
 
 @router.get(SHEET_PATH, response_class=HTMLResponse, include_in_schema=False)
 def sheet_page(
-    request: Request, user: TechnicianUser, session: SessionDep, sheets: SheetCacheDep, day: DayQuery = None
+    request: Request,
+    user: TechnicianUser,
+    session: SessionDep,
+    sheets: SheetCacheDep,
+    pages: SheetPagesDep,
+    day: DayQuery = None,
 ) -> HTMLResponse:
     """The logged-in technician's own job sheet (there is no way to ask for someone else's)."""
     assert user.technician_id is not None
     found = sheets.lookup(session, user.technician_id, day)
     if found is None:
         raise RecordNotFound(f"technicians: no record {user.technician_id!r}")
-    context = {"sheet": found.sheet, "day": found.day, "name": found.technician.name, "reasons": REASONS}
     headers = {**PAGE_HEADERS, "Cache-Control": "private, no-cache"}
-    return templates.TemplateResponse(request, "sheet.html", context, headers=headers)
+    page = pages.get(found)
+    if page is None:
+        context = {
+            "request": request,
+            "sheet": found.sheet,
+            "day": found.day,
+            "name": found.technician.name,
+            "reasons": REASONS,
+        }
+        page = templates.get_template("sheet.html").render(context)
+        pages.put(found, page)
+    return HTMLResponse(page, headers=headers)
 
 
 @router.get("/technicians/{technician_id}/sheet", response_model=JobSheetOut)
