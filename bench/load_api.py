@@ -74,7 +74,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients in all (default 50)")
     parser.add_argument("--duration", type=int, default=20, help="seconds of each run (default 20)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL, help="dropped and recreated")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
     parser.add_argument("--seed", type=int, default=7, help="demo data seed")
     parser.add_argument("--day", type=date.fromisoformat, default=None, help="demo day (next weekday)")
     parser.add_argument("--plan-time-limit", type=float, default=5.0, help="solver seconds (default 5)")
