@@ -14,8 +14,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.persistence.repositories import RecordNotFound
@@ -58,10 +59,28 @@ def _instance(request: Request) -> str:
     return request.url.path
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route serves at this request's path (for the ``Allow`` header of a 405)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).description
-    return problem(exc.status_code, detail, instance=_instance(request), headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        allowed = allowed_methods(request)
+        headers["Allow"] = ", ".join(allowed)
+        detail = f"{request.method} is not served at this path; it serves {', '.join(allowed)}"
+    return problem(exc.status_code, detail, instance=_instance(request), headers=headers)
 
 
 def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
@@ -140,6 +159,19 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(status, detail, instance=_instance(request), type_=type_, title=title)
 
 
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DataError)
+    diagnostics = getattr(exc.orig, "diag", None)
+    reason = getattr(diagnostics, "message_primary", None) or "a value does not fit its storage"
+    return problem(
+        422,
+        f"a value cannot be stored: {reason}",
+        instance=_instance(request),
+        type_=f"{PROBLEM_BASE}unstorable-value",
+        title="Unstorable value",
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
@@ -158,4 +190,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RecordNotFound, _not_found)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -44,6 +44,8 @@ def _with_problem_responses(schema: dict[str, Any]) -> dict[str, Any]:
                 wanted |= _ERRORS_OF_PROTECTED
             if method in _WRITES:
                 wanted |= _ERRORS_OF_WRITES
+            if "requestBody" in operation:
+                wanted["400"] = "The body cannot be read (not UTF-8 or not the declared media type)"
             for code, description in wanted.items():
                 responses.setdefault(code, {"description": description})
             for code, response in list(responses.items()):

@@ -44,7 +44,9 @@ def _cmd_demo_generate(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_demo_run(args: argparse.Namespace, settings: Settings) -> int:
     from dispatch.services.demo_data import run_demo
 
-    print(run_demo(settings, seed=args.seed, day=args.day, scale=args.scale))
+    print(run_demo(settings, seed=args.seed, day=args.day, scale=args.scale), flush=True)
+    if args.serve:
+        return _cmd_serve(argparse.Namespace(host=None, port=None), settings)
     return 0
 
 
@@ -116,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for name, handler, text in (
         ("generate", _cmd_demo_generate, "generate the demo data and load it into the database"),
-        ("run", _cmd_demo_run, "fresh embedded database, demo data, then the day's summary"),
+        ("run", _cmd_demo_run, "fresh demo day: load, summarise, plan, create logins, serve"),
     ):
         sub = demo.add_parser(name, help=text)
         sub.add_argument("--seed", type=int, default=None, help="generator seed (default DISPATCH_DEMO_SEED)")
@@ -124,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--scale", type=float, default=1.0, help="multiply every size (10 = ten times more)")
         if name == "generate":
             sub.add_argument("--replace", action="store_true", help="delete existing data first")
+        else:
+            sub.add_argument(
+                "--serve", action=argparse.BooleanOptionalAction, default=True, help="then serve the API"
+            )
         sub.set_defaults(handler=handler)
 
     imp = commands.add_parser("import", help="load a directory of CSV files (all or nothing)")

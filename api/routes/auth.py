@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Response, status
+from fastapi import APIRouter, Form, HTTPException, Response, status
 from fastapi.responses import RedirectResponse
-from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.schemas.accounts import TokenOut, UserOut
@@ -46,12 +45,20 @@ def _is_local_path(target: str) -> bool:
     return target.startswith("/") and not target.startswith("//") and "\\" not in target
 
 
+Email = Annotated[str, Form(min_length=3, max_length=254, pattern=r"^[^\x00]*$", description="The email.")]
+Password = Annotated[str, Form(min_length=1, max_length=1024, pattern=r"^[^\x00]*$")]
+
+
 @router.post("/token", response_model=TokenOut, responses={401: {"description": "Wrong email or password"}})
 def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, settings: SettingsDep
+    username: Email,
+    password: Password,
+    session: SessionDep,
+    settings: SettingsDep,
+    grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
 ) -> TokenOut:
-    """OAuth2 password flow: ``username`` is the email; answers a bearer token (JWT)."""
-    issued = issue_token(_login(session, form.username, form.password), settings)
+    """OAuth2 password flow (RFC 6749 4.3): ``username`` is the email; answers a bearer token (JWT)."""
+    issued = issue_token(_login(session, username, password), settings)
     return TokenOut(access_token=issued.token, expires_in=issued.expires_in_s)
 
 
@@ -64,12 +71,12 @@ def token(
     },
 )
 def login(
-    username: Annotated[str, Form(max_length=254)],
-    password: Annotated[str, Form(max_length=1024)],
+    username: Email,
+    password: Password,
     session: SessionDep,
     settings: SettingsDep,
     response: Response,
-    next: Annotated[str | None, Form(max_length=2000)] = None,
+    next: Annotated[str | None, Form(max_length=2000, description="Local path to go to after login.")] = None,
 ) -> UserOut | RedirectResponse:
     """Form login for pages: sets a Secure, HttpOnly, SameSite=Lax cookie carrying the same JWT."""
     account = _login(session, username, password)

@@ -9,7 +9,8 @@ from sqlalchemy import ColumnElement
 
 from api.deps import PageDep, SessionDep, require_dispatcher
 from api.schemas.catalogue import PartChange, PartIn, PartOut, SkillOut
-from api.schemas.common import Page, RecordId, page_out
+from api.schemas.common import Page, page_out
+from api.schemas.values import Category, RecordId, SearchText
 from dispatch.domain.catalogue import Part
 from dispatch.persistence.repositories import PartRepository, SkillRepository
 from dispatch.persistence.repositories.paging import contains, delete_record, page_of
@@ -21,8 +22,8 @@ router = APIRouter(tags=["catalogue"], dependencies=[Depends(require_dispatcher)
 def list_parts(
     session: SessionDep,
     paging: PageDep,
-    category: Annotated[str | None, Query(max_length=200)] = None,
-    name: Annotated[str | None, Query(max_length=200, description="Part of the name, any case.")] = None,
+    category: Annotated[Category | None, Query()] = None,
+    name: Annotated[SearchText | None, Query(description="Part of the name, any case.")] = None,
 ) -> Page[PartOut]:
     """Parts by SKU, filtered by category or name."""
     repository = PartRepository(session)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -10,8 +9,9 @@ from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import Session
 
 from api.deps import PageDep, SessionDep, require_dispatcher
-from api.schemas.common import Page, RecordId, page_out
+from api.schemas.common import Page, page_out
 from api.schemas.contracts import ContractChange, ContractIn, ContractOut, SlaPolicyOut
+from api.schemas.values import Day, RecordId
 from dispatch.domain.contracts import Contract
 from dispatch.domain.errors import DomainError
 from dispatch.persistence.repositories import ContractRepository, SlaPolicyRepository
@@ -26,7 +26,7 @@ def list_contracts(
     paging: PageDep,
     customer_id: Annotated[RecordId | None, Query()] = None,
     tier: Annotated[RecordId | None, Query(description="SLA tier.")] = None,
-    active_on: Annotated[date | None, Query(description="In force on this day.")] = None,
+    active_on: Annotated[Day | None, Query(description="In force on this day.")] = None,
 ) -> Page[ContractOut]:
     """Contracts by id, filtered by customer, SLA tier, or being in force on a day."""
     repository = ContractRepository(session)

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import ColumnElement
 
 from api.deps import PageDep, SessionDep, require_dispatcher
-from api.schemas.common import Page, RecordId, page_out
+from api.schemas.common import Page, page_out
 from api.schemas.customers import CustomerChange, CustomerIn, CustomerOut
+from api.schemas.values import RecordId, SearchText
 from dispatch.domain.customers import Customer
 from dispatch.persistence.repositories import CustomerRepository
 from dispatch.persistence.repositories.paging import contains, delete_record, page_of
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/customers", tags=["customers"], dependencies=[Depend
 def list_customers(
     session: SessionDep,
     paging: PageDep,
-    name: Annotated[str | None, Query(max_length=200, description="Part of the name, any case.")] = None,
+    name: Annotated[SearchText | None, Query(description="Part of the name, any case.")] = None,
 ) -> Page[CustomerOut]:
     """Customers by id, optionally those whose name contains ``name``."""
     repository = CustomerRepository(session)

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import ColumnElement
 
 from api.deps import PageDep, SessionDep, require_dispatcher
-from api.schemas.common import Page, RecordId, StockChange, StockLine, page_out, stock_lines
+from api.schemas.common import Page, page_out
 from api.schemas.technicians import DepotChange, DepotIn, DepotOut
+from api.schemas.values import RecordId, SearchText, StockChange, StockLine, stock_lines
 from dispatch.persistence.repositories import DepotRepository, RecordNotFound
 from dispatch.persistence.repositories.paging import contains, delete_record, page_of
 
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/depots", tags=["depots"], dependencies=[Depends(requ
 def list_depots(
     session: SessionDep,
     paging: PageDep,
-    name: Annotated[str | None, Query(max_length=200, description="Part of the name, any case.")] = None,
+    name: Annotated[SearchText | None, Query(description="Part of the name, any case.")] = None,
 ) -> Page[DepotOut]:
     """Depots by id, optionally by name."""
     repository = DepotRepository(session)

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import ColumnElement
 
 from api.deps import PageDep, SessionDep, require_dispatcher
-from api.schemas.common import Page, RecordId, page_out
+from api.schemas.common import Page, page_out
 from api.schemas.jobs import JobChange, JobIn, JobOut
+from api.schemas.values import RecordId
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import JobStatus
 from dispatch.persistence.repositories import JobRepository

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import SessionDep, require_dispatcher
 from api.schemas.plans import PublishedPlanOut
+from api.schemas.values import Day, Region
 from dispatch.persistence.repositories import JobRepository, PlanRepository, RecordNotFound
 
 router = APIRouter(prefix="/plans", tags=["plans"], dependencies=[Depends(require_dispatcher)])
@@ -17,10 +17,8 @@ router = APIRouter(prefix="/plans", tags=["plans"], dependencies=[Depends(requir
 @router.get("/published", response_model=PublishedPlanOut)
 def published_plan(
     session: SessionDep,
-    day: Annotated[date, Query(description="The planned day, YYYY-MM-DD.")],
-    region: Annotated[
-        str | None, Query(max_length=40, description="A regional plan; left out: the plan of all regions.")
-    ] = None,
+    day: Annotated[Day, Query(description="The planned day, YYYY-MM-DD.")],
+    region: Annotated[Region | None, Query(description="A regional plan; left out: all regions.")] = None,
 ) -> PublishedPlanOut:
     """The plan technicians and customers see for ``day``: routes in visit order and jobs left out."""
     plan = PlanRepository(session).published(day, region)

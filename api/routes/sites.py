@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import ColumnElement
 
 from api.deps import PageDep, SessionDep, require_dispatcher
-from api.schemas.common import Page, RecordId, page_out
+from api.schemas.common import Page, page_out
 from api.schemas.customers import SiteChange, SiteIn, SiteOut
+from api.schemas.values import RecordId, Region, SearchText, UsState
 from dispatch.persistence.repositories import SiteRepository
 from dispatch.persistence.repositories.paging import contains, delete_record, page_of
 
@@ -21,9 +22,9 @@ def list_sites(
     session: SessionDep,
     paging: PageDep,
     customer_id: Annotated[RecordId | None, Query()] = None,
-    region: Annotated[str | None, Query(max_length=40)] = None,
-    state: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
-    city: Annotated[str | None, Query(max_length=200, description="Part of the city, any case.")] = None,
+    region: Annotated[Region | None, Query()] = None,
+    state: Annotated[UsState | None, Query()] = None,
+    city: Annotated[SearchText | None, Query(description="Part of the city, any case.")] = None,
 ) -> Page[SiteOut]:
     """Sites by id, filtered by customer, dispatch region, US state or city."""
     repository = SiteRepository(session)

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import ColumnElement
 
 from api.deps import PageDep, SessionDep, require_dispatcher
-from api.schemas.common import Page, RecordId, SkillLevel, StockChange, StockLine, page_out, stock_lines
+from api.schemas.common import Page, page_out
 from api.schemas.technicians import TechnicianChange, TechnicianIn, TechnicianOut
+from api.schemas.values import RecordId, Region, SearchText, SkillLevel, StockChange, StockLine, stock_lines
 from dispatch.persistence.repositories import RecordNotFound, TechnicianRepository
 from dispatch.persistence.repositories.paging import contains, delete_record, page_of
 from dispatch.persistence.repositories.technicians import holders_of
@@ -22,10 +23,10 @@ router = APIRouter(prefix="/technicians", tags=["technicians"], dependencies=[De
 def list_technicians(
     session: SessionDep,
     paging: PageDep,
-    region: Annotated[str | None, Query(max_length=40)] = None,
+    region: Annotated[Region | None, Query()] = None,
     skill: Annotated[RecordId | None, Query(description="Holds this skill ...")] = None,
     min_level: Annotated[SkillLevel, Query(description="... at this level or above.")] = 1,
-    name: Annotated[str | None, Query(max_length=200, description="Part of the name, any case.")] = None,
+    name: Annotated[SearchText | None, Query(description="Part of the name, any case.")] = None,
 ) -> Page[TechnicianOut]:
     """Technicians by id, filtered by region, skill (and minimum level) or name."""
     repository = TechnicianRepository(session)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
-from pydantic import AwareDatetime
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from api.deps import PageDep, SessionDep, require_dispatcher
-from api.schemas.common import Page, RecordId, page_out
+from api.schemas.common import Page, page_out
 from api.schemas.tickets import TicketChange, TicketIn, TicketOut
+from api.schemas.values import Instant, RecordId
 from dispatch.domain.contracts import Priority
 from dispatch.domain.tickets import Ticket, TicketState
 from dispatch.persistence.repositories import TicketRepository
@@ -29,8 +29,8 @@ def list_tickets(
     contract_id: Annotated[RecordId | None, Query()] = None,
     state: Annotated[TicketState | None, Query()] = None,
     priority: Annotated[Priority | None, Query()] = None,
-    opened_from: Annotated[AwareDatetime | None, Query(description="Opened at or after.")] = None,
-    opened_before: Annotated[AwareDatetime | None, Query(description="Opened before.")] = None,
+    opened_from: Annotated[Instant | None, Query(description="Opened at or after.")] = None,
+    opened_before: Annotated[Instant | None, Query(description="Opened before.")] = None,
 ) -> Page[TicketOut]:
     """Tickets by id, filtered by site, contract, state, priority or opening time."""
     repository = TicketRepository(session)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Name, RecordId, RequestModel, ShortText
+from api.schemas.common import RequestModel
+from api.schemas.values import Category, Name, RecordId, WholeNumber
 from dispatch.domain.catalogue import Part, Skill
 
 
 class PartChange(RequestModel):
     name: Name
-    category: ShortText = ""
-    unit_cost_cents: int = Field(default=0, ge=0, le=100_000_000)
+    category: Category = ""
+    unit_cost_cents: WholeNumber = Field(default=0, ge=0, le=100_000_000)
 
 
 class PartIn(PartChange):

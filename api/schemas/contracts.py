@@ -6,7 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from api.schemas.common import Name, RecordId, RequestModel
+from api.schemas.common import RequestModel
+from api.schemas.values import Day, Name, RecordId
 from dispatch.domain.contracts import Contract, Priority, SlaPolicy
 
 
@@ -14,8 +15,8 @@ class ContractChange(RequestModel):
     customer_id: RecordId
     name: Name
     sla_tier: RecordId
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: Day
+    ends_on: Day | None = None
 
     def to_domain(self, contract_id: str, policy: SlaPolicy) -> Contract:
         return Contract(

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import (
+from api.schemas.common import RequestModel
+from api.schemas.values import (
+    Address,
+    City,
     GeoPointIn,
     GeoPointOut,
     Name,
+    Phone,
     RecordId,
-    RequestModel,
+    Region,
     ShortText,
     Text,
     TimeZoneName,
+    UsState,
     WeeklyHoursText,
+    ZipCode,
 )
 from dispatch.domain.customers import Contact, Customer, Site
 from dispatch.domain.weekly_hours import WeeklyHours
@@ -41,7 +47,7 @@ class CustomerOut(BaseModel):
 
 class ContactIn(RequestModel):
     name: ShortText = ""
-    phone: ShortText = ""
+    phone: Phone = ""
     email: ShortText = ""
 
 
@@ -54,13 +60,13 @@ class ContactOut(BaseModel):
 class SiteChange(RequestModel):
     customer_id: RecordId
     name: Name
-    address: Name
-    city: Name
-    state: str = Field(pattern=r"^[A-Z]{2}$", description="Two-letter US state code, e.g. IL.")
-    postcode: str = Field(pattern=r"^[0-9]{5}(-[0-9]{4})?$", description="US ZIP code.")
+    address: Address
+    city: City
+    state: UsState
+    postcode: ZipCode
     location: GeoPointIn
     timezone: TimeZoneName
-    region: ShortText = ""
+    region: Region = ""
     access_hours: WeeklyHoursText = "24x7"
     access_notes: Text = ""
     contact: ContactIn = Field(default_factory=ContactIn)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import RecordId, RequestModel, SkillLevel
+from api.schemas.common import RequestModel
+from api.schemas.values import Instant, RecordId, SkillLevel, WholeNumber
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequirement, TimeWindow
 
@@ -18,23 +19,23 @@ class SkillNeed(RequestModel):
 
 class PartNeed(RequestModel):
     sku: RecordId
-    quantity: int = Field(ge=1, le=10_000)
+    quantity: WholeNumber = Field(ge=1, le=10_000)
 
 
 class WindowIn(RequestModel):
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Instant
+    end: Instant
 
 
 class JobChange(RequestModel):
     ticket_id: RecordId
     site_id: RecordId
-    duration_min: int = Field(ge=1, le=24 * 60, description="Time on site, in minutes.")
+    duration_min: WholeNumber = Field(ge=1, le=24 * 60, description="Time on site, in minutes.")
     priority: Priority
     required_skills: list[SkillNeed] = Field(default_factory=list, max_length=20)
     required_parts: list[PartNeed] = Field(default_factory=list, max_length=50)
     windows: list[WindowIn] = Field(default_factory=list, max_length=20)
-    sla_due: AwareDatetime | None = None
+    sla_due: Instant | None = None
     pinned_technician_id: RecordId | None = None
     status: JobStatus = JobStatus.UNSCHEDULED
 

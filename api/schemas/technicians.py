@@ -2,50 +2,60 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import (
+from api.schemas.common import RequestModel
+from api.schemas.values import (
+    Address,
+    ClockText,
+    Day,
     GeoPointIn,
     GeoPointOut,
     Name,
+    Phone,
     Quantity,
     RecordId,
-    RequestModel,
+    Region,
     ShortText,
     SkillLevel,
     StockLine,
     TimeZoneName,
+    WholeNumber,
+    clock_text,
+    clock_time,
     stock_lines,
 )
 from dispatch.domain.technicians import Depot, LunchBreak, Shift, Technician, WorkingCalendar
 
 
 class LunchIn(RequestModel):
-    earliest: time
-    latest: time
-    duration_min: int = Field(ge=1, le=240)
+    earliest: ClockText
+    latest: ClockText
+    duration_min: WholeNumber = Field(ge=1, le=240)
 
 
 class ShiftIn(RequestModel):
-    start: time
-    end: time
+    start: ClockText
+    end: ClockText
     lunch: LunchIn | None = None
 
     def to_domain(self) -> Shift:
         lunch = self.lunch
         return Shift(
-            start=self.start,
-            end=self.end,
+            start=clock_time(self.start),
+            end=clock_time(self.end),
             lunch=None
             if lunch is None
-            else LunchBreak(lunch.earliest, lunch.latest, timedelta(minutes=lunch.duration_min)),
+            else LunchBreak(
+                clock_time(lunch.earliest), clock_time(lunch.latest), timedelta(minutes=lunch.duration_min)
+            ),
         )
 
 
 class ShiftException(RequestModel):
-    day: date
+    day: Day
     shift: ShiftIn | None = Field(description="The shift worked that day; null for a day off.")
 
 
@@ -65,14 +75,14 @@ class CalendarIn(RequestModel):
 class TechnicianChange(RequestModel):
     name: Name
     home: GeoPointIn
-    home_address: Name
+    home_address: Address
     timezone: TimeZoneName
-    region: ShortText
+    region: Region
     skills: dict[RecordId, SkillLevel] = Field(description="Skill code to level 1..5.")
     calendar: CalendarIn
     van_stock: dict[RecordId, Quantity] = Field(default_factory=dict, description="SKU to quantity.")
     email: ShortText = ""
-    phone: ShortText = ""
+    phone: Phone = ""
 
     def to_domain(self, technician_id: str) -> Technician:
         return Technician(
@@ -95,14 +105,14 @@ class TechnicianIn(TechnicianChange):
 
 
 class LunchOut(BaseModel):
-    earliest: time
-    latest: time
+    earliest: str
+    latest: str
     duration_min: int
 
 
 class ShiftOut(BaseModel):
-    start: time
-    end: time
+    start: str
+    end: str
     lunch: LunchOut | None
 
     @classmethod
@@ -111,13 +121,13 @@ class ShiftOut(BaseModel):
             return None
         lunch = shift.lunch
         return cls(
-            start=shift.start,
-            end=shift.end,
+            start=clock_text(shift.start),
+            end=clock_text(shift.end),
             lunch=None
             if lunch is None
             else LunchOut(
-                earliest=lunch.earliest,
-                latest=lunch.latest,
+                earliest=clock_text(lunch.earliest),
+                latest=clock_text(lunch.latest),
                 duration_min=int(lunch.duration.total_seconds() // 60),
             ),
         )
@@ -172,12 +182,12 @@ class TechnicianOut(BaseModel):
 
 class DepotChange(RequestModel):
     name: Name
-    address: Name
+    address: Address
     location: GeoPointIn
     timezone: TimeZoneName
     stock: dict[RecordId, Quantity] = Field(default_factory=dict, description="SKU to quantity.")
-    opening_hours_start: time = time(7, 0)
-    opening_hours_end: time = time(19, 0)
+    opening_hours_start: ClockText = "07:00"
+    opening_hours_end: ClockText = "19:00"
 
     def to_domain(self, depot_id: str) -> Depot:
         return Depot(
@@ -187,8 +197,8 @@ class DepotChange(RequestModel):
             location=self.location.to_domain(),
             timezone=self.timezone,
             stock=dict(self.stock),
-            opening_hours_start=self.opening_hours_start,
-            opening_hours_end=self.opening_hours_end,
+            opening_hours_start=clock_time(self.opening_hours_start),
+            opening_hours_end=clock_time(self.opening_hours_end),
         )
 
 
@@ -203,8 +213,8 @@ class DepotOut(BaseModel):
     location: GeoPointOut
     timezone: str
     stock: list[StockLine]
-    opening_hours_start: time
-    opening_hours_end: time
+    opening_hours_start: str
+    opening_hours_end: str
 
     @classmethod
     def of(cls, depot: Depot) -> DepotOut:
@@ -215,6 +225,6 @@ class DepotOut(BaseModel):
             location=GeoPointOut.of(depot.location),
             timezone=depot.timezone,
             stock=stock_lines(depot.stock),
-            opening_hours_start=depot.opening_hours_start,
-            opening_hours_end=depot.opening_hours_end,
+            opening_hours_start=clock_text(depot.opening_hours_start),
+            opening_hours_end=clock_text(depot.opening_hours_end),
         )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import RecordId, RequestModel, ShortText, Text
+from api.schemas.common import RequestModel
+from api.schemas.values import Category, Instant, RecordId, Text
 from dispatch.domain.contracts import Priority
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
 
@@ -17,18 +18,16 @@ class TicketChange(RequestModel):
     channel: Channel
     kind: TicketKind
     priority: Priority
-    category: ShortText
+    category: Category
     summary: Text
-    opened_at: AwareDatetime
+    opened_at: Instant
     state: TicketState = TicketState.NEW
-    response_due: AwareDatetime | None = Field(
+    response_due: Instant | None = Field(
         default=None, description="Left out: computed from the contract's SLA at the site's time zone."
     )
-    resolution_due: AwareDatetime | None = Field(
-        default=None, description="Left out: computed like response_due."
-    )
-    responded_at: AwareDatetime | None = None
-    resolved_at: AwareDatetime | None = None
+    resolution_due: Instant | None = Field(default=None, description="Left out: computed like response_due.")
+    responded_at: Instant | None = None
+    resolved_at: Instant | None = None
     follow_up_of: RecordId | None = None
 
 

@@ -79,7 +79,7 @@ def create_account(
 
 def authenticate(session: Session, email: str, password: str) -> Account | None:
     """The active account with this email and password, or ``None`` (never says which part was wrong)."""
-    account = AccountRepository(session).by_email(email)
+    account = None if "\x00" in email else AccountRepository(session).by_email(email)
     if account is None:
         _HASHER.verify(password, _UNKNOWN_ACCOUNT_HASH)
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from dispatch.config import Settings
 from dispatch.domain.errors import DomainError
@@ -50,4 +50,42 @@ def run_demo(settings: Settings, *, seed: int | None, day: date | None, scale: f
     loaded = ", ".join(f"{count} {name}" for name, count in counts.items())
     workload = print_day_summary(settings, the_day)
     plan = plan_day_command(settings, the_day, region=None, time_limit_s=settings.plan_time_limit_s)
-    return f"Loaded the demo provider: {loaded}.\n\n{workload}\n\n{plan}"
+    return f"Loaded the demo provider: {loaded}.\n\n{workload}\n\n{plan}\n\n{demo_logins(settings, the_day)}"
+
+
+def demo_logins(settings: Settings, day: date, *, technicians_shown: int = 3) -> str:
+    """Create the demo logins and one customer tracking link; say where to open what."""
+    from dispatch.persistence.db import make_engine, make_session_factory, session_scope
+    from dispatch.persistence.repositories import JobRepository, PlanRepository
+    from dispatch.persistence.repositories.accounts import AccountRepository
+    from dispatch.services.accounts import ensure_demo_accounts
+    from dispatch.services.tracking import create_tracking_link
+
+    base = f"http://{settings.api_host}:{settings.api_port}"
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            logins = ensure_demo_accounts(session)
+            plan = PlanRepository(session).published(day)
+            first_job = next((r.job_ids[0] for r in plan.routes if r.job_ids), None) if plan else None
+            ticket_id = JobRepository(session).require(first_job).ticket_id if first_job else None
+            token = None
+            dispatcher_account = AccountRepository(session).by_email(logins[0][0])
+            if ticket_id is not None and dispatcher_account is not None:
+                token = create_tracking_link(
+                    session, ticket_id=ticket_id, created_by=dispatcher_account.id, now=datetime.now(UTC)
+                )
+    finally:
+        engine.dispose()
+    dispatcher = next(login for login in logins if login[2] == "dispatcher")
+    technicians = [login for login in logins if login[2] == "technician"]
+    lines = [
+        "Open in a browser:",
+        f"  dispatcher API   {base}/docs  (log in as {dispatcher[0]} / {dispatcher[1]})",
+        f"  job sheets       {base}/tech/login  (on a phone; each technician's e-mail, password "
+        f"{technicians[0][1] if technicians else '-'}), for example:",
+        *(f"                     {email}" for email, _, _ in technicians[:technicians_shown]),
+    ]
+    if token is not None:
+        lines.append(f"  customer view    {base}/track/{token}  (ticket {ticket_id})")
+    return "\n".join(lines)

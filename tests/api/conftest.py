@@ -1,11 +1,13 @@
 """The API on a real PostGIS database holding the small sample data set and its demo logins.
 
-Every module here is marked ``postgis``; the database is ``dispatch_api_test`` on the configured server,
-created fresh per module and dropped afterwards (see ``tests/conftest.py``).
+Every module here is marked ``postgis``; the database is ``dispatch_api_test_<pid>`` on the configured
+server (or ``DISPATCH_TEST_API_DATABASE``), created fresh per module and dropped afterwards (see
+``tests/conftest.py``). The process id keeps two test runs on one server from dropping each other's data.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -20,7 +22,7 @@ from dispatch.persistence.db import make_engine, make_session_factory, session_s
 from dispatch.services.accounts import DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD, ensure_demo_accounts
 from tests.dispatch.persistence.sample_data import small_dataset
 
-API_TEST_DATABASE = "dispatch_api_test"
+API_TEST_DATABASE = os.environ.get("DISPATCH_TEST_API_DATABASE", f"dispatch_api_test_{os.getpid()}")
 TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-keys"
 OWN_TECHNICIAN = "T-MKE"
 """The technician whose login the tests use; ``T-DET`` is someone else's work."""

@@ -49,3 +49,31 @@ def test_malformed_json_is_a_422_problem(client: TestClient, dispatcher_headers:
     )
     assert answer.status_code == 422
     assert answer.json()["errors"]
+
+
+def test_wrong_method_is_a_405_problem_listing_the_allowed_ones(
+    client: TestClient, dispatcher_headers: dict[str, str]
+) -> None:
+    """A method a path does not serve is a 405 whose Allow header names every method it does serve."""
+    answer = client.patch("/customers/C-ACME", json={}, headers=dispatcher_headers)
+    assert answer.status_code == 405
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert set(answer.headers["allow"].split(", ")) == {"GET", "PUT", "DELETE"}
+
+
+def test_body_that_is_not_utf8_is_a_4xx_problem(
+    client: TestClient, dispatcher_headers: dict[str, str]
+) -> None:
+    """Bytes that are not UTF-8 in a JSON body are a 400 problem, not a 500."""
+    answer = client.post(
+        "/customers", content=b"\xff\xfe{", headers={**dispatcher_headers, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_nul_in_the_login_form_is_refused_not_a_500(client: TestClient) -> None:
+    """A NUL character in the email of a login is a 4xx, not a database error."""
+    answer = client.post("/auth/token", data={"username": "a\u0000b@example.com", "password": "x"})
+    assert answer.status_code in {401, 422}
+    assert answer.headers["content-type"] == "application/problem+json"

@@ -207,6 +207,20 @@ BAD_INPUT = [
                  "body.skills.network", id="skill-level-above-5"),
     pytest.param("/parts", {"sku": "P-BAD", "name": "x", "unit_cost_cents": -1}, 422,
                  "body.unit_cost_cents", id="negative-cost"),
+    pytest.param("/parts", {"sku": "P-BAD", "name": "nul\u0000byte"}, 422, "body.name", id="nul-in-text"),
+    pytest.param("/parts", {"sku": "P-BAD", "name": "x", "unit_cost_cents": False}, 422,
+                 "body.unit_cost_cents", id="boolean-for-a-number"),
+    pytest.param("/technicians", {**TECHNICIAN, "id": "T-BAD", "van_stock": {"SW-24P": True}}, 422,
+                 "body.van_stock.SW-24P", id="boolean-for-a-quantity"),
+    pytest.param("/sites", {**SITE, "id": "S-BAD", "region": "r" * 81}, 422, "body.region",
+                 id="region-longer-than-its-column"),
+    pytest.param("/contracts", {"id": "K-BAD", "customer_id": "C-ACME", "name": "x", "sla_tier": "gold",
+                                "starts_on": 0}, 422, "body.starts_on", id="date-as-a-number"),
+    pytest.param("/tickets", {**TICKET, "id": "TK-BAD", "opened_at": "0001-01-01T00:00:00Z"}, 422,
+                 "body.opened_at", id="instant-outside-2000-2100"),
+    pytest.param("/depots", {"id": "D-BAD", "name": "x", "address": "y", "location": {"lat": 0, "lon": 0},
+                             "timezone": "UTC", "opening_hours_start": "07:00Z"}, 422,
+                 "body.opening_hours_start", id="clock-time-with-zone"),
 ]  # fmt: skip
 
 
@@ -261,6 +275,17 @@ def test_deleting_a_referenced_record_is_a_409(
     """Records that others still refer to are not deleted, and stay readable."""
     _problem(client.delete(path, headers=dispatcher_headers), 409)
     assert client.get(path, headers=dispatcher_headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", [{"name": "a\u0000b"}, {"city": "x\u0000"}, {"state": "ILL"}, {"region": "r" * 81}], ids=str
+)
+def test_bad_filters_are_422_problems(
+    client: TestClient, dispatcher_headers: Headers, query: dict[str, str]
+) -> None:
+    """A NUL character, a malformed state or an over-long filter is a 422 problem, never a 500."""
+    path = "/customers" if "name" in query else "/sites"
+    _problem(client.get(path, params=query, headers=dispatcher_headers), 422)
 
 
 @pytest.mark.parametrize("path", ["/sites/S-NONE", "/jobs/J-NONE", "/depots/D-NONE", "/tickets/TK-NONE"])
