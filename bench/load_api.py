@@ -183,7 +183,7 @@ def profiled(pid: int, svg: Path | None, duration_s: int) -> Iterator[None]:
     if spy is None:
         raise SystemExit("--profile needs py-spy: pip install py-spy")
     output_format = "flamegraph" if svg.suffix == ".svg" else "raw"
-    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--format", output_format]
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--format", output_format]
     command += ["--duration", str(duration_s), "--output", str(svg)]
     recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     try:
