@@ -106,7 +106,12 @@ def solve(problem: Problem, params: SolveParams | None = None, travel: TravelTim
         if filled_cost < best_cost:
             best, best_cost = filled, filled_cost
         previous = history[-1][1] if history else refused_drops + sum(costs)
-        history.append((time.perf_counter() - began, previous - costs[g] + best_cost))
+        rest = previous - costs[g]
+        for at_s, group_objective in result.objective_over_time:
+            total = rest + group_objective
+            if not history or total < history[-1][1]:
+                history.append((group_began + at_s, total))
+        history.append((time.perf_counter() - began, rest + best_cost))
         costs[g] = best_cost
         plans.append(best)
         final_picks.append(_picks_of(c, best))
