@@ -114,9 +114,32 @@ def construct(
             if timing is not None:
                 state.commit(v, timing)
                 state.locked_count[v] = len(stops)
-    placed = {s for route in state.routes.values() for s in route}
-    for j in _job_order(c, [j for j in jobs if j not in placed]):
+    # A locked job is only ever placed in its technician's prefix; if that cannot be kept it stays out.
+    for j in _job_order(c, [j for j in jobs if j not in c.locked]):
         found = state.best_insertion(j, allowed[j])
         if found is not None:
             state.commit(*found)
     return state
+
+
+def fill_in(
+    c: Compiled,
+    plan: dict[int, list[int]],
+    jobs: Sequence[int],
+    allowed: list[list[int]],
+    available: dict[tuple[int, str], int],
+) -> dict[int, list[int]]:
+    """``plan`` with every job it leaves out inserted where it still fits (by priority, cheapest first)."""
+    state = Construction(c, list(plan), available)
+    for v, stops in plan.items():
+        timing = schedule(c, v, stops, state.available_to(v)) if stops else None
+        if timing is not None:
+            state.commit(v, timing)
+            locked = c.problem.technicians[v].locked_job_ids
+            state.locked_count[v] = len(locked) if locked else 0
+    served = {s for stops in state.routes.values() for s in stops}
+    for j in _job_order(c, [j for j in jobs if j not in served and j not in c.locked]):
+        found = state.best_insertion(j, allowed[j])
+        if found is not None:
+            state.commit(*found)
+    return {v: list(stops) for v, stops in state.routes.items()}

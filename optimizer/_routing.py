@@ -45,17 +45,27 @@ class GroupResult:
 
 @dataclass(frozen=True, slots=True)
 class _Nodes:
+    """Anchor nodes (one per distinct start or end place, shared by the technicians there, so OR-Tools
+    sees one vehicle class where it can), then jobs, then pickups."""
+
     vehicles: list[int]
     jobs: list[int]
     pickups: list[tuple[int, int]]  # (vehicle, depot)
+    anchors: list[int]  # matrix rows
+    start_node: list[int]
+    end_node: list[int]
 
     @property
     def n_vehicles(self) -> int:
         return len(self.vehicles)
 
+    @property
+    def base(self) -> int:
+        return len(self.anchors)
+
     def stop(self, node: int) -> int | None:
         """The stop of a node (job index or depot stop), None for start and end nodes."""
-        base = 2 * self.n_vehicles
+        base = self.base
         if node < base:
             return None
         if node < base + len(self.jobs):
@@ -87,6 +97,7 @@ def solve_group(
     initial: dict[int, list[int]] | None,
     time_limit_s: float,
 ) -> GroupResult:
+    """Model one group, start from ``initial`` and OR-Tools' own first solutions, return the best routes."""
     params = c.params
     problem = c.problem
     skus = short_skus(c, vehicles, jobs, allowed)
@@ -94,24 +105,34 @@ def solve_group(
         (v, d)
         for v in vehicles
         for d, depot in enumerate(problem.depots)
-        if any(available.get((d, s), 0) > 0 for s in skus) and depot.stock
+        if any(available.get((d, s), 0) > 0 for s in skus) and c.depot_window[d][0] <= c.depot_window[d][1]
     ]
     if initial:
         used = {(v, depot_of(s)) for v, stops in initial.items() for s in stops if s < 0}
         pickups = [p for p in pickups if p in used] + [p for p in pickups if p not in used]
-    nodes = _Nodes(vehicles, jobs, pickups)
+    anchors: dict[int, int] = {}
+    for v in vehicles:
+        anchors.setdefault(c.start_row[v], len(anchors))
+        anchors.setdefault(c.end_row[v], len(anchors))
+    nodes = _Nodes(
+        vehicles,
+        jobs,
+        pickups,
+        list(anchors),
+        [anchors[c.start_row[v]] for v in vehicles],
+        [anchors[c.end_row[v]] for v in vehicles],
+    )
     n_v = len(vehicles)
-    n_nodes = 2 * n_v + len(jobs) + len(pickups)
+    vehicle_of = {v: k for k, v in enumerate(vehicles)}
+    base = nodes.base
+    n_nodes = base + len(jobs) + len(pickups)
     rows = np.array(
-        [c.start_row[v] for v in vehicles]
-        + [c.end_row[v] for v in vehicles]
-        + [c.job_row[j] for j in jobs]
-        + [c.depot_row[d] for _, d in pickups],
+        list(anchors) + [c.job_row[j] for j in jobs] + [c.depot_row[d] for _, d in pickups],
         dtype=np.int64,
     )
     travel = c.times[np.ix_(rows, rows)]
     dist = c.dists[np.ix_(rows, rows)]
-    manager = pywrapcp.RoutingIndexManager(n_nodes, n_v, list(range(n_v)), list(range(n_v, 2 * n_v)))
+    manager = pywrapcp.RoutingIndexManager(n_nodes, n_v, nodes.start_node, nodes.end_node)
     routing = pywrapcp.RoutingModel(manager)
     solver = routing.solver()
     weights = params.weights
@@ -125,13 +146,12 @@ def solve_group(
 
     # Time: service at the origin + travel; one matrix per distinct service profile.
     service_by_vehicle: list[np.ndarray] = []
-    for k, v in enumerate(vehicles):
+    for v in vehicles:
         service = np.zeros(n_nodes, dtype=np.int64)
         for i, j in enumerate(jobs):
-            service[2 * n_v + i] = c.service[v][j]
+            service[base + i] = c.service[v][j]
         for i, (_, d) in enumerate(pickups):
-            service[2 * n_v + len(jobs) + i] = problem.depots[d].pickup_s
-        del k
+            service[base + len(jobs) + i] = problem.depots[d].pickup_s
         service_by_vehicle.append(service)
     profiles: dict[bytes, int] = {}
     time_callbacks = []
@@ -168,7 +188,7 @@ def solve_group(
             time_dim.SetBreakIntervalsOfVehicle([interval], k, visit)
 
     for i, j in enumerate(jobs):
-        index = manager.NodeToIndex(2 * n_v + i)
+        index = manager.NodeToIndex(base + i)
         windows = c.job_windows[j]
         cumul = time_dim.CumulVar(index)
         cumul.SetRange(windows[0][0], windows[-1][1])
@@ -185,16 +205,16 @@ def solve_group(
             time_dim.SetCumulVarSoftUpperBound(
                 index, job.sla_due_s, weights.lateness_cost_per_s(job.priority)
             )
-        vehicles_ok = [vehicles.index(v) for v in allowed[j] if v in vehicles]
+        vehicles_ok = [vehicle_of[v] for v in allowed[j] if v in vehicle_of]
         if len(vehicles_ok) < n_v:
             _allow(routing, vehicles_ok, index)
         if j not in c.locked:
             routing.AddDisjunction([index], weights.drop_penalty(job.priority))
     for i, (v, d) in enumerate(pickups):
-        index = manager.NodeToIndex(2 * n_v + len(jobs) + i)
+        index = manager.NodeToIndex(base + len(jobs) + i)
         lo, hi = c.depot_window[d]
-        time_dim.CumulVar(index).SetRange(lo, max(lo, hi))
-        _allow(routing, [vehicles.index(v)], index)
+        time_dim.CumulVar(index).SetRange(lo, hi)
+        _allow(routing, [vehicle_of[v]], index)
         routing.AddDisjunction([index], 0)
 
     if any(t.max_travel_s is not None for t in techs):
@@ -219,7 +239,8 @@ def solve_group(
         search.solution_limit = 200
     routing.CloseModelWithParameters(search)
 
-    locks = [[manager.NodeToIndex(2 * n_v + jobs.index(s)) for s in _locked(c, v, jobs)] for v in vehicles]
+    job_node = {j: base + i for i, j in enumerate(jobs)}
+    locks = [[manager.NodeToIndex(job_node[s]) for s in _locked(c, v, job_node)] for v in vehicles]
     if any(locks):
         routing.ApplyLocksToAllVehicles(locks, False)
 
@@ -230,44 +251,55 @@ def solve_group(
         history.append((time.perf_counter() - began, int(routing.CostVar().Value())))
 
     routing.AddAtSolutionCallback(record)
-    # Start points: our construction and OR-Tools' own first solution. Guided local search does better from
-    # one or the other depending on the instance (Solomon's clustered class prefers OR-Tools' insertion, the
-    # random and mixed classes our greedy routes), so the remaining time is shared between both.
-    starts: list[tuple[int, list[list[int]]]] = []
+    # Start points: our construction and OR-Tools' own first solutions. Guided local search does better from
+    # one or another depending on the instance (Solomon's clustered class prefers OR-Tools' insertion, wide
+    # windows path-cheapest-arc, field-service days our greedy routes), so the time is shared between them.
+    # Assignments are copied: OR-Tools reuses the objects it returns from one solve to the next.
+    starts: list[pywrapcp.Assignment] = []
     if initial is not None:
         start_routes = [[_index_of(manager, nodes, v, s) for s in initial.get(v, [])] for v in vehicles]
         hint = routing.ReadAssignmentFromRoutes(start_routes, True)
         if hint is not None:
             history.append((time.perf_counter() - began, int(hint.ObjectiveValue())))
-            starts.append((int(hint.ObjectiveValue()), _index_routes(routing, hint, n_v)))
-    first_search = pywrapcp.DefaultRoutingSearchParameters()
-    first_search.CopyFrom(search)
-    first_search.solution_limit = 1
-    first_search.time_limit.FromMilliseconds(max(1, int(time_limit_s * 300)))
-    own = routing.SolveWithParameters(first_search)
-    if own is not None:
-        starts.append((int(own.ObjectiveValue()), _index_routes(routing, own, n_v)))
-    best: tuple[int, list[list[int]]] | None = None
-    starts.sort(key=lambda item: item[0])
-    for k, (objective, index_routes) in enumerate(starts):
+            starts.append(solver.Assignment(hint))
+    for strategy in dict.fromkeys([params.first_solution_strategy, *_EXTRA_STARTS]):
+        first_search = pywrapcp.DefaultRoutingSearchParameters()
+        first_search.CopyFrom(search)
+        first_search.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
+        first_search.solution_limit = 1
+        first_search.time_limit.FromMilliseconds(max(1, int(time_limit_s * 150)))
+        own = routing.SolveWithParameters(first_search)
+        if own is not None:
+            starts.append(solver.Assignment(own))
+    # The starts share 60% of the time; the best result then continues with the rest.
+    best: pywrapcp.Assignment | None = None
+    rounds = [(start, 0.6 / len(starts)) for start in starts] if len(starts) > 1 else []
+    for start, fraction in [*rounds, (None, 1.0)]:
+        origin = (
+            start if start is not None else (best if best is not None else (starts[0] if starts else None))
+        )
+        if origin is None:
+            break
         left = time_limit_s - (time.perf_counter() - began)
+        if left <= 0.01:
+            best = origin if best is None or origin.ObjectiveValue() < best.ObjectiveValue() else best
+            break
         share = pywrapcp.DefaultRoutingSearchParameters()
         share.CopyFrom(search)
-        share.time_limit.FromMilliseconds(max(1, int(1000 * left / (len(starts) - k))))
-        restored = routing.ReadAssignmentFromRoutes(index_routes, True)
-        if restored is None:
-            continue
-        improved = routing.SolveFromAssignmentWithParameters(restored, share)
-        if improved is not None and improved.ObjectiveValue() <= objective:
-            objective, index_routes = int(improved.ObjectiveValue()), _index_routes(routing, improved, n_v)
-        if best is None or objective < best[0]:
-            best = (objective, index_routes)
+        share.time_limit.FromMilliseconds(max(1, int(1000 * min(left, time_limit_s * fraction))))
+        improved = routing.SolveFromAssignmentWithParameters(origin, share)
+        result = origin
+        if improved is not None and improved.ObjectiveValue() <= origin.ObjectiveValue():
+            result = solver.Assignment(improved)
+        if best is None or result.ObjectiveValue() < best.ObjectiveValue():
+            best = result
     elapsed = time.perf_counter() - began
     found = best is not None
     routes: dict[int, list[int]] = {}
     if best is not None:
+        index_routes = _index_routes(routing, best, n_v)
         for k, v in enumerate(vehicles):
-            stops = [nodes.stop(manager.IndexToNode(i)) for i in best[1][k]]
+            stops = [nodes.stop(manager.IndexToNode(i)) for i in index_routes[k]]
             routes[v] = [s for s in stops if s is not None]
     return GroupResult(
         routes=routes,
@@ -277,6 +309,11 @@ def solve_group(
         solutions=len(history),
         timed_out=elapsed >= 0.95 * time_limit_s,
     )
+
+
+_EXTRA_STARTS = ("PATH_CHEAPEST_ARC", "PARALLEL_CHEAPEST_INSERTION")
+"""OR-Tools strategies tried beside the configured one: path-cheapest-arc finds nothing on tight windows
+but is the best start on wide ones (Solomon's R2/RC2), where insertion starts lead the search astray."""
 
 
 def _allow(routing: pywrapcp.RoutingModel, vehicles: list[int], index: int) -> None:
@@ -300,12 +337,16 @@ def _index_routes(
     return routes
 
 
-def _locked(c: Compiled, v: int, jobs: list[int]) -> list[int]:
-    return [j for j in jobs if c.locked.get(j) == v and j in jobs]
+def _locked(c: Compiled, v: int, job_node: dict[int, int]) -> list[int]:
+    """The technician's locked jobs in their locked order (all of them are in the group)."""
+    if not c.problem.technicians[v].locked_job_ids:
+        return []
+    index = {job.id: j for j, job in enumerate(c.problem.jobs)}
+    return [index[job_id] for job_id in c.problem.technicians[v].locked_job_ids if index[job_id] in job_node]
 
 
 def _index_of(manager: pywrapcp.RoutingIndexManager, nodes: _Nodes, v: int, stop: int) -> int:
-    base = 2 * nodes.n_vehicles
+    base = nodes.base
     if stop >= 0:
         return int(manager.NodeToIndex(base + nodes.jobs.index(stop)))
     k = nodes.pickups.index((v, depot_of(stop)))
@@ -322,7 +363,7 @@ def _add_part_dimension(
 ) -> None:
     problem = c.problem
     n_v = nodes.n_vehicles
-    base = 2 * n_v
+    base = nodes.base
     demand = [0] * (base + len(nodes.jobs) + len(nodes.pickups))
     for i, j in enumerate(nodes.jobs):
         demand[base + i] = -problem.jobs[j].required_parts.get(sku, 0)

@@ -72,7 +72,8 @@ class Compiled:
         depot_window = []
         for depot in problem.depots:
             opening = depot.opening or horizon
-            depot_window.append((opening.start_s, opening.end_s - depot.pickup_s))
+            start = max(opening.start_s, horizon.start_s)
+            depot_window.append((start, min(opening.end_s, horizon.end_s) - depot.pickup_s))
         return cls(
             problem=problem,
             params=params,

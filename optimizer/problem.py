@@ -390,11 +390,14 @@ class CostWeights:
 class SolveParams:
     """How to solve: time limit, determinism, weights and search settings.
 
-    ``deterministic`` forces one worker and the given seed; together with ``solution_limit`` (or a fixed time
-    limit on an idle machine) it makes tests repeatable. ``first_solution_strategy`` and
-    ``local_search_metaheuristic`` are OR-Tools enum names; ``use_construction`` hands our priority-first
-    greedy routes to OR-Tools as its start. ``decompose`` solves independent groups of technicians and jobs
-    separately, splitting the time limit by size.
+    OR-Tools' routing search is single-threaded and has no random seed; what varies between runs is only how
+    far the search gets before the time limit. ``deterministic`` therefore caps each search by a solution
+    count (``solution_limit``, default 200) so tests repeat exactly while the time limit stays a safety net.
+    ``seed`` and ``workers`` are kept for providers and parallel group solves (the groups are solved one
+    after the other today). ``first_solution_strategy`` and ``local_search_metaheuristic`` are OR-Tools enum
+    names; ``use_construction`` hands our priority-first greedy routes to OR-Tools as a start, beside its own
+    first solution. ``decompose`` solves independent groups of technicians and jobs separately, splitting
+    the time limit by size. ``break_model`` chooses how lunch breaks enter the model (see ``BreakModel``).
     """
 
     time_limit_s: float = 10.0

@@ -8,7 +8,8 @@
 4. Improve each group with OR-Tools from that start (guided local search), the remaining time shared by
    group size; depot stock is shared, so groups are solved one after the other, each taking what is left.
 5. Recompute every route's times with the exact scheduler, repair any route it refuses (dropping its
-   lowest-priority jobs), keep the better of the improved and the constructed plan per group, and give
+   lowest-priority jobs), keep the better of the improved and the constructed plan per group, try once
+   more to insert every job still out (so "capacity" means no capable route has room for it), and give
    every unassigned job its reason.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from optimizer._construct import construct
+from optimizer._construct import construct, fill_in
 from optimizer._reach import Reach, compute_reach, groups
 from optimizer._routing import solve_group
 from optimizer._schedule import Compiled, Timing, depot_of, schedule
@@ -100,8 +101,17 @@ def solve(problem: Problem, params: SolveParams | None = None, travel: TravelTim
             improved_cost = _plan_cost(c, improved, jobs, group_available)
             if improved_cost <= best_cost:
                 best, best_cost = improved, improved_cost
+        filled = fill_in(c, best, jobs, reach.allowed, group_available)
+        filled_cost = _plan_cost(c, filled, jobs, group_available)
+        if filled_cost < best_cost:
+            best, best_cost = filled, filled_cost
         previous = history[-1][1] if history else refused_drops + sum(costs)
-        history.append((time.perf_counter() - began, previous - costs[g] + best_cost))
+        rest = previous - costs[g]
+        for at_s, group_objective in result.objective_over_time:
+            total = rest + group_objective
+            if not history or total < history[-1][1]:
+                history.append((group_began + at_s, total))
+        history.append((time.perf_counter() - began, rest + best_cost))
         costs[g] = best_cost
         plans.append(best)
         final_picks.append(_picks_of(c, best))

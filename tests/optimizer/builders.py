@@ -84,7 +84,7 @@ def problem(
 
 def params(**kwargs: object) -> SolveParams:
     """Deterministic, short: one worker, a solution limit and a small time cap."""
-    defaults: dict[str, object] = {"time_limit_s": 2.0, "deterministic": True, "solution_limit": 50}
+    defaults: dict[str, object] = {"time_limit_s": 0.6, "deterministic": True, "solution_limit": 50}
     defaults.update(kwargs)
     return SolveParams(**defaults)  # type: ignore[arg-type]
 

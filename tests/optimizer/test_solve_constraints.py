@@ -191,6 +191,13 @@ def test_locked_prefix_is_kept() -> None:
     assert solved(free).route_of("T1").job_ids == ("J1", "J2")  # type: ignore[union-attr]
 
 
+def test_locked_prefix_keeps_its_own_order() -> None:
+    """Two locked jobs stay first and in the locked order, whatever the order of the job list."""
+    t = tech("T1", 0, locked_job_ids=("J3", "J1"))
+    p = problem([t], [job("J1", 1), job("J2", 2), job("J3", 3)])
+    assert solved(p).route_of("T1").job_ids[:2] == ("J3", "J1")  # type: ignore[union-attr]
+
+
 def test_no_skilled_technician_reason() -> None:
     """Nobody holds the skill: NO_SKILLED_TECHNICIAN."""
     p = problem([tech("T1", 0)], [job("J1", 1, required_skills={"storage": 1})])
