@@ -37,6 +37,14 @@ class Settings(BaseSettings):
         description="HS256 key signing access tokens and session cookies; must be set in production.",
     )
     jwt_expiry_minutes: int = Field(default=60, gt=0, description="Lifetime of an access token.")
+    tracking_requests_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description=(
+            "Tracking requests allowed per client address and minute: a customer's page polls twice a "
+            "minute, so 30 leaves room and stops token guessing. Load benchmarks raise it."
+        ),
+    )
     session_cookie_secure: bool = Field(
         default=True, description="Send the session cookie over HTTPS only (browsers exempt localhost)."
     )

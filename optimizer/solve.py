@@ -132,7 +132,12 @@ def _solve(
         if filled_cost < best_cost:
             best, best_cost = filled, filled_cost
         previous = history[-1][1] if history else refused_drops + sum(costs)
-        history.append((time.perf_counter() - began, previous - costs[g] + best_cost))
+        rest = previous - costs[g]
+        for at_s, group_objective in result.objective_over_time:
+            total = rest + group_objective
+            if not history or total < history[-1][1]:
+                history.append((group_began + at_s, total))
+        history.append((time.perf_counter() - began, rest + best_cost))
         costs[g] = best_cost
         plans.append(best)
         control.plan(history[-1][1], served_jobs([*plans, *constructed[g + 1 :]]), len(problem.jobs))

@@ -23,6 +23,8 @@ from dispatch.persistence.db import make_engine, upgrade_database
 
 POSTGIS_URL_VARIABLE = "DISPATCH_TEST_POSTGIS_URL"
 DEFAULT_POSTGIS_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dispatch_persist_test"
+DATABASE_PREFIX_VARIABLE = "DISPATCH_TEST_DATABASE_PREFIX"
+"""Put before every test database's name, so people sharing one server keep their databases apart."""
 SQLITE = pytest.param("sqlite", id="sqlite")
 POSTGIS = pytest.param("postgis", marks=pytest.mark.postgis, id="postgis")
 
@@ -73,8 +75,9 @@ def postgis_server_url() -> URL:
 @contextmanager
 def fresh_postgis_database(server_url: URL) -> Iterator[str]:
     """Create the test database anew with the postgis extension; drop it when done."""
-    name = server_url.database
-    assert name, "the PostGIS test URL must name a database"
+    assert server_url.database, "the PostGIS test URL must name a database"
+    name = os.environ.get(DATABASE_PREFIX_VARIABLE, "") + server_url.database
+    server_url = server_url.set(database=name)
     admin = _maintenance_engine(server_url)
     try:
         with admin.connect() as connection:

@@ -5,20 +5,19 @@ The service worker is served from ``/tech/`` so that it may control the job shee
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from api.caches import SheetCacheDep, SheetPagesDep
 from api.deps import CurrentUser, SessionDep, TechnicianUser
 from api.pages import PAGE_HEADERS, STATIC_DIR, templates
 from api.schemas.common import RecordId
 from api.schemas.progress import JobSheetOut
 from dispatch.domain.accounts import Role
-from dispatch.domain.timezones import zone
-from dispatch.persistence.repositories import TechnicianRepository
-from dispatch.services.job_sheet import job_sheet
+from dispatch.persistence.repositories import RecordNotFound
 
 router = APIRouter(tags=["technicians"])
 
@@ -47,33 +46,48 @@ def login_page(request: Request) -> HTMLResponse:
 
 @router.get(SHEET_PATH, response_class=HTMLResponse, include_in_schema=False)
 def sheet_page(
-    request: Request, user: TechnicianUser, session: SessionDep, day: DayQuery = None
+    request: Request,
+    user: TechnicianUser,
+    session: SessionDep,
+    sheets: SheetCacheDep,
+    pages: SheetPagesDep,
+    day: DayQuery = None,
 ) -> HTMLResponse:
     """The logged-in technician's own job sheet (there is no way to ask for someone else's)."""
     assert user.technician_id is not None
-    technician = TechnicianRepository(session).require(user.technician_id)
-    the_day = day or datetime.now(zone(technician.timezone)).date()
-    sheet = job_sheet(session, technician.id, the_day)
-    context = {"sheet": sheet, "day": the_day, "name": technician.name, "reasons": REASONS}
+    found = sheets.lookup(session, user.technician_id, day)
+    if found is None:
+        raise RecordNotFound(f"technicians: no record {user.technician_id!r}")
     headers = {**PAGE_HEADERS, "Cache-Control": "private, no-cache"}
-    return templates.TemplateResponse(request, "sheet.html", context, headers=headers)
+    page = pages.get(found)
+    if page is None:
+        context = {
+            "request": request,
+            "sheet": found.sheet,
+            "day": found.day,
+            "name": found.technician.name,
+            "reasons": REASONS,
+        }
+        page = templates.get_template("sheet.html").render(context)
+        pages.put(found, page)
+    return HTMLResponse(page, headers=headers)
 
 
 @router.get("/technicians/{technician_id}/sheet", response_model=JobSheetOut)
 def sheet_json(
-    technician_id: RecordId, user: CurrentUser, session: SessionDep, day: DayQuery = None
+    technician_id: RecordId,
+    user: CurrentUser,
+    session: SessionDep,
+    sheets: SheetCacheDep,
+    day: DayQuery = None,
 ) -> JobSheetOut:
     """A technician's sheet as JSON: technicians get only their own (others' are 404), dispatchers any."""
     if user.role is Role.TECHNICIAN and user.technician_id != technician_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no job sheet for this technician and day")
-    technician = TechnicianRepository(session).get(technician_id)
-    if technician is None:
+    found = sheets.lookup(session, technician_id, day)
+    if found is None or found.sheet is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no job sheet for this technician and day")
-    the_day = day or datetime.now(zone(technician.timezone)).date()
-    sheet = job_sheet(session, technician_id, the_day)
-    if sheet is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no job sheet for this technician and day")
-    return JobSheetOut.model_validate(sheet)
+    return JobSheetOut.model_validate(found.sheet)
 
 
 @router.get("/tech/sw.js", include_in_schema=False)

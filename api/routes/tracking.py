@@ -13,18 +13,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
 from fastapi.responses import HTMLResponse
 
+from api.caches import SheetCacheDep
 from api.deps import DispatcherUser, SessionDep
 from api.pages import PAGE_HEADERS, templates
 from api.rate_limit import SlidingWindowLimiter
 from api.schemas.common import Problem, RecordId
 from api.schemas.tracking import ArrivalWindowOut, TrackingLinkOut, TrackingOut
+from dispatch.config import Settings
+from dispatch.services.sheet_cache import SheetCache
 from dispatch.services.tracking import LINK_LIFETIME, TrackingView, create_tracking_link, tracking_view
 
 router = APIRouter(tags=["tracking"])
 
-REQUESTS_PER_WINDOW = 30
 WINDOW_S = 60.0
-"""A customer's page polls twice a minute; 30 a minute per client leaves room and stops token guessing."""
+"""The limit counts requests per client in any minute (``Settings.tracking_requests_per_minute``)."""
 
 TRACKING_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
@@ -38,12 +40,13 @@ def _limiter(request: Request) -> SlidingWindowLimiter:
     with _limiter_lock:
         limiter: SlidingWindowLimiter | None = getattr(request.app.state, "tracking_limiter", None)
         if limiter is None:
-            limiter = SlidingWindowLimiter(REQUESTS_PER_WINDOW, WINDOW_S)
+            settings: Settings = request.app.state.settings
+            limiter = SlidingWindowLimiter(settings.tracking_requests_per_minute, WINDOW_S)
             request.app.state.tracking_limiter = limiter
         return limiter
 
 
-def rate_limited(request: Request) -> None:
+async def rate_limited(request: Request) -> None:
     """429 once a client has made too many tracking requests in the window."""
     client = request.client.host if request.client else "unknown"
     wait_s = _limiter(request).retry_after_s(client)
@@ -62,8 +65,8 @@ _TRACKING_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-def _view_or_404(session: SessionDep, token: str) -> TrackingView:
-    view = tracking_view(session, token, datetime.now(UTC))
+def _view_or_404(session: SessionDep, sheets: SheetCache, token: str) -> TrackingView:
+    view = tracking_view(session, token, datetime.now(UTC), sheets=sheets)
     if view is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND, headers=TRACKING_HEADERS)
     return view
@@ -106,9 +109,9 @@ def create_link(
     dependencies=[Depends(rate_limited)],
     responses=_TRACKING_RESPONSES,
 )
-def track_json(token: Token, session: SessionDep, response: Response) -> TrackingOut:
+def track_json(token: Token, session: SessionDep, sheets: SheetCacheDep, response: Response) -> TrackingOut:
     """What the customer's page shows, as JSON (the page polls it)."""
-    out = _out(_view_or_404(session, token))
+    out = _out(_view_or_404(session, sheets, token))
     response.headers.update(TRACKING_HEADERS)
     return out
 
@@ -120,10 +123,10 @@ def track_json(token: Token, session: SessionDep, response: Response) -> Trackin
     responses=_TRACKING_RESPONSES,
     name="track_page",
 )
-def track_page(token: Token, request: Request, session: SessionDep) -> HTMLResponse:
+def track_page(token: Token, request: Request, session: SessionDep, sheets: SheetCacheDep) -> HTMLResponse:
     """The customer's page: status, arrival window, the technician's first name, nothing else."""
     headers = {**PAGE_HEADERS, **TRACKING_HEADERS}
-    view = tracking_view(session, token, datetime.now(UTC))
+    view = tracking_view(session, token, datetime.now(UTC), sheets=sheets)
     if view is None:
         return templates.TemplateResponse(
             request, "track_missing.html", {}, status_code=status.HTTP_404_NOT_FOUND, headers=headers

@@ -13,19 +13,19 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.customers import Site
 from dispatch.domain.jobs import Job, JobStatus
-from dispatch.domain.plans import Plan, PlannedRoute, PlannedVisit, VisitKind
+from dispatch.domain.plans import PlannedRoute, PlannedVisit, VisitKind
 from dispatch.domain.technicians import Depot, Technician
 from dispatch.domain.timezones import zone
 from dispatch.persistence.repositories import (
     DepotRepository,
     JobRepository,
     PartRepository,
-    PlanRepository,
     SiteRepository,
     SkillRepository,
     TechnicianRepository,
     TicketRepository,
 )
+from dispatch.persistence.repositories.published_routes import published_route as route_of_technician
 from dispatch.services.eta import StopEstimate, arrival_window
 from dispatch.services.tracking_estimates import estimate_stored_route
 
@@ -109,16 +109,12 @@ class JobSheet:
     """The sequence of the first stop after the lunch break (``None``: after the last stop)."""
 
 
-def published_route(session: Session, technician: Technician, day: date) -> tuple[Plan, PlannedRoute] | None:
-    """The technician's route in the plan published for their region (or for all regions) on ``day``."""
-    plans = PlanRepository(session)
+def published_route(session: Session, technician: Technician, day: date) -> tuple[str, PlannedRoute] | None:
+    """The plan id and the technician's route in the plan published for their region (or all) on ``day``."""
     for region in (technician.region, None):
-        plan = plans.published(day, region)
-        if plan is None:
-            continue
-        for route in plan.routes:
-            if route.technician_id == technician.id:
-                return plan, route
+        found = route_of_technician(session, technician.id, day, region)
+        if found is not None:
+            return found
     return None
 
 
@@ -130,14 +126,19 @@ def job_sheet(session: Session, technician_id: str, day: date) -> JobSheet | Non
     found = published_route(session, technician, day)
     if found is None:
         return None
-    plan, route = found
+    plan_id, route = found
     jobs = {j.id: j for j in JobRepository(session).get_many(list(route.job_ids))}
     tickets = {t.id: t for t in TicketRepository(session).get_many([j.ticket_id for j in jobs.values()])}
     sites = {s.id: s for s in SiteRepository(session).get_many([j.site_id for j in jobs.values()])}
     depot_ids = [v.depot_id for v in route.visits if v.depot_id is not None]
     depots = {d.id: d for d in DepotRepository(session).get_many(depot_ids)}
-    part_names = {p.sku: p.name for p in PartRepository(session).all()}
-    skill_names = {s.code: s.name for s in SkillRepository(session).all()}
+    skus = sorted(
+        {need.sku for job in jobs.values() for need in job.required_parts}
+        | {sku for visit in route.visits for sku in visit.parts_picked}
+    )
+    codes = sorted({need.skill for job in jobs.values() for need in job.required_skills})
+    part_names = {p.sku: p.name for p in PartRepository(session).get_many(skus)}
+    skill_names = {s.code: s.name for s in SkillRepository(session).get_many(codes)}
     estimates = {e.sequence: e for e in estimate_stored_route(session, route, jobs=jobs, depots=depots)}
     van = dict(technician.van_stock)
     collected: dict[str, int] = {}
@@ -173,7 +174,7 @@ def job_sheet(session: Session, technician_id: str, day: date) -> JobSheet | Non
         technician_name=technician.name,
         day=day,
         timezone=home,
-        plan_id=plan.id,
+        plan_id=plan_id,
         starts=_local(route.start, home),
         ends=_local(route.end, home),
         stops=tuple(stops),

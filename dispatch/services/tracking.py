@@ -14,24 +14,23 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from dispatch.domain.jobs import Job, JobStatus
-from dispatch.domain.plans import PlannedRoute
+from dispatch.domain.jobs import JobStatus
 from dispatch.domain.progress import ReportKind
 from dispatch.domain.timezones import zone
 from dispatch.domain.tracking import TrackingLink
-from dispatch.persistence.repositories import (
-    JobRepository,
-    PlanRepository,
-    SiteRepository,
-    TechnicianRepository,
-    TicketRepository,
+from dispatch.persistence.repositories import SiteRepository, TicketRepository
+from dispatch.persistence.repositories.published_routes import (
+    JobState,
+    Placement,
+    job_states_of_ticket,
+    placements,
+    route_in_plan,
+    technician_header,
 )
 from dispatch.persistence.repositories.tracking_links import TrackingLinkRepository
-from dispatch.persistence.repositories.visit_reports import (
-    VisitReportRepository,
-    published_plan_id_with_job,
-)
+from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.eta import arrival_window
+from dispatch.services.sheet_cache import SheetCache
 from dispatch.services.tracking_estimates import estimate_stored_route
 
 GRACE_AFTER_CLOSING = timedelta(hours=2)
@@ -83,62 +82,94 @@ class TrackingView:
     technician_first_name: str = ""
 
 
-def tracking_view(session: Session, token: str, now: datetime) -> TrackingView | None:
-    """What the link shows now, or ``None`` for an unknown or expired token."""
+def tracking_view(
+    session: Session, token: str, now: datetime, *, sheets: SheetCache | None = None
+) -> TrackingView | None:
+    """What the link shows now, or ``None`` for an unknown or expired token.
+
+    With ``sheets``, the window is read from the technician's cached sheet (the same estimate), so a
+    polling page costs a few narrow queries rather than assembling the route again.
+    """
     link = TrackingLinkRepository(session).by_hash(token_hash(token))
     if link is None or now >= link.expires_at:
         return None
-    jobs = JobRepository(session).list(ticket_id=link.ticket_id)
+    jobs = job_states_of_ticket(session, link.ticket_id)
     found = _job_on_published_route(session, jobs)
     if found is None:
         if jobs and all(j.status in _CLOSED for j in jobs) and _closed_long_ago(session, jobs, now):
             return None
         return TrackingView(status="unscheduled", status_text=_STATUS_TEXT[JobStatus.UNSCHEDULED])
-    job, route, day = found
+    job, placement = found
     if job.status in _CLOSED and _closed_long_ago(session, [job], now):
         return None
-    technician = TechnicianRepository(session).get(route.technician_id)
-    first_name = technician.first_name if technician else ""
-    view = TrackingView(
+    if job.status not in (JobStatus.PLANNED, JobStatus.EN_ROUTE):
+        technician = technician_header(session, placement.technician_id)
+        return TrackingView(
+            status=job.status.value,
+            status_text=_STATUS_TEXT[job.status],
+            day=placement.day,
+            technician_first_name=technician.first_name if technician else "",
+        )
+    estimated = None if sheets is None else _estimate_from_sheet(session, sheets, job, placement)
+    if estimated is None:
+        estimated = _estimate_from_route(session, job, placement)
+    start, timezone, first_name = estimated
+    low, high = arrival_window(start)
+    local = zone(timezone)
+    return TrackingView(
         status=job.status.value,
         status_text=_STATUS_TEXT[job.status],
-        day=day,
-        technician_first_name=first_name,
-    )
-    if job.status not in (JobStatus.PLANNED, JobStatus.EN_ROUTE):
-        return view
-    estimate = next(e for e in estimate_stored_route(session, route) if e.job_id == job.id)
-    site = SiteRepository(session).require(job.site_id)
-    low, high = arrival_window(estimate.start)
-    local = zone(site.timezone)
-    return TrackingView(
-        status=view.status,
-        status_text=view.status_text,
-        day=estimate.start.astimezone(local).date(),
+        day=start.astimezone(local).date(),
         window_from=low.astimezone(local),
         window_to=high.astimezone(local),
         technician_first_name=first_name,
     )
 
 
-def _job_on_published_route(session: Session, jobs: list[Job]) -> tuple[Job, PlannedRoute, date] | None:
+_Estimated = tuple[datetime, str, str]
+"""The visit's estimated start, its site's time zone and the technician's first name."""
+
+
+def _estimate_from_sheet(
+    session: Session, sheets: SheetCache, job: JobState, placement: Placement
+) -> _Estimated | None:
+    """From the technician's sheet of the day, if it shows the plan that places this visit."""
+    found = sheets.lookup(session, placement.technician_id, placement.day)
+    if found is None or found.sheet is None or found.sheet.plan_id != placement.plan_id:
+        return None
+    stop = next((s for s in found.sheet.stops if s.job_id == job.id), None)
+    if stop is None:
+        return None
+    return stop.estimated_start, stop.timezone, found.technician.first_name
+
+
+def _estimate_from_route(session: Session, job: JobState, placement: Placement) -> _Estimated:
+    """From the route in the placing plan and the reports so far."""
+    route = route_in_plan(session, placement.plan_id, placement.technician_id)
+    assert route is not None, "a placed visit has a route"
+    estimate = next(e for e in estimate_stored_route(session, route) if e.job_id == job.id)
+    site = SiteRepository(session).require(job.site_id)
+    technician = technician_header(session, placement.technician_id)
+    return estimate.start, site.timezone, technician.first_name if technician else ""
+
+
+def _job_on_published_route(session: Session, jobs: list[JobState]) -> tuple[JobState, Placement] | None:
     """The ticket's visit a customer follows: the one in the latest published plan, open ones first."""
-    candidates = []
-    plans = PlanRepository(session)
-    for job in jobs:
-        plan_id = published_plan_id_with_job(session, job.id)
-        plan = None if plan_id is None else plans.get(plan_id)
-        if plan is None:
-            continue
-        route = next(r for r in plan.routes if job.id in r.job_ids)
-        candidates.append((job.status not in _CLOSED, plan.day, job, route))
+    latest: dict[str, Placement] = {}
+    for placement in placements(session, [job.id for job in jobs]):
+        latest.setdefault(placement.job_id, placement)
+    candidates = [
+        (job.status not in _CLOSED, latest[job.id].day, job, latest[job.id])
+        for job in jobs
+        if job.id in latest
+    ]
     if not candidates:
         return None
-    _, day, job, route = max(candidates, key=lambda c: (c[0], c[1]))
-    return job, route, day
+    _, _, job, placement = max(candidates, key=lambda c: (c[0], c[1]))
+    return job, placement
 
 
-def _closed_long_ago(session: Session, jobs: list[Job], now: datetime) -> bool:
+def _closed_long_ago(session: Session, jobs: list[JobState], now: datetime) -> bool:
     """Whether the last of these visits closed more than the grace period ago (unknown: yes)."""
     closing = [
         r.reported_at
