@@ -180,9 +180,12 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    """Debian's Chromium, headless; its absence is a failure, never a skip."""
+    """Debian's Chromium, headless. Under CI=true its absence fails the run; on a workstation it skips."""
     if not CHROMIUM.exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium", pytrace=False)
+        message = f"no Chromium at {CHROMIUM}: apt-get install chromium (or set DISPATCH_TEST_CHROMIUM)"
+        if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+            pytest.fail(f"CI=true requires Chromium. {message}", pytrace=False)
+        pytest.skip(message)
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
     yield browser
     browser.close()
