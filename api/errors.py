@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.persistence.repositories import RecordNotFound
@@ -62,12 +62,29 @@ def _instance(request: Request) -> str:
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
+def _first_route(scope: dict[str, Any], routes: Sequence[BaseRoute], *, any_method: bool) -> BaseRoute | None:
+    """The route Starlette picks for ``scope``: the first full match (or, by path alone, the first match)."""
+    for route in routes:
+        match = route.matches(scope)[0]
+        if match is Match.FULL or (any_method and match is Match.PARTIAL):
+            return route
+    return None
+
+
 def allowed_methods(request: Request) -> list[str]:
-    """The methods some route serves at this request's path (for the ``Allow`` header of a 405)."""
+    """The methods of the resource at this request's path (for the ``Allow`` header of a 405).
+
+    The resource is the path template Starlette chose for the 405; a method counts only when the route
+    that would serve it has that same template. So ``DELETE /plans/{plan_id}`` does not make DELETE an
+    allowed method of ``/plans/published``, which the OpenAPI document lists as a path of its own.
+    """
+    routes = request.app.router.routes
+    resource = _first_route(dict(request.scope), routes, any_method=True)
+    template = getattr(resource, "path", None)
     allowed = []
     for method in _METHODS:
-        scope = {**request.scope, "method": method}
-        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+        serving = _first_route({**request.scope, "method": method}, routes, any_method=False)
+        if serving is not None and getattr(serving, "path", None) == template:
             allowed.append(method)
     return allowed
 
