@@ -7,6 +7,7 @@ anything unexpected becomes a bare 500 problem whose body reveals nothing of the
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -16,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import BaseRoute, Match
+from starlette.routing import Match
 
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.persistence.repositories import RecordNotFound
@@ -62,31 +63,37 @@ def _instance(request: Request) -> str:
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
-def _first_route(scope: dict[str, Any], routes: Sequence[BaseRoute], *, any_method: bool) -> BaseRoute | None:
-    """The route Starlette picks for ``scope``: the first full match (or, by path alone, the first match)."""
-    for route in routes:
-        match = route.matches(scope)[0]
-        if match is Match.FULL or (any_method and match is Match.PARTIAL):
-            return route
+def _served_methods(request: Request) -> list[str]:
+    """The methods some route serves at this request's path."""
+    served = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            served.append(method)
+    return served
+
+
+def _documented_methods(app: FastAPI, path: str) -> set[str] | None:
+    """The methods of the OpenAPI path item naming ``path``; fixed paths win over templates, as in OpenAPI."""
+    items: dict[str, dict[str, Any]] = app.openapi().get("paths", {})
+    for template in sorted(items, key=lambda template: template.count("{")):
+        if re.fullmatch(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template)), path):
+            return {method.upper() for method in items[template]}
     return None
 
 
 def allowed_methods(request: Request) -> list[str]:
     """The methods of the resource at this request's path (for the ``Allow`` header of a 405).
 
-    The resource is the path template Starlette chose for the 405; a method counts only when the route
-    that would serve it has that same template. So ``DELETE /plans/{plan_id}`` does not make DELETE an
-    allowed method of ``/plans/published``, which the OpenAPI document lists as a path of its own.
+    A documented path lists what its OpenAPI path item lists, so ``DELETE /plans/{plan_id}`` does not
+    make DELETE a method of ``/plans/published``, a path item of its own; pages outside the document
+    list every method some route serves there.
     """
-    routes = request.app.router.routes
-    resource = _first_route(dict(request.scope), routes, any_method=True)
-    template = getattr(resource, "path", None)
-    allowed = []
-    for method in _METHODS:
-        serving = _first_route({**request.scope, "method": method}, routes, any_method=False)
-        if serving is not None and getattr(serving, "path", None) == template:
-            allowed.append(method)
-    return allowed
+    served = _served_methods(request)
+    documented = _documented_methods(request.app, request.url.path)
+    if documented is None:
+        return served
+    return [method for method in served if method in documented]
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
