@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from api.main import create_app
@@ -11,21 +11,28 @@ from tests.api.conftest import TEST_JWT_SECRET
 
 
 def _app_with_a_fixed_path_beside_a_templated_one() -> FastAPI:
-    """``/archive/latest`` (GET) beside ``/archive/{entry_id}`` (GET, DELETE), like /plans/published."""
-    app = create_app(Settings(environment="test", jwt_secret=TEST_JWT_SECRET))
+    """``/archive/latest`` (GET) beside ``/archive/{entry_id}`` (GET, DELETE) in two included routers.
 
-    @app.get("/archive/latest")
+    The shape of ``/plans/published`` beside ``/plans/{plan_id}``: routers of their own, as the app has.
+    """
+    app = create_app(Settings(environment="test", jwt_secret=TEST_JWT_SECRET))
+    latest_router = APIRouter(prefix="/archive")
+    entry_router = APIRouter(prefix="/archive")
+
+    @latest_router.get("/latest")
     def latest() -> dict[str, str]:
         return {"entry": "latest"}
 
-    @app.get("/archive/{entry_id}")
+    @entry_router.get("/{entry_id}")
     def entry(entry_id: str) -> dict[str, str]:
         return {"entry": entry_id}
 
-    @app.delete("/archive/{entry_id}", status_code=204)
+    @entry_router.delete("/{entry_id}", status_code=204)
     def forget(entry_id: str) -> None:
         return None
 
+    app.include_router(latest_router)
+    app.include_router(entry_router)
     return app
 
 
