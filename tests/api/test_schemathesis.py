@@ -18,6 +18,8 @@ What is allowed by design, per check, and why:
 - ``negative_data_rejection``: the default list (400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429);
   invalid input answered with a 2xx is a failure.
 - ``not_a_server_error``: only 2xx, 3xx and 4xx; every 5xx fails.
+- The tracking links' rate limit is lifted for this test (it is tested on its own): with it, the
+  limiter would answer 429 to most tracking cases and hide what the routes themselves answer.
 - Every other check (status code, content type, response schema and headers conformance, missing
   required header, ignored auth, unsupported method, allow header, use after free, resource
   availability, object-level authorization) runs with its defaults.
@@ -41,6 +43,7 @@ from schemathesis.config import SchemathesisConfig
 from sqlalchemy.engine import URL
 
 from api.main import create_app
+from api.rate_limit import SlidingWindowLimiter
 from dispatch.config import Settings
 from dispatch.services.accounts import DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD
 from tests.api.conftest import TEST_JWT_SECRET, bearer_for
@@ -51,6 +54,9 @@ pytestmark = pytest.mark.postgis
 SEED = 20261126
 MAX_EXAMPLES = 10
 """Fuzzed cases per operation; the examples and coverage phases add their own, bounded by the schema."""
+
+UNLIMITED = 1_000_000
+"""Tracking requests a minute allowed here; the limit itself is tested in ``test_tracking_rate_limit.py``."""
 
 POSITIVE_DATA_ALLOWED = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
 
@@ -82,6 +88,14 @@ def postgis_server_url(postgis_server_url: URL) -> URL:
 @pytest.fixture(scope="module")
 def api_settings(database_url: str) -> Settings:
     return field_settings(database_url)
+
+
+@pytest.fixture(scope="module")
+def app(api_settings: Settings) -> FastAPI:
+    """The service with its tracking rate limit lifted, so the limiter hides no tracking route's answer."""
+    app = create_app(api_settings)
+    app.state.tracking_limiter = SlidingWindowLimiter(UNLIMITED, 60.0)
+    return app
 
 
 @pytest.fixture(scope="module")
