@@ -7,6 +7,7 @@ anything unexpected becomes a bare 500 problem whose body reveals nothing of the
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -62,14 +63,37 @@ def _instance(request: Request) -> str:
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
-def allowed_methods(request: Request) -> list[str]:
-    """The methods some route serves at this request's path (for the ``Allow`` header of a 405)."""
-    allowed = []
+def _served_methods(request: Request) -> list[str]:
+    """The methods some route serves at this request's path."""
+    served = []
     for method in _METHODS:
         scope = {**request.scope, "method": method}
         if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
-            allowed.append(method)
-    return allowed
+            served.append(method)
+    return served
+
+
+def _documented_methods(app: FastAPI, path: str) -> set[str] | None:
+    """The methods of the OpenAPI path item naming ``path``; fixed paths win over templates, as in OpenAPI."""
+    items: dict[str, dict[str, Any]] = app.openapi().get("paths", {})
+    for template in sorted(items, key=lambda template: template.count("{")):
+        if re.fullmatch(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template)), path):
+            return {method.upper() for method in items[template]}
+    return None
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods of the resource at this request's path (for the ``Allow`` header of a 405).
+
+    A documented path lists what its OpenAPI path item lists, so ``DELETE /plans/{plan_id}`` does not
+    make DELETE a method of ``/plans/published``, a path item of its own; pages outside the document
+    list every method some route serves there.
+    """
+    served = _served_methods(request)
+    documented = _documented_methods(request.app, request.url.path)
+    if documented is None:
+        return served
+    return [method for method in served if method in documented]
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

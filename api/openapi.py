@@ -2,6 +2,8 @@
 
 FastAPI documents only a 422 in its own shape; this rewrites error responses of every operation to
 ``application/problem+json`` with the ``Problem`` schema, and lists 401/403 on protected operations.
+A page (an operation whose success is HTML only, such as a customer's tracking page) answers a
+missing or expired record with an HTML page a person can read, so its 404 is documented as HTML.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ def _problem_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/problem+json": {"schema": _PROBLEM_REF}}}
 
 
+_HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
+
+
+def _is_page(responses: dict[str, Any]) -> bool:
+    """Whether every success of the operation is an HTML page."""
+    successes = [response for code, response in responses.items() if code.startswith("2")]
+    return bool(successes) and all(set(success.get("content", {})) == {"text/html"} for success in successes)
+
+
 def _with_problem_responses(schema: dict[str, Any]) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -48,9 +59,12 @@ def _with_problem_responses(schema: dict[str, Any]) -> dict[str, Any]:
                 wanted["400"] = "The body cannot be read (not UTF-8 or not the declared media type)"
             for code, description in wanted.items():
                 responses.setdefault(code, {"description": description})
+            page = _is_page(responses)
             for code, response in list(responses.items()):
                 if code[0] in "45":
                     responses[code] = _problem_response(response.get("description") or "Error")
+            if page and "404" in responses:
+                responses["404"] = {"description": responses["404"]["description"], "content": _HTML_PAGE}
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     return schema
