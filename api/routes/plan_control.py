@@ -17,6 +17,7 @@ from api.schemas.common import RecordId
 from api.schemas.plan_control import AssignmentIn, LocksOut, ResolveIn
 from api.schemas.plan_jobs import PlanJobOut
 from api.schemas.plans import PublishedPlanOut
+from api.schemas.values import Day
 from dispatch.domain.plans import Plan
 from dispatch.persistence.repositories import JobRepository
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository
@@ -38,7 +39,7 @@ def _locks(session: Session, day: date) -> LocksOut:
 
 
 @router.post("/assignments", response_model=PublishedPlanOut)
-def assign(day: date, body: AssignmentIn, session: SessionDep) -> PublishedPlanOut:
+def assign(day: Day, body: AssignmentIn, session: SessionDep) -> PublishedPlanOut:
     """Put a job on a technician's day (optionally at a time, pinned by default); 409 if a rule breaks."""
     plan = assign_job(
         session,
@@ -53,33 +54,33 @@ def assign(day: date, body: AssignmentIn, session: SessionDep) -> PublishedPlanO
 
 
 @router.delete("/assignments/{job_id}", response_model=PublishedPlanOut)
-def unassign(day: date, job_id: RecordId, session: SessionDep, region: Region = None) -> PublishedPlanOut:
+def unassign(day: Day, job_id: RecordId, session: SessionDep, region: Region = None) -> PublishedPlanOut:
     """Take a job out of the day's plan and clear its pin."""
     return _plan_out(session, unassign_job(session, day, job_id=job_id, region=region))
 
 
 @router.get("/locks", response_model=LocksOut)
-def locks(day: date, session: SessionDep) -> LocksOut:
+def locks(day: Day, session: SessionDep) -> LocksOut:
     """Technicians whose day is kept as published."""
     return _locks(session, day)
 
 
 @router.put("/locks/{technician_id}", response_model=LocksOut)
-def lock(day: date, technician_id: RecordId, session: SessionDep, user: DispatcherUser) -> LocksOut:
+def lock(day: Day, technician_id: RecordId, session: SessionDep, user: DispatcherUser) -> LocksOut:
     """Keep the technician's day as published through later solves and edits."""
     lock_day(session, day, technician_id, by=user.id)
     return _locks(session, day)
 
 
 @router.delete("/locks/{technician_id}", response_model=LocksOut)
-def unlock(day: date, technician_id: RecordId, session: SessionDep) -> LocksOut:
+def unlock(day: Day, technician_id: RecordId, session: SessionDep) -> LocksOut:
     unlock_day(session, day, technician_id)
     return _locks(session, day)
 
 
 @router.post("/resolve", response_model=PlanJobOut, status_code=status.HTTP_202_ACCEPTED)
 def resolve(
-    day: date,
+    day: Day,
     body: ResolveIn,
     user: DispatcherUser,
     session: SessionDep,

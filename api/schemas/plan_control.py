@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from api.schemas.common import RecordId, RequestModel
+from api.schemas.values import Instant
 from dispatch.domain.plan_jobs import MAX_TIME_LIMIT_S, MIN_TIME_LIMIT_S
 
 
 class AssignmentIn(RequestModel):
     job_id: RecordId
     technician_id: RecordId
-    start: AwareDatetime | None = Field(
+    start: Instant | None = Field(
         default=None, description="Start the visit at this instant; left out: where the route costs least."
     )
     pin: bool = Field(

@@ -8,11 +8,12 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import RequestModel
 from api.schemas.plans import PublishedPlanOut
+from api.schemas.values import Day
 from dispatch.domain.plan_jobs import MAX_TIME_LIMIT_S, MIN_TIME_LIMIT_S, PlanJob, PlanJobStatus
 
 
 class PlanJobIn(RequestModel):
-    day: date = Field(description="The day to plan, YYYY-MM-DD.")
+    day: Day = Field(description="The day to plan, YYYY-MM-DD.")
     region: str | None = Field(
         default=None, min_length=1, max_length=40, description="One region; left out: all regions."
     )

@@ -6,7 +6,7 @@ Runs on both back ends (the re-plan goes through the plan-job queue of each).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -160,7 +160,11 @@ def test_a_start_on_another_day_is_refused(client: TestClient, dispatcher: Heade
     job_id, technician_id = _first_routed(published)
     answer = client.post(
         f"/plans/{DAY}/assignments",
-        json={"job_id": job_id, "technician_id": technician_id, "start": "9999-12-31T23:59:59Z"},
+        json={
+            "job_id": job_id,
+            "technician_id": technician_id,
+            "start": f"{DAY + timedelta(days=3)}T15:00:00Z",
+        },
         headers=dispatcher,
     )
     assert answer.status_code == 422, answer.text

@@ -250,3 +250,11 @@ def test_only_dispatchers_plan(client: TestClient, technician: Headers, method: 
     body = {"day": DAY.isoformat()} if method == "POST" else None
     assert client.request(method, path, json=body, headers=technician).status_code == 403
     assert client.request(method, path, json=body).status_code == 401
+
+
+def test_a_day_given_as_a_number_is_refused_not_read_as_1970(client: TestClient, dispatcher: Headers) -> None:
+    """``{"day": 0}`` and ``/plans/0/locks`` are 422 problems, never a plan for 1 January 1970."""
+    posted = client.post("/plans", json={"day": 0, "time_limit_s": 10}, headers=dispatcher)
+    assert posted.status_code == 422
+    assert posted.headers["content-type"].startswith("application/problem+json")
+    assert client.get("/plans/0/locks", headers=dispatcher).status_code == 422
