@@ -110,7 +110,12 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     if isinstance(exc, Conflict):
         return problem(
-            409, str(exc), instance=_instance(request), type_=f"{PROBLEM_BASE}conflict", title="Conflict"
+            409,
+            str(exc),
+            instance=_instance(request),
+            type_=f"{PROBLEM_BASE}conflict",
+            title="Conflict",
+            **getattr(exc, "extensions", {}),
         )
     return problem(
         422,

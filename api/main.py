@@ -16,6 +16,7 @@ from api.openapi import problem_aware_openapi
 from api.routes import ROUTERS
 from dispatch.config import Settings, get_settings
 from dispatch.persistence.db import make_engine, make_session_factory
+from dispatch.services.plan_jobs import plan_queue_for
 
 DESCRIPTION = """Field-service dispatch for one IT support provider (one organisation per deployment).
 
@@ -31,12 +32,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(the_settings.effective_database_url)
+        # The in-process plan worker (SQLite) writes while requests do: transactions wait their turn.
+        engine = make_engine(the_settings.effective_database_url, sqlite_begin="BEGIN IMMEDIATE")
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
+        app.state.plan_queue = plan_queue_for(the_settings.effective_database_url, app.state.session_factory)
+        app.state.plan_queue.start()
         try:
             yield
         finally:
+            app.state.plan_queue.stop()
             engine.dispose()
 
     app = FastAPI(title="Field-service dispatch", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)

@@ -92,6 +92,16 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.services.plan_jobs import run_worker
+
+    print(
+        f"plan worker on {_redact(settings.effective_database_url)}: solving queued plan jobs (Ctrl+C stops)"
+    )
+    run_worker(settings.effective_database_url)
+    return 0
+
+
 def _format_counts(title: str, counts: dict[str, int]) -> str:
     rows = "\n".join(f"  {name:<22}{count:>8}" for name, count in counts.items())
     return f"{title}:\n{rows}"
@@ -157,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="address to listen on (default DISPATCH_API_HOST)")
     serve.add_argument("--port", type=int, default=None, help="port (default DISPATCH_API_PORT)")
     serve.set_defaults(handler=_cmd_serve)
+
+    worker = commands.add_parser(
+        "worker", help="solve plan jobs queued by POST /plans (PostgreSQL; run one or more, anywhere)"
+    )
+    worker.set_defaults(handler=_cmd_worker)
     return parser
 
 

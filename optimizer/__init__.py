@@ -1,5 +1,6 @@
 """Field-service route optimisation: a pure library, ``solve(Problem, SolveParams) -> Solution``."""
 
+from optimizer._progress import SolveProgress
 from optimizer.problem import (
     BreakModel,
     CostWeights,
@@ -38,6 +39,7 @@ __all__ = [
     "Route",
     "Solution",
     "SolveParams",
+    "SolveProgress",
     "SolveStats",
     "SolveStatus",
     "Technician",

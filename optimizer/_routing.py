@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from optimizer._progress import SearchControl
 from optimizer._schedule import Compiled, depot_of, depot_stop
 from optimizer.problem import BreakModel
 
@@ -96,8 +97,12 @@ def solve_group(
     available: dict[tuple[int, str], int],
     initial: dict[int, list[int]] | None,
     time_limit_s: float,
+    control: SearchControl | None = None,
 ) -> GroupResult:
     """Model one group, start from ``initial`` and OR-Tools' own first solutions, return the best routes."""
+    control = control or SearchControl(time_limit_s)
+    if control.cancelled:
+        return GroupResult({}, False, None, [], 0, False)
     params = c.params
     problem = c.problem
     skus = short_skus(c, vehicles, jobs, allowed)
@@ -249,8 +254,10 @@ def solve_group(
 
     def record() -> None:
         history.append((time.perf_counter() - began, int(routing.CostVar().Value())))
+        control.solution(history[-1][1])
 
     routing.AddAtSolutionCallback(record)
+    control.attach(routing)
     # Start points: our construction and OR-Tools' own first solutions. Guided local search does better from
     # one or another depending on the instance (Solomon's clustered class prefers OR-Tools' insertion, wide
     # windows path-cheapest-arc, field-service days our greedy routes), so the time is shared between them.
@@ -293,6 +300,7 @@ def solve_group(
             result = solver.Assignment(improved)
         if best is None or result.ObjectiveValue() < best.ObjectiveValue():
             best = result
+    control.detach()
     elapsed = time.perf_counter() - began
     found = best is not None
     routes: dict[int, list[int]] = {}

@@ -18,6 +18,8 @@ class SolveStatus(StrEnum):
     """A plan the search finished with before the time limit (e.g. by its solution limit)."""
     TIMED_OUT = "timed_out"
     """The time limit ended the search; the plan is the best found so far."""
+    CANCELLED = "cancelled"
+    """The caller stopped the search early; the plan is the best found so far."""
     NO_SOLUTION = "no_solution"
     """The search found no plan at all; every job is unassigned."""
     INVALID_PROBLEM = "invalid_problem"
@@ -44,6 +46,8 @@ class UnassignedReason(StrEnum):
     """In hard-SLA mode, no capable technician can start it before its due time."""
     CAPACITY = "capacity"
     """Capable technicians exist, but their days (time, parts or working limits) are full."""
+    MANUAL = "manual"
+    """A dispatcher took the job out of the plan."""
     LOCKED_ELSEWHERE = "locked_elsewhere"
     """The job's route could not be built (a locked prefix that cannot be kept)."""
 

@@ -15,10 +15,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 
 from optimizer._construct import construct, fill_in
+from optimizer._progress import ProgressCallback, SearchControl, StopCheck, served_jobs
 from optimizer._reach import Reach, compute_reach, groups
 from optimizer._routing import solve_group
 from optimizer._schedule import Compiled, Timing, depot_of, schedule
@@ -40,9 +42,31 @@ from optimizer.travel import TravelTimes
 Plan = dict[int, list[int]]
 
 
-def solve(problem: Problem, params: SolveParams | None = None, travel: TravelTimes | None = None) -> Solution:
-    """Plan ``problem``: routes, unassigned jobs with reasons, objective, status and search statistics."""
+def solve(
+    problem: Problem,
+    params: SolveParams | None = None,
+    travel: TravelTimes | None = None,
+    *,
+    on_progress: ProgressCallback | None = None,
+    should_stop: StopCheck | None = None,
+) -> Solution:
+    """Plan ``problem``: routes, unassigned jobs with reasons, objective, status and search statistics.
+
+    ``on_progress`` receives ``SolveProgress`` reports while the search runs; ``should_stop`` is asked
+    every 0.1 s and, once true, ends the search with the best plan so far (status ``CANCELLED``).
+    """
     params = params or SolveParams()
+    with SearchControl(params.time_limit_s, on_progress, should_stop) as control:
+        solution = _solve(problem, params, travel, control)
+    if control.stop_requested and solution.status in (SolveStatus.FEASIBLE, SolveStatus.TIMED_OUT):
+        solution = dataclasses.replace(solution, status=SolveStatus.CANCELLED)
+    control.final(solution.objective.total, len(solution.assigned_job_ids), len(solution.unassigned))
+    return solution
+
+
+def _solve(
+    problem: Problem, params: SolveParams, travel: TravelTimes | None, control: SearchControl
+) -> Solution:
     began = time.perf_counter()
     try:
         c = Compiled.build(problem, params, travel)
@@ -74,6 +98,7 @@ def solve(problem: Problem, params: SolveParams | None = None, travel: TravelTim
     refused_drops = sum(params.weights.drop_penalty(problem.jobs[j].priority) for j in reach.refusals)
     if params.use_construction:
         history.append((first_solution_s or 0.0, refused_drops + sum(costs)))
+        control.plan(history[-1][1], served_jobs(constructed), len(problem.jobs))
     full_stock = dict(reach.depot_stock)
     constructed_picks = [_picks_of(c, plan) for plan in constructed]
     final_picks: list[dict[tuple[int, str], int]] = []
@@ -88,7 +113,8 @@ def solve(problem: Problem, params: SolveParams | None = None, travel: TravelTim
         jobs_left -= len(jobs)
         initial = constructed[g] if params.use_construction else None
         group_began = time.perf_counter() - began
-        result = solve_group(c, vehicles, jobs, reach.allowed, group_available, initial, share)
+        control.group_offset((history[-1][1] if history else refused_drops + sum(costs)) - costs[g])
+        result = solve_group(c, vehicles, jobs, reach.allowed, group_available, initial, share, control)
         timed_out = timed_out or result.timed_out
         solutions += result.solutions
         if result.first_solution_s is not None and first_solution_s is None:
@@ -114,6 +140,7 @@ def solve(problem: Problem, params: SolveParams | None = None, travel: TravelTim
         history.append((time.perf_counter() - began, rest + best_cost))
         costs[g] = best_cost
         plans.append(best)
+        control.plan(history[-1][1], served_jobs([*plans, *constructed[g + 1 :]]), len(problem.jobs))
         final_picks.append(_picks_of(c, best))
     return _solution(
         c, reach, parts, plans, began, first_solution_s, history, solutions, timed_out, found_any

@@ -24,16 +24,19 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 POSTGIS_TABLES = frozenset({"spatial_ref_sys", "geography_columns", "geometry_columns"})
 
 
-def make_engine(url: str, **engine_options: Any) -> Engine:
+def make_engine(url: str, *, sqlite_begin: str = "BEGIN", **engine_options: Any) -> Engine:
     """An engine for ``url``; on SQLite with foreign keys on, real transactions and our spatial functions.
 
     The SQLite file's directory is created if missing, so a fresh checkout needs no set-up.
+    ``sqlite_begin="BEGIN IMMEDIATE"`` makes every SQLite transaction wait for the write lock up front: for
+    a process whose threads write concurrently (the API with its in-process plan worker), where a deferred
+    transaction that reads, then writes, could fail on a lock instead of waiting.
     """
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **engine_options)
     ensure_sqlite_directory(url)
     engine = create_engine(url, **engine_options)
-    _prepare_sqlite(engine)
+    _prepare_sqlite(engine, sqlite_begin)
     return engine
 
 
@@ -46,7 +49,7 @@ def ensure_sqlite_directory(url: str) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _prepare_sqlite(engine: Engine) -> None:
+def _prepare_sqlite(engine: Engine, begin: str = "BEGIN") -> None:
     """Per-connection SQLite settings.
 
     The Python driver's own transaction handling skips ``BEGIN`` before some statements and breaks
@@ -63,7 +66,7 @@ def _prepare_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(begin)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -537,3 +539,69 @@ class TrackingLinkRow(Base):
     created_by: Mapped[str] = mapped_column(ForeignKey("user_accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# --- planning jobs, locks and pins ---------------------------------------------------------------
+
+_ACTIVE_PLAN_JOB = "status IN ('queued', 'running')"
+
+
+class PlanJobRow(Base):
+    """A request to plan a day in the background; at most one waits or runs per day and scope."""
+
+    __tablename__ = "plan_jobs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')", name="status_known"
+        ),
+        CheckConstraint("progress >= 0 AND progress <= 1", name="progress_range"),
+        CheckConstraint("time_limit_s > 0", name="time_limit_positive"),
+        Index(
+            "uq_plan_jobs_one_active_per_day_scope",
+            "day",
+            "scope",
+            unique=True,
+            postgresql_where=text(_ACTIVE_PLAN_JOB),
+            sqlite_where=text(_ACTIVE_PLAN_JOB),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    region: Mapped[str | None] = mapped_column(String(40))
+    scope: Mapped[str] = mapped_column(String(40))
+    time_limit_s: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    requested_by: Mapped[str | None] = mapped_column(ForeignKey("user_accounts.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    progress: Mapped[float] = mapped_column(Float)
+    best_objective: Mapped[int | None] = mapped_column(BigInteger)
+    solutions_found: Mapped[int] = mapped_column(Integer)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+    plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"))
+    assigned_count: Mapped[int | None] = mapped_column(Integer)
+    unassigned_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class DayLockRow(Base):
+    """A technician's day kept exactly as published by re-planning."""
+
+    __tablename__ = "technician_day_locks"
+
+    technician_id: Mapped[str] = mapped_column(_parent("technicians.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    locked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    locked_by: Mapped[str | None] = mapped_column(ForeignKey("user_accounts.id", ondelete="SET NULL"))
+
+
+class JobPinRow(Base):
+    """The start time a dispatcher pinned a job at (the technician is ``jobs.pinned_technician_id``)."""
+
+    __tablename__ = "job_pinned_starts"
+
+    job_id: Mapped[str] = mapped_column(_parent("jobs.id"), primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())

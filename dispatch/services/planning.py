@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -47,11 +48,16 @@ def make_plan(
     region: str | None = None,
     params: opt.SolveParams | None = None,
     now: datetime | None = None,
+    on_progress: Callable[[opt.SolveProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> PlanOutcome:
     """Solve and validate the day; no storage (the caller publishes)."""
     params = params or opt.SolveParams()
     planning = build_problem(dataset, day, region=region)
-    solution = solve(planning.problem, params)
+    if on_progress is None and should_stop is None:
+        solution = solve(planning.problem, params)
+    else:
+        solution = solve(planning.problem, params, on_progress=on_progress, should_stop=should_stop)
     report = validate(planning.problem, solution, params)
     if not report.ok:
         listed = "; ".join(f"{v.rule}: {v.detail}" for v in report.violations[:5])
@@ -76,6 +82,12 @@ def plan_and_publish(
     """Load the stored day, plan it, publish the plan and mark its jobs planned (caller commits)."""
     dataset = load_dataset(session)
     outcome = make_plan(dataset, day, region=region, params=params)
+    publish_outcome(session, outcome)
+    return outcome
+
+
+def publish_outcome(session: Session, outcome: PlanOutcome) -> None:
+    """Publish the plan (superseding the one before) and mark its jobs planned (caller commits)."""
     PlanRepository(session).publish(outcome.plan)
     planned = set(outcome.plan.planned_job_ids)
     considered = {j.id for j in outcome.planning.problem.jobs} | {s.job_id for s in outcome.planning.skipped}
@@ -83,7 +95,6 @@ def plan_and_publish(
         session,
         {job_id: JobStatus.PLANNED if job_id in planned else JobStatus.UNSCHEDULED for job_id in considered},
     )
-    return outcome
 
 
 def format_plan_summary(outcome: PlanOutcome) -> str:

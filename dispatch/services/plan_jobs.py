@@ -1,0 +1,262 @@
+"""Planning as a job: request a solve, run it in a worker with heartbeats, stop it early, recover lost ones.
+
+A request writes a queued ``plan_jobs`` row, committed before the id goes to the queue
+(``enqueue_plan_job`` runs after the request's commit), so a worker never looks for a missing row.
+The worker claims the row (queued -> running) and solves with the optimizer's progress and stop hooks,
+while a heartbeat thread writes progress every ``HEARTBEAT_S`` seconds and reads back whether a dispatcher
+asked to stop. The solver's plan is validated before it is published, in the same transaction that marks
+the job finished; any error marks the job failed and publishes nothing, so the plan published before stays
+in force. A running job whose heartbeat is older than ``STALE_AFTER`` (its worker died) is marked failed
+whenever a new request or a read comes by.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+import optimizer as opt
+from dispatch.domain.errors import DomainError
+from dispatch.domain.plan_jobs import PlanJob, PlanJobStatus, check_time_limit
+from dispatch.persistence.dataset_store import load_dataset
+from dispatch.persistence.db import make_engine, make_session_factory, session_scope
+from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
+from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue
+from dispatch.services.plan_edits import kept_day, plan_keeping
+from dispatch.services.planning import PlanOutcome, publish_outcome
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_S = 0.5
+STALE_AFTER = timedelta(seconds=30)
+"""A running job silent this long has lost its worker (60 missed heartbeats)."""
+
+Planner = Callable[..., PlanOutcome]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def request_plan(
+    session: Session,
+    *,
+    day: date,
+    region: str | None,
+    time_limit_s: float,
+    requested_by: str | None,
+    now: datetime | None = None,
+) -> PlanJob:
+    """A new queued job (caller commits); ``Conflict`` while another solve of the day and region is live."""
+    now = now or _now()
+    repository = PlanJobRepository(session)
+    repository.fail_stale(now - STALE_AFTER, now)
+    job = PlanJob(
+        id=str(uuid.uuid4()),
+        day=day,
+        region=region,
+        time_limit_s=check_time_limit(time_limit_s),
+        status=PlanJobStatus.QUEUED,
+        requested_at=now,
+        requested_by=requested_by,
+    )
+    repository.add(job)
+    return job
+
+
+def enqueue_plan_job(factory: sessionmaker[Session], queue: PlanJobQueue, plan_job_id: str) -> None:
+    """Hand a committed job to the queue; if the queue refuses it, the job is marked failed."""
+    try:
+        queue.enqueue(plan_job_id)
+    except Exception as error:
+        logger.exception("plan job %s could not be queued", plan_job_id)
+        with session_scope(factory) as session:
+            repository = PlanJobRepository(session)
+            repository.claim(plan_job_id, _now())
+            repository.finish(
+                plan_job_id, PlanJobStatus.FAILED, _now(), error=f"could not be queued: {error}"
+            )
+
+
+def plan_job_status(session: Session, plan_job_id: str) -> PlanJob:
+    """The job as stored now, after giving up any job whose worker went silent."""
+    now = _now()
+    repository = PlanJobRepository(session)
+    repository.fail_stale(now - STALE_AFTER, now)
+    return repository.require(plan_job_id)
+
+
+def stop_plan_job(session: Session, plan_job_id: str) -> PlanJob:
+    """Cancel a queued job, or ask a running one to stop and publish its best plan so far."""
+    return PlanJobRepository(session).request_stop(plan_job_id, _now())
+
+
+@dataclass
+class _Progress:
+    """The latest report of the solve, handed from the solver's thread to the heartbeat's."""
+
+    latest: opt.SolveProgress | None = None
+
+
+def run_plan_job(
+    factory: sessionmaker[Session],
+    plan_job_id: str,
+    shutdown: threading.Event | None = None,
+    *,
+    planner: Planner | None = None,
+    heartbeat_s: float = HEARTBEAT_S,
+) -> PlanJobStatus | None:
+    """Claim, solve, validate and publish one job; the final status, or None if it was not ours to run."""
+    with session_scope(factory) as session:
+        repository = PlanJobRepository(session)
+        if not repository.claim(plan_job_id, _now()):
+            return None
+        job = repository.require(plan_job_id)
+    stop = threading.Event()
+    progress = _Progress()
+    beating = threading.Event()
+    heart = threading.Thread(
+        target=_beat,
+        args=(factory, plan_job_id, progress, stop, beating, heartbeat_s),
+        name=f"plan-job-heartbeat-{plan_job_id[:8]}",
+        daemon=True,
+    )
+    heart.start()
+    try:
+        with session_scope(factory) as session:
+            dataset = load_dataset(session)
+            kept = kept_day(session, job.day, job.region)
+        plan = planner or default_planner()
+        outcome = plan(
+            dataset,
+            job.day,
+            region=job.region,
+            params=opt.SolveParams(time_limit_s=job.time_limit_s),
+            kept=kept,
+            on_progress=lambda report: setattr(progress, "latest", report),
+            should_stop=lambda: stop.is_set() or (shutdown is not None and shutdown.is_set()),
+        )
+    except Exception as error:
+        beating.set()
+        heart.join()
+        logger.exception("plan job %s failed", plan_job_id)
+        _finish_failed(factory, plan_job_id, error)
+        return PlanJobStatus.FAILED
+    beating.set()
+    heart.join()
+    cut_short = stop.is_set() or (shutdown is not None and shutdown.is_set())
+    status = PlanJobStatus.CANCELLED if cut_short else PlanJobStatus.SUCCEEDED
+    try:
+        with session_scope(factory) as session:
+            publish_outcome(session, outcome)
+            repository = PlanJobRepository(session)
+            finished = repository.finish(
+                plan_job_id,
+                status,
+                _now(),
+                plan_id=outcome.plan.id,
+                best_objective=outcome.plan.cost.total,
+                assigned_count=len(outcome.plan.planned_job_ids),
+                unassigned_count=len(outcome.plan.unplanned),
+            )
+            if not finished:  # given up as lost meanwhile: someone else may be planning the day now
+                raise _GivenUp(plan_job_id)  # rolls the publication back
+    except _GivenUp:
+        return PlanJobStatus.FAILED
+    except Exception as error:
+        logger.exception("plan job %s could not publish its plan", plan_job_id)
+        _finish_failed(factory, plan_job_id, error)
+        return PlanJobStatus.FAILED
+    return status
+
+
+class _GivenUp(Exception):
+    """The job was marked failed while its solve ran; its plan must not be published."""
+
+
+def default_planner() -> Planner:
+    """The planner of a job: the day's plan keeping the dispatchers' locked days and pinned starts."""
+    return plan_keeping
+
+
+def _finish_failed(factory: sessionmaker[Session], plan_job_id: str, error: Exception) -> None:
+    message = str(error) or type(error).__name__
+    with session_scope(factory) as session:
+        PlanJobRepository(session).finish(plan_job_id, PlanJobStatus.FAILED, _now(), error=message[:2000])
+
+
+def _beat(
+    factory: sessionmaker[Session],
+    plan_job_id: str,
+    progress: _Progress,
+    stop: threading.Event,
+    done: threading.Event,
+    every_s: float,
+) -> None:
+    """Write progress and the time of life every ``every_s``; raise ``stop`` when a dispatcher asks."""
+    while not done.wait(every_s):
+        report = progress.latest
+        try:
+            with session_scope(factory) as session:
+                asked = PlanJobRepository(session).beat(
+                    plan_job_id,
+                    _now(),
+                    progress=report.time_fraction if report else 0.0,
+                    best_objective=report.best_objective if report else None,
+                    solutions_found=report.solutions_found if report else 0,
+                    assigned_count=report.assigned_jobs if report else None,
+                    unassigned_count=report.unassigned_jobs if report else None,
+                )
+        except Exception:  # a missed beat is retried on the next; a long outage makes the job stale
+            logger.warning("heartbeat of plan job %s failed", plan_job_id, exc_info=True)
+            continue
+        if asked:
+            stop.set()
+
+
+def plan_queue_for(database_url: str, factory: sessionmaker[Session]) -> PlanJobQueue:
+    """Procrastinate on PostgreSQL (solved by ``dispatch worker``); a worker thread here on SQLite."""
+
+    def run(plan_job_id: str, shutdown: threading.Event) -> None:
+        _run(factory, plan_job_id, shutdown)
+
+    if make_url(database_url).get_backend_name() == "postgresql":
+        return ProcrastinateQueue(database_url, run)
+
+    def pending() -> list[str]:
+        with session_scope(factory) as session:
+            return PlanJobRepository(session).queued_ids()
+
+    return InProcessQueue(run, pending)
+
+
+def run_worker(database_url: str, *, stop: threading.Event | None = None, wait: bool = True) -> None:
+    """What ``dispatch worker`` does: take plan jobs from procrastinate and solve them, one at a time.
+
+    Start as many as wanted, on as many machines as reach the database; stop one with Ctrl+C or SIGTERM
+    (it finishes the solve in hand first), or by setting ``stop`` when run in a thread.
+    """
+    if make_url(database_url).get_backend_name() != "postgresql":
+        raise DomainError(
+            "dispatch worker needs PostgreSQL (set DISPATCH_DATABASE_URL); "
+            "with the embedded SQLite database, dispatch serve solves plan jobs in-process"
+        )
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    try:
+        ProcrastinateQueue(database_url, lambda job_id, shutdown: _run(factory, job_id, shutdown)).run_worker(
+            stop=stop, wait=wait
+        )
+    finally:
+        engine.dispose()
+
+
+def _run(factory: sessionmaker[Session], plan_job_id: str, shutdown: threading.Event) -> None:
+    run_plan_job(factory, plan_job_id, shutdown)

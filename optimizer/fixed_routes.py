@@ -1,0 +1,157 @@
+"""Plans whose visit order is decided outside the search: a dispatcher's edit, or routes kept as published.
+
+``timed_solution`` turns orders of stops into a complete ``Solution``: each route timed by the solver's own
+exact scheduler (so a kept route gets back the very times it was published with), or, where an order cannot
+be kept, timed at the earliest instants ignoring whatever does not fit, so that ``validate`` names the rule
+the order breaks instead of a vague refusal. The objective is the validator's, so the two always agree.
+Stops are job ids, or ``depot:<id>`` for a pickup at a depot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+from optimizer._schedule import Compiled, Window, depot_stop, plan_picks, schedule
+from optimizer.problem import Problem, SolveParams
+from optimizer.solution import (
+    BreakPlacement,
+    ObjectiveBreakdown,
+    Route,
+    Solution,
+    SolveStats,
+    SolveStatus,
+    UnassignedJob,
+    Visit,
+    VisitKind,
+)
+from optimizer.solve import _route
+from optimizer.travel import TravelTimes
+from optimizer.validate import validate
+
+DEPOT_PREFIX = "depot:"
+
+
+def timed_solution(
+    problem: Problem,
+    params: SolveParams,
+    orders: Mapping[str, Sequence[str]],
+    unassigned: Sequence[UnassignedJob] = (),
+    *,
+    status: SolveStatus = SolveStatus.FEASIBLE,
+    stats: SolveStats | None = None,
+    travel: TravelTimes | None = None,
+) -> Solution:
+    """The solution visiting ``orders`` (technician id -> stops in order), with ``unassigned`` left out."""
+    c = Compiled.build(problem, params, travel)
+    vehicle = {t.id: v for v, t in enumerate(problem.technicians)}
+    free = {(d, sku): q for d, depot in enumerate(problem.depots) for sku, q in depot.stock.items()}
+    routes = []
+    for technician_id, order in sorted(orders.items()):
+        if not order:
+            continue
+        v = vehicle[technician_id]
+        stops = [_stop(problem, stop) for stop in order]
+        timing = schedule(c, v, stops, free)
+        if timing is None:
+            routes.append(_earliest_route(c, v, stops, free))
+            continue
+        for stop, picked in zip(timing.stops, timing.picks, strict=True):
+            for sku, q in picked.items():
+                free[(-stop - 1, sku)] = free.get((-stop - 1, sku), 0) - q
+        routes.append(_route(c, v, timing))
+    draft = Solution(status, tuple(routes), tuple(unassigned), ObjectiveBreakdown(), stats or SolveStats())
+    return dataclasses.replace(draft, objective=validate(problem, draft, params, travel).objective)
+
+
+def best_position(
+    problem: Problem, params: SolveParams, order: Sequence[str], technician_id: str, job_id: str
+) -> list[str]:
+    """``order`` with ``job_id`` inserted where the route costs least (at the end if it fits nowhere)."""
+    c = Compiled.build(problem, params)
+    v = next(k for k, t in enumerate(problem.technicians) if t.id == technician_id)
+    free = {(d, sku): q for d, depot in enumerate(problem.depots) for sku, q in depot.stock.items()}
+    best: tuple[int, list[str]] | None = None
+    for k in range(len(order) + 1):
+        candidate = [*order[:k], job_id, *order[k:]]
+        timing = schedule(c, v, [_stop(problem, s) for s in candidate], free)
+        if timing is not None and (best is None or timing.cost < best[0]):
+            best = (timing.cost, candidate)
+    return best[1] if best is not None else [*order, job_id]
+
+
+def _stop(problem: Problem, stop: str) -> int:
+    if stop.startswith(DEPOT_PREFIX):
+        depot_id = stop.removeprefix(DEPOT_PREFIX)
+        return depot_stop(next(d for d, depot in enumerate(problem.depots) if depot.id == depot_id))
+    return next(j for j, job in enumerate(problem.jobs) if job.id == stop)
+
+
+def _first_start(windows: tuple[Window, ...], ready: int) -> int:
+    """The first allowed start from ``ready``; ``ready`` itself when no window is left (a broken rule)."""
+    for lo, hi in windows:
+        if ready <= hi:
+            return max(ready, lo)
+    return ready
+
+
+def _earliest_route(c: Compiled, v: int, stops: list[int], free: dict[tuple[int, str], int]) -> Route:
+    """Earliest times for an order the scheduler refuses: windows that cannot be met are overrun, the break
+    is taken in the first gap that reaches its window, and no stock check is made."""
+    problem = c.problem
+    tech = problem.technicians[v]
+    lunch = tech.lunch
+    picks = plan_picks(c, v, stops, free) or [{} for _ in stops]
+    departure = route_start = tech.shift.start_s
+    row = c.start_row[v]
+    visits = []
+    lunch_at: int | None = None
+    for stop, picked in zip(stops, picks, strict=True):
+        target = c.row(stop)
+        tau = int(c.times[row, target])
+        arrival = departure + tau
+        if lunch is not None and lunch_at is None and max(departure, lunch.earliest_start_s) < arrival:
+            lunch_at = max(departure, lunch.earliest_start_s)
+            arrival += lunch.duration_s
+        start = _first_start(c.windows(stop), arrival)
+        end = start + c.service_of(v, stop)
+        due = problem.jobs[stop].sla_due_s if stop >= 0 else None
+        visits.append(
+            Visit(
+                kind=VisitKind.JOB if stop >= 0 else VisitKind.DEPOT_PICKUP,
+                arrival_s=arrival,
+                start_s=start,
+                end_s=end,
+                travel_s=tau,
+                distance_m=int(c.dists[row, target]),
+                job_id=problem.jobs[stop].id if stop >= 0 else None,
+                depot_id=None if stop >= 0 else problem.depots[-stop - 1].id,
+                parts_picked=picked,
+                lateness_s=0 if due is None else max(0, start - due),
+            )
+        )
+        departure, row = end, target
+    home = c.end_row[v]
+    tau_home = int(c.times[row, home])
+    route_end = departure + tau_home
+    if lunch is not None and lunch_at is None:
+        lunch_at = max(departure, lunch.earliest_start_s)
+        if lunch_at < route_end:
+            route_end += lunch.duration_s
+    travel = sum(visit.travel_s for visit in visits) + tau_home
+    distance = sum(visit.distance_m for visit in visits) + int(c.dists[row, home])
+    return Route(
+        technician_id=tech.id,
+        visits=tuple(visits),
+        start_s=route_start,
+        end_s=route_end,
+        end_travel_s=tau_home,
+        end_distance_m=int(c.dists[row, home]),
+        travel_s=travel,
+        distance_m=distance,
+        work_s=route_end - route_start,
+        overtime_s=max(0, route_end - tech.shift.end_s),
+        lunch=None
+        if lunch is None or lunch_at is None
+        else BreakPlacement(lunch_at, lunch_at + lunch.duration_s),
+    )

@@ -1,0 +1,44 @@
+"""Plans with a given visit order: kept routes keep their times; a broken order is named by the validator."""
+
+from __future__ import annotations
+
+from optimizer.fixed_routes import best_position, timed_solution
+from optimizer.solution import UnassignedJob, UnassignedReason
+from optimizer.solve import solve
+from optimizer.validate import validate
+from tests.optimizer.builders import HOUR, job, params, problem, tech, window
+
+
+def test_the_solvers_own_orders_come_back_with_the_same_times() -> None:
+    """Re-timing a solved plan's orders gives the very routes the solver returned, and they validate."""
+    p = problem([tech("T1"), tech("T2", at=7)], [job("A", 2), job("B", 3), job("C", 6)])
+    solved = solve(p, params())
+    orders = {r.technician_id: [v.stop_id for v in r.visits] for r in solved.routes}
+    again = timed_solution(p, params(), orders, solved.unassigned)
+    assert again.routes == solved.routes
+    assert again.objective == solved.objective
+    assert validate(p, again, params()).ok
+
+
+def test_an_order_that_misses_a_window_is_timed_anyway_and_the_validator_names_it() -> None:
+    """B must start by 9:00 but comes after a job 60 km away: the plan is built and fails on time_window."""
+    late_b = job("B", 1, windows=(window(8, 9),))
+    p = problem([tech("T1")], [job("A", 6, service_s=2 * HOUR), late_b])
+    edited = timed_solution(p, params(), {"T1": ["A", "B"]})
+    assert [v.job_id for v in edited.routes[0].visits] == ["A", "B"]
+    assert "time_window" in validate(p, edited, params()).rules()
+
+
+def test_unassigned_jobs_are_kept_with_their_reasons() -> None:
+    """Jobs left out are passed through, so the edited plan still accounts for every job."""
+    p = problem([tech("T1")], [job("A", 2), job("B", 3)])
+    left = (UnassignedJob("B", UnassignedReason.MANUAL, "taken out by a dispatcher"),)
+    edited = timed_solution(p, params(), {"T1": ["A"]}, left)
+    assert edited.unassigned == left
+    assert validate(p, edited, params()).ok
+
+
+def test_best_position_inserts_where_the_route_costs_least() -> None:
+    """A job at point 3 goes between the jobs at points 2 and 5, not at either end."""
+    p = problem([tech("T1")], [job("A", 2), job("B", 5), job("N", 3)])
+    assert best_position(p, params(), ["A", "B"], "T1", "N") == ["A", "N", "B"]
