@@ -12,6 +12,7 @@ from api.deps import PageDep, SessionDep, require_dispatcher
 from api.schemas.common import Page, page_out
 from api.schemas.technicians import DepotChange, DepotIn, DepotOut
 from api.schemas.values import RecordId, SearchText, StockChange, StockLine, stock_lines
+from dispatch.domain.catalogue import with_stock_line, without_stock_line
 from dispatch.persistence.repositories import DepotRepository, RecordNotFound
 from dispatch.persistence.repositories.paging import contains, delete_record, page_of
 
@@ -70,7 +71,7 @@ def set_depot_stock(
     """Set how many of one part the depot holds."""
     repository = DepotRepository(session)
     depot = repository.require(depot_id)
-    changed = replace(depot, stock={**depot.stock, sku: body.quantity})
+    changed = replace(depot, stock=with_stock_line(depot.stock, sku, body.quantity))
     repository.update(changed)
     return stock_lines(changed.stock)
 
@@ -80,8 +81,9 @@ def remove_depot_stock(depot_id: RecordId, sku: RecordId, session: SessionDep) -
     """Remove one part from the depot's stock list; a part not listed is a 404."""
     repository = DepotRepository(session)
     depot = repository.require(depot_id)
-    if sku not in depot.stock:
-        raise RecordNotFound(f"depot {depot_id} holds no stock line for {sku!r}")
-    changed = replace(depot, stock={k: v for k, v in depot.stock.items() if k != sku})
+    try:
+        changed = replace(depot, stock=without_stock_line(depot.stock, sku, f"depot {depot_id}"))
+    except LookupError as missing:
+        raise RecordNotFound(str(missing)) from None
     repository.update(changed)
     return stock_lines(changed.stock)

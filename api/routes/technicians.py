@@ -12,6 +12,7 @@ from api.deps import PageDep, SessionDep, require_dispatcher
 from api.schemas.common import Page, page_out
 from api.schemas.technicians import TechnicianChange, TechnicianIn, TechnicianOut
 from api.schemas.values import RecordId, Region, SearchText, SkillLevel, StockChange, StockLine, stock_lines
+from dispatch.domain.catalogue import with_stock_line, without_stock_line
 from dispatch.persistence.repositories import RecordNotFound, TechnicianRepository
 from dispatch.persistence.repositories.paging import contains, delete_record, page_of
 from dispatch.persistence.repositories.technicians import holders_of
@@ -83,7 +84,7 @@ def set_van_stock(
     """Set how many of one part the van carries (0 keeps the line, DELETE removes it)."""
     repository = TechnicianRepository(session)
     technician = repository.require(technician_id)
-    changed = replace(technician, van_stock={**technician.van_stock, sku: body.quantity})
+    changed = replace(technician, van_stock=with_stock_line(technician.van_stock, sku, body.quantity))
     repository.update(changed)
     return stock_lines(changed.van_stock)
 
@@ -93,8 +94,12 @@ def remove_van_stock(technician_id: RecordId, sku: RecordId, session: SessionDep
     """Remove one part from the van's stock list; a part not listed is a 404."""
     repository = TechnicianRepository(session)
     technician = repository.require(technician_id)
-    if sku not in technician.van_stock:
-        raise RecordNotFound(f"technician {technician_id}'s van holds no stock line for {sku!r}")
-    changed = replace(technician, van_stock={k: v for k, v in technician.van_stock.items() if k != sku})
+    try:
+        changed = replace(
+            technician,
+            van_stock=without_stock_line(technician.van_stock, sku, f"technician {technician_id}'s van"),
+        )
+    except LookupError as missing:
+        raise RecordNotFound(str(missing)) from None
     repository.update(changed)
     return stock_lines(changed.van_stock)

@@ -39,3 +39,15 @@ def check_quantity(quantity: int) -> int:
     if quantity < 0:
         raise DomainError(f"quantity {quantity} is negative")
     return quantity
+
+
+def with_stock_line(stock: dict[str, int], sku: str, quantity: int) -> dict[str, int]:
+    """A copy of ``stock`` holding ``quantity`` of ``sku`` (a line of 0 stays listed)."""
+    return {**stock, sku: check_quantity(quantity)}
+
+
+def without_stock_line(stock: dict[str, int], sku: str, holder: str) -> dict[str, int]:
+    """A copy of ``stock`` without the line for ``sku``; ``LookupError`` naming ``holder`` if none."""
+    if sku not in stock:
+        raise LookupError(f"{holder} holds no stock line for {sku!r}")
+    return {k: v for k, v in stock.items() if k != sku}
