@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from optimizer._schedule import Compiled, Timing, depot_of, depot_stop, schedule
+import numpy as np
+
+from optimizer._schedule import Compiled, Timing, depot_of, depot_stop, plan_picks, schedule
 
 
 def _job_order(c: Compiled, jobs: Sequence[int]) -> list[int]:
@@ -28,7 +30,12 @@ def _job_order(c: Compiled, jobs: Sequence[int]) -> list[int]:
 
 
 class Construction:
-    """Routes being built: stops per vehicle, their timings and the depot stock still free."""
+    """Routes being built: stops per vehicle, their timings and the depot stock still free.
+
+    Beside each route it keeps the matrix rows of its gaps and a lower bound on the departure from each stop
+    (the schedule without the lunch break), so that an insertion can be ruled out or ranked without running
+    the exact scheduler.
+    """
 
     def __init__(self, c: Compiled, vehicles: Sequence[int], available: dict[tuple[int, str], int]) -> None:
         self.c = c
@@ -36,6 +43,36 @@ class Construction:
         self.timings: dict[int, Timing | None] = dict.fromkeys(vehicles)
         self.remaining = dict(available)
         self.locked_count: dict[int, int] = dict.fromkeys(vehicles, 0)
+        self._rows: dict[int, np.ndarray] = {}
+        self._earliest: dict[int, np.ndarray] = {}
+        self._latest: dict[int, np.ndarray] = {}
+        for v in vehicles:
+            self._index(v)
+
+    def _index(self, v: int) -> None:
+        """Rows (start, stops, end), the earliest departure from the start and each stop, and the latest
+        start at each stop (and arrival home) that keeps the rest of the route in its windows and shift, all
+        with the lunch break ignored: bounds that any feasible schedule respects."""
+        c = self.c
+        tech = c.problem.technicians[v]
+        route = self.routes[v]
+        rows = [c.start_row[v], *(c.row(s) for s in route), c.end_row[v]]
+        earliest = [tech.shift.start_s]
+        for k, stop in enumerate(route):
+            ready = earliest[-1] + int(c.times[rows[k], rows[k + 1]])
+            start = next((max(ready, lo) for lo, hi in c.windows(stop) if ready <= hi), ready)
+            earliest.append(start + c.service_of(v, stop))
+        latest = [tech.shift.end_s + tech.max_overtime_s]
+        for k in range(len(route) - 1, -1, -1):
+            stop = route[k]
+            bound = latest[-1] - int(c.times[rows[k + 1], rows[k + 2]]) - c.service_of(v, stop)
+            latest.append(
+                next((min(hi, bound) for lo, hi in reversed(c.windows(stop)) if lo <= bound), -(2**40))
+            )
+        latest.append(tech.shift.end_s)  # the start: unused, keeps the arrays aligned with the rows
+        self._rows[v] = np.array(rows, dtype=np.int64)
+        self._earliest[v] = np.array(earliest, dtype=np.int64)
+        self._latest[v] = np.array(latest[::-1], dtype=np.int64)
 
     def available_to(self, v: int) -> dict[tuple[int, str], int]:
         free = dict(self.remaining)
@@ -61,38 +98,113 @@ class Construction:
                     self.remaining[key] = self.remaining.get(key, 0) - q
         self.routes[v] = list(timing.stops)
         self.timings[v] = timing
+        self._index(v)
 
-    def best_insertion(self, j: int, vehicles: Sequence[int]) -> tuple[int, Timing] | None:
+    def _gaps(self, j: int, vehicles: Sequence[int]) -> list[tuple[int, int, int]]:
+        """(lower bound on the added cost, vehicle, position) of every gap where ``j`` could start in time.
+
+        The bound is the added travel (and distance) of the detour: lateness and overtime only grow when a
+        stop is inserted, and a pickup makes the detour longer. Gaps where the job cannot start in a window,
+        or would push the next stop past its latest start, are left out.
+        """
         c = self.c
-        job = c.problem.jobs[j]
-        best: tuple[int, int, Timing] | None = None
+        weights = c.params.weights
+        row = c.job_row[j]
+        windows = c.job_windows[j]
+        if not windows:
+            return []
+        last_start = windows[-1][1]
+        gaps: list[tuple[int, int, int]] = []
         for v in vehicles:
             if v not in self.routes:
                 continue
-            route = self.routes[v]
-            free = self.available_to(v)
-            base = self.cost(v)
-            tech = c.problem.technicians[v]
-            short = any(q > tech.van_stock.get(s, 0) for s, q in job.required_parts.items())
+            rows = self._rows[v]
+            before, after = rows[:-1], rows[1:]
+            to_job = c.times[before, row]
+            extra = weights.travel_cost_per_s * (to_job + c.times[row, after] - c.times[before, after])
+            if weights.distance_cost_per_m:
+                extra = extra + weights.distance_cost_per_m * (
+                    c.dists[before, row] + c.dists[row, after] - c.dists[before, after]
+                )
             first = self.locked_count[v]
-            for pos in range(first, len(route) + 1):
-                candidates = [[*route[:pos], j, *route[pos:]]]
-                if short or job.required_parts:
-                    for d in range(len(c.problem.depots)):
-                        stop = depot_stop(d)
-                        if stop in route or not any(free.get((d, s), 0) > 0 for s in job.required_parts):
-                            continue
-                        candidates.append([*route[:pos], stop, j, *route[pos:]])
-                        if pos > first:
-                            candidates.append([*route[:first], stop, *route[first:pos], j, *route[pos:]])
-                for stops in candidates:
-                    timing = schedule(c, v, stops, free)
-                    if timing is None:
-                        continue
-                    delta = timing.cost - base
-                    if best is None or delta < best[0]:
-                        best = (delta, v, timing)
-                    break
+            ready = self._earliest[v][first:] + to_job[first:]
+            start = np.full(ready.shape, 2**40, dtype=np.int64)
+            for lo, hi in reversed(windows):
+                start = np.where(ready <= hi, np.maximum(ready, lo), start)
+            back = start + c.service[v][j] + c.times[row, after[first:]]
+            fits = np.nonzero((ready <= last_start) & (back <= self._latest[v][first + 1 :]))[0] + first
+            gaps.extend((int(extra[pos]), v, int(pos)) for pos in fits)
+        gaps.sort()
+        return gaps
+
+    def _with_pickup(
+        self, j: int, v: int, pos: int, bound: int, free: dict[tuple[int, str], int], limit: int | None
+    ) -> list[list[int]]:
+        """Insertions of ``j`` at ``pos`` with a pickup right before it or at the start of the route,
+        nearest depot first; a depot too far to beat ``limit`` or to reach the job in time is left out."""
+        c = self.c
+        job = c.problem.jobs[j]
+        route = self.routes[v]
+        rows = self._rows[v]
+        first = self.locked_count[v]
+        times = c.times
+        weight = c.params.weights.travel_cost_per_s
+        row = c.job_row[j]
+        last_start = c.job_windows[j][-1][1]
+        before, after = int(rows[pos]), int(rows[pos + 1])
+        ranked: list[tuple[int, int, list[int]]] = []
+        for d, depot in enumerate(c.problem.depots):
+            stop = depot_stop(d)
+            if stop in route or not any(free.get((d, s), 0) > 0 for s in job.required_parts):
+                continue
+            dr = c.depot_row[d]
+            opens, closes = c.depot_window[d]
+            at_depot = max(int(self._earliest[v][pos]) + int(times[before, dr]), opens)
+            detour = int(times[before, dr] + times[dr, row] + times[row, after] - times[before, after])
+            extra = weight * detour
+            in_time = at_depot <= closes and at_depot + depot.pickup_s + int(times[dr, row]) <= last_start
+            if in_time and (limit is None or extra < limit):
+                ranked.append((extra, len(ranked), [*route[:pos], stop, j, *route[pos:]]))
+            if pos > first:
+                a, b = int(rows[first]), int(rows[first + 1])
+                extra = bound + weight * int(times[a, dr] + times[dr, b] - times[a, b])
+                if limit is None or extra < limit:
+                    ranked.append(
+                        (extra, len(ranked), [*route[:first], stop, *route[first:pos], j, *route[pos:]])
+                    )
+        ranked.sort()
+        return [stops for _, _, stops in ranked]
+
+    def best_insertion(self, j: int, vehicles: Sequence[int]) -> tuple[int, Timing] | None:
+        """The cheapest feasible insertion of ``j`` (with a depot pickup where the van is short).
+
+        Gaps are tried from the smallest detour up, and the search stops once a gap's detour alone costs more
+        than the best insertion found, so most routes are never scheduled.
+        """
+        c = self.c
+        job = c.problem.jobs[j]
+        best: tuple[int, int, Timing] | None = None
+        free_of: dict[int, dict[tuple[int, str], int]] = {}
+        for bound, v, pos in self._gaps(j, vehicles):
+            if best is not None and bound >= best[0]:
+                break
+            route = self.routes[v]
+            if v not in free_of:
+                free_of[v] = self.available_to(v)
+            free = free_of[v]
+            candidates = [[*route[:pos], j, *route[pos:]]]
+            # A pickup only adds time: it is worth trying only when the van runs short without one.
+            if job.required_parts and plan_picks(c, v, candidates[0], free) is None:
+                limit = None if best is None else best[0]
+                candidates = self._with_pickup(j, v, pos, bound, free, limit)
+            for stops in candidates:
+                timing = schedule(c, v, stops, free)
+                if timing is None:
+                    continue
+                delta = timing.cost - self.cost(v)
+                if best is None or delta < best[0]:
+                    best = (delta, v, timing)
+                break
         return None if best is None else (best[1], best[2])
 
 

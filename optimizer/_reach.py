@@ -51,22 +51,68 @@ def depot_stock(c: Compiled) -> dict[tuple[int, str], int]:
     }
 
 
-def _depots_covering(c: Compiled, short: dict[str, int], stock: dict[tuple[int, str], int]) -> list[int]:
-    return [
-        d for d in range(len(c.problem.depots)) if all(stock.get((d, s), 0) >= q for s, q in short.items())
-    ]
+class _Tables:
+    """Technicians' skill levels and van stock, depots' stock and how early each technician can be at each
+    depot, as arrays: one job's skill, parts and depot tests then run over all technicians at once."""
+
+    def __init__(self, c: Compiled, stock: dict[tuple[int, str], int]) -> None:
+        problem = c.problem
+        techs, depots = problem.technicians, problem.depots
+        skills = sorted({s for job in problem.jobs for s in job.required_skills})
+        skus = sorted({s for job in problem.jobs for s in job.required_parts})
+        self.skill = {s: k for k, s in enumerate(skills)}
+        self.sku = {s: k for k, s in enumerate(skus)}
+        self.levels = np.array([[t.skills.get(s, 0) for s in skills] for t in techs], dtype=np.int64)
+        self.levels = self.levels.reshape(len(techs), len(skills))
+        self.van = np.array([[t.van_stock.get(s, 0) for s in skus] for t in techs], dtype=np.int64)
+        self.van = self.van.reshape(len(techs), len(skus))
+        self.depot = np.array(
+            [[stock.get((d, s), 0) for s in skus] for d in range(len(depots))], dtype=np.int64
+        )
+        self.depot = self.depot.reshape(len(depots), len(skus))
+        self.depot_rows = np.array(c.depot_row, dtype=np.int64)
+        self.depot_open = np.array([w[0] for w in c.depot_window], dtype=np.int64)
+        self.depot_close = np.array([w[1] for w in c.depot_window], dtype=np.int64)
+        self.pickup = np.array([d.pickup_s for d in depots], dtype=np.int64)
+        shift_start = np.array([t.shift.start_s for t in techs], dtype=np.int64)
+        start_rows = np.array(c.start_row, dtype=np.int64)
+        # When each technician can first be at each depot, ready to collect.
+        self.at_depot = np.maximum(
+            shift_start[:, None] + c.times[np.ix_(start_rows, self.depot_rows)], self.depot_open[None, :]
+        )
+
+    def skilled(self, job: Job, candidates: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(candidates), dtype=bool)
+        for skill, level in job.required_skills.items():
+            ok &= self.levels[candidates, self.skill[skill]] >= level
+        return candidates[ok]
+
+    def shortfall(self, job: Job, candidates: np.ndarray) -> np.ndarray:
+        """Units each candidate lacks per required SKU (candidates x the job's SKUs)."""
+        columns = [self.sku[s] for s in job.required_parts]
+        need = np.array(list(job.required_parts.values()), dtype=np.int64)
+        return np.maximum(0, need[None, :] - self.van[np.ix_(candidates, columns)])
+
+    def covering(self, job: Job, short: np.ndarray) -> np.ndarray:
+        """Whether each depot holds every shortfall (candidates x depots)."""
+        columns = [self.sku[s] for s in job.required_parts]
+        held = self.depot[:, columns]
+        return np.all(short[:, None, :] <= held[None, :, :], axis=2)
 
 
 def compute_reach(c: Compiled) -> Reach:
     problem = c.problem
     techs, jobs = problem.technicians, problem.jobs
     stock = depot_stock(c)
+    tables = _Tables(c, stock)
     tech_index = {t.id: v for v, t in enumerate(techs)}
     times = c.times
     start_rows = np.array(c.start_row, dtype=np.int64)
     end_rows = np.array(c.end_row, dtype=np.int64)
     shift_start = np.array([t.shift.start_s for t in techs], dtype=np.int64)
     latest_end = np.array([t.shift.end_s + t.max_overtime_s for t in techs], dtype=np.int64)
+    service_of = np.array(c.service, dtype=np.int64).reshape(len(techs), len(jobs))
+    everyone = np.arange(len(techs), dtype=np.int64)
     allowed: list[list[int]] = []
     refusals: dict[int, Refusal] = {}
     for j, job in enumerate(jobs):
@@ -75,41 +121,47 @@ def compute_reach(c: Compiled) -> Reach:
             continue
         windows = c.job_windows[j]
         pinned = tech_index.get(job.pinned_technician_id) if job.pinned_technician_id else None
-        candidates = [pinned] if pinned is not None else list(range(len(techs)))
-        skilled = [v for v in candidates if _has_skills(techs[v], job)]
-        stocked = [
-            v
-            for v in skilled
-            if not _short_parts(techs[v], job) or _depots_covering(c, _short_parts(techs[v], job), stock)
-        ]
+        candidates = np.array([pinned], dtype=np.int64) if pinned is not None else everyone
+        skilled = tables.skilled(job, candidates)
+        if job.required_parts:
+            short = tables.shortfall(job, skilled)
+            needs_pickup = short.any(axis=1)
+            covering = tables.covering(job, short)
+            stocked = skilled[~needs_pickup | covering.any(axis=1)]
+        else:
+            needs_pickup = np.zeros(len(skilled), dtype=bool)
+            covering = np.zeros((len(skilled), 0), dtype=bool)
+            stocked = skilled
         reachable: list[int] = []
-        if windows and stocked:
+        if windows and len(stocked):
             row = c.job_row[j]
-            cand = np.array(stocked, dtype=np.int64)
-            service = np.array([c.service[v][j] for v in stocked], dtype=np.int64)
-            arrive = shift_start[cand] + times[start_rows[cand], row]
-            start = np.maximum(arrive, windows[0][0])
-            home = start + service + times[row, end_rows[cand]]
-            plausible = (arrive <= windows[-1][1]) & (home <= latest_end[cand])
-            for v, ok in zip(stocked, plausible.tolist(), strict=True):
-                needs_pickup = bool(_short_parts(techs[v], job))
-                if (ok or needs_pickup) and _single_job_feasible(c, v, j, stock):
-                    reachable.append(v)
+            first_open, last_start = windows[0][0], windows[-1][1]
+            after = service_of[skilled, j] + times[row, end_rows[skilled]]
+            # Straight from home.
+            arrive = shift_start[skilled] + times[start_rows[skilled], row]
+            direct = ~needs_pickup & (arrive <= last_start)
+            direct &= np.maximum(arrive, first_open) + after <= latest_end[skilled]
+            # Through a depot that holds what the van lacks (technicians x depots).
+            if needs_pickup.any():
+                at_depot = tables.at_depot[skilled]
+                via = at_depot + (tables.pickup + times[tables.depot_rows, row])[None, :]
+                through = covering & needs_pickup[:, None] & (at_depot <= tables.depot_close[None, :])
+                through &= via <= last_start
+                through &= np.maximum(via, first_open) + after[:, None] <= latest_end[skilled][:, None]
+            for k, v in enumerate(skilled.tolist()):
+                if direct[k]:
+                    if schedule(c, v, [j], stock) is not None:
+                        reachable.append(v)
+                elif needs_pickup[k]:
+                    depots = np.nonzero(through[k])[0]
+                    depots = depots[np.argsort(via[k, depots], kind="stable")]
+                    if any(schedule(c, v, [depot_stop(int(d)), j], stock) is not None for d in depots):
+                        reachable.append(v)
         allowed.append(reachable)
         if reachable:
             continue
-        refusals[j] = _refusal(c, job, pinned, skilled, stocked, bool(windows))
+        refusals[j] = _refusal(c, job, pinned, skilled.tolist(), stocked.tolist(), bool(windows))
     return Reach(allowed, refusals, stock)
-
-
-def _single_job_feasible(c: Compiled, v: int, j: int, stock: dict[tuple[int, str], int]) -> bool:
-    tech, job = c.problem.technicians[v], c.problem.jobs[j]
-    short = _short_parts(tech, job)
-    if not short:
-        return schedule(c, v, [j], stock) is not None
-    return any(
-        schedule(c, v, [depot_stop(d), j], stock) is not None for d in _depots_covering(c, short, stock)
-    )
 
 
 def _refusal(

@@ -100,6 +100,7 @@ def solve_group(
     control: SearchControl | None = None,
 ) -> GroupResult:
     """Model one group, start from ``initial`` and OR-Tools' own first solutions, return the best routes."""
+    entered = time.perf_counter()
     control = control or SearchControl(time_limit_s)
     if control.cancelled:
         return GroupResult({}, False, None, [], 0, False)
@@ -230,6 +231,8 @@ def solve_group(
     for sku in skus:
         _add_part_dimension(c, routing, manager, nodes, sku, available)
 
+    # Building the model counts against the group's time.
+    time_limit_s = max(0.01, time_limit_s - (time.perf_counter() - entered))
     search = pywrapcp.DefaultRoutingSearchParameters()
     search.first_solution_strategy = getattr(
         routing_enums_pb2.FirstSolutionStrategy, params.first_solution_strategy

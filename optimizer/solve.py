@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from optimizer._construct import construct, fill_in
 from optimizer._progress import ProgressCallback, SearchControl, StopCheck, served_jobs
 from optimizer._reach import Reach, compute_reach, groups
-from optimizer._routing import solve_group
+from optimizer._routing import GroupResult, solve_group
 from optimizer._schedule import Compiled, Timing, depot_of, schedule
 from optimizer.problem import Problem, SolveParams
 from optimizer.solution import (
@@ -40,6 +40,10 @@ from optimizer.solution import (
 from optimizer.travel import TravelTimes
 
 Plan = dict[int, list[int]]
+
+_MIN_SEARCH_S = 0.3
+"""A group's share of the time below which no OR-Tools model is built: building one for a few hundred jobs
+takes about that long, so the search would start after its time was up."""
 
 
 def solve(
@@ -114,7 +118,10 @@ def _solve(
         initial = constructed[g] if params.use_construction else None
         group_began = time.perf_counter() - began
         control.group_offset((history[-1][1] if history else refused_drops + sum(costs)) - costs[g])
-        result = solve_group(c, vehicles, jobs, reach.allowed, group_available, initial, share, control)
+        if share >= _MIN_SEARCH_S or not params.use_construction:
+            result = solve_group(c, vehicles, jobs, reach.allowed, group_available, initial, share, control)
+        else:  # no time left to build and search a model: the constructed plan stands
+            result = GroupResult({}, False, None, [], 0, True)
         timed_out = timed_out or result.timed_out
         solutions += result.solutions
         if result.first_solution_s is not None and first_solution_s is None:
@@ -127,10 +134,11 @@ def _solve(
             improved_cost = _plan_cost(c, improved, jobs, group_available)
             if improved_cost <= best_cost:
                 best, best_cost = improved, improved_cost
-        filled = fill_in(c, best, jobs, reach.allowed, group_available)
-        filled_cost = _plan_cost(c, filled, jobs, group_available)
-        if filled_cost < best_cost:
-            best, best_cost = filled, filled_cost
+        if best != constructed[g]:  # the construction already tried every job on its own routes
+            filled = fill_in(c, best, jobs, reach.allowed, group_available)
+            filled_cost = _plan_cost(c, filled, jobs, group_available)
+            if filled_cost < best_cost:
+                best, best_cost = filled, filled_cost
         previous = history[-1][1] if history else refused_drops + sum(costs)
         rest = previous - costs[g]
         for at_s, group_objective in result.objective_over_time:
