@@ -89,15 +89,18 @@ class _Tables:
 
     def shortfall(self, job: Job, candidates: np.ndarray) -> np.ndarray:
         """Units each candidate lacks per required SKU (candidates x the job's SKUs)."""
-        columns = [self.sku[s] for s in job.required_parts]
+        columns = np.array([self.sku[s] for s in job.required_parts], dtype=np.int64)
         need = np.array(list(job.required_parts.values()), dtype=np.int64)
-        return np.maximum(0, need[None, :] - self.van[np.ix_(candidates, columns)])
+        carried: np.ndarray = self.van[np.ix_(candidates, columns)]
+        short: np.ndarray = np.maximum(0, need[None, :] - carried)
+        return short
 
     def covering(self, job: Job, short: np.ndarray) -> np.ndarray:
         """Whether each depot holds every shortfall (candidates x depots)."""
         columns = [self.sku[s] for s in job.required_parts]
         held = self.depot[:, columns]
-        return np.all(short[:, None, :] <= held[None, :, :], axis=2)
+        covers: np.ndarray = np.all(short[:, None, :] <= held[None, :, :], axis=2)
+        return covers
 
 
 def compute_reach(c: Compiled) -> Reach:
@@ -125,7 +128,7 @@ def compute_reach(c: Compiled) -> Reach:
         skilled = tables.skilled(job, candidates)
         if job.required_parts:
             short = tables.shortfall(job, skilled)
-            needs_pickup = short.any(axis=1)
+            needs_pickup: np.ndarray = short.any(axis=1)
             covering = tables.covering(job, short)
             stocked = skilled[~needs_pickup | covering.any(axis=1)]
         else:
@@ -139,9 +142,11 @@ def compute_reach(c: Compiled) -> Reach:
             after = service_of[skilled, j] + times[row, end_rows[skilled]]
             # Straight from home.
             arrive = shift_start[skilled] + times[start_rows[skilled], row]
-            direct = ~needs_pickup & (arrive <= last_start)
+            direct: np.ndarray = ~needs_pickup & (arrive <= last_start)
             direct &= np.maximum(arrive, first_open) + after <= latest_end[skilled]
             # Through a depot that holds what the van lacks (technicians x depots).
+            through: np.ndarray = np.zeros((len(skilled), 0), dtype=bool)
+            via: np.ndarray = np.zeros((len(skilled), 0), dtype=np.int64)
             if needs_pickup.any():
                 at_depot = tables.at_depot[skilled]
                 via = at_depot + (tables.pickup + times[tables.depot_rows, row])[None, :]
