@@ -128,7 +128,7 @@ def compute_reach(c: Compiled) -> Reach:
         skilled = tables.skilled(job, candidates)
         if job.required_parts:
             short = tables.shortfall(job, skilled)
-            needs_pickup: np.ndarray = short.any(axis=1)
+            needs_pickup: np.ndarray = np.any(short, axis=1)
             covering = tables.covering(job, short)
             stocked = skilled[~needs_pickup | covering.any(axis=1)]
         else:
