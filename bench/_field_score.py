@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimizer import Problem
+from optimizer import Problem, capable_technicians
 from optimizer.solution import Solution
 
 
@@ -22,6 +22,7 @@ class FieldFigures:
     unassigned: int
     p1_total: int
     p1_served: int
+    p1_reachable: int  # P1 jobs some technician could take on their own: the ones a plan should serve
     sla_hits: dict[int, tuple[int, int]]  # priority -> (on time, jobs with an SLA due time)
 
     def sla_hit_pct(self, priority: int) -> float | None:
@@ -41,6 +42,7 @@ def field_figures(problem: Problem, solution: Solution) -> FieldFigures:
             on_time = start is not None and start <= job.sla_due_s
             sla_hits[job.priority] = (hits + on_time, total + 1)
     p1_jobs = [job.id for job in problem.jobs if job.priority == 1]
+    capable = capable_technicians(problem)
     return FieldFigures(
         travel_s=sum(route.travel_s for route in solution.routes),
         technicians_used=sum(1 for route in solution.routes if route.visits),
@@ -48,5 +50,6 @@ def field_figures(problem: Problem, solution: Solution) -> FieldFigures:
         unassigned=len(problem.jobs) - len(start_by_job),
         p1_total=len(p1_jobs),
         p1_served=sum(1 for job_id in p1_jobs if job_id in start_by_job),
+        p1_reachable=sum(1 for job_id in p1_jobs if capable[job_id]),
         sla_hits=sla_hits,
     )

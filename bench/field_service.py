@@ -1,13 +1,16 @@
 """Field-service benchmark: a generated nationwide day planned by our optimizer and by VROOM, same run.
 
     python bench/field_service.py --jobs 1000 --technicians 100 --time-limit 60 [--solvers ours,vroom]
-                                  [--seed K] [--day 2026-03-10] [--region east]
+                                  [--seed K] [--day 2026-03-10] [--region east] [--tight]
 
 The demo generator builds the provider (sites, technicians with skills, van stock and lunch breaks, SLA
 tiers); the day's first N onsite jobs become the Problem through the same mapper the product uses
 (`dispatch.services.plan_problem.build_problem`). Both planners get that Problem; VROOM gets what it can
 express of it (see bench/_vroom_field.py). Both plans are scored the same way: the validator's verdict
 and objective (default weights), travel hours, SLA hit rate by priority, P1 jobs served.
+
+``--tight`` narrows every job to a two-hour appointment window and makes parts scarce (each van keeps about
+half of its SKUs, one unit of each), the kind of day where VROOM has been hardest to beat.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ CSV_COLUMNS = (
     "vehicles",
     "unassigned",
     "p1_served",
+    "p1_reachable",
     "sla_hit_p1_pct",
     "sla_hit_p2_pct",
     "sla_hit_p3_pct",
@@ -101,6 +105,41 @@ def generated_day(jobs: int, technicians: int, seed: int, day: date, region: str
     where = "" if region is None else f"-{region}"
     name = f"demo{where}-{len(problem.jobs)}j-{len(problem.technicians)}t-seed{seed}"
     return replace(problem, name=name)
+
+
+TIGHT_WINDOW_S = 2 * 3600
+#: Share of a van's SKUs a tight day keeps (one unit each).
+TIGHT_STOCK_KEPT = 0.5
+
+
+def tightened(problem: Problem, seed: int) -> Problem:
+    """The same day with two-hour appointment windows and scarce van stock (depots unchanged).
+
+    Each job's window is a random two hours inside one of its windows (or inside the working day when it
+    has none); each van keeps a random half of its SKUs, one unit of each.
+    """
+    import random
+
+    from optimizer.problem import TimeWindow
+
+    rng = random.Random(seed)
+    day_start = min(t.shift.start_s for t in problem.technicians)
+    day_end = max(t.shift.end_s for t in problem.technicians)
+    jobs = []
+    for job in problem.jobs:
+        outer = rng.choice(job.windows) if job.windows else TimeWindow(day_start, day_end)
+        latest = max(outer.start_s, outer.end_s - TIGHT_WINDOW_S)
+        start = rng.randint(outer.start_s, latest)
+        window = TimeWindow(start, min(outer.end_s, start + TIGHT_WINDOW_S))
+        jobs.append(replace(job, windows=(window,)))
+    technicians = [
+        replace(
+            t,
+            van_stock={sku: 1 for sku, q in t.van_stock.items() if q > 0 and rng.random() < TIGHT_STOCK_KEPT},
+        )
+        for t in problem.technicians
+    ]
+    return replace(problem, name=f"{problem.name}-tight", jobs=tuple(jobs), technicians=tuple(technicians))
 
 
 @dataclass(frozen=True)
@@ -167,6 +206,7 @@ def csv_row(
         str(figures.technicians_used),
         str(figures.unassigned),
         f"{figures.p1_served}/{figures.p1_total}",
+        str(figures.p1_reachable),
         *(_pct(figures.sla_hit_pct(p)) for p in (1, 2, 3, 4)),
         f"{gap:.2f}" if gap is not None else "",
         str(report.ok).lower(),
@@ -184,6 +224,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7, help="seed of the demo generator")
     parser.add_argument("--day", type=date.fromisoformat, default=DEFAULT_DAY, help="the day to plan")
     parser.add_argument("--region", default=None, help="keep one region: east, central, mountain or pacific")
+    parser.add_argument("--tight", action="store_true", help="two-hour windows and scarce van stock")
     args = parser.parse_args(argv)
     for name in args.solvers.split(","):
         if name not in SOLVER_NAMES:
@@ -196,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = parse_args(argv)
     problem = generated_day(args.jobs, args.technicians, args.seed, args.day, args.region)
+    if args.tight:
+        problem = tightened(problem, args.seed)
     params = SolveParams(time_limit_s=args.time_limit, seed=args.seed, workers=1)
     runs: list[Run] = []
     failed: list[str] = []

@@ -1,6 +1,7 @@
 """Field-service route optimisation: a pure library, ``solve(Problem, SolveParams) -> Solution``."""
 
 from optimizer._progress import SolveProgress
+from optimizer.capability import capable_technicians
 from optimizer.problem import (
     BreakModel,
     CostWeights,
@@ -48,4 +49,5 @@ __all__ = [
     "UnassignedReason",
     "Visit",
     "VisitKind",
+    "capable_technicians",
 ]

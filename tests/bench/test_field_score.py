@@ -54,6 +54,7 @@ def test_sla_and_service_figures_by_hand() -> None:
     figures = field_figures(problem, solution)
     assert figures.travel_s == 900
     assert (figures.p1_served, figures.p1_total, figures.unassigned, figures.technicians_used) == (1, 1, 1, 1)
+    assert figures.p1_reachable == 1  # the technician at the P1's door can take it
     assert figures.sla_hit_pct(1) == 0.0
     assert figures.sla_hit_pct(2) == 100.0
     assert figures.sla_hit_pct(3) == 0.0
