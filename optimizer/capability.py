@@ -20,6 +20,4 @@ def capable_technicians(
     c = Compiled.build(problem, params or SolveParams(), travel)
     reach = compute_reach(c)
     techs = problem.technicians
-    return {
-        job.id: tuple(techs[v].id for v in reach.allowed[j]) for j, job in enumerate(problem.jobs)
-    }
+    return {job.id: tuple(techs[v].id for v in reach.allowed[j]) for j, job in enumerate(problem.jobs)}
