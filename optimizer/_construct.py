@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from optimizer._schedule import Compiled, Timing, depot_of, depot_stop, plan_picks, schedule
+from optimizer._schedule import Compiled, Timing, depot_of, depot_stop, first_start, plan_picks, schedule
 
 
 def _job_order(c: Compiled, jobs: Sequence[int]) -> list[int]:
@@ -60,7 +60,8 @@ class Construction:
         earliest = [tech.shift.start_s]
         for k, stop in enumerate(route):
             ready = earliest[-1] + int(c.times[rows[k], rows[k + 1]])
-            start = next((max(ready, lo) for lo, hi in c.windows(stop) if ready <= hi), ready)
+            start = first_start(c.windows(stop), ready)
+            start = ready if start is None else start
             earliest.append(start + c.service_of(v, stop))
         latest = [tech.shift.end_s + tech.max_overtime_s]
         for k in range(len(route) - 1, -1, -1):

@@ -126,7 +126,8 @@ class Timing:
         return sum(self.legs_s)
 
 
-def _first_start(windows: tuple[Window, ...], ready: int) -> int | None:
+def first_start(windows: tuple[Window, ...], ready: int) -> int | None:
+    """The earliest start at or after ``ready`` in one of ``windows`` (sorted); None once all have closed."""
     for lo, hi in windows:
         if ready <= hi:
             return max(ready, lo)
@@ -201,17 +202,17 @@ def schedule(
         next0: int | None = None
         next1: tuple[int, int, int] | None = None
         if t0 is not None:
-            s0 = _first_start(windows[k], t0 + tau)
+            s0 = first_start(windows[k], t0 + tau)
             if s0 is not None:
                 next0 = s0 + services[k]
             if lunch is not None:
                 bs = max(t0, lunch.earliest_start_s)
                 if bs <= lunch.latest_start_s:
-                    sb = _first_start(windows[k], max(t0 + tau, bs) + lunch.duration_s)
+                    sb = first_start(windows[k], max(t0 + tau, bs) + lunch.duration_s)
                     if sb is not None:
                         next1 = (sb + services[k], k, bs)
         if t1 is not None:
-            s1 = _first_start(windows[k], t1[0] + tau)
+            s1 = first_start(windows[k], t1[0] + tau)
             if s1 is not None and (next1 is None or s1 + services[k] < next1[0]):
                 next1 = (s1 + services[k], t1[1], t1[2])
         if next0 is None and next1 is None:
@@ -264,7 +265,7 @@ def _replay(
                 ready = arrival
             else:
                 ready = bs + duration
-        start = _first_start(windows[k], ready)
+        start = first_start(windows[k], ready)
         if start is None:
             return None
         arrivals.append(arrival)
