@@ -9,7 +9,7 @@ cannot discover such pairs, so this is where pickups come from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -43,16 +43,14 @@ class Construction:
         self.timings: dict[int, Timing | None] = dict.fromkeys(vehicles)
         self.remaining = dict(available)
         self.locked_count: dict[int, int] = dict.fromkeys(vehicles, 0)
-        self._rows: dict[int, np.ndarray] = {}
-        self._earliest: dict[int, np.ndarray] = {}
-        self._latest: dict[int, np.ndarray] = {}
+        self._table: dict[int, np.ndarray] = {}
         for v in vehicles:
             self._index(v)
 
     def _index(self, v: int) -> None:
-        """Rows (start, stops, end), the earliest departure from the start and each stop, and the latest
-        start at each stop (and arrival home) that keeps the rest of the route in its windows and shift, all
-        with the lunch break ignored: bounds that any feasible schedule respects."""
+        """The route's gap table: for each gap, the matrix rows around it, the earliest departure into it and
+        the latest start after it that keeps the rest of the route in its windows and shift, both with the
+        lunch break ignored: bounds that any feasible schedule respects."""
         c = self.c
         tech = c.problem.technicians[v]
         route = self.routes[v]
@@ -71,9 +69,31 @@ class Construction:
                 next((min(hi, bound) for lo, hi in reversed(c.windows(stop)) if lo <= bound), -(2**40))
             )
         latest.append(tech.shift.end_s)  # the start: unused, keeps the arrays aligned with the rows
-        self._rows[v] = np.array(rows, dtype=np.int64)
-        self._earliest[v] = np.array(earliest, dtype=np.int64)
-        self._latest[v] = np.array(latest[::-1], dtype=np.int64)
+        # One column per gap: the rows on either side, the earliest departure into it, the latest start after
+        # it, its position and the vehicle.
+        n = len(route) + 1
+        latest.reverse()
+        self._table[v] = np.array(
+            [rows[:-1], rows[1:], earliest, latest[1:], range(n), [v] * n], dtype=np.int64
+        ).reshape(6, n)
+
+    def copy(self) -> Construction:
+        """An independent copy (routes, timings and bounds are replaced on commit, never changed in place)."""
+        other = Construction.__new__(Construction)
+        other.c = self.c
+        other.routes = dict(self.routes)
+        other.timings = dict(self.timings)
+        other.remaining = dict(self.remaining)
+        other.locked_count = dict(self.locked_count)
+        other._table = dict(self._table)
+        return other
+
+    def clear(self, v: int) -> None:
+        """Empty a route, returning what it picked up to the depots."""
+        self.remaining = self.available_to(v)
+        self.routes[v] = []
+        self.timings[v] = None
+        self._index(v)
 
     def available_to(self, v: int) -> dict[tuple[int, str], int]:
         free = dict(self.remaining)
@@ -102,41 +122,40 @@ class Construction:
         self._index(v)
 
     def _gaps(self, j: int, vehicles: Sequence[int]) -> list[tuple[int, int, int]]:
-        """(lower bound on the added cost, vehicle, position) of every gap where ``j`` could start in time.
+        """(lower bound on the added cost, vehicle, position) of every gap where ``j`` could start in time,
+        cheapest first.
 
         The bound is the added travel (and distance) of the detour: lateness and overtime only grow when a
         stop is inserted, and a pickup makes the detour longer. Gaps where the job cannot start in a window,
-        or would push the next stop past its latest start, are left out.
+        or would push the next stop past its latest start, are left out. All vehicles' gaps are tested at
+        once, as one array.
         """
         c = self.c
         weights = c.params.weights
         row = c.job_row[j]
         windows = c.job_windows[j]
-        if not windows:
+        members = [v for v in vehicles if v in self.routes]
+        if not windows or not members:
             return []
-        last_start = windows[-1][1]
-        gaps: list[tuple[int, int, int]] = []
-        for v in vehicles:
-            if v not in self.routes:
-                continue
-            rows = self._rows[v]
-            before, after = rows[:-1], rows[1:]
-            to_job = c.times[before, row]
-            extra = weights.travel_cost_per_s * (to_job + c.times[row, after] - c.times[before, after])
-            if weights.distance_cost_per_m:
-                extra = extra + weights.distance_cost_per_m * (
-                    c.dists[before, row] + c.dists[row, after] - c.dists[before, after]
-                )
-            first = self.locked_count[v]
-            ready = self._earliest[v][first:] + to_job[first:]
-            start = np.full(ready.shape, 2**40, dtype=np.int64)
-            for lo, hi in reversed(windows):
-                start = np.where(ready <= hi, np.maximum(ready, lo), start)
-            back = start + c.service[v][j] + c.times[row, after[first:]]
-            fits = np.nonzero((ready <= last_start) & (back <= self._latest[v][first + 1 :]))[0] + first
-            gaps.extend((int(extra[pos]), v, int(pos)) for pos in fits)
-        gaps.sort()
-        return gaps
+        table = np.concatenate([self._table[v][:, self.locked_count[v] :] for v in members], axis=1)
+        before, after, earliest, latest, position, owner = table
+        to_job = c.times[before, row]
+        from_job = c.times[row, after]
+        extra = weights.travel_cost_per_s * (to_job + from_job - c.times[before, after])
+        if weights.distance_cost_per_m:
+            extra = extra + weights.distance_cost_per_m * (
+                c.dists[before, row] + c.dists[row, after] - c.dists[before, after]
+            )
+        ready = earliest + to_job
+        start = np.full(ready.shape, 2**40, dtype=np.int64)
+        for lo, hi in reversed(windows):
+            start = np.where(ready <= hi, np.maximum(ready, lo), start)
+        service = np.array([c.service[v][j] for v in members], dtype=np.int64)
+        lengths = [self._table[v].shape[1] - self.locked_count[v] for v in members]
+        back = start + np.repeat(service, lengths) + from_job
+        fits = np.nonzero((ready <= windows[-1][1]) & (back <= latest))[0]
+        fits = fits[np.lexsort((position[fits], owner[fits], extra[fits]))]
+        return list(zip(extra[fits].tolist(), owner[fits].tolist(), position[fits].tolist(), strict=True))
 
     def _with_pickup(
         self, j: int, v: int, pos: int, bound: int, free: dict[tuple[int, str], int], limit: int | None
@@ -146,13 +165,13 @@ class Construction:
         c = self.c
         job = c.problem.jobs[j]
         route = self.routes[v]
-        rows = self._rows[v]
+        table = self._table[v]
         first = self.locked_count[v]
         times = c.times
         weight = c.params.weights.travel_cost_per_s
         row = c.job_row[j]
         last_start = c.job_windows[j][-1][1]
-        before, after = int(rows[pos]), int(rows[pos + 1])
+        before, after, earliest = int(table[0, pos]), int(table[1, pos]), int(table[2, pos])
         ranked: list[tuple[int, int, list[int]]] = []
         for d, depot in enumerate(c.problem.depots):
             stop = depot_stop(d)
@@ -160,14 +179,14 @@ class Construction:
                 continue
             dr = c.depot_row[d]
             opens, closes = c.depot_window[d]
-            at_depot = max(int(self._earliest[v][pos]) + int(times[before, dr]), opens)
+            at_depot = max(earliest + int(times[before, dr]), opens)
             detour = int(times[before, dr] + times[dr, row] + times[row, after] - times[before, after])
             extra = weight * detour
             in_time = at_depot <= closes and at_depot + depot.pickup_s + int(times[dr, row]) <= last_start
             if in_time and (limit is None or extra < limit):
                 ranked.append((extra, len(ranked), [*route[:pos], stop, j, *route[pos:]]))
             if pos > first:
-                a, b = int(rows[first]), int(rows[first + 1])
+                a, b = int(table[0, first]), int(table[1, first])
                 extra = bound + weight * int(times[a, dr] + times[dr, b] - times[a, b])
                 if limit is None or extra < limit:
                     ranked.append(
@@ -176,11 +195,14 @@ class Construction:
         ranked.sort()
         return [stops for _, _, stops in ranked]
 
-    def best_insertion(self, j: int, vehicles: Sequence[int]) -> tuple[int, Timing] | None:
+    def best_insertion(
+        self, j: int, vehicles: Sequence[int], blink: Callable[[], bool] | None = None
+    ) -> tuple[int, Timing] | None:
         """The cheapest feasible insertion of ``j`` (with a depot pickup where the van is short).
 
         Gaps are tried from the smallest detour up, and the search stops once a gap's detour alone costs more
-        than the best insertion found, so most routes are never scheduled.
+        than the best insertion found, so most routes are never scheduled. ``blink``, when given, is asked
+        before each gap and skips it when true (ruin and recreate's randomness).
         """
         c = self.c
         job = c.problem.jobs[j]
@@ -189,6 +211,8 @@ class Construction:
         for bound, v, pos in self._gaps(j, vehicles):
             if best is not None and bound >= best[0]:
                 break
+            if blink is not None and blink():
+                continue
             route = self.routes[v]
             if v not in free_of:
                 free_of[v] = self.available_to(v)
@@ -207,6 +231,11 @@ class Construction:
                     best = (delta, v, timing)
                 break
         return None if best is None else (best[1], best[2])
+
+
+def by_priority(c: Compiled, jobs: Sequence[int]) -> list[int]:
+    """``jobs`` with P1s first, keeping their order within a priority."""
+    return sorted(jobs, key=lambda j: c.problem.jobs[j].priority)
 
 
 def construct(

@@ -140,6 +140,14 @@ def plan_picks(
     """Parts picked at each stop (as early as needed, within ``available``), or None if the van runs short."""
     jobs = c.problem.jobs
     stock = dict(c.problem.technicians[vehicle].van_stock)
+    if all(stop >= 0 for stop in stops):  # no pickups: the van's stock must cover the whole route
+        total: dict[str, int] = {}
+        for stop in stops:
+            for sku, q in jobs[stop].required_parts.items():
+                total[sku] = total.get(sku, 0) + q
+        if any(q > stock.get(sku, 0) for sku, q in total.items()):
+            return None
+        return [{} for _ in stops]
     suffix: list[dict[str, int]] = [{} for _ in range(len(stops) + 1)]
     for k in range(len(stops) - 1, -1, -1):
         demand = dict(suffix[k + 1])

@@ -398,6 +398,9 @@ class SolveParams:
     names; ``use_construction`` hands our priority-first greedy routes to OR-Tools as a start, beside its own
     first solution. ``decompose`` solves independent groups of technicians and jobs separately, splitting
     the time limit by size. ``break_model`` chooses how lunch breaks enter the model (see ``BreakModel``).
+    ``ruin_share`` is the share of each group's time given to ruin and recreate (string removals reinserted
+    by the construction's exact insertions, seeded by ``seed``) before OR-Tools' search polishes the result;
+    0 leaves the whole time to OR-Tools. In deterministic mode it runs a fixed number of iterations.
     """
 
     time_limit_s: float = 10.0
@@ -412,8 +415,11 @@ class SolveParams:
     use_construction: bool = True
     decompose: bool = True
     break_model: BreakModel = BreakModel.INTERVALS
+    ruin_share: float = 0.8
 
     def __post_init__(self) -> None:
+        if not 0 <= self.ruin_share < 1:
+            raise ValueError("ruin_share must be at least 0 and below 1")
         if self.time_limit_s <= 0:
             raise ValueError("time_limit_s must be positive")
         if self.workers < 1:

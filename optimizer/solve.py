@@ -23,6 +23,7 @@ from optimizer._construct import construct, fill_in
 from optimizer._progress import ProgressCallback, SearchControl, StopCheck, served_jobs
 from optimizer._reach import Reach, compute_reach, groups
 from optimizer._routing import GroupResult, solve_group
+from optimizer._ruin import ruin_and_recreate
 from optimizer._schedule import Compiled, Timing, depot_of, schedule
 from optimizer.problem import Problem, SolveParams
 from optimizer.solution import (
@@ -40,6 +41,9 @@ from optimizer.solution import (
 from optimizer.travel import TravelTimes
 
 Plan = dict[int, list[int]]
+
+RUIN_ITERATIONS_DETERMINISTIC = 30
+"""Ruin-and-recreate iterations per group in deterministic mode (seeded, so the plan repeats exactly)."""
 
 _MIN_SEARCH_S = 0.3
 """A group's share of the time below which no OR-Tools model is built: building one for a few hundred jobs
@@ -118,6 +122,25 @@ def _solve(
         initial = constructed[g] if params.use_construction else None
         group_began = time.perf_counter() - began
         control.group_offset((history[-1][1] if history else refused_drops + sum(costs)) - costs[g])
+        if initial is not None and params.ruin_share > 0 and jobs:
+            ruin_began = time.perf_counter()
+            initial, iterations = ruin_and_recreate(
+                c,
+                vehicles,
+                jobs,
+                reach.allowed,
+                group_available,
+                initial,
+                deadline=ruin_began + share * params.ruin_share,
+                seed=params.seed + g,
+                max_iterations=RUIN_ITERATIONS_DETERMINISTIC if params.deterministic else None,
+                control=control,
+            )
+            solutions += iterations
+            share = max(0.0, share - (time.perf_counter() - ruin_began))
+            rest = (history[-1][1] if history else refused_drops + sum(costs)) - costs[g]
+            costs[g] = _plan_cost(c, initial, jobs, group_available)
+            history.append((time.perf_counter() - began, rest + costs[g]))
         if share >= _MIN_SEARCH_S or not params.use_construction:
             result = solve_group(c, vehicles, jobs, reach.allowed, group_available, initial, share, control)
         else:  # no time left to build and search a model: the constructed plan stands
@@ -127,7 +150,7 @@ def _solve(
         if result.first_solution_s is not None and first_solution_s is None:
             first_solution_s = group_began + result.first_solution_s
         found_any = found_any or result.found or any(constructed[g].values())
-        best = _repaired(c, constructed[g], group_available)
+        best = _repaired(c, initial if initial is not None else constructed[g], group_available)
         best_cost = _plan_cost(c, best, jobs, group_available)
         if result.found:
             improved = _repaired(c, result.routes, group_available)
