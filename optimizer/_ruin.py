@@ -27,6 +27,8 @@ AVERAGE_REMOVED = 10
 """Jobs removed per ruin on average (SISR's c-bar)."""
 MAX_STRING = 10
 """Longest string removed from one route (SISR's L_max)."""
+NEIGHBOURS = 100
+"""Nearest jobs kept per job: a ruin spreads from its seed to the routes of these."""
 BLINK_RATE = 0.01
 """Chance that a recreate insertion skips a gap (SISR's blinks), so equal moves do not always repeat."""
 ROUTE_REMOVAL_RATE = 0.1
@@ -61,10 +63,12 @@ class _Search:
                 locked = c.problem.technicians[v].locked_job_ids
                 state.locked_count[v] = len(locked) if locked else 0
         self.state = state
-        rows = np.array([c.job_row[j] for j in self.jobs], dtype=np.int64)
-        order = np.argsort(c.times[np.ix_(rows, rows)], axis=1, kind="stable")
+        # Ruins start from and spread to jobs outside locked prefixes only, nearest first.
+        free = [j for j in self.jobs if j not in c.locked]
+        rows = np.array([c.job_row[j] for j in free], dtype=np.int64)
+        order = np.argsort(c.times[np.ix_(rows, rows)], axis=1, kind="stable")[:, : NEIGHBOURS + 1]
         self.neighbours = {
-            j: [self.jobs[k] for k in order[i].tolist() if self.jobs[k] != j] for i, j in enumerate(self.jobs)
+            j: [free[k] for k in order[i].tolist() if free[k] != j] for i, j in enumerate(free)
         }
 
     def route_of(self, state: Construction) -> dict[int, int]:
@@ -136,7 +140,10 @@ def _ruin(search: _Search, state: Construction, rng: random.Random) -> list[int]
     longest = min(float(MAX_STRING), mean_length)
     max_strings = 4 * AVERAGE_REMOVED / (1 + longest) - 1
     strings = int(rng.uniform(1, max_strings + 1))
-    seed_job = rng.choice(list(route_of))
+    seeds = [j for j in route_of if j in search.neighbours]
+    if not seeds:
+        return []
+    seed_job = rng.choice(seeds)
     removed: list[int] = []
     ruined: set[int] = set()
     if rng.random() < ROUTE_REMOVAL_RATE:

@@ -1,0 +1,75 @@
+"""Ruin and recreate: it only ever returns plans that keep every rule, better or equal to its start."""
+
+from __future__ import annotations
+
+import time
+
+from optimizer._reach import compute_reach
+from optimizer._ruin import ruin_and_recreate
+from optimizer._schedule import Compiled, schedule
+from optimizer.problem import Problem
+from tests.optimizer.builders import job, params, problem, tech
+
+Plan = dict[int, list[int]]
+
+
+def _cost(c: Compiled, plan: Plan) -> int:
+    total = 0
+    for v, stops in plan.items():
+        if stops:
+            timing = schedule(c, v, stops, {})
+            assert timing is not None, f"route {v} {stops} is infeasible"
+            total += timing.cost
+    return total
+
+
+def _zigzag() -> tuple[Problem, Plan]:
+    """Two technicians at points 0 and 7, jobs at 1, 2, 5 and 6, each sent to the far end of the line."""
+    p = problem(
+        [tech("T1", 0), tech("T2", 7)],
+        [job("J1", 1), job("J2", 2), job("J5", 5), job("J6", 6)],
+    )
+    return p, {0: [2, 3], 1: [0, 1]}
+
+
+def test_a_crossed_plan_is_untangled() -> None:
+    """Each technician does the two jobs at the other end: ruin and recreate swaps them (cost by hand:
+    2 x (6+1+7) legs -> 2 x (2+0+2) legs... each route out and back to its nearest pair)."""
+    p, start = _zigzag()
+    c = Compiled.build(p, params())
+    reach = compute_reach(c)
+    plan, iterations = ruin_and_recreate(
+        c, [0, 1], [0, 1, 2, 3], reach.allowed, {}, start, time.perf_counter() + 5, seed=3, max_iterations=40
+    )
+    assert iterations == 40
+    assert sorted(plan[0]) == [0, 1] and sorted(plan[1]) == [2, 3]
+    assert _cost(c, plan) < _cost(c, start)
+
+
+def test_the_same_seed_gives_the_same_plan() -> None:
+    p, start = _zigzag()
+    c = Compiled.build(p, params())
+    allowed = compute_reach(c).allowed
+    runs = [
+        ruin_and_recreate(c, [0, 1], [0, 1, 2, 3], allowed, {}, start, time.perf_counter() + 5, 11, 25)
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+
+
+def test_a_locked_prefix_is_never_moved() -> None:
+    """T1 has started J6 (far away): however the rest is reshuffled, J6 stays first on T1's route."""
+    p = problem(
+        [tech("T1", 0, locked_job_ids=("J6",)), tech("T2", 7)],
+        [job("J1", 1), job("J2", 2), job("J5", 5), job("J6", 6)],
+    )
+    c = Compiled.build(p, params())
+    allowed = compute_reach(c).allowed
+    start = {0: [3, 0], 1: [1, 2]}
+    for seed in range(5):
+        plan, _ = ruin_and_recreate(
+            c, [0, 1], [0, 1, 2], allowed, {}, start, time.perf_counter() + 5, seed, 30
+        )
+        assert plan[0][0] == 3
+        assert 3 not in plan[1]
+        _cost(c, plan)
