@@ -5,8 +5,10 @@
 2. Split technicians and jobs into independent groups (no job can go to technicians of two groups).
 3. Build a complete plan fast: the priority-first greedy construction of every group (the time it takes is
    the time to the first solution).
-4. Improve each group with OR-Tools from that start (guided local search), the remaining time shared by
-   group size; depot stock is shared, so groups are solved one after the other, each taking what is left.
+4. Improve each group, its share of the remaining time by size: first ruin and recreate (``_ruin``: string
+   removals reinserted by the construction's exact insertions, under annealing), then OR-Tools from that
+   plan (guided local search); depot stock is shared, so groups are solved one after the other, each
+   taking what is left. A group whose share is too short to build an OR-Tools model keeps its plan.
 5. Recompute every route's times with the exact scheduler, repair any route it refuses (dropping its
    lowest-priority jobs), keep the better of the improved and the constructed plan per group, try once
    more to insert every job still out (so "capacity" means no capable route has room for it), and give
