@@ -9,6 +9,7 @@ cannot discover such pairs, so this is where pickups come from.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -76,6 +77,27 @@ class Construction:
         self._table[v] = np.array(
             [rows[:-1], rows[1:], earliest, latest[1:], range(n), [v] * n], dtype=np.int64
         ).reshape(6, n)
+
+    @classmethod
+    def of_plan(
+        cls, c: Compiled, plan: dict[int, list[int]], available: dict[tuple[int, str], int]
+    ) -> Construction:
+        """The state of an existing plan (routes the scheduler refuses are left empty)."""
+        state = cls(c, list(plan), available)
+        for v, stops in plan.items():
+            timing = schedule(c, v, stops, state.available_to(v)) if stops else None
+            if timing is not None:
+                state.commit(v, timing)
+                locked = c.problem.technicians[v].locked_job_ids
+                state.locked_count[v] = len(locked) if locked else 0
+        return state
+
+    def total_cost(self, jobs: Sequence[int]) -> int:
+        """The routes' costs plus the drop penalties of ``jobs`` not on any route."""
+        served = {s for stops in self.routes.values() for s in stops}
+        weights = self.c.params.weights
+        drops = sum(weights.drop_penalty(self.c.problem.jobs[j].priority) for j in jobs if j not in served)
+        return sum(self.cost(v) for v in self.routes) + drops
 
     def copy(self) -> Construction:
         """An independent copy (routes, timings and bounds are replaced on commit, never changed in place)."""
@@ -272,16 +294,70 @@ def fill_in(
     available: dict[tuple[int, str], int],
 ) -> dict[int, list[int]]:
     """``plan`` with every job it leaves out inserted where it still fits (by priority, cheapest first)."""
-    state = Construction(c, list(plan), available)
-    for v, stops in plan.items():
-        timing = schedule(c, v, stops, state.available_to(v)) if stops else None
-        if timing is not None:
-            state.commit(v, timing)
-            locked = c.problem.technicians[v].locked_job_ids
-            state.locked_count[v] = len(locked) if locked else 0
+    state = Construction.of_plan(c, plan, available)
     served = {s for stops in state.routes.values() for s in stops}
     for j in _job_order(c, [j for j in jobs if j not in served and j not in c.locked]):
         found = state.best_insertion(j, allowed[j])
         if found is not None:
             state.commit(*found)
+    return {v: list(stops) for v, stops in state.routes.items()}
+
+
+RESCUED_PRIORITIES = (1, 2)
+"""Priorities whose jobs left out may take the place of lower-priority work (their drop penalties dominate
+the objective; trying it for every P3 and P4 of a full day would cost more time than it saves)."""
+
+
+def rescue(
+    c: Compiled,
+    plan: dict[int, list[int]],
+    jobs: Sequence[int],
+    allowed: list[list[int]],
+    available: dict[tuple[int, str], int],
+    deadline: float,
+) -> dict[int, list[int]]:
+    """``plan`` with P1 and P2 jobs it leaves out put in place of lower-priority work where that pays.
+
+    For each such job and each technician who could take it: take the route's lower-priority jobs out,
+    insert the job, put the others back (on this or any route) as far as they fit, and keep the best
+    outcome if the plan's cost, drop penalties included, goes down. Insertion moves alone never find this
+    when the job only fits once several lesser jobs have left the route.
+    """
+    state = Construction.of_plan(c, plan, available)
+    priority = [job.priority for job in c.problem.jobs]
+    served = {s for stops in state.routes.values() for s in stops}
+    for j in _job_order(c, [j for j in jobs if j not in served and priority[j] in RESCUED_PRIORITIES]):
+        if time.perf_counter() >= deadline:
+            break
+        best, best_cost = None, state.total_cost(jobs)
+        for v in allowed[j]:
+            if v not in state.routes:
+                continue
+            route = state.routes[v]
+            first = state.locked_count[v]
+            lesser = [s for s in route[first:] if s >= 0 and priority[s] > priority[j]]
+            if not lesser:
+                continue
+            trial = state.copy()
+            kept = [s for s in route if s not in lesser]
+            timing = schedule(c, v, kept, trial.available_to(v)) if kept else None
+            if kept and timing is None:
+                continue
+            if timing is None:
+                trial.clear(v)
+            else:
+                trial.commit(v, timing)
+            found = trial.best_insertion(j, [v])
+            if found is None:
+                continue
+            trial.commit(*found)
+            for s in by_priority(c, lesser):
+                back = trial.best_insertion(s, allowed[s])
+                if back is not None:
+                    trial.commit(*back)
+            cost = trial.total_cost(jobs)
+            if cost < best_cost:
+                best, best_cost = trial, cost
+        if best is not None:
+            state = best
     return {v: list(stops) for v, stops in state.routes.items()}

@@ -55,13 +55,7 @@ class _Search:
         self.c = c
         self.jobs = list(jobs)
         self.allowed = allowed
-        state = Construction(c, vehicles, available)
-        for v, stops in plan.items():
-            timing = schedule(c, v, stops, state.available_to(v)) if stops else None
-            if timing is not None:
-                state.commit(v, timing)
-                locked = c.problem.technicians[v].locked_job_ids
-                state.locked_count[v] = len(locked) if locked else 0
+        state = Construction.of_plan(c, {v: plan.get(v, []) for v in vehicles}, available)
         self.state = state
         # Ruins start from and spread to jobs outside locked prefixes only, nearest first.
         free = [j for j in self.jobs if j not in c.locked]
@@ -75,12 +69,7 @@ class _Search:
         return {s: v for v, stops in state.routes.items() for s in stops if s >= 0}
 
     def cost(self, state: Construction) -> int:
-        weights = self.c.params.weights
-        served = self.route_of(state)
-        drops = sum(
-            weights.drop_penalty(self.c.problem.jobs[j].priority) for j in self.jobs if j not in served
-        )
-        return sum(state.cost(v) for v in state.routes) + drops
+        return state.total_cost(self.jobs)
 
 
 def ruin_and_recreate(

@@ -11,7 +11,8 @@
    taking what is left. A group whose share is too short to build an OR-Tools model keeps its plan.
 5. Recompute every route's times with the exact scheduler, repair any route it refuses (dropping its
    lowest-priority jobs), keep the better of the improved and the constructed plan per group, try once
-   more to insert every job still out (so "capacity" means no capable route has room for it), and give
+   more to insert every job still out (so "capacity" means no capable route has room for it), let
+   left-out P1 and P2 jobs take the place of lower-priority work where that pays (``rescue``), and give
    every unassigned job its reason.
 """
 
@@ -21,7 +22,7 @@ import dataclasses
 import time
 from collections.abc import Mapping
 
-from optimizer._construct import construct, fill_in
+from optimizer._construct import construct, fill_in, rescue
 from optimizer._progress import ProgressCallback, SearchControl, StopCheck, served_jobs
 from optimizer._reach import Reach, compute_reach, groups
 from optimizer._routing import GroupResult, solve_group
@@ -46,6 +47,9 @@ Plan = dict[int, list[int]]
 
 RUIN_ITERATIONS_DETERMINISTIC = 30
 """Ruin-and-recreate iterations per group in deterministic mode (seeded, so the plan repeats exactly)."""
+
+_RESCUE_SHARE = 0.05
+"""Share of a group's time kept for putting left-out P1 and P2 jobs in place of lesser work at the end."""
 
 _MIN_SEARCH_S = 0.3
 """A group's share of the time below which no OR-Tools model is built: building one for a few hundred jobs
@@ -120,6 +124,8 @@ def _solve(
     for g, (vehicles, jobs) in enumerate(parts):
         group_available = _minus(full_stock, [*final_picks, *constructed_picks[g + 1 :]])
         share = max(0.05, (deadline - time.perf_counter()) * len(jobs) / max(1, jobs_left))
+        group_deadline = time.perf_counter() + share
+        share *= 1 - _RESCUE_SHARE
         jobs_left -= len(jobs)
         initial = constructed[g] if params.use_construction else None
         group_began = time.perf_counter() - began
@@ -164,6 +170,12 @@ def _solve(
             filled_cost = _plan_cost(c, filled, jobs, group_available)
             if filled_cost < best_cost:
                 best, best_cost = filled, filled_cost
+        rescued = rescue(
+            c, best, jobs, reach.allowed, group_available, max(group_deadline, time.perf_counter() + 0.1)
+        )
+        rescued_cost = _plan_cost(c, rescued, jobs, group_available)
+        if rescued_cost < best_cost:
+            best, best_cost = rescued, rescued_cost
         previous = history[-1][1] if history else refused_drops + sum(costs)
         rest = previous - costs[g]
         for at_s, group_objective in result.objective_over_time:

@@ -1,14 +1,15 @@
-"""Ruin and recreate: it only ever returns plans that keep every rule, better or equal to its start."""
+"""Ruin and recreate, and the rescue of left-out P1/P2 jobs: plans that keep every rule and cost less."""
 
 from __future__ import annotations
 
 import time
 
+from optimizer._construct import rescue
 from optimizer._reach import compute_reach
 from optimizer._ruin import ruin_and_recreate
 from optimizer._schedule import Compiled, schedule
 from optimizer.problem import Problem
-from tests.optimizer.builders import job, params, problem, tech
+from tests.optimizer.builders import HOUR, MINUTE, job, params, problem, tech, window
 
 Plan = dict[int, list[int]]
 
@@ -73,3 +74,35 @@ def test_a_locked_prefix_is_never_moved() -> None:
         assert plan[0][0] == 3
         assert 3 not in plan[1]
         _cost(c, plan)
+
+
+def test_rescue_puts_a_left_out_p1_in_place_of_p4_work() -> None:
+    """A five-hour shift holding two P4 jobs (2 h and 1 h): the P1 (1.5 h, 70 min away) only fits once the
+    longer P4 leaves (20 + 50 + 70 min of driving and 2.5 h of work: 290 min); the shorter one stays."""
+    p = problem(
+        [tech("T1", 0, shift=window(8, 13))],
+        [
+            job("A", 1, service_s=2 * HOUR, priority=4),
+            job("B", 2, service_s=HOUR, priority=4),
+            job("C", 7, service_s=90 * MINUTE, priority=1),
+        ],
+    )
+    c = Compiled.build(p, params())
+    allowed = compute_reach(c).allowed
+    rescued = rescue(c, {0: [0, 1]}, [0, 1, 2], allowed, {}, time.perf_counter() + 5)
+    assert 2 in rescued[0]
+    assert 0 not in rescued[0]
+    assert 1 in rescued[0]
+    _cost(c, rescued)
+
+
+def test_rescue_never_trades_one_p1_for_another() -> None:
+    """Two P1 jobs that cannot share a four-hour shift (140 min of driving and 2 h of work): the one on the
+    route stays, the other stays out."""
+    p = problem(
+        [tech("T1", 0, shift=window(8, 12))],
+        [job("A", 7, service_s=HOUR, priority=1), job("C", 6, service_s=HOUR, priority=1)],
+    )
+    c = Compiled.build(p, params())
+    allowed = compute_reach(c).allowed
+    assert rescue(c, {0: [0]}, [0, 1], allowed, {}, time.perf_counter() + 5) == {0: [0]}
