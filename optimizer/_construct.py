@@ -45,6 +45,7 @@ class Construction:
         self.remaining = dict(available)
         self.locked_count: dict[int, int] = dict.fromkeys(vehicles, 0)
         self._table: dict[int, np.ndarray] = {}
+        self._spare: dict[int, dict[str, int]] = {}
         for v in vehicles:
             self._index(v)
 
@@ -70,6 +71,17 @@ class Construction:
                 next((min(hi, bound) for lo, hi in reversed(c.windows(stop)) if lo <= bound), -(2**40))
             )
         latest.append(tech.shift.end_s)  # the start: unused, keeps the arrays aligned with the rows
+        spare = dict(tech.van_stock)
+        for stop in route:
+            if stop >= 0:
+                for sku, q in c.problem.jobs[stop].required_parts.items():
+                    spare[sku] = spare.get(sku, 0) - q
+        timing = self.timings[v]
+        if timing is not None:
+            for picked in timing.picks:
+                for sku, q in picked.items():
+                    spare[sku] = spare.get(sku, 0) + q
+        self._spare[v] = spare
         # One column per gap: the rows on either side, the earliest departure into it, the latest start after
         # it, its position and the vehicle.
         n = len(route) + 1
@@ -108,6 +120,7 @@ class Construction:
         other.remaining = dict(self.remaining)
         other.locked_count = dict(self.locked_count)
         other._table = dict(self._table)
+        other._spare = dict(self._spare)
         return other
 
     def clear(self, v: int) -> None:
@@ -157,6 +170,15 @@ class Construction:
         row = c.job_row[j]
         windows = c.job_windows[j]
         members = [v for v in vehicles if v in self.routes]
+        parts = c.problem.jobs[j].required_parts
+        if parts:
+            # A van short of a part no depot still holds cannot take the job, wherever it goes.
+            held = {sku for (_, sku), q in self.remaining.items() if q > 0 and sku in parts}
+            members = [
+                v
+                for v in members
+                if all(q <= self._spare[v].get(sku, 0) or sku in held for sku, q in parts.items())
+            ]
         if not windows or not members:
             return []
         table = np.concatenate([self._table[v][:, self.locked_count[v] :] for v in members], axis=1)

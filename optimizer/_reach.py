@@ -103,6 +103,28 @@ class _Tables:
         return covers
 
 
+def _twin_classes(c: Compiled) -> list[int]:
+    """A class number per technician, shared by technicians identical for the reach test (same start and
+    end, shift, lunch, limits, skills, stock and service times: a fleet of equal vans, as in VRPTW)."""
+    classes: dict[tuple[object, ...], int] = {}
+    result = []
+    for v, t in enumerate(c.problem.technicians):
+        key = (
+            c.start_row[v],
+            c.end_row[v],
+            t.shift,
+            t.lunch,
+            t.max_overtime_s,
+            t.max_work_s,
+            t.max_travel_s,
+            tuple(sorted(t.skills.items())),
+            tuple(sorted(t.van_stock.items())),
+            tuple(c.service[v]),
+        )
+        result.append(classes.setdefault(key, len(classes)))
+    return result
+
+
 def compute_reach(c: Compiled) -> Reach:
     problem = c.problem
     techs, jobs = problem.technicians, problem.jobs
@@ -116,6 +138,7 @@ def compute_reach(c: Compiled) -> Reach:
     latest_end = np.array([t.shift.end_s + t.max_overtime_s for t in techs], dtype=np.int64)
     service_of = np.array(c.service, dtype=np.int64).reshape(len(techs), len(jobs))
     everyone = np.arange(len(techs), dtype=np.int64)
+    twins = _twin_classes(c)
     allowed: list[list[int]] = []
     refusals: dict[int, Refusal] = {}
     for j, job in enumerate(jobs):
@@ -153,15 +176,22 @@ def compute_reach(c: Compiled) -> Reach:
                 through = covering & needs_pickup[:, None] & (at_depot <= tables.depot_close[None, :])
                 through &= via <= last_start
                 through &= np.maximum(via, first_open) + after[:, None] <= latest_end[skilled][:, None]
+            verdicts: dict[int, bool] = {}  # per twin class: technicians alike in every respect share one
             for k, v in enumerate(skilled.tolist()):
-                if direct[k]:
-                    if schedule(c, v, [j], stock) is not None:
-                        reachable.append(v)
-                elif needs_pickup[k]:
-                    depots = np.nonzero(through[k])[0]
-                    depots = depots[np.argsort(via[k, depots], kind="stable")]
-                    if any(schedule(c, v, [depot_stop(int(d)), j], stock) is not None for d in depots):
-                        reachable.append(v)
+                twin = twins[v]
+                if twin not in verdicts:
+                    if direct[k]:
+                        verdicts[twin] = schedule(c, v, [j], stock) is not None
+                    elif needs_pickup[k]:
+                        depots = np.nonzero(through[k])[0]
+                        depots = depots[np.argsort(via[k, depots], kind="stable")]
+                        verdicts[twin] = any(
+                            schedule(c, v, [depot_stop(int(d)), j], stock) is not None for d in depots
+                        )
+                    else:
+                        verdicts[twin] = False
+                if verdicts[twin]:
+                    reachable.append(v)
         allowed.append(reachable)
         if reachable:
             continue
