@@ -46,6 +46,14 @@ class Construction:
         self.locked_count: dict[int, int] = dict.fromkeys(vehicles, 0)
         self._table: dict[int, np.ndarray] = {}
         self._spare: dict[int, dict[str, int]] = {}
+        # Every vehicle's gap table side by side (vehicle order fixed), and where each one's columns start.
+        self._order = list(self.routes)
+        self._slot = {v: k for k, v in enumerate(self._order)}
+        self._all = np.zeros((6, 0), dtype=np.int64)
+        self._offsets = np.zeros(len(self._order) + 1, dtype=np.int64)
+        n_tech = len(c.problem.technicians)
+        self._locked = np.zeros(n_tech, dtype=np.int64)  # locked prefix length by vehicle
+        self._member = np.zeros(n_tech, dtype=bool)
         for v in vehicles:
             self._index(v)
 
@@ -86,9 +94,15 @@ class Construction:
         # it, its position and the vehicle.
         n = len(route) + 1
         latest.reverse()
-        self._table[v] = np.array(
+        table = np.array(
             [rows[:-1], rows[1:], earliest, latest[1:], range(n), [v] * n], dtype=np.int64
         ).reshape(6, n)
+        self._table[v] = table
+        self._locked[v] = self.locked_count[v]
+        k = self._slot[v]
+        lo, hi = int(self._offsets[k]), int(self._offsets[k + 1])
+        self._all = np.concatenate([self._all[:, :lo], table, self._all[:, hi:]], axis=1)
+        self._offsets[k + 1 :] += n - (hi - lo)
 
     @classmethod
     def of_plan(
@@ -99,9 +113,9 @@ class Construction:
         for v, stops in plan.items():
             timing = schedule(c, v, stops, state.available_to(v)) if stops else None
             if timing is not None:
-                state.commit(v, timing)
                 locked = c.problem.technicians[v].locked_job_ids
                 state.locked_count[v] = len(locked) if locked else 0
+                state.commit(v, timing)
         return state
 
     def total_cost(self, jobs: Sequence[int]) -> int:
@@ -121,6 +135,12 @@ class Construction:
         other.locked_count = dict(self.locked_count)
         other._table = dict(self._table)
         other._spare = dict(self._spare)
+        other._order = self._order
+        other._slot = self._slot
+        other._all = self._all
+        other._offsets = self._offsets.copy()
+        other._locked = self._locked.copy()
+        other._member = self._member
         return other
 
     def clear(self, v: int) -> None:
@@ -169,18 +189,32 @@ class Construction:
         weights = c.params.weights
         row = c.job_row[j]
         windows = c.job_windows[j]
-        members = [v for v in vehicles if v in self.routes]
+        if not windows:
+            return []
+        before, after, earliest, latest, position, owner = self._all
+        keep = position >= self._locked[owner]
+        if len(vehicles) < len(self._order) or any(v not in self._slot for v in vehicles):
+            member = self._member
+            member[:] = False
+            member[[v for v in vehicles if v in self._slot]] = True
+            keep &= member[owner]
         parts = c.problem.jobs[j].required_parts
         if parts:
             # A van short of a part no depot still holds cannot take the job, wherever it goes.
             held = {sku for (_, sku), q in self.remaining.items() if q > 0 and sku in parts}
             unheld = [(sku, q) for sku, q in parts.items() if sku not in held]
             if unheld:
-                members = [v for v in members if _carries(self._spare[v], unheld)]
-        if not windows or not members:
+                short = [v for v in self._order if not _carries(self._spare[v], unheld)]
+                if short:
+                    member = self._member
+                    member[:] = True
+                    member[short] = False
+                    keep &= member[owner]
+        columns = np.nonzero(keep)[0]
+        if not len(columns):
             return []
-        table = np.concatenate([self._table[v][:, self.locked_count[v] :] for v in members], axis=1)
-        before, after, earliest, latest, position, owner = table
+        before, after, earliest, latest = before[columns], after[columns], earliest[columns], latest[columns]
+        position, owner = position[columns], owner[columns]
         to_job = c.times[before, row]
         from_job = c.times[row, after]
         extra = weights.travel_cost_per_s * (to_job + from_job - c.times[before, after])
@@ -192,9 +226,7 @@ class Construction:
         start = np.full(ready.shape, 2**40, dtype=np.int64)
         for lo, hi in reversed(windows):
             start = np.where(ready <= hi, np.maximum(ready, lo), start)
-        service = np.array([c.service[v][j] for v in members], dtype=np.int64)
-        lengths = [self._table[v].shape[1] - self.locked_count[v] for v in members]
-        back = start + np.repeat(service, lengths) + from_job
+        back = start + c.service_matrix[owner, j] + from_job
         fits = np.nonzero((ready <= windows[-1][1]) & (back <= latest))[0]
         fits = fits[np.lexsort((position[fits], owner[fits], extra[fits]))]
         return list(zip(extra[fits].tolist(), owner[fits].tolist(), position[fits].tolist(), strict=True))
@@ -305,8 +337,8 @@ def construct(
             stops = [index[job_id] for job_id in tech.locked_job_ids]
             timing = schedule(c, v, stops, state.available_to(v))
             if timing is not None:
-                state.commit(v, timing)
                 state.locked_count[v] = len(stops)
+                state.commit(v, timing)
     # A locked job is only ever placed in its technician's prefix; if that cannot be kept it stays out.
     for j in _job_order(c, [j for j in jobs if j not in c.locked]):
         found = state.best_insertion(j, allowed[j])

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from optimizer.problem import IntMatrix, Problem, SolveParams
 from optimizer.travel import TravelTimes, problem_matrices
 
@@ -44,6 +46,8 @@ class Compiled:
     service: list[list[int]]
     depot_window: list[Window]
     locked: dict[int, int] = field(default_factory=dict)
+    service_matrix: IntMatrix = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    """``service`` as an array (technicians x jobs), for vectorised tests."""
 
     @classmethod
     def build(cls, problem: Problem, params: SolveParams, travel: TravelTimes | None = None) -> Compiled:
@@ -87,6 +91,7 @@ class Compiled:
             service=service,
             depot_window=depot_window,
             locked=locked,
+            service_matrix=np.array(service, dtype=np.int64).reshape(n_tech, len(problem.jobs)),
         )
 
     def row(self, stop: int) -> int:
