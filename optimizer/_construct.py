@@ -143,6 +143,18 @@ class Construction:
         other._member = self._member
         return other
 
+    def replace(self, v: int, stops: list[int]) -> bool:
+        """Make ``stops`` technician ``v``'s route (empty clears it); False, changing nothing, when the
+        scheduler refuses it."""
+        if not stops:
+            self.clear(v)
+            return True
+        timing = schedule(self.c, v, stops, self.available_to(v))
+        if timing is None:
+            return False
+        self.commit(v, timing)
+        return True
+
     def clear(self, v: int) -> None:
         """Empty a route, returning what it picked up to the depots."""
         self.remaining = self.available_to(v)
@@ -400,14 +412,8 @@ def rescue(
             if not lesser:
                 continue
             trial = state.copy()
-            kept = [s for s in route if s not in lesser]
-            timing = schedule(c, v, kept, trial.available_to(v)) if kept else None
-            if kept and timing is None:
+            if not trial.replace(v, [s for s in route if s not in lesser]):
                 continue
-            if timing is None:
-                trial.clear(v)
-            else:
-                trial.commit(v, timing)
             found = trial.best_insertion(j, [v])
             if found is None:
                 continue

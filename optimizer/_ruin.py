@@ -19,7 +19,7 @@ import numpy as np
 
 from optimizer._construct import Construction, by_priority
 from optimizer._progress import SearchControl
-from optimizer._schedule import Compiled, schedule
+from optimizer._schedule import Compiled
 
 Plan = dict[int, list[int]]
 
@@ -143,14 +143,8 @@ def _ruin(search: _Search, state: Construction, rng: random.Random) -> list[int]
         )
         stops = state.routes[v]
         first = state.locked_count[v]
-        kept = stops[:first]
-        timing = schedule(search.c, v, kept, state.available_to(v)) if kept else None
-        if not kept or timing is not None:
+        if state.replace(v, stops[:first]):
             removed.extend(s for s in stops[first:] if s >= 0)
-            if timing is None:
-                state.clear(v)
-            else:
-                state.commit(v, timing)
             ruined.add(v)
             seed_job = removed[0] if removed else seed_job
     for j in [seed_job, *search.neighbours[seed_job]]:
@@ -169,14 +163,8 @@ def _ruin(search: _Search, state: Construction, rng: random.Random) -> list[int]
         at = free.index(stops.index(j))
         begin = max(0, min(at - rng.randrange(length), len(free) - length))
         positions = set(free[begin : begin + length])
-        kept = [s for k, s in enumerate(stops) if k not in positions]
-        timing = schedule(search.c, v, kept, state.available_to(v)) if kept else None
-        if kept and timing is None:
+        if not state.replace(v, [s for k, s in enumerate(stops) if k not in positions]):
             continue
-        if timing is None:
-            state.clear(v)
-        else:
-            state.commit(v, timing)
         removed.extend(stops[k] for k in sorted(positions))
         ruined.add(v)
     return removed
