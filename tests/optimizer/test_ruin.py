@@ -89,10 +89,11 @@ def test_rescue_puts_a_left_out_p1_in_place_of_p4_work() -> None:
     )
     c = Compiled.build(p, params())
     allowed = compute_reach(c).allowed
-    rescued = rescue(c, {0: [0, 1]}, [0, 1, 2], allowed, {}, time.perf_counter() + 5)
-    assert 2 in rescued[0]
-    assert 0 not in rescued[0]
-    assert 1 in rescued[0]
+    a, b, p1 = 0, 1, 2  # job indices: the long P4, the short P4, the P1
+    rescued = rescue(c, {0: [a, b]}, [a, b, p1], allowed, {}, time.perf_counter() + 5)
+    assert p1 in rescued[0]
+    assert a not in rescued[0]
+    assert b in rescued[0]
     _cost(c, rescued)
 
 
