@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from optimizer._schedule import Compiled, Timing, depot_of, depot_stop, first_start, plan_picks, schedule
+from optimizer import _kernels as kernels
+from optimizer._schedule import Compiled, Timing, depot_of, depot_stop, plan_picks, schedule
 
 
 def _job_order(c: Compiled, jobs: Sequence[int]) -> list[int]:
@@ -45,7 +46,9 @@ class Construction:
         self.remaining = dict(available)
         self.locked_count: dict[int, int] = dict.fromkeys(vehicles, 0)
         self._table: dict[int, np.ndarray] = {}
-        self._spare: dict[int, dict[str, int]] = {}
+        # Spare van stock per technician and part column; shared with copies until one of them changes it.
+        self._spare = c.kernel.van.copy()
+        self._shared_spare = self._spare
         # Every vehicle's gap table side by side (vehicle order fixed), and where each one's columns start.
         self._order = list(self.routes)
         self._slot = {v: k for k, v in enumerate(self._order)}
@@ -58,51 +61,36 @@ class Construction:
             self._index(v)
 
     def _index(self, v: int) -> None:
-        """The route's gap table: for each gap, the matrix rows around it, the earliest departure into it and
-        the latest start after it that keeps the rest of the route in its windows and shift, both with the
-        lunch break ignored: bounds that any feasible schedule respects."""
+        """The route's gap table (``kernels.route_bounds``): for each gap, the matrix rows around it, the
+        earliest departure into it and the latest start after it that keeps the rest of the route in its
+        windows and shift, both with the lunch break ignored: bounds that any feasible schedule respects.
+        Beside it, the van's spare stock once the route's jobs are served."""
         c = self.c
-        tech = c.problem.technicians[v]
+        k = c.kernel
         route = self.routes[v]
-        rows = [c.start_row[v], *(c.row(s) for s in route), c.end_row[v]]
-        earliest = [tech.shift.start_s]
-        for k, stop in enumerate(route):
-            ready = earliest[-1] + int(c.times[rows[k], rows[k + 1]])
-            start = first_start(c.windows(stop), ready)
-            start = ready if start is None else start
-            earliest.append(start + c.service_of(v, stop))
-        latest = [tech.shift.end_s + tech.max_overtime_s]
-        for k in range(len(route) - 1, -1, -1):
-            stop = route[k]
-            bound = latest[-1] - int(c.times[rows[k + 1], rows[k + 2]]) - c.service_of(v, stop)
-            latest.append(
-                next((min(hi, bound) for lo, hi in reversed(c.windows(stop)) if lo <= bound), -(2**40))
+        nodes = c.nodes(route)
+        table = kernels.route_bounds(
+            nodes, v, k.times, k.node_row, k.win_begin, k.win_end, k.win_lo, k.win_hi, k.service, k.tech
+        )
+        if len(k.part_sku):
+            spare = k.van[v] - kernels.route_demand(
+                nodes, k.part_begin, k.part_end, k.part_sku, k.part_qty, len(c.skus)
             )
-        latest.append(tech.shift.end_s)  # the start: unused, keeps the arrays aligned with the rows
-        spare = dict(tech.van_stock)
-        for stop in route:
-            if stop >= 0:
-                for sku, q in c.problem.jobs[stop].required_parts.items():
-                    spare[sku] = spare.get(sku, 0) - q
-        timing = self.timings[v]
-        if timing is not None:
-            for picked in timing.picks:
-                for sku, q in picked.items():
-                    spare[sku] = spare.get(sku, 0) + q
-        self._spare[v] = spare
-        # One column per gap: the rows on either side, the earliest departure into it, the latest start after
-        # it, its position and the vehicle.
-        n = len(route) + 1
-        latest.reverse()
-        table = np.array(
-            [rows[:-1], rows[1:], earliest, latest[1:], range(n), [v] * n], dtype=np.int64
-        ).reshape(6, n)
+            timing = self.timings[v]
+            if timing is not None:
+                for picked in timing.picks:
+                    for sku, q in picked.items():
+                        spare[c.skus[sku]] += q
+            if self._spare is self._shared_spare:
+                self._spare = self._spare.copy()
+            self._spare[v] = spare
         self._table[v] = table
         self._locked[v] = self.locked_count[v]
-        k = self._slot[v]
-        lo, hi = int(self._offsets[k]), int(self._offsets[k + 1])
+        n = table.shape[1]
+        slot = self._slot[v]
+        lo, hi = int(self._offsets[slot]), int(self._offsets[slot + 1])
         self._all = np.concatenate([self._all[:, :lo], table, self._all[:, hi:]], axis=1)
-        self._offsets[k + 1 :] += n - (hi - lo)
+        self._offsets[slot + 1 :] += n - (hi - lo)
 
     @classmethod
     def of_plan(
@@ -134,7 +122,9 @@ class Construction:
         other.remaining = dict(self.remaining)
         other.locked_count = dict(self.locked_count)
         other._table = dict(self._table)
-        other._spare = dict(self._spare)
+        other._spare = self._spare
+        other._shared_spare = self._spare
+        self._shared_spare = self._spare
         other._order = self._order
         other._slot = self._slot
         other._all = self._all
@@ -198,50 +188,36 @@ class Construction:
         once, as one array.
         """
         c = self.c
-        weights = c.params.weights
-        row = c.job_row[j]
-        windows = c.job_windows[j]
-        if not windows:
+        if not c.job_windows[j]:
             return []
-        before, after, earliest, latest, position, owner = self._all
-        keep = position >= self._locked[owner]
-        if len(vehicles) < len(self._order) or any(v not in self._slot for v in vehicles):
-            member = self._member
-            member[:] = False
-            member[[v for v in vehicles if v in self._slot]] = True
-            keep &= member[owner]
+        usable = self._member
+        usable[:] = False
+        usable[[v for v in vehicles if v in self._slot]] = True
         parts = c.problem.jobs[j].required_parts
         if parts:
             # A van short of a part no depot still holds cannot take the job, wherever it goes.
             held = {sku for (_, sku), q in self.remaining.items() if q > 0 and sku in parts}
-            unheld = [(sku, q) for sku, q in parts.items() if sku not in held]
-            if unheld:
-                short = [v for v in self._order if not _carries(self._spare[v], unheld)]
-                if short:
-                    member = self._member
-                    member[:] = True
-                    member[short] = False
-                    keep &= member[owner]
-        columns = np.nonzero(keep)[0]
-        if not len(columns):
-            return []
-        before, after, earliest, latest = before[columns], after[columns], earliest[columns], latest[columns]
-        position, owner = position[columns], owner[columns]
-        to_job = c.times[before, row]
-        from_job = c.times[row, after]
-        extra = weights.travel_cost_per_s * (to_job + from_job - c.times[before, after])
-        if weights.distance_cost_per_m:
-            extra = extra + weights.distance_cost_per_m * (
-                c.dists[before, row] + c.dists[row, after] - c.dists[before, after]
-            )
-        ready = earliest + to_job
-        start = np.full(ready.shape, 2**40, dtype=np.int64)
-        for lo, hi in reversed(windows):
-            start = np.where(ready <= hi, np.maximum(ready, lo), start)
-        back = start + c.service_matrix[owner, j] + from_job
-        fits = np.nonzero((ready <= windows[-1][1]) & (back <= latest))[0]
-        fits = fits[np.lexsort((position[fits], owner[fits], extra[fits]))]
-        return list(zip(extra[fits].tolist(), owner[fits].tolist(), position[fits].tolist(), strict=True))
+            unheld = [(c.skus[sku], q) for sku, q in parts.items() if sku not in held]
+            for column, q in unheld:
+                usable &= self._spare[:, column] >= q
+        k = c.kernel
+        ranked = kernels.ranked_gaps(
+            self._all,
+            usable,
+            self._locked,
+            j,
+            k.times,
+            k.dists,
+            k.node_row,
+            k.win_begin,
+            k.win_end,
+            k.win_lo,
+            k.win_hi,
+            k.service,
+            k.weights,
+        )
+        extra, owner, position = ranked.tolist()
+        return list(zip(extra, owner, position, strict=True))
 
     def _with_pickup(
         self, j: int, v: int, pos: int, bound: int, free: dict[tuple[int, str], int], limit: int | None
@@ -317,15 +293,6 @@ class Construction:
                     best = (delta, v, timing)
                 break
         return None if best is None else (best[1], best[2])
-
-
-def _carries(spare: dict[str, int], needs: list[tuple[str, int]]) -> bool:
-    """Whether a van's spare stock covers ``needs`` (a plain loop: it runs for every vehicle of every
-    insertion, and all() over a generator costs about twice as much here)."""
-    for sku, q in needs:  # noqa: SIM110
-        if q > spare.get(sku, 0):
-            return False
-    return True
 
 
 def by_priority(c: Compiled, jobs: Sequence[int]) -> list[int]:

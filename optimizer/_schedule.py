@@ -2,8 +2,8 @@
 
 ``schedule`` is the single place where the solver turns an order of stops into times: the greedy
 construction uses it to test insertions, and the solution is extracted with it (so the reported plan never
-depends on OR-Tools' cumul values). It computes the earliest feasible schedule with the lunch break placed
-exactly: a two-state pass (break not yet taken / taken) is exact because earliest times only grow, then the
+depends on OR-Tools' cumul values). It computes (in ``_kernels.timed_route``) the earliest feasible
+schedule with the lunch break placed exactly: a two-state pass (break not yet taken / taken) is exact because earliest times only grow, then the
 departure from home is moved as late as the first stop allows, so no one waits at the first job.
 
 Stops are ints: a job index ``j >= 0``, or a depot pickup ``-(d + 1)``.
@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from optimizer import _kernels as kernels
+from optimizer._kernels import KernelData
 from optimizer.problem import IntMatrix, Problem, SolveParams
 from optimizer.travel import TravelTimes, problem_matrices
 
@@ -45,6 +47,9 @@ class Compiled:
     job_windows: list[tuple[Window, ...]]
     service: list[list[int]]
     depot_window: list[Window]
+    kernel: KernelData
+    skus: dict[str, int]
+    """Column of each part in ``kernel``'s stock arrays."""
     locked: dict[int, int] = field(default_factory=dict)
     service_matrix: IntMatrix = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     """``service`` as an array (technicians x jobs), for vectorised tests."""
@@ -78,21 +83,48 @@ class Compiled:
             opening = depot.opening or horizon
             start = max(opening.start_s, horizon.start_s)
             depot_window.append((start, min(opening.end_s, horizon.end_s) - depot.pickup_s))
+        start_row = list(rows[:n_tech])
+        end_row = list(rows[n_tech : 2 * n_tech])
+        depot_row = list(rows[2 * n_tech : 2 * n_tech + n_depot])
+        job_row = list(rows[2 * n_tech + n_depot :])
+        skus = sorted(
+            {s for t in problem.technicians for s in t.van_stock}
+            | {s for j in problem.jobs for s in j.required_parts}
+            | {s for d in problem.depots for s in d.stock}
+        )
+        sku_index = {sku: k for k, sku in enumerate(skus)}
+        kernel = _kernel_data(
+            problem,
+            params,
+            matrices.travel_time_s,
+            matrices.distance_m,
+            [*job_row, *reversed(depot_row)],
+            [*windows, *reversed([((lo, hi),) if lo <= hi else () for lo, hi in depot_window])],
+            service,
+            [start_row, end_row],
+            sku_index,
+        )
         return cls(
             problem=problem,
             params=params,
             times=matrices.travel_time_s,
             dists=matrices.distance_m,
-            start_row=list(rows[:n_tech]),
-            end_row=list(rows[n_tech : 2 * n_tech]),
-            depot_row=list(rows[2 * n_tech : 2 * n_tech + n_depot]),
-            job_row=list(rows[2 * n_tech + n_depot :]),
+            start_row=start_row,
+            end_row=end_row,
+            depot_row=depot_row,
+            job_row=job_row,
             job_windows=windows,
             service=service,
             depot_window=depot_window,
+            kernel=kernel,
+            skus=sku_index,
             locked=locked,
             service_matrix=np.array(service, dtype=np.int64).reshape(n_tech, len(problem.jobs)),
         )
+
+    def nodes(self, stops: Sequence[int]) -> np.ndarray:
+        """``stops`` as the kernels take them."""
+        return np.array(stops, dtype=np.int64)
 
     def row(self, stop: int) -> int:
         return self.job_row[stop] if stop >= 0 else self.depot_row[depot_of(stop)]
@@ -107,6 +139,75 @@ class Compiled:
         if stop >= 0:
             return self.service[vehicle][stop]
         return self.problem.depots[depot_of(stop)].pickup_s
+
+
+def _kernel_data(
+    problem: Problem,
+    params: SolveParams,
+    times: IntMatrix,
+    dists: IntMatrix,
+    node_row: list[int],
+    node_windows: list[tuple[Window, ...]],
+    service: list[list[int]],
+    home_rows: list[list[int]],
+    sku_index: dict[str, int],
+) -> KernelData:
+    """The flat arrays the kernels read, per stop: the jobs, then the depots in reverse (see ``_kernels``)."""
+    weights = params.weights
+    n_nodes = len(node_row)
+    win_end = np.cumsum([len(w) for w in node_windows], dtype=np.int64)
+    flat = [w for windows in node_windows for w in windows]
+    pickups = [d.pickup_s for d in reversed(problem.depots)]
+    node_service = np.array([[*row, *pickups] for row in service], dtype=np.int64).reshape(
+        len(problem.technicians), n_nodes
+    )
+    no_depots = [0] * len(problem.depots)
+    due = [kernels.NO_DUE if j.sla_due_s is None else j.sla_due_s for j in problem.jobs]
+    late = [weights.lateness_cost_per_s(j.priority) for j in problem.jobs]
+    tech = np.full((len(problem.technicians), kernels.TECH_COLUMNS), -1, dtype=np.int64)
+    for v, t in enumerate(problem.technicians):
+        tech[v, kernels.SHIFT_START] = t.shift.start_s
+        tech[v, kernels.SHIFT_END] = t.shift.end_s
+        tech[v, kernels.LATEST_END] = t.shift.end_s + t.max_overtime_s
+        tech[v, kernels.START_ROW] = home_rows[0][v]
+        tech[v, kernels.END_ROW] = home_rows[1][v]
+        tech[v, kernels.HAS_LUNCH] = int(t.lunch is not None)
+        if t.lunch is not None:
+            tech[v, kernels.LUNCH_EARLIEST] = t.lunch.earliest_start_s
+            tech[v, kernels.LUNCH_LATEST] = t.lunch.latest_start_s
+            tech[v, kernels.LUNCH_DURATION] = t.lunch.duration_s
+        if t.max_work_s is not None:
+            tech[v, kernels.MAX_WORK] = t.max_work_s
+        if t.max_travel_s is not None:
+            tech[v, kernels.MAX_TRAVEL] = t.max_travel_s
+    part_end = np.cumsum([*(len(j.required_parts) for j in problem.jobs), *no_depots], dtype=np.int64)
+    needs = [(sku_index[sku], q) for j in problem.jobs for sku, q in j.required_parts.items()]
+    van = np.zeros((len(problem.technicians), len(sku_index)), dtype=np.int64)
+    for v, t in enumerate(problem.technicians):
+        for sku, q in t.van_stock.items():
+            van[v, sku_index[sku]] = q
+    return KernelData(
+        times=np.ascontiguousarray(times, dtype=np.int64),
+        dists=np.ascontiguousarray(dists, dtype=np.int64),
+        node_row=np.array(node_row, dtype=np.int64),
+        win_begin=win_end - [len(w) for w in node_windows],
+        win_end=win_end,
+        win_lo=np.array([lo for lo, _ in flat], dtype=np.int64),
+        win_hi=np.array([hi for _, hi in flat], dtype=np.int64),
+        service=node_service,
+        due=np.array([*due, *[kernels.NO_DUE] * len(no_depots)], dtype=np.int64),
+        late_weight=np.array([*late, *no_depots], dtype=np.int64),
+        tech=tech,
+        weights=np.array(
+            [weights.travel_cost_per_s, weights.distance_cost_per_m, weights.overtime_cost_per_s],
+            dtype=np.int64,
+        ),
+        part_begin=part_end - [*(len(j.required_parts) for j in problem.jobs), *no_depots],
+        part_end=part_end,
+        part_sku=np.array([k for k, _ in needs], dtype=np.int64),
+        part_qty=np.array([q for _, q in needs], dtype=np.int64),
+        van=van,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,16 +244,27 @@ def plan_picks(
     c: Compiled, vehicle: int, stops: Sequence[int], available: Mapping[tuple[int, str], int]
 ) -> list[dict[str, int]] | None:
     """Parts picked at each stop (as early as needed, within ``available``), or None if the van runs short."""
+    return _picks(c, vehicle, stops, c.nodes(stops), available)
+
+
+def _picks(
+    c: Compiled,
+    vehicle: int,
+    stops: Sequence[int],
+    nodes: np.ndarray,
+    available: Mapping[tuple[int, str], int],
+) -> list[dict[str, int]] | None:
+    data = c.kernel
+    if not len(nodes) or nodes.min() >= 0:  # no pickups: the van's stock must cover the route
+        if len(data.part_sku):
+            total = kernels.route_demand(
+                nodes, data.part_begin, data.part_end, data.part_sku, data.part_qty, len(c.skus)
+            )
+            if (total > data.van[vehicle]).any():
+                return None
+        return [{} for _ in stops]
     jobs = c.problem.jobs
     stock = dict(c.problem.technicians[vehicle].van_stock)
-    if all(stop >= 0 for stop in stops):  # no pickups: the van's stock must cover the whole route
-        total: dict[str, int] = {}
-        for stop in stops:
-            for sku, q in jobs[stop].required_parts.items():
-                total[sku] = total.get(sku, 0) + q
-        if any(q > stock.get(sku, 0) for sku, q in total.items()):
-            return None
-        return [{} for _ in stops]
     suffix: list[dict[str, int]] = [{} for _ in range(len(stops) + 1)]
     for k in range(len(stops) - 1, -1, -1):
         demand = dict(suffix[k + 1])
@@ -194,139 +306,44 @@ def schedule(
     ``available`` is the depot stock this route may still pick up ((depot, sku) -> units).
     ``shift_end_slack_s`` shortens the shift (the solver's slack model of breaks uses it; 0 here is exact).
     """
-    picks = plan_picks(c, vehicle, stops, available or {})
+    nodes = c.nodes(stops)
+    picks = _picks(c, vehicle, stops, nodes, available or {})
     if picks is None:
         return None
-    tech = c.problem.technicians[vehicle]
-    lunch = tech.lunch
-    times = c.times
-    shift_start = tech.shift.start_s
-    latest_end = tech.shift.end_s + tech.max_overtime_s - shift_end_slack_s
-    rows = [c.row(s) for s in stops]
-    services = [c.service_of(vehicle, s) for s in stops]
-    windows = [c.windows(s) for s in stops]
-    # Two states: t0 = departure without the break taken; t1 = with it (gap index and break start).
-    t0: int | None = shift_start
-    t1: tuple[int, int, int] | None = None
-    cur = c.start_row[vehicle]
-    for k, stop in enumerate(stops):
-        del stop
-        tau = int(times[cur, rows[k]])
-        next0: int | None = None
-        next1: tuple[int, int, int] | None = None
-        if t0 is not None:
-            s0 = first_start(windows[k], t0 + tau)
-            if s0 is not None:
-                next0 = s0 + services[k]
-            if lunch is not None:
-                bs = max(t0, lunch.earliest_start_s)
-                if bs <= lunch.latest_start_s:
-                    sb = first_start(windows[k], max(t0 + tau, bs) + lunch.duration_s)
-                    if sb is not None:
-                        next1 = (sb + services[k], k, bs)
-        if t1 is not None:
-            s1 = first_start(windows[k], t1[0] + tau)
-            if s1 is not None and (next1 is None or s1 + services[k] < next1[0]):
-                next1 = (s1 + services[k], t1[1], t1[2])
-        if next0 is None and next1 is None:
-            return None
-        t0, t1 = next0, next1
-        cur = rows[k]
-    tau_home = int(times[cur, c.end_row[vehicle]])
-    gap_home = len(stops)
-    choice: tuple[int, int] | None = None  # (gap, break start); gap == -1: no break; gap_home + 1: after end
-    if t0 is not None and t0 + tau_home <= latest_end:
-        if lunch is None:
-            choice = (-1, 0)
-        elif max(t0 + tau_home, lunch.earliest_start_s) <= lunch.latest_start_s:
-            choice = (gap_home + 1, max(t0 + tau_home, lunch.earliest_start_s))
-        elif max(t0, lunch.earliest_start_s) <= lunch.latest_start_s:
-            bs = max(t0, lunch.earliest_start_s)
-            if max(t0 + tau_home, bs) + lunch.duration_s <= latest_end:
-                choice = (gap_home, bs)
-    if choice is None and t1 is not None and t1[0] + tau_home <= latest_end:
-        choice = (t1[1], t1[2])
-    if choice is None:
+    k = c.kernel
+    ok, per_stop, summary = kernels.timed_route(
+        nodes,
+        vehicle,
+        shift_end_slack_s,
+        k.times,
+        k.dists,
+        k.node_row,
+        k.win_begin,
+        k.win_end,
+        k.win_lo,
+        k.win_hi,
+        k.service,
+        k.due,
+        k.late_weight,
+        k.tech,
+        k.weights,
+    )
+    if not ok:
         return None
-    return _replay(c, vehicle, stops, rows, services, windows, choice, picks)
-
-
-def _replay(
-    c: Compiled,
-    vehicle: int,
-    stops: Sequence[int],
-    rows: list[int],
-    services: list[int],
-    windows: list[tuple[Window, ...]],
-    choice: tuple[int, int],
-    picks: list[dict[str, int]],
-) -> Timing | None:
-    tech = c.problem.technicians[vehicle]
-    weights = c.params.weights
-    lunch_gap, bs = choice
-    duration = tech.lunch.duration_s if tech.lunch is not None else 0
-    arrivals, starts, ends, legs_s, legs_m, lateness = [], [], [], [], [], []
-    cur = c.start_row[vehicle]
-    departure = tech.shift.start_s
-    for k, stop in enumerate(stops):
-        tau = int(c.times[cur, rows[k]])
-        arrival = departure + tau
-        ready = arrival
-        if lunch_gap == k:
-            if bs < arrival:
-                arrival += duration
-                ready = arrival
-            else:
-                ready = bs + duration
-        start = first_start(windows[k], ready)
-        if start is None:
-            return None
-        arrivals.append(arrival)
-        starts.append(start)
-        ends.append(start + services[k])
-        legs_s.append(tau)
-        legs_m.append(int(c.dists[cur, rows[k]]))
-        due = c.problem.jobs[stop].sla_due_s if stop >= 0 else None
-        lateness.append(0 if due is None else max(0, start - due))
-        departure = start + services[k]
-        cur = rows[k]
-    home = c.end_row[vehicle]
-    tau_home = int(c.times[cur, home])
-    route_end = departure + tau_home
-    if lunch_gap == len(stops) and bs < route_end:
-        route_end += duration
-    legs_s.append(tau_home)
-    legs_m.append(int(c.dists[cur, home]))
-    route_start = tech.shift.start_s
-    if stops and lunch_gap != 0:
-        route_start = max(route_start, starts[0] - legs_s[0])
-        arrivals[0] = route_start + legs_s[0]
-    if not stops:
-        route_end = route_start
-    if tech.max_work_s is not None and route_end - route_start > tech.max_work_s:
-        return None
-    if tech.max_travel_s is not None and sum(legs_s) > tech.max_travel_s:
-        return None
-    if route_end > tech.shift.end_s + tech.max_overtime_s:
-        return None
-    cost = weights.travel_cost_per_s * sum(legs_s) + weights.distance_cost_per_m * sum(legs_m)
-    cost += weights.overtime_cost_per_s * max(0, route_end - tech.shift.end_s)
-    for stop, late in zip(stops, lateness, strict=True):
-        if late:
-            cost += weights.lateness_cost_per_s(c.problem.jobs[stop].priority) * late
-    lunch = None
-    if tech.lunch is not None and lunch_gap >= 0 and stops:
-        lunch = (bs, bs + duration)
+    arrivals, starts, ends, legs_s, legs_m, lateness, _ = per_stop.tolist()
+    home_s, home_m, route_start, route_end, lunch_start, cost = summary.tolist()
+    lunch = c.problem.technicians[vehicle].lunch
+    taken = lunch is not None and lunch_start != kernels.NO_TIME
     return Timing(
         stops=tuple(stops),
         arrivals=tuple(arrivals),
         starts=tuple(starts),
         ends=tuple(ends),
-        legs_s=tuple(legs_s),
-        legs_m=tuple(legs_m),
+        legs_s=(*legs_s, home_s),
+        legs_m=(*legs_m, home_m),
         route_start=route_start,
         route_end=route_end,
-        lunch=lunch,
+        lunch=(lunch_start, lunch_start + lunch.duration_s) if lunch is not None and taken else None,
         picks=tuple(picks),
         lateness=tuple(lateness),
         cost=cost,
