@@ -3,8 +3,9 @@
 ``schedule`` is the single place where the solver turns an order of stops into times: the greedy
 construction uses it to test insertions, and the solution is extracted with it (so the reported plan never
 depends on OR-Tools' cumul values). It computes (in ``_kernels.timed_route``) the earliest feasible
-schedule with the lunch break placed exactly: a two-state pass (break not yet taken / taken) is exact because earliest times only grow, then the
-departure from home is moved as late as the first stop allows, so no one waits at the first job.
+schedule with the lunch break placed exactly: a two-state pass (break not yet taken / taken) is exact
+because earliest times only grow, then the departure from home is moved as late as the first stop allows,
+so no one waits at the first job.
 
 Stops are ints: a job index ``j >= 0``, or a depot pickup ``-(d + 1)``.
 """
