@@ -77,7 +77,7 @@ class Construction:
                 nodes, k.part_begin, k.part_end, k.part_sku, k.part_qty, len(c.skus)
             )
             timing = self.timings[v]
-            if timing is not None:
+            if timing is not None and timing.pickups:
                 for picked in timing.picks:
                     for sku, q in picked.items():
                         spare[c.skus[sku]] += q
@@ -119,7 +119,7 @@ class Construction:
         other.c = self.c
         other.routes = dict(self.routes)
         other.timings = dict(self.timings)
-        other.remaining = dict(self.remaining)
+        other.remaining = self.remaining  # never changed in place (commit makes a new one)
         other.locked_count = dict(self.locked_count)
         other._table = dict(self._table)
         other._spare = self._spare
@@ -153,8 +153,12 @@ class Construction:
         self._index(v)
 
     def available_to(self, v: int) -> dict[tuple[int, str], int]:
-        free = dict(self.remaining)
+        """The depot stock route ``v`` may pick up: what is left plus what it picks now (read only: it is
+        ``remaining`` itself when the route picks nothing up)."""
         timing = self.timings[v]
+        if timing is None or not timing.pickups:
+            return self.remaining
+        free = dict(self.remaining)
         if timing is not None:
             for stop, picked in zip(timing.stops, timing.picks, strict=True):
                 if stop < 0:
@@ -169,11 +173,13 @@ class Construction:
 
     def commit(self, v: int, timing: Timing) -> None:
         self.remaining = self.available_to(v)
-        for stop, picked in zip(timing.stops, timing.picks, strict=True):
-            if stop < 0:
-                for sku, q in picked.items():
-                    key = (depot_of(stop), sku)
-                    self.remaining[key] = self.remaining.get(key, 0) - q
+        if timing.pickups:
+            self.remaining = dict(self.remaining)
+            for stop, picked in zip(timing.stops, timing.picks, strict=True):
+                if stop < 0:
+                    for sku, q in picked.items():
+                        key = (depot_of(stop), sku)
+                        self.remaining[key] = self.remaining.get(key, 0) - q
         self.routes[v] = list(timing.stops)
         self.timings[v] = timing
         self._index(v)
@@ -257,6 +263,14 @@ class Construction:
         ranked.sort()
         return [stops for _, _, stops in ranked]
 
+    def _stocked(self, j: int, v: int, stops: list[int], free: dict[tuple[int, str], int]) -> bool:
+        """Whether van ``v`` covers ``stops`` (its route with ``j`` inserted) without a new pickup."""
+        timing = self.timings[v]
+        if timing is not None and timing.pickups:
+            return plan_picks(self.c, v, stops, free) is not None
+        spare, skus = self._spare[v], self.c.skus
+        return all(spare[skus[sku]] >= q for sku, q in self.c.problem.jobs[j].required_parts.items())
+
     def best_insertion(
         self, j: int, vehicles: Sequence[int], blink: Callable[[], bool] | None = None
     ) -> tuple[int, Timing] | None:
@@ -281,7 +295,7 @@ class Construction:
             free = free_of[v]
             candidates = [[*route[:pos], j, *route[pos:]]]
             # A pickup only adds time: it is worth trying only when the van runs short without one.
-            if job.required_parts and plan_picks(c, v, candidates[0], free) is None:
+            if job.required_parts and not self._stocked(j, v, candidates[0], free):
                 limit = None if best is None else best[0]
                 candidates = self._with_pickup(j, v, pos, bound, free, limit)
             for stops in candidates:

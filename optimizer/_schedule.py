@@ -227,6 +227,8 @@ class Timing:
     picks: tuple[dict[str, int], ...]
     lateness: tuple[int, ...]
     cost: int
+    pickups: bool = False
+    """Whether the route calls at a depot (otherwise every entry of ``picks`` is empty)."""
 
     @property
     def travel_s(self) -> int:
@@ -348,4 +350,5 @@ def schedule(
         picks=tuple(picks),
         lateness=tuple(lateness),
         cost=cost,
+        pickups=bool(len(nodes)) and nodes.min() < 0,
     )
