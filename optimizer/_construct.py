@@ -57,6 +57,9 @@ class Construction:
         n_tech = len(c.problem.technicians)
         self._locked = np.zeros(n_tech, dtype=np.int64)  # locked prefix length by vehicle
         self._member = np.zeros(n_tech, dtype=bool)
+        # The vehicles of each list of allowed technicians seen, as a mask (keyed by the list's identity;
+        # the list is kept so that its id stays its own).
+        self._masks: dict[int, tuple[Sequence[int], np.ndarray]] = {}
         for v in vehicles:
             self._index(v)
 
@@ -86,11 +89,7 @@ class Construction:
             self._spare[v] = spare
         self._table[v] = table
         self._locked[v] = self.locked_count[v]
-        n = table.shape[1]
-        slot = self._slot[v]
-        lo, hi = int(self._offsets[slot]), int(self._offsets[slot + 1])
-        self._all = np.concatenate([self._all[:, :lo], table, self._all[:, hi:]], axis=1)
-        self._offsets[slot + 1 :] += n - (hi - lo)
+        self._all = kernels.spliced(self._all, self._offsets, self._slot[v], table)
 
     @classmethod
     def of_plan(
@@ -131,6 +130,7 @@ class Construction:
         other._offsets = self._offsets.copy()
         other._locked = self._locked.copy()
         other._member = self._member
+        other._masks = self._masks
         return other
 
     def replace(self, v: int, stops: list[int]) -> bool:
@@ -196,9 +196,13 @@ class Construction:
         c = self.c
         if not c.job_windows[j]:
             return []
+        known = self._masks.get(id(vehicles))
+        if known is None or known[0] is not vehicles:
+            mask = np.zeros(len(self._member), dtype=bool)
+            mask[[v for v in vehicles if v in self._slot]] = True
+            known = self._masks[id(vehicles)] = (vehicles, mask)
         usable = self._member
-        usable[:] = False
-        usable[[v for v in vehicles if v in self._slot]] = True
+        usable[:] = known[1]
         parts = c.problem.jobs[j].required_parts
         if parts:
             # A van short of a part no depot still holds cannot take the job, wherever it goes.

@@ -332,3 +332,18 @@ def route_demand(
         for i in range(part_begin[node], part_end[node]):
             demand[part_sku[i]] += part_qty[i]
     return demand
+
+
+@_jit
+def spliced(table: np.ndarray, offsets: np.ndarray, slot: int, part: np.ndarray) -> np.ndarray:
+    """``table`` with the columns of ``slot`` replaced by ``part``; ``offsets`` (where each slot's columns
+    start) is updated in place."""
+    lo, hi = offsets[slot], offsets[slot + 1]
+    width = part.shape[1]
+    result = np.empty((table.shape[0], table.shape[1] - (hi - lo) + width), dtype=np.int64)
+    result[:, :lo] = table[:, :lo]
+    result[:, lo : lo + width] = part
+    result[:, lo + width :] = table[:, hi:]
+    for k in range(slot + 1, len(offsets)):
+        offsets[k] += width - (hi - lo)
+    return result
