@@ -60,6 +60,9 @@ class Construction:
         # The vehicles of each list of allowed technicians seen, as a mask (keyed by the list's identity;
         # the list is kept so that its id stays its own).
         self._masks: dict[int, tuple[Sequence[int], np.ndarray]] = {}
+        # Drop penalties per job of each job list costed, the same way (per job, and their sum).
+        self._drops: dict[int, tuple[Sequence[int], np.ndarray, int]] = {}
+        self._nodes: dict[int, np.ndarray] = {}
         for v in vehicles:
             self._index(v)
 
@@ -72,6 +75,7 @@ class Construction:
         k = c.kernel
         route = self.routes[v]
         nodes = c.nodes(route)
+        self._nodes[v] = nodes
         table = kernels.route_bounds(
             nodes, v, k.times, k.node_row, k.win_begin, k.win_end, k.win_lo, k.win_hi, k.service, k.tech
         )
@@ -107,9 +111,17 @@ class Construction:
 
     def total_cost(self, jobs: Sequence[int]) -> int:
         """The routes' costs plus the drop penalties of ``jobs`` not on any route."""
-        served = {s for stops in self.routes.values() for s in stops}
-        weights = self.c.params.weights
-        drops = sum(weights.drop_penalty(self.c.problem.jobs[j].priority) for j in jobs if j not in served)
+        known = self._drops.get(id(jobs))
+        if known is None or known[0] is not jobs:
+            penalty = np.zeros(len(self.c.problem.jobs), dtype=np.int64)
+            weights = self.c.params.weights
+            for j in jobs:
+                penalty[j] = weights.drop_penalty(self.c.problem.jobs[j].priority)
+            known = self._drops[id(jobs)] = (jobs, penalty, int(penalty.sum()))
+        _, penalty, all_dropped = known
+        served = np.concatenate([np.zeros(0, dtype=np.int64), *(self._nodes[v] for v in self._order)])
+        # A job served twice would count its penalty twice: plans never hold one twice.
+        drops = all_dropped - int(penalty[served[served >= 0]].sum())
         return sum(self.cost(v) for v in self.routes) + drops
 
     def copy(self) -> Construction:
@@ -131,6 +143,8 @@ class Construction:
         other._locked = self._locked.copy()
         other._member = self._member
         other._masks = self._masks
+        other._drops = self._drops
+        other._nodes = dict(self._nodes)
         return other
 
     def replace(self, v: int, stops: list[int]) -> bool:
@@ -206,8 +220,12 @@ class Construction:
         parts = c.problem.jobs[j].required_parts
         if parts:
             # A van short of a part no depot still holds cannot take the job, wherever it goes.
-            held = {sku for (_, sku), q in self.remaining.items() if q > 0 and sku in parts}
-            unheld = [(c.skus[sku], q) for sku, q in parts.items() if sku not in held]
+            depots = range(len(c.problem.depots))
+            unheld = [
+                (c.skus[sku], q)
+                for sku, q in parts.items()
+                if not any(self.remaining.get((d, sku), 0) > 0 for d in depots)
+            ]
             for column, q in unheld:
                 usable &= self._spare[:, column] >= q
         k = c.kernel
@@ -267,13 +285,17 @@ class Construction:
         ranked.sort()
         return [stops for _, _, stops in ranked]
 
-    def _stocked(self, j: int, v: int, stops: list[int], free: dict[tuple[int, str], int]) -> bool:
-        """Whether van ``v`` covers ``stops`` (its route with ``j`` inserted) without a new pickup."""
+    def _stock_plan(
+        self, j: int, v: int, stops: list[int], free: dict[tuple[int, str], int]
+    ) -> tuple[bool, list[dict[str, int]] | None]:
+        """Whether van ``v`` covers ``stops`` (its route with ``j`` inserted) without a new pickup, and the
+        route's picks when it already calls at a depot (so they are not planned twice)."""
         timing = self.timings[v]
         if timing is not None and timing.pickups:
-            return plan_picks(self.c, v, stops, free) is not None
+            picks = plan_picks(self.c, v, stops, free)
+            return picks is not None, picks
         spare, skus = self._spare[v], self.c.skus
-        return all(spare[skus[sku]] >= q for sku, q in self.c.problem.jobs[j].required_parts.items())
+        return all(spare[skus[sku]] >= q for sku, q in self.c.problem.jobs[j].required_parts.items()), None
 
     def best_insertion(
         self, j: int, vehicles: Sequence[int], blink: Callable[[], bool] | None = None
@@ -298,12 +320,15 @@ class Construction:
                 free_of[v] = self.available_to(v)
             free = free_of[v]
             candidates = [[*route[:pos], j, *route[pos:]]]
+            picks = None
             # A pickup only adds time: it is worth trying only when the van runs short without one.
-            if job.required_parts and not self._stocked(j, v, candidates[0], free):
-                limit = None if best is None else best[0]
-                candidates = self._with_pickup(j, v, pos, bound, free, limit)
+            if job.required_parts:
+                stocked, picks = self._stock_plan(j, v, candidates[0], free)
+                if not stocked:
+                    limit = None if best is None else best[0]
+                    candidates = self._with_pickup(j, v, pos, bound, free, limit)
             for stops in candidates:
-                timing = schedule(c, v, stops, free)
+                timing = schedule(c, v, stops, free, picks=picks if stops is candidates[0] else None)
                 if timing is None:
                     continue
                 delta = timing.cost - self.cost(v)

@@ -266,33 +266,39 @@ def _picks(
             if (total > data.van[vehicle]).any():
                 return None
         return [{} for _ in stops]
+    # What the jobs after each depot call need in all, then one pass that picks up the shortfall.
     jobs = c.problem.jobs
-    stock = dict(c.problem.technicians[vehicle].van_stock)
-    suffix: list[dict[str, int]] = [{} for _ in range(len(stops) + 1)]
+    needed_after: dict[int, dict[str, int]] = {}
+    running: dict[str, int] = {}
     for k in range(len(stops) - 1, -1, -1):
-        demand = dict(suffix[k + 1])
-        if stops[k] >= 0:
-            for sku, q in jobs[stops[k]].required_parts.items():
-                demand[sku] = demand.get(sku, 0) + q
-        suffix[k] = demand
-    left = dict(available)
+        stop = stops[k]
+        if stop >= 0:
+            for sku, q in jobs[stop].required_parts.items():
+                running[sku] = running.get(sku, 0) + q
+        else:
+            needed_after[k] = dict(running)
+    stock = dict(c.problem.technicians[vehicle].van_stock)
+    taken: dict[tuple[int, str], int] = {}
     picks: list[dict[str, int]] = []
     for k, stop in enumerate(stops):
         picked: dict[str, int] = {}
         if stop < 0:
             d = depot_of(stop)
-            for sku, need in suffix[k + 1].items():
+            for sku, need in needed_after[k].items():
                 short = need - stock.get(sku, 0)
-                take = min(short, left.get((d, sku), 0))
+                if short <= 0:
+                    continue
+                take = min(short, available.get((d, sku), 0) - taken.get((d, sku), 0))
                 if take > 0:
                     picked[sku] = take
-                    left[(d, sku)] = left.get((d, sku), 0) - take
+                    taken[(d, sku)] = taken.get((d, sku), 0) + take
                     stock[sku] = stock.get(sku, 0) + take
         else:
             for sku, q in jobs[stop].required_parts.items():
-                stock[sku] = stock.get(sku, 0) - q
-                if stock[sku] < 0:
+                left = stock.get(sku, 0) - q
+                if left < 0:
                     return None
+                stock[sku] = left
         picks.append(picked)
     return picks
 
@@ -303,14 +309,17 @@ def schedule(
     stops: Sequence[int],
     available: Mapping[tuple[int, str], int] | None = None,
     shift_end_slack_s: int = 0,
+    picks: list[dict[str, int]] | None = None,
 ) -> Timing | None:
     """The earliest feasible schedule of ``stops`` for ``vehicle``, or None when none exists.
 
     ``available`` is the depot stock this route may still pick up ((depot, sku) -> units).
     ``shift_end_slack_s`` shortens the shift (the solver's slack model of breaks uses it; 0 here is exact).
+    ``picks``, when the caller has planned them already (``plan_picks``), are taken as they are.
     """
     nodes = c.nodes(stops)
-    picks = _picks(c, vehicle, stops, nodes, available or {})
+    if picks is None:
+        picks = _picks(c, vehicle, stops, nodes, available or {})
     if picks is None:
         return None
     k = c.kernel
