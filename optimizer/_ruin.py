@@ -33,6 +33,11 @@ BLINK_RATE = 0.01
 """Chance that a recreate insertion skips a gap (SISR's blinks), so equal moves do not always repeat."""
 ROUTE_REMOVAL_RATE = 0.1
 """Chance that a ruin also empties a whole short route, the move that lets the plan use fewer routes."""
+ROUTE_OPENING_RATE = 0.05
+"""Chance that a recreate puts its first job alone on an unused technician's day, the move that lets the
+plan use more routes where more routes travel less."""
+OPENING_CANDIDATES = 3
+"""Unused technicians, nearest home first, tried for the job that opens a route."""
 START_TEMPERATURE = 2.0
 END_TEMPERATURE = 0.02
 """Annealing temperatures in units of the plan's average travel cost per job. SISR's 100 and 1 on Solomon
@@ -61,6 +66,8 @@ class _Search:
         free = [j for j in self.jobs if j not in c.locked]
         rows = np.array([c.job_row[j] for j in free], dtype=np.int64)
         order = np.argsort(c.times[np.ix_(rows, rows)], axis=1, kind="stable")[:, : NEIGHBOURS + 1]
+        # One list per technician, kept so the insertion's per-list caches stay small.
+        self.alone = {v: [v] for v in vehicles}
         self.neighbours = {
             j: [free[k] for k in order[i].tolist() if free[k] != j] for i, j in enumerate(free)
         }
@@ -190,7 +197,30 @@ def _recreate(search: _Search, state: Construction, removed: list[int], rng: ran
     def blink() -> bool:
         return rng.random() < BLINK_RATE
 
-    for j in by_priority(search.c, todo):
+    order = by_priority(search.c, todo)
+    if order and rng.random() < ROUTE_OPENING_RATE:
+        opened = _open_route(search, state, order[0])
+        if opened:
+            order = order[1:]
+    for j in order:
         found = state.best_insertion(j, search.allowed[j], blink)
         if found is not None:
             state.commit(*found)
+
+
+def _open_route(search: _Search, state: Construction, j: int) -> bool:
+    """Put ``j`` alone on an unused technician's day where it costs least, trying the few technicians whose
+    homes are nearest to it; False when none can take it."""
+    c = search.c
+    row = c.job_row[j]
+    unused = [v for v in search.allowed[j] if not state.routes.get(v) and v in search.alone]
+    unused.sort(key=lambda v: int(c.times[c.start_row[v], row]) + int(c.times[row, c.end_row[v]]))
+    best = None
+    for v in unused[:OPENING_CANDIDATES]:
+        found = state.best_insertion(j, search.alone[v])
+        if found is not None and (best is None or found[1].cost < best[1].cost):
+            best = found
+    if best is None:
+        return False
+    state.commit(*best)
+    return True
