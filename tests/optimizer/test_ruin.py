@@ -6,7 +6,7 @@ import time
 
 from optimizer._construct import rescue
 from optimizer._reach import compute_reach
-from optimizer._ruin import ruin_and_recreate
+from optimizer._ruin import _open_route, _Search, ruin_and_recreate
 from optimizer._schedule import Compiled, schedule
 from optimizer.problem import Problem
 from tests.optimizer.builders import HOUR, MINUTE, job, params, problem, tech, window
@@ -74,6 +74,29 @@ def test_a_locked_prefix_is_never_moved() -> None:
         assert plan[0][0] == 3
         assert 3 not in plan[1]
         _cost(c, plan)
+
+
+def test_an_opened_route_goes_to_the_nearest_unused_technician() -> None:
+    """T1 (home 0) holds J1; J6 is out. Opening a route for J6 puts it alone on T3 (home 7, one away), not
+    on T2 (home 3) and not beside J1, and leaves T1's route as it was."""
+    p = problem(
+        [tech("T1", 0), tech("T2", 3), tech("T3", 7)],
+        [job("J1", 1), job("J6", 6)],
+    )
+    c = Compiled.build(p, params())
+    allowed = compute_reach(c).allowed
+    search = _Search(c, [0, 1, 2], [0, 1], allowed, {}, {0: [0]})
+    state = search.state
+    assert _open_route(search, state, 1)
+    assert state.routes[0] == [0] and state.routes[1] == [] and state.routes[2] == [1]
+
+
+def test_no_route_opens_when_every_technician_is_busy() -> None:
+    p = problem([tech("T1", 0)], [job("J1", 1), job("J6", 6)])
+    c = Compiled.build(p, params())
+    search = _Search(c, [0], [0, 1], compute_reach(c).allowed, {}, {0: [0]})
+    assert not _open_route(search, search.state, 1)
+    assert search.state.routes[0] == [0]
 
 
 def test_rescue_puts_a_left_out_p1_in_place_of_p4_work() -> None:
