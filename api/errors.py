@@ -19,7 +19,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from dispatch.domain.errors import Conflict, DomainError
+from dispatch.domain.errors import Conflict, DomainError, Stale
 from dispatch.persistence.repositories import RecordNotFound
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -132,6 +132,18 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
+    if isinstance(exc, Stale):
+        response = problem(
+            412,
+            str(exc),
+            instance=_instance(request),
+            type_=f"{PROBLEM_BASE}stale-version",
+            title="Changed meanwhile",
+            current_version=exc.current,
+        )
+        if exc.current is not None:
+            response.headers["ETag"] = f'"{exc.current}"'
+        return response
     if isinstance(exc, Conflict):
         return problem(
             409,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Query, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, Response, status
 from sqlalchemy.orm import Session
 
 from api.deps import DispatcherUser, SessionDep, require_dispatcher
@@ -19,19 +19,33 @@ from api.schemas.plan_jobs import PlanJobOut
 from api.schemas.plans import PublishedPlanOut
 from api.schemas.values import Day
 from dispatch.domain.plans import Plan
-from dispatch.persistence.repositories import JobRepository
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository
 from dispatch.services.plan_edits import assign_job, lock_day, unassign_job, unlock_day
 from dispatch.services.plan_jobs import enqueue_plan_job, request_plan
+from dispatch.services.published_plan import view_of
 
 router = APIRouter(prefix="/plans/{day}", tags=["plan control"], dependencies=[Depends(require_dispatcher)])
 
-Region = Annotated[str | None, Query(min_length=1, max_length=40, description="The regional plan.")]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        description="The plan's version (its ETag) the edit was made from; a replaced version answers 412.",
+        max_length=80,
+    ),
+]
 
 
-def _plan_out(session: Session, plan: Plan) -> PublishedPlanOut:
-    jobs = JobRepository(session).get_many(plan.planned_job_ids)
-    return PublishedPlanOut.of(plan, {j.id: j for j in jobs})
+def _version(if_match: str | None) -> str | None:
+    """The version named by an ``If-Match`` header (``*`` or none: whatever is published now)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    return if_match.strip().removeprefix("W/").strip('"')
+
+
+def _plan_out(session: Session, plan: Plan, response: Response) -> PublishedPlanOut:
+    view = view_of(session, plan)
+    response.headers["ETag"] = f'"{view.version}"'
+    return PublishedPlanOut.of(view.plan, view.jobs)
 
 
 def _locks(session: Session, day: date) -> LocksOut:
@@ -39,24 +53,31 @@ def _locks(session: Session, day: date) -> LocksOut:
 
 
 @router.post("/assignments", response_model=PublishedPlanOut)
-def assign(day: Day, body: AssignmentIn, session: SessionDep) -> PublishedPlanOut:
-    """Put a job on a technician's day (optionally at a time, pinned by default); 409 if a rule breaks."""
+def assign(
+    day: Day, body: AssignmentIn, session: SessionDep, response: Response, if_match: IfMatch = None
+) -> PublishedPlanOut:
+    """Put a job on a technician's day (optionally at a time, pinned by default); 409 if a rule breaks,
+    412 if the plan was replaced since the version in ``If-Match``."""
     plan = assign_job(
         session,
         day,
         job_id=body.job_id,
         technician_id=body.technician_id,
-        region=body.region,
         start=body.start,
         pin=body.pin,
+        version=_version(if_match),
     )
-    return _plan_out(session, plan)
+    return _plan_out(session, plan, response)
 
 
 @router.delete("/assignments/{job_id}", response_model=PublishedPlanOut)
-def unassign(day: Day, job_id: RecordId, session: SessionDep, region: Region = None) -> PublishedPlanOut:
-    """Take a job out of the day's plan and clear its pin."""
-    return _plan_out(session, unassign_job(session, day, job_id=job_id, region=region))
+def unassign(
+    day: Day, job_id: RecordId, session: SessionDep, response: Response, if_match: IfMatch = None
+) -> PublishedPlanOut:
+    """Take a job out of the day's plan and clear its pin; 412 if the plan was replaced since
+    ``If-Match``."""
+    plan = unassign_job(session, day, job_id=job_id, version=_version(if_match))
+    return _plan_out(session, plan, response)
 
 
 @router.get("/locks", response_model=LocksOut)

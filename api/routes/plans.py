@@ -4,26 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import SessionDep, require_dispatcher
 from api.schemas.plans import PublishedPlanOut
 from api.schemas.values import Day, Region
-from dispatch.persistence.repositories import JobRepository, PlanRepository, RecordNotFound
+from dispatch.services.published_plan import published_plan
 
 router = APIRouter(prefix="/plans", tags=["plans"], dependencies=[Depends(require_dispatcher)])
 
 
 @router.get("/published", response_model=PublishedPlanOut)
-def published_plan(
+def published(
     session: SessionDep,
+    response: Response,
     day: Annotated[Day, Query(description="The planned day, YYYY-MM-DD.")],
-    region: Annotated[Region | None, Query(description="A regional plan; left out: all regions.")] = None,
+    region: Annotated[Region | None, Query(description="Only this region's part of the day's plan.")] = None,
 ) -> PublishedPlanOut:
-    """The plan technicians and customers see for ``day``: routes in visit order and jobs left out."""
-    plan = PlanRepository(session).published(day, region)
-    if plan is None:
-        where = f"region {region}" if region else "all regions"
-        raise RecordNotFound(f"no published plan for {day} ({where})")
-    jobs = JobRepository(session).get_many(plan.planned_job_ids)
-    return PublishedPlanOut.of(plan, {job.id: job for job in jobs})
+    """The plan technicians and customers see for ``day``: routes in visit order and jobs left out.
+
+    The ``ETag`` is the plan's version: send it as ``If-Match`` with an edit, so that an edit made from a
+    plan someone else has replaced meanwhile is refused (412) instead of undoing their change.
+    """
+    view = published_plan(session, day, region)
+    response.headers["ETag"] = f'"{view.version}"'
+    return PublishedPlanOut.of(view.plan, view.jobs)

@@ -20,11 +20,12 @@ class AssignmentIn(RequestModel):
     pin: bool = Field(
         default=True, description="Keep the job with this technician (and start) in later solves."
     )
-    region: str | None = Field(default=None, min_length=1, max_length=40, description="The regional plan.")
 
 
 class ResolveIn(RequestModel):
-    region: str | None = Field(default=None, min_length=1, max_length=40)
+    region: str | None = Field(
+        default=None, min_length=1, max_length=40, description="Re-plan only this region's part of the day."
+    )
     time_limit_s: float = Field(default=10.0, ge=MIN_TIME_LIMIT_S, le=MAX_TIME_LIMIT_S)
 
 

@@ -7,3 +7,11 @@ class DomainError(ValueError):
 
 class Conflict(DomainError):
     """A valid request that clashes with what is stored (a duplicate, a lock, a solve already running)."""
+
+
+class Stale(Conflict):
+    """A change made from a version of a record since replaced; ``current`` names the version now."""
+
+    def __init__(self, message: str, current: str | None) -> None:
+        super().__init__(message)
+        self.current = current

@@ -401,12 +401,23 @@ class JobWindowRow(Base):
 
 
 class PlanRow(Base):
-    """A solved and validated day plan for a day (and optionally one region)."""
+    """A solved and validated plan of a whole day; ``region`` names the part a regional solve re-planned.
+
+    A day has one published plan at a time, by a partial unique index: of two edits racing to replace
+    the same plan, exactly one can commit.
+    """
 
     __tablename__ = "plans"
     __table_args__ = (
         CheckConstraint("status IN ('published', 'superseded')", name="status_known"),
         Index("ix_plans_day_region_status", "day", "region", "status"),
+        Index(
+            "uq_plans_one_published_per_day",
+            "day",
+            unique=True,
+            postgresql_where=text("status = 'published'"),
+            sqlite_where=text("status = 'published'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)

@@ -110,12 +110,8 @@ class JobSheet:
 
 
 def published_route(session: Session, technician: Technician, day: date) -> tuple[str, PlannedRoute] | None:
-    """The plan id and the technician's route in the plan published for their region (or all) on ``day``."""
-    for region in (technician.region, None):
-        found = route_of_technician(session, technician.id, day, region)
-        if found is not None:
-            return found
-    return None
+    """The plan id and the technician's route in the plan published for ``day``."""
+    return route_of_technician(session, technician.id, day)
 
 
 def job_sheet(session: Session, technician_id: str, day: date) -> JobSheet | None:

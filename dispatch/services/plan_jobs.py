@@ -25,12 +25,11 @@ from sqlalchemy.orm import Session, sessionmaker
 import optimizer as opt
 from dispatch.domain.errors import DomainError
 from dispatch.domain.plan_jobs import PlanJob, PlanJobStatus, check_time_limit
-from dispatch.persistence.dataset_store import load_dataset
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
 from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
 from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue
-from dispatch.services.plan_edits import kept_day, plan_keeping
-from dispatch.services.planning import PlanOutcome, publish_outcome
+from dispatch.services.plan_day import PlanOutcome, StalePlan, plan_day, publish_outcome, rebase
+from dispatch.services.rest_of_day import load_live_day
 
 logger = logging.getLogger(__name__)
 
@@ -131,15 +130,12 @@ def run_plan_job(
     heart.start()
     try:
         with session_scope(factory) as session:
-            dataset = load_dataset(session)
-            kept = kept_day(session, job.day, job.region)
+            live = load_live_day(session, job.day, _now())
         plan = planner or default_planner()
         outcome = plan(
-            dataset,
-            job.day,
+            live,
             region=job.region,
             params=opt.SolveParams(time_limit_s=job.time_limit_s),
-            kept=kept,
             on_progress=lambda report: setattr(progress, "latest", report),
             should_stop=lambda: stop.is_set() or (shutdown is not None and shutdown.is_set()),
         )
@@ -155,7 +151,7 @@ def run_plan_job(
     status = PlanJobStatus.CANCELLED if cut_short else PlanJobStatus.SUCCEEDED
     try:
         with session_scope(factory) as session:
-            publish_outcome(session, outcome)
+            outcome = _publish_rebased(session, outcome)
             repository = PlanJobRepository(session)
             finished = repository.finish(
                 plan_job_id,
@@ -177,13 +173,29 @@ def run_plan_job(
     return status
 
 
+def _publish_rebased(session: Session, outcome: PlanOutcome, tries: int = 3) -> PlanOutcome:
+    """Publish the solved plan re-timed on the day as it stands now (reports and edits made during the
+    solve are kept); a plan published in the very same moment makes it try again."""
+    for attempt in range(tries):
+        rebased = rebase(session, outcome, _now())
+        try:
+            with session.begin_nested():
+                publish_outcome(session, rebased)
+        except StalePlan:
+            if attempt == tries - 1:
+                raise
+            continue
+        return rebased
+    raise AssertionError("unreachable")
+
+
 class _GivenUp(Exception):
     """The job was marked failed while its solve ran; its plan must not be published."""
 
 
 def default_planner() -> Planner:
-    """The planner of a job: the day's plan keeping the dispatchers' locked days and pinned starts."""
-    return plan_keeping
+    """The planner of a job: the day's pipeline, from where the day stands."""
+    return plan_day
 
 
 def _finish_failed(factory: sessionmaker[Session], plan_job_id: str, error: Exception) -> None:

@@ -1,4 +1,4 @@
-"""Plan a day: stored data in, a validated plan out and published, and a summary a dispatcher can read.
+"""Plan a day from the command line: the day's pipeline, published, and a summary a dispatcher can read.
 
 The optimizer's plan is re-checked by the independent validator before anything is stored: a plan that
 breaks a constraint is refused (``PlanRejected``) and the previously published plan stays in force.
@@ -6,70 +6,16 @@ breaks a constraint is refused (``PlanRejected``) and the previously published p
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
 import optimizer as opt
 from dispatch.config import Settings
-from dispatch.domain.dataset import Dataset
-from dispatch.domain.errors import DomainError
-from dispatch.domain.jobs import JobStatus
-from dispatch.domain.plans import Plan
-from dispatch.persistence.dataset_store import load_dataset
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
-from dispatch.persistence.repositories import PlanRepository
-from dispatch.persistence.repositories.jobs import set_job_statuses
-from dispatch.services.plan_problem import PlanningProblem, build_problem, plan_from_solution
-from optimizer.solve import solve
-from optimizer.validate import validate
-
-
-class PlanRejected(DomainError):
-    """The solver's plan failed independent validation; nothing was published."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanOutcome:
-    dataset: Dataset
-    plan: Plan
-    planning: PlanningProblem
-    solution: opt.Solution
-
-
-def make_plan(
-    dataset: Dataset,
-    day: date,
-    *,
-    region: str | None = None,
-    params: opt.SolveParams | None = None,
-    now: datetime | None = None,
-    on_progress: Callable[[opt.SolveProgress], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> PlanOutcome:
-    """Solve and validate the day; no storage (the caller publishes)."""
-    params = params or opt.SolveParams()
-    planning = build_problem(dataset, day, region=region)
-    if on_progress is None and should_stop is None:
-        solution = solve(planning.problem, params)
-    else:
-        solution = solve(planning.problem, params, on_progress=on_progress, should_stop=should_stop)
-    report = validate(planning.problem, solution, params)
-    if not report.ok:
-        listed = "; ".join(f"{v.rule}: {v.detail}" for v in report.violations[:5])
-        raise PlanRejected(f"the plan for {day} breaks {len(report.violations)} constraint(s): {listed}")
-    plan = plan_from_solution(
-        planning,
-        solution,
-        plan_id=str(uuid.uuid4()),
-        region=region,
-        created_at=now or datetime.now(UTC),
-    )
-    return PlanOutcome(dataset=dataset, plan=plan, planning=planning, solution=solution)
+from dispatch.services.plan_day import PlanOutcome, plan_day, publish_outcome
+from dispatch.services.rest_of_day import load_live_day
 
 
 def plan_and_publish(
@@ -78,30 +24,24 @@ def plan_and_publish(
     *,
     region: str | None = None,
     params: opt.SolveParams | None = None,
+    now: datetime | None = None,
 ) -> PlanOutcome:
-    """Load the stored day, plan it, publish the plan and mark its jobs planned (caller commits)."""
-    dataset = load_dataset(session)
-    outcome = make_plan(dataset, day, region=region, params=params)
+    """Plan the stored day from where it stands and publish the plan (caller commits)."""
+    now = now or datetime.now(UTC)
+    outcome = plan_day(load_live_day(session, day, now), region=region, params=params, now=now)
     publish_outcome(session, outcome)
     return outcome
-
-
-def publish_outcome(session: Session, outcome: PlanOutcome) -> None:
-    """Publish the plan (superseding the one before) and mark its jobs planned (caller commits)."""
-    PlanRepository(session).publish(outcome.plan)
-    planned = set(outcome.plan.planned_job_ids)
-    considered = {j.id for j in outcome.planning.problem.jobs} | {s.job_id for s in outcome.planning.skipped}
-    set_job_statuses(
-        session,
-        {job_id: JobStatus.PLANNED if job_id in planned else JobStatus.UNSCHEDULED for job_id in considered},
-    )
 
 
 def format_plan_summary(outcome: PlanOutcome) -> str:
     """Jobs assigned, unassigned by reason, travel hours, SLA at risk: what a dispatcher checks first."""
     plan = outcome.plan
     jobs = {j.id: j for j in outcome.dataset.jobs}
-    considered = [j.id for j in outcome.planning.problem.jobs] + [s.job_id for s in outcome.planning.skipped]
+    considered = sorted(
+        {j.id for j in outcome.planning.problem.jobs}
+        | {s.job_id for s in outcome.planning.skipped}
+        | set(plan.planned_job_ids)
+    )
     planned = set(plan.planned_job_ids)
     by_priority_total = Counter(jobs[j].priority.value for j in considered)
     by_priority_planned = Counter(jobs[j].priority.value for j in planned)

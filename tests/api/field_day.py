@@ -142,6 +142,6 @@ def seed_field_day(database_url: str) -> None:
         with session_scope(make_session_factory(engine)) as session:
             save_dataset(session, dataset)
             ensure_demo_accounts(session)
-            PlanRepository(session).publish(plan())
+            PlanRepository(session).publish(plan(), replaces=None)
     finally:
         engine.dispose()

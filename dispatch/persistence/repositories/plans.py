@@ -37,31 +37,39 @@ class PlanRepository(Repository[Plan]):
     def key_of(self, item: Plan) -> str:
         return item.id
 
-    def publish(self, plan: Plan) -> None:
-        """Store ``plan`` as the published plan of its day and region; the one before is superseded."""
-        region = self.table.c.region
-        self.session.execute(
-            update(self.table)
-            .where(
-                self.table.c.day == plan.day,
-                region.is_(None) if plan.region is None else region == plan.region,
-                self.table.c.status == PlanStatus.PUBLISHED.value,
+    def publish(self, plan: Plan, *, replaces: str | None) -> bool:
+        """Store ``plan`` as the published plan of its day in place of ``replaces`` (``None``: the day had
+        none); ``False``, storing nothing, when that is no longer the day's published plan."""
+        table = self.table
+        published = table.c.status == PlanStatus.PUBLISHED.value
+        superseded = {"status": PlanStatus.SUPERSEDED.value}
+        if replaces is None:
+            current = self.published_id(plan.day)
+            if current is not None:
+                return False
+        else:
+            swapped = self.session.execute(
+                update(table)
+                .where(table.c.id == replaces, table.c.day == plan.day, published)
+                .values(superseded)
             )
-            .values(status=PlanStatus.SUPERSEDED.value)
-        )
+            if swapped.rowcount != 1:  # type: ignore[attr-defined]
+                return False
         self.add(plan)
+        return True
 
-    def published(self, day: date, region: str | None = None) -> Plan | None:
-        """The plan technicians and customers see for ``day`` (and ``region``), if any."""
-        column = self.table.c.region
-        found = self.session.execute(
+    def published(self, day: date) -> Plan | None:
+        """The plan technicians and customers see for ``day``, if any."""
+        found = self.published_id(day)
+        return None if found is None else self.get(found)
+
+    def published_id(self, day: date) -> str | None:
+        """The id (the version) of the plan published for ``day``, if any."""
+        return self.session.execute(
             select(self.table.c.id).where(
-                self.table.c.day == day,
-                column.is_(None) if region is None else column == region,
-                self.table.c.status == PlanStatus.PUBLISHED.value,
+                self.table.c.day == day, self.table.c.status == PlanStatus.PUBLISHED.value
             )
         ).scalar_one_or_none()
-        return None if found is None else self.get(found)
 
     def to_rows(self, item: Plan) -> RowsByTable:
         owner = {"plan_id": item.id}

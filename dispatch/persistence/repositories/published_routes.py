@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from dispatch.domain.jobs import JobStatus
@@ -91,10 +91,7 @@ def technician_header(session: Session, technician_id: str) -> TechnicianHeader 
 
 def _stamp_statement() -> Select[Any]:
     technician = _TECHNICIANS
-    of_day = (
-        _PLANS.c.day == bindparam("day"),
-        or_(_PLANS.c.region == technician.c.region, _PLANS.c.region.is_(None)),
-    )
+    of_day = (_PLANS.c.day == bindparam("day"),)
     by_technician = _REPORTS.c.technician_id == technician.c.id
 
     def scalar(column: Any, *conditions: Any) -> Any:
@@ -136,7 +133,7 @@ _STAMP = _stamp_statement()
 def sheet_stamp(session: Session, technician_id: str, day: date) -> SheetStamp | None:
     """The technician's header and their sheet's version for ``day`` (``None``: no such technician).
 
-    The version counts the day's plans of their region and of all regions (publishing adds one), their
+    The version counts the day's plans (publishing adds one), their
     reports (reports are only ever added) with the latest time, and lists the status of every job on
     their published routes of the day.
     """
@@ -149,17 +146,10 @@ def sheet_stamp(session: Session, technician_id: str, day: date) -> SheetStamp |
     return SheetStamp(header, (first.plans, first.latest_plan, first.reports, first.latest_report, statuses))
 
 
-def published_route(
-    session: Session, technician_id: str, day: date, region: str | None
-) -> tuple[str, PlannedRoute] | None:
-    """The technician's route in the plan published for ``day`` and ``region`` (``None``: all regions)."""
-    region_column = _PLANS.c.region
+def published_route(session: Session, technician_id: str, day: date) -> tuple[str, PlannedRoute] | None:
+    """The technician's route in the plan published for ``day``."""
     plan_id = session.execute(
-        select(_PLANS.c.id).where(
-            _PLANS.c.day == day,
-            region_column.is_(None) if region is None else region_column == region,
-            _PLANS.c.status == _PUBLISHED,
-        )
+        select(_PLANS.c.id).where(_PLANS.c.day == day, _PLANS.c.status == _PUBLISHED)
     ).scalar_one_or_none()
     if plan_id is None:
         return None

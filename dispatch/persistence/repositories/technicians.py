@@ -114,6 +114,11 @@ class TechnicianRepository(Repository[Technician]):
         Child(_VAN_STOCK, "technician_id", "sku"),
     )
 
+    def regions(self) -> list[str]:
+        """The regions technicians work in, by name."""
+        column = self.table.c.region
+        return list(self.session.execute(select(column).distinct().order_by(column)).scalars())
+
     def key_of(self, item: Technician) -> str:
         return item.id
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 import optimizer as opt
 from data.demo import DemoConfig, generate_demo
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.plans import Plan
-from dispatch.services.plan_edits import KeptDay, plan_keeping
+from dispatch.services.plan_day import PlanOutcome, plan_day
+from dispatch.services.rest_of_day import KeptDay, LiveDay
 
 DAY = date(2026, 3, 10)
 QUICK = opt.SolveParams(time_limit_s=2, deterministic=True, solution_limit=50)
+NIGHT_BEFORE = datetime(2026, 3, 9, 20, tzinfo=UTC)
 
 
 @cache
@@ -21,9 +23,17 @@ def _day() -> Dataset:
     return generate_demo(DemoConfig(seed=5, day=DAY, scale=0.2))
 
 
+def _plan(dataset: Dataset, kept: KeptDay | None = None, published: Plan | None = None) -> PlanOutcome:
+    """The day planned before it starts, keeping ``kept`` (and ``published`` as the plan it replaces)."""
+    live = LiveDay.unstarted(dataset, DAY, NIGHT_BEFORE, kept)
+    if published is not None:
+        live = dataclasses.replace(live, state=dataclasses.replace(live.state, published=published))
+    return plan_day(live, params=QUICK)
+
+
 @cache
 def _first_plan() -> Plan:
-    return plan_keeping(_day(), DAY, params=QUICK).plan
+    return _plan(_day()).plan
 
 
 def _orders(plan: Plan) -> dict[str, list[str]]:
@@ -34,8 +44,8 @@ def test_a_locked_route_comes_back_exactly_as_published() -> None:
     """The locked technician's visits, times included, are those of the plan they were locked on."""
     first = _first_plan()
     route = next(r for r in first.routes if r.job_ids)
-    kept = KeptDay(locked_orders={route.technician_id: _orders(first)[route.technician_id]}, pinned_starts={})
-    again = plan_keeping(_day(), DAY, params=QUICK, kept=kept).plan
+    kept = KeptDay(locked=frozenset({route.technician_id}))
+    again = _plan(_day(), kept, published=first).plan
     assert next(r for r in again.routes if r.technician_id == route.technician_id) == route
     assert not set(route.job_ids) & {u.job_id for u in again.unplanned}
 
@@ -50,7 +60,7 @@ def test_a_job_pinned_to_a_locked_empty_day_is_left_out_with_the_reason() -> Non
         day,
         jobs=[dataclasses.replace(j, pinned_technician_id=holder) if j.id == job_id else j for j in day.jobs],
     )
-    plan = plan_keeping(pinned, DAY, params=QUICK, kept=KeptDay({holder: []}, {})).plan
+    plan = _plan(pinned, KeptDay(locked=frozenset({holder}))).plan
     left = next(u for u in plan.unplanned if u.job_id == job_id)
     assert left.reason == "pinned_technician_unable" and "locked" in left.detail
     assert all(r.technician_id != holder for r in plan.routes)
@@ -70,7 +80,7 @@ def test_a_pinned_start_is_the_minute_the_visit_starts() -> None:
             for j in day.jobs
         ],
     )
-    plan = plan_keeping(pinned, DAY, params=QUICK, kept=KeptDay({}, {visit.job_id: visit.start})).plan
+    plan = _plan(pinned, KeptDay(pinned_starts={visit.job_id: visit.start})).plan
     again = next(v for r in plan.routes for v in r.visits if v.job_id == visit.job_id)
     assert visit.start <= again.start <= visit.start + timedelta(minutes=1)
     assert visit.job_id in next(r for r in plan.routes if r.technician_id == route.technician_id).job_ids

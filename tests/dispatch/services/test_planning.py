@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Engine
@@ -16,8 +16,10 @@ from dispatch.domain.plans import PlanStatus
 from dispatch.persistence.dataset_store import clear_dataset, save_dataset
 from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.persistence.repositories import JobRepository, PlanRepository
-from dispatch.services import planning
-from dispatch.services.planning import PlanRejected, format_plan_summary, make_plan, plan_and_publish
+from dispatch.services import plan_day as pipeline
+from dispatch.services.plan_day import PlanRejected, plan_day
+from dispatch.services.planning import format_plan_summary, plan_and_publish
+from dispatch.services.rest_of_day import LiveDay
 
 DAY = date(2026, 3, 10)
 QUICK = opt.SolveParams(time_limit_s=1, deterministic=True, solution_limit=100)
@@ -73,9 +75,9 @@ def test_a_plan_that_fails_validation_is_refused_and_nothing_changes(
     factory = make_session_factory(loaded)
     with session_scope(factory) as session:
         before = plan_and_publish(session, DAY, params=QUICK).plan
-    real_solve = planning.solve
+    real_solve = pipeline.solve
 
-    def serve_a_job_twice(problem: opt.Problem, params: opt.SolveParams) -> opt.Solution:
+    def serve_a_job_twice(problem: opt.Problem, params: opt.SolveParams, **hooks: object) -> opt.Solution:
         solution = real_solve(problem, params)
         route = next(r for r in solution.routes if r.visits)
         doubled = dataclasses.replace(route, visits=(*route.visits, route.visits[0]))
@@ -83,7 +85,7 @@ def test_a_plan_that_fails_validation_is_refused_and_nothing_changes(
             solution, routes=tuple(doubled if r is route else r for r in solution.routes)
         )
 
-    monkeypatch.setattr(planning, "solve", serve_a_job_twice)
+    monkeypatch.setattr(pipeline, "solve", serve_a_job_twice)
     with pytest.raises(PlanRejected, match="breaks"), session_scope(factory) as session:
         plan_and_publish(session, DAY, params=QUICK)
     with session_scope(factory) as session:
@@ -94,7 +96,9 @@ def test_a_regional_plan_only_touches_its_region() -> None:
     """Planning one region plans only that region's technicians and jobs."""
     dataset = generate_demo(DemoConfig(seed=5, day=DAY, scale=0.2))
     region = dataset.technicians[0].region
-    outcome = make_plan(dataset, DAY, region=region, params=QUICK)
+    outcome = plan_day(
+        LiveDay.unstarted(dataset, DAY, datetime(2026, 1, 1, tzinfo=UTC)), region=region, params=QUICK
+    )
     techs = {t.id: t.region for t in dataset.technicians}
     assert all(techs[r.technician_id] == region for r in outcome.plan.routes)
     assert outcome.plan.region == region

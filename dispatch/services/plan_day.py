@@ -1,0 +1,304 @@
+"""The one planning pipeline: every plan of a day, whoever asks for it, starts from what has happened.
+
+The command line, the API's plan jobs, dispatchers' edits and event re-plans all come here. Each builds
+the *rest of the day*: the jobs still to do and each technician from where and when they are free
+(``day_state``), keeping what dispatchers fixed (locked days, pinned technicians and start times) and
+what lies outside the solve's scope (other regions' routes, with the depot stock they collect). The rest
+is solved (or, for an edit, timed in the order given), checked by the independent validator, and joined
+to the visits done or under way, which no plan ever moves. A day has one plan: a regional solve replaces
+that region's part of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import optimizer as opt
+from dispatch.domain.dataset import Dataset
+from dispatch.domain.errors import Conflict, DomainError, Stale
+from dispatch.domain.jobs import JobStatus
+from dispatch.domain.plans import Plan, PlannedRoute, PlannedVisit, UnplannedJob
+from dispatch.persistence.repositories import PlanRepository
+from dispatch.persistence.repositories.jobs import set_job_statuses
+from dispatch.services.day_state import DayState, StartedRoute
+from dispatch.services.plan_problem import PlanningProblem, plan_from_solution
+from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
+from optimizer.fixed_routes import timed_solution
+from optimizer.solve import solve
+from optimizer.validate import ValidationReport, validate
+
+EDITED = "edited"
+"""The solver status shown for a plan a dispatcher edited by hand."""
+
+
+class PlanRejected(DomainError):
+    """The solver's plan failed independent validation; nothing was published."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    """A day's plan ready to publish, with the problem of the rest of the day it was made from."""
+
+    dataset: Dataset
+    plan: Plan
+    planning: PlanningProblem
+    solution: opt.Solution
+    replaces: str | None = None
+    """The published plan this one was made from (``None``: the day had none)."""
+
+
+def plan_day(
+    live: LiveDay,
+    *,
+    region: str | None = None,
+    params: opt.SolveParams | None = None,
+    on_progress: Callable[[opt.SolveProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    now: datetime | None = None,
+) -> PlanOutcome:
+    """Solve the rest of the day (of ``region``), keep locked days and everything under way, validate the
+    whole, and return the day's plan ready to publish."""
+    params = params or opt.SolveParams()
+    rest = rest_of_day(live, region=region)
+    problem = rest.planning.problem
+    if rest.locked_orders:
+        solution = _solve_around(problem, params, rest.locked_orders, on_progress, should_stop)
+    else:
+        solution = solve(problem, params, on_progress=on_progress, should_stop=should_stop)
+    check_plan(problem, solution, params, f"the plan for {live.day}", edit=False)
+    return _outcome(live, rest, solution, region=region, now=now)
+
+
+def compose(
+    live: LiveDay,
+    rest: RestOfDay,
+    orders: Mapping[str, list[str]],
+    unassigned: list[opt.UnassignedJob],
+    params: opt.SolveParams | None,
+    what: str,
+    *,
+    now: datetime | None = None,
+    edit: bool = True,
+) -> PlanOutcome:
+    """The day's plan with the rest of each route in the order given (an edit), if it breaks no rule."""
+    params = params or opt.SolveParams()
+    problem = rest.planning.problem
+    solution = timed_solution(problem, params, orders, unassigned)
+    check_plan(problem, solution, params, what, edit=edit)
+    return _outcome(live, rest, solution, region=None, now=now, status=EDITED)
+
+
+def _outcome(
+    live: LiveDay,
+    rest: RestOfDay,
+    solution: opt.Solution,
+    *,
+    region: str | None,
+    now: datetime | None,
+    status: str | None = None,
+) -> PlanOutcome:
+    rest_plan = plan_from_solution(
+        rest.planning, solution, plan_id=str(uuid.uuid4()), region=region, created_at=now or datetime.now(UTC)
+    )
+    if status is not None:
+        rest_plan = dataclasses.replace(rest_plan, solver_status=status, solve_ms=0)
+    plan = join_day(live.state, rest_plan, rest.outside, rest.outside_unplanned)
+    published = live.state.published
+    return PlanOutcome(
+        dataset=live.dataset,
+        plan=plan,
+        planning=rest.planning,
+        solution=solution,
+        replaces=None if published is None else published.id,
+    )
+
+
+def rebase(session: Session, outcome: PlanOutcome, now: datetime) -> PlanOutcome:
+    """The outcome re-timed on the day as it stands now, if anything happened while it was being solved.
+
+    A solve takes seconds to minutes; meanwhile a technician may report, or a dispatcher publish an edit.
+    The solved routes are kept as orders, the visits now done or under way are taken out of them and kept
+    where they happened, and the whole is validated again, so no plan ever undoes a fact.
+    """
+    live = load_live_day(session, outcome.plan.day, now)
+    published = live.state.published
+    current = None if published is None else published.id
+    if current == outcome.replaces and live.state.fixed_job_ids <= _kept_in(outcome.plan, live.state):
+        return outcome
+    in_plan = set(outcome.plan.planned_job_ids) | {u.job_id for u in outcome.plan.unplanned}
+    rest = rest_of_day(live, job_ids=in_plan)
+    orders, unassigned = orders_of(live, rest, outcome.plan)
+    rebased = compose(live, rest, orders, unassigned, None, f"the plan for {live.day}", now=now, edit=False)
+    plan = dataclasses.replace(
+        rebased.plan, solver_status=outcome.plan.solver_status, solve_ms=outcome.plan.solve_ms
+    )
+    return dataclasses.replace(rebased, plan=plan)
+
+
+def _kept_in(plan: Plan, state: DayState) -> frozenset[str]:
+    """The jobs done or under way that ``plan`` keeps on the route of the technician doing them."""
+    return frozenset(
+        job_id
+        for route in plan.routes
+        for job_id in route.job_ids
+        if state.technician_of(job_id) == route.technician_id
+    )
+
+
+class StalePlan(Stale):
+    """The plan an edit or solve was made from is no longer the published one."""
+
+
+def publish_outcome(session: Session, outcome: PlanOutcome) -> None:
+    """Publish the day's plan in place of the one it was made from, and mark the jobs it decided planned
+    or unscheduled (caller commits); ``StalePlan`` if another plan was published meanwhile."""
+    plans = PlanRepository(session)
+    try:
+        with session.begin_nested():
+            published = plans.publish(outcome.plan, replaces=outcome.replaces)
+    except IntegrityError:  # another plan of the day was published in the same instant
+        published = False
+    if not published:
+        current = plans.published_id(outcome.plan.day)
+        raise StalePlan(
+            f"the plan of {outcome.plan.day} changed while this one was made "
+            f"(now version {current}); reload it and try again",
+            current,
+        )
+    planned = set(outcome.plan.planned_job_ids)
+    considered = {j.id for j in outcome.planning.problem.jobs} | {s.job_id for s in outcome.planning.skipped}
+    set_job_statuses(
+        session,
+        {job_id: JobStatus.PLANNED if job_id in planned else JobStatus.UNSCHEDULED for job_id in considered},
+    )
+
+
+def join_day(
+    state: DayState,
+    rest: Plan,
+    outside: tuple[PlannedRoute, ...],
+    outside_unplanned: tuple[UnplannedJob, ...],
+) -> Plan:
+    """The whole day: visits done or under way, then each technician's planned rest; other regions as
+    published."""
+    rest_routes = {r.technician_id: r for r in rest.routes}
+    outside_ids = {r.technician_id for r in outside}
+    routes: list[PlannedRoute] = list(outside)
+    for technician_id in sorted(set(rest_routes) | set(state.started)):
+        if technician_id in outside_ids:
+            continue
+        started = state.started.get(technician_id)
+        planned = rest_routes.get(technician_id)
+        routes.append(_joined(started, planned) if started else planned)  # type: ignore[arg-type]
+    fixed = state.fixed_job_ids
+    unplanned = tuple(u for u in rest.unplanned if u.job_id not in fixed) + outside_unplanned
+    return dataclasses.replace(
+        rest,
+        routes=tuple(sorted(routes, key=lambda r: r.technician_id)),
+        unplanned=unplanned,
+    )
+
+
+def _joined(started: StartedRoute, planned: PlannedRoute | None) -> PlannedRoute:
+    kept = list(started.kept)
+    later = [] if planned is None else list(planned.visits)
+    visits = tuple(dataclasses.replace(v, sequence=k) for k, v in enumerate([*kept, *later], start=1))
+    published = started.published
+    lunch_start, lunch_end = published.lunch_start, published.lunch_end
+    if not started.lunch_taken:
+        lunch_start = planned.lunch_start if planned else None
+        lunch_end = planned.lunch_end if planned else None
+    return PlannedRoute(
+        technician_id=started.technician_id,
+        start=min(published.start, kept[0].arrival),
+        end=planned.end if planned else started.free.at,
+        travel_s=sum(v.travel_s for v in kept) + (planned.travel_s if planned else 0),
+        distance_m=sum(v.distance_m for v in kept) + (planned.distance_m if planned else 0),
+        overtime_s=planned.overtime_s if planned else published.overtime_s,
+        visits=visits,
+        lunch_start=lunch_start,
+        lunch_end=lunch_end,
+    )
+
+
+def _solve_around(
+    problem: opt.Problem,
+    params: opt.SolveParams,
+    locked: dict[str, list[str]],
+    on_progress: Callable[[opt.SolveProgress], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> opt.Solution:
+    """Solve without the locked technicians and their jobs, with the depot stock their routes take, then
+    put the locked routes back."""
+    working = {t.id for t in problem.technicians}
+    locked = {t: order for t, order in locked.items() if t in working}
+    kept_jobs = {s for order in locked.values() for s in order if not s.startswith("depot:")}
+    fixed = timed_solution(problem, params, locked)
+    taken: dict[tuple[str, str], int] = {}
+    for route in fixed.routes:
+        for visit in route.visits:
+            for sku, q in visit.parts_picked.items():
+                taken[(str(visit.depot_id), sku)] = taken.get((str(visit.depot_id), sku), 0) + q
+    depots = tuple(
+        dataclasses.replace(d, stock={s: q - taken.get((d.id, s), 0) for s, q in d.stock.items()})
+        for d in problem.depots
+    )
+    stranded = [j for j in problem.jobs if j.id not in kept_jobs and j.pinned_technician_id in locked]
+    rest = dataclasses.replace(
+        problem,
+        technicians=tuple(t for t in problem.technicians if t.id not in locked),
+        jobs=tuple(j for j in problem.jobs if j.id not in kept_jobs and j not in stranded),
+        depots=depots,
+    )
+    partial = solve(rest, params, on_progress=on_progress, should_stop=should_stop)
+    orders = {r.technician_id: [v.stop_id for v in r.visits] for r in partial.routes} | locked
+    unassigned = partial.unassigned + tuple(
+        opt.UnassignedJob(
+            j.id,
+            opt.UnassignedReason.PINNED_TECHNICIAN_UNABLE,
+            f"pinned to {j.pinned_technician_id}, whose day is locked",
+        )
+        for j in stranded
+    )
+    return timed_solution(problem, params, orders, unassigned, status=partial.status, stats=partial.stats)
+
+
+class EditRefused(Conflict):
+    """An edit whose plan the validator refuses; ``extensions`` lists every rule broken, for the API."""
+
+    def __init__(self, message: str, report: ValidationReport) -> None:
+        super().__init__(message)
+        self.extensions = {"violations": [{"rule": v.rule, "detail": v.detail} for v in report.violations]}
+
+
+def check_plan(
+    problem: opt.Problem,
+    solution: opt.Solution,
+    params: opt.SolveParams,
+    what: str,
+    *,
+    edit: bool,
+) -> ValidationReport:
+    """The validator's report; a refused edit is a 409 (``EditRefused``), a refused solve ``PlanRejected``."""
+    report = validate(problem, solution, params)
+    if not report.ok:
+        listed = "; ".join(f"{v.rule}: {v.detail}" for v in report.violations[:5])
+        message = f"{what} breaks {len(report.violations)} rule(s): {listed}"
+        raise EditRefused(message, report) if edit else PlanRejected(message)
+    return report
+
+
+def planned_visit(plan: Plan, job_id: str) -> tuple[str, PlannedVisit] | None:
+    """The technician and visit of ``job_id`` in ``plan``, if it is on a route."""
+    for route in plan.routes:
+        for visit in route.visits:
+            if visit.job_id == job_id:
+                return route.technician_id, visit
+    return None

@@ -1,0 +1,257 @@
+"""The rest of a day as the optimizer's problem: what a plan may still decide, from where things stand.
+
+Each technician starts where and when they are free (``day_state``), with the parts on the van and the
+lunch break still ahead; no one starts before ``now`` on the day being lived. Jobs done or under way are
+not in the problem: they are facts. Routes outside the scope of a regional plan are left as published,
+and the depot stock they and the morning's pickups collect is not promised again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+import optimizer as opt
+from dispatch.domain.dataset import Dataset
+from dispatch.domain.jobs import TimeWindow
+from dispatch.domain.plans import Plan, PlannedRoute, UnplannedJob
+from dispatch.persistence.dataset_store import load_dataset
+from dispatch.persistence.repositories import PlanRepository
+from dispatch.persistence.repositories.plan_jobs import DayLockRepository, PinnedStartRepository
+from dispatch.persistence.repositories.visit_reports import VisitReportRepository
+from dispatch.services.day_state import DayState, StartedRoute, day_state
+from dispatch.services.plan_problem import HORIZON, PlanningProblem, SkippedJob, build_problem
+
+PINNED_START_WINDOW = timedelta(minutes=1)
+"""A pinned start is the job's only window, this long, so the visit starts at the minute pinned."""
+DEPOT_STOP = "depot:"
+
+
+@dataclass(frozen=True, slots=True)
+class KeptDay:
+    """What dispatchers fixed for a day: locked technicians and every pinned start."""
+
+    locked: frozenset[str] = frozenset()
+    pinned_starts: Mapping[str, datetime] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveDay:
+    """Everything a plan of the day is built from, read in one transaction."""
+
+    dataset: Dataset
+    state: DayState
+    kept: KeptDay
+
+    @property
+    def day(self) -> date:
+        return self.state.day
+
+    @classmethod
+    def unstarted(cls, dataset: Dataset, day: date, now: datetime, kept: KeptDay | None = None) -> LiveDay:
+        """A day with no published plan and nothing happened yet."""
+        status = {job.id: job.status for job in dataset.jobs}
+        return cls(dataset, DayState(day, now, None, {}, status), kept or KeptDay())
+
+
+@dataclass(frozen=True, slots=True)
+class RestOfDay:
+    """The part of the day a plan decides, as the optimizer's problem, and what it must leave alone."""
+
+    planning: PlanningProblem
+    locked_orders: dict[str, list[str]]
+    """Locked technicians' remaining stops, kept in their published order."""
+    outside: tuple[PlannedRoute, ...]
+    """Published routes outside the scope of this plan, kept as they are."""
+    outside_unplanned: tuple[UnplannedJob, ...]
+
+    @property
+    def job_ids(self) -> set[str]:
+        return {j.id for j in self.planning.problem.jobs}
+
+
+def load_live_day(session: Session, day: date, now: datetime) -> LiveDay:
+    """The stored data set, the published plan of ``day`` with the facts so far, locks and pins."""
+    dataset = load_dataset(session)
+    published = PlanRepository(session).published(day)
+    jobs = {job.id: job for job in dataset.jobs}
+    routed = [j for j in (published.planned_job_ids if published else ()) if j in jobs]
+    reports = VisitReportRepository(session).for_jobs(routed)
+    sites = {s.id: s for s in dataset.sites}
+    depots = {d.id: d for d in dataset.depots}
+    state = day_state(day, now, published, jobs, reports, sites, depots)
+    kept = KeptDay(
+        locked=frozenset(DayLockRepository(session).locked(day)),
+        pinned_starts=PinnedStartRepository(session).all(),
+    )
+    return LiveDay(dataset, state, kept)
+
+
+def rest_of_day(
+    live: LiveDay,
+    *,
+    region: str | None = None,
+    job_ids: set[str] | None = None,
+    extra_starts: Mapping[str, datetime] | None = None,
+) -> RestOfDay:
+    """The problem of the rest of the day in ``region`` (``None``: all), technicians resumed from now.
+
+    ``job_ids`` narrows the jobs to those named (an edit works on the jobs of the published plan).
+    """
+    state = live.state
+    dataset = with_pinned_starts(live.dataset, {**live.kept.pinned_starts, **(extra_starts or {})})
+    planning = build_problem(dataset, live.day, region=region, job_ids=job_ids)
+    published_routes = state.published.routes if state.published else ()
+    scope_technicians = _technicians_in(live, region)
+    outside = tuple(r for r in published_routes if r.technician_id not in scope_technicians)
+    outside_stops = {s for r in outside for s in state.rest_stops(r)}
+    planning = _resumed(planning, state, _collected(state, outside), outside_stops)
+    scope_jobs = {j.id for j in planning.problem.jobs} | {s.job_id for s in planning.skipped}
+    scope_sites = _sites_in(live, region)
+    jobs = {j.id: j for j in live.dataset.jobs}
+    outside_unplanned = tuple(
+        u
+        for u in (state.published.unplanned if state.published else ())
+        if u.job_id not in scope_jobs and u.job_id in jobs and jobs[u.job_id].site_id not in scope_sites
+    )
+    routes = {r.technician_id: r for r in published_routes}
+    in_problem = {t.id for t in planning.problem.technicians}
+    locked_orders = {
+        t: [s for s in state.rest_stops(routes[t]) if s.startswith(DEPOT_STOP) or s in scope_jobs]
+        if t in routes
+        else []
+        for t in live.kept.locked
+        if t in in_problem
+    }
+    return RestOfDay(planning, locked_orders, outside, outside_unplanned)
+
+
+def orders_of(
+    live: LiveDay, rest: RestOfDay, plan: Plan
+) -> tuple[dict[str, list[str]], list[opt.UnassignedJob]]:
+    """The rest of each route of ``plan`` that lies in ``rest``, and the problem's jobs it leaves out."""
+    working = {t.id for t in rest.planning.problem.technicians}
+    in_problem = rest.job_ids
+    orders = {
+        r.technician_id: [s for s in live.state.rest_stops(r) if s.startswith(DEPOT_STOP) or s in in_problem]
+        for r in plan.routes
+        if r.technician_id in working
+    }
+    routed = {s for order in orders.values() for s in order}
+    reasons = {u.job_id: u for u in plan.unplanned}
+    unassigned = [
+        opt.UnassignedJob(j, opt.UnassignedReason(reasons[j].reason), reasons[j].detail)
+        if j in reasons and reasons[j].reason in _REASONS
+        else opt.UnassignedJob(j, opt.UnassignedReason.MANUAL, "not on any route of the plan")
+        for j in sorted(in_problem - routed)
+    ]
+    return orders, unassigned
+
+
+_REASONS = {r.value for r in opt.UnassignedReason}
+
+
+def with_pinned_starts(dataset: Dataset, starts: Mapping[str, datetime]) -> Dataset:
+    """The data set with each pinned job's windows replaced by the minute it is pinned at."""
+    if not starts:
+        return dataset
+    jobs = [
+        dataclasses.replace(job, windows=(TimeWindow(starts[job.id], starts[job.id] + PINNED_START_WINDOW),))
+        if job.id in starts
+        else job
+        for job in dataset.jobs
+    ]
+    return dataclasses.replace(dataset, jobs=jobs)
+
+
+def _technicians_in(live: LiveDay, region: str | None) -> set[str]:
+    return {t.id for t in live.dataset.technicians if region is None or t.region == region}
+
+
+def _sites_in(live: LiveDay, region: str | None) -> set[str]:
+    return {s.id for s in live.dataset.sites if region is None or s.region == region}
+
+
+def _collected(state: DayState, outside: tuple[PlannedRoute, ...]) -> dict[tuple[str, str], int]:
+    """Depot stock this plan may not promise: collected already, or to be collected by routes outside
+    its scope."""
+    taken = state.depot_taken()
+    for route in outside:
+        for visit in state.upcoming_pickups(route):
+            for sku, quantity in visit.parts_picked.items():
+                key = (str(visit.depot_id), sku)
+                taken[key] = taken.get(key, 0) + quantity
+    return taken
+
+
+def _resumed(
+    planning: PlanningProblem, state: DayState, taken: dict[tuple[str, str], int], outside_stops: set[str]
+) -> PlanningProblem:
+    """The problem with each technician starting where and when they are free, and the depot stock left;
+    jobs pinned to someone no longer available are skipped with the reason."""
+    problem = planning.problem
+    live_now = planning.origin <= state.now < planning.origin + HORIZON
+    now_s = planning.seconds(state.now) if live_now else None
+    technicians = []
+    for technician in problem.technicians:
+        resumed = _resume(technician, state.started.get(technician.id), planning, now_s)
+        if resumed is not None:
+            technicians.append(resumed)
+    working = {t.id for t in technicians}
+    depots = tuple(
+        dataclasses.replace(d, stock={s: max(0, q - taken.get((d.id, s), 0)) for s, q in d.stock.items()})
+        for d in problem.depots
+    )
+    jobs, skipped = [], list(planning.skipped)
+    for job in problem.jobs:
+        if job.id in outside_stops:
+            continue
+        if job.pinned_technician_id is not None and job.pinned_technician_id not in working:
+            skipped.append(
+                SkippedJob(
+                    job.id,
+                    opt.UnassignedReason.PINNED_TECHNICIAN_UNABLE.value,
+                    f"pinned to {job.pinned_technician_id}, whose working day is over",
+                )
+            )
+            continue
+        jobs.append(job)
+    resumed_problem = dataclasses.replace(
+        problem, technicians=tuple(technicians), jobs=tuple(jobs), depots=depots
+    )
+    return dataclasses.replace(planning, problem=resumed_problem, skipped=tuple(skipped))
+
+
+def _resume(
+    technician: opt.Technician, started: StartedRoute | None, planning: PlanningProblem, now_s: int | None
+) -> opt.Technician | None:
+    """The technician from when and where they are free; ``None`` when their shift is over by then."""
+    free_s = technician.shift.start_s if now_s is None else max(technician.shift.start_s, now_s)
+    if started is None and free_s == technician.shift.start_s:
+        return technician
+    start, lunch, van = technician.start, technician.lunch, dict(technician.van_stock)
+    if started is not None:
+        free_s = max(free_s, planning.seconds(started.free.at))
+        start = opt.Location.at(started.free.lat, started.free.lon)
+        van = started.van_stock(technician.van_stock)
+        if started.lunch_taken:
+            lunch = None
+    if free_s >= technician.shift.end_s:
+        return None
+    if lunch is not None:
+        earliest = max(lunch.earliest_start_s, free_s)
+        lunch = (
+            None if earliest > lunch.latest_start_s else dataclasses.replace(lunch, earliest_start_s=earliest)
+        )
+    return dataclasses.replace(
+        technician,
+        start=start,
+        end=technician.end_location,
+        shift=opt.TimeWindow(free_s, technician.shift.end_s),
+        lunch=lunch,
+        van_stock=van,
+    )
