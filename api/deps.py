@@ -7,6 +7,7 @@ raises, before the response is sent (so a failed commit is reported, never hidde
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request, status
@@ -42,6 +43,14 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_now() -> datetime:
+    """The instant a request happens at: when a report is stamped, the moment a re-plan starts from."""
+    return datetime.now(UTC)
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Response, status
 from sqlalchemy.orm import Session
 
-from api.deps import DispatcherUser, SessionDep, require_dispatcher
+from api.deps import DispatcherUser, NowDep, SessionDep, require_dispatcher
 from api.routes.plan_jobs import QueueDep, SessionFactoryDep
 from api.schemas.common import RecordId
 from api.schemas.plan_control import AssignmentIn, LocksOut, ResolveIn
@@ -54,7 +54,12 @@ def _locks(session: Session, day: date) -> LocksOut:
 
 @router.post("/assignments", response_model=PublishedPlanOut)
 def assign(
-    day: Day, body: AssignmentIn, session: SessionDep, response: Response, if_match: IfMatch = None
+    day: Day,
+    body: AssignmentIn,
+    session: SessionDep,
+    response: Response,
+    now: NowDep,
+    if_match: IfMatch = None,
 ) -> PublishedPlanOut:
     """Put a job on a technician's day (optionally at a time, pinned by default); 409 if a rule breaks,
     412 if the plan was replaced since the version in ``If-Match``."""
@@ -66,17 +71,23 @@ def assign(
         start=body.start,
         pin=body.pin,
         version=_version(if_match),
+        now=now,
     )
     return _plan_out(session, plan, response)
 
 
 @router.delete("/assignments/{job_id}", response_model=PublishedPlanOut)
 def unassign(
-    day: Day, job_id: RecordId, session: SessionDep, response: Response, if_match: IfMatch = None
+    day: Day,
+    job_id: RecordId,
+    session: SessionDep,
+    response: Response,
+    now: NowDep,
+    if_match: IfMatch = None,
 ) -> PublishedPlanOut:
     """Take a job out of the day's plan and clear its pin; 412 if the plan was replaced since
     ``If-Match``."""
-    plan = unassign_job(session, day, job_id=job_id, version=_version(if_match))
+    plan = unassign_job(session, day, job_id=job_id, version=_version(if_match), now=now)
     return _plan_out(session, plan, response)
 
 

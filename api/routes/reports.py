@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, status
 
-from api.deps import DispatcherUser, SessionDep, TechnicianUser
+from api.deps import DispatcherUser, NowDep, SessionDep, TechnicianUser
 from api.schemas.common import Problem, RecordId
 from api.schemas.progress import HistoryOut, ReportIn, ReportOut
 from dispatch.persistence.repositories import JobRepository
@@ -26,11 +24,13 @@ router = APIRouter(tags=["progress"])
         422: {"model": Problem, "description": "Invalid, or the key was used for another report"},
     },
 )
-def report(job_id: RecordId, body: ReportIn, user: TechnicianUser, session: SessionDep) -> ReportOut:
+def report(
+    job_id: RecordId, body: ReportIn, user: TechnicianUser, session: SessionDep, now: NowDep
+) -> ReportOut:
     """Report progress on one of your visits; the same ``idempotency_key`` again gets the same answer."""
     assert user.technician_id is not None
     answer = report_progress(
-        session, technician_id=user.technician_id, request=body.to_request(job_id), now=datetime.now(UTC)
+        session, technician_id=user.technician_id, request=body.to_request(job_id), now=now
     )
     return ReportOut.of(answer)
 

@@ -7,14 +7,14 @@ never leaks to another site, ``no-store`` so no cache keeps it, and are rate-lim
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from api.caches import SheetCacheDep
-from api.deps import DispatcherUser, SessionDep
+from api.deps import DispatcherUser, NowDep, SessionDep
 from api.pages import PAGE_HEADERS, templates
 from api.rate_limit import SlidingWindowLimiter
 from api.schemas.common import Problem, RecordId
@@ -65,8 +65,8 @@ _TRACKING_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-def _view_or_404(session: SessionDep, sheets: SheetCache, token: str) -> TrackingView:
-    view = tracking_view(session, token, datetime.now(UTC), sheets=sheets)
+def _view_or_404(session: SessionDep, sheets: SheetCache, token: str, now: datetime) -> TrackingView:
+    view = tracking_view(session, token, now, sheets=sheets)
     if view is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND, headers=TRACKING_HEADERS)
     return view
@@ -93,10 +93,9 @@ def _out(view: TrackingView) -> TrackingOut:
     responses={404: {"model": Problem, "description": "No such ticket"}},
 )
 def create_link(
-    ticket_id: RecordId, request: Request, user: DispatcherUser, session: SessionDep
+    ticket_id: RecordId, request: Request, user: DispatcherUser, session: SessionDep, now: NowDep
 ) -> TrackingLinkOut:
     """A new tracking link for the ticket's customer; the URL is shown only in this answer."""
-    now = datetime.now(UTC)
     token = create_tracking_link(session, ticket_id=ticket_id, created_by=user.id, now=now)
     return TrackingLinkOut(
         url=str(request.url_for("track_page", token=token)), expires_at=now + LINK_LIFETIME
@@ -109,9 +108,11 @@ def create_link(
     dependencies=[Depends(rate_limited)],
     responses=_TRACKING_RESPONSES,
 )
-def track_json(token: Token, session: SessionDep, sheets: SheetCacheDep, response: Response) -> TrackingOut:
+def track_json(
+    token: Token, session: SessionDep, sheets: SheetCacheDep, response: Response, now: NowDep
+) -> TrackingOut:
     """What the customer's page shows, as JSON (the page polls it)."""
-    out = _out(_view_or_404(session, sheets, token))
+    out = _out(_view_or_404(session, sheets, token, now))
     response.headers.update(TRACKING_HEADERS)
     return out
 
@@ -123,10 +124,12 @@ def track_json(token: Token, session: SessionDep, sheets: SheetCacheDep, respons
     responses=_TRACKING_RESPONSES,
     name="track_page",
 )
-def track_page(token: Token, request: Request, session: SessionDep, sheets: SheetCacheDep) -> HTMLResponse:
+def track_page(
+    token: Token, request: Request, session: SessionDep, sheets: SheetCacheDep, now: NowDep
+) -> HTMLResponse:
     """The customer's page: status, arrival window, the technician's first name, nothing else."""
     headers = {**PAGE_HEADERS, **TRACKING_HEADERS}
-    view = tracking_view(session, token, datetime.now(UTC), sheets=sheets)
+    view = tracking_view(session, token, now, sheets=sheets)
     if view is None:
         return templates.TemplateResponse(
             request, "track_missing.html", {}, status_code=status.HTTP_404_NOT_FOUND, headers=headers

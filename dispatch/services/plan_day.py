@@ -12,6 +12,7 @@ that region's part of it.
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -28,11 +29,11 @@ from dispatch.domain.plans import Plan, PlannedRoute, PlannedVisit, UnplannedJob
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.jobs import set_job_statuses
 from dispatch.services.day_state import DayState, StartedRoute
-from dispatch.services.plan_problem import PlanningProblem, plan_from_solution
+from dispatch.services.plan_problem import PLANNABLE, PlanningProblem, plan_from_solution
 from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
 from optimizer.fixed_routes import timed_solution
 from optimizer.solve import solve
-from optimizer.validate import ValidationReport, validate
+from optimizer.validate import ValidationReport, Violation, validate
 
 EDITED = "edited"
 """The solver status shown for a plan a dispatcher edited by hand."""
@@ -72,7 +73,8 @@ def plan_day(
         solution = _solve_around(problem, params, rest.locked_orders, on_progress, should_stop)
     else:
         solution = solve(problem, params, on_progress=on_progress, should_stop=should_stop)
-    check_plan(problem, solution, params, f"the plan for {live.day}", edit=False)
+    broken = _broken_already(live, rest, params) if rest.locked_orders else frozenset()
+    check_plan(problem, solution, params, f"the plan for {live.day}", edit=False, tolerated=broken)
     return _outcome(live, rest, solution, region=region, now=now)
 
 
@@ -87,12 +89,36 @@ def compose(
     now: datetime | None = None,
     edit: bool = True,
 ) -> PlanOutcome:
-    """The day's plan with the rest of each route in the order given (an edit), if it breaks no rule."""
+    """The day's plan with the rest of each route in the order given (an edit), if it breaks no rule that
+    the day as it stands does not already break.
+
+    What has happened can make a published route late (a technician who set off late cannot keep the
+    next customer's window): that is the day's news, shown on the plan, and it must not block a
+    dispatcher's edit of another route. Only what the edit itself breaks refuses it.
+    """
     params = params or opt.SolveParams()
     problem = rest.planning.problem
     solution = timed_solution(problem, params, orders, unassigned)
-    check_plan(problem, solution, params, what, edit=edit)
+    check_plan(problem, solution, params, what, edit=edit, tolerated=_broken_already(live, rest, params))
     return _outcome(live, rest, solution, region=None, now=now, status=EDITED)
+
+
+def _broken_already(live: LiveDay, rest: RestOfDay, params: opt.SolveParams) -> frozenset[str]:
+    """The rules the published plan breaks on the day as it stands, as ``violation_key``s."""
+    published = live.state.published
+    if published is None:
+        return frozenset()
+    orders, unassigned = orders_of(live, rest, published)
+    solution = timed_solution(rest.planning.problem, params, orders, unassigned)
+    return frozenset(violation_key(v) for v in validate(rest.planning.problem, solution, params).violations)
+
+
+_NUMBER = re.compile(r"(?<![\w-])\d+s?\b")
+
+
+def violation_key(violation: Violation) -> str:
+    """A broken rule and what it concerns, without the times and amounts that change from plan to plan."""
+    return f"{violation.rule}: {_NUMBER.sub('#', violation.detail)}"
 
 
 def _outcome(
@@ -177,6 +203,7 @@ def publish_outcome(session: Session, outcome: PlanOutcome) -> None:
     set_job_statuses(
         session,
         {job_id: JobStatus.PLANNED if job_id in planned else JobStatus.UNSCHEDULED for job_id in considered},
+        only_from=frozenset(PLANNABLE),
     )
 
 
@@ -285,13 +312,19 @@ def check_plan(
     what: str,
     *,
     edit: bool,
+    tolerated: frozenset[str] = frozenset(),
 ) -> ValidationReport:
-    """The validator's report; a refused edit is a 409 (``EditRefused``), a refused solve ``PlanRejected``."""
+    """The validator's report; a refused edit is a 409 (``EditRefused``), a refused solve ``PlanRejected``.
+
+    ``tolerated`` names broken rules (``violation_key``) that do not refuse the plan.
+    """
     report = validate(problem, solution, params)
-    if not report.ok:
-        listed = "; ".join(f"{v.rule}: {v.detail}" for v in report.violations[:5])
-        message = f"{what} breaks {len(report.violations)} rule(s): {listed}"
-        raise EditRefused(message, report) if edit else PlanRejected(message)
+    broken = [v for v in report.violations if violation_key(v) not in tolerated]
+    if broken:
+        listed = "; ".join(f"{v.rule}: {v.detail}" for v in broken[:5])
+        message = f"{what} breaks {len(broken)} rule(s): {listed}"
+        refused = dataclasses.replace(report, violations=tuple(broken))
+        raise EditRefused(message, refused) if edit else PlanRejected(message)
     return report
 
 

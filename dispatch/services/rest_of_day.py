@@ -1,7 +1,8 @@
 """The rest of a day as the optimizer's problem: what a plan may still decide, from where things stand.
 
-Each technician starts where and when they are free (``day_state``), with the parts on the van and the
-lunch break still ahead; no one starts before ``now`` on the day being lived. Jobs done or under way are
+Each technician starts where and when they are free (``day_state``: after their last visit done or under
+way, or at home at the start of the shift), with the parts on the van and the lunch break still ahead. A
+visit nobody has reported on keeps to the plan, as the arrival estimates do. Jobs done or under way are
 not in the problem: they are facts. Routes outside the scope of a regional plan are left as published,
 and the depot stock they and the morning's pickups collect is not promised again.
 """
@@ -24,7 +25,7 @@ from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository, PinnedStartRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.day_state import DayState, StartedRoute, day_state
-from dispatch.services.plan_problem import HORIZON, PlanningProblem, SkippedJob, build_problem
+from dispatch.services.plan_problem import PlanningProblem, SkippedJob, build_problem
 
 PINNED_START_WINDOW = timedelta(minutes=1)
 """A pinned start is the job's only window, this long, so the visit starts at the minute pinned."""
@@ -194,11 +195,9 @@ def _resumed(
     """The problem with each technician starting where and when they are free, and the depot stock left;
     jobs pinned to someone no longer available are skipped with the reason."""
     problem = planning.problem
-    live_now = planning.origin <= state.now < planning.origin + HORIZON
-    now_s = planning.seconds(state.now) if live_now else None
     technicians = []
     for technician in problem.technicians:
-        resumed = _resume(technician, state.started.get(technician.id), planning, now_s)
+        resumed = _resume(technician, state.started.get(technician.id), planning)
         if resumed is not None:
             technicians.append(resumed)
     working = {t.id for t in technicians}
@@ -227,19 +226,17 @@ def _resumed(
 
 
 def _resume(
-    technician: opt.Technician, started: StartedRoute | None, planning: PlanningProblem, now_s: int | None
+    technician: opt.Technician, started: StartedRoute | None, planning: PlanningProblem
 ) -> opt.Technician | None:
-    """The technician from when and where they are free; ``None`` when their shift is over by then."""
-    free_s = technician.shift.start_s if now_s is None else max(technician.shift.start_s, now_s)
-    if started is None and free_s == technician.shift.start_s:
+    """The technician from when and where they are free (after their last visit done or under way; with
+    none reported, at home at the start of the shift, as the plan has it); ``None`` when the shift is
+    over by then."""
+    if started is None:
         return technician
-    start, lunch, van = technician.start, technician.lunch, dict(technician.van_stock)
-    if started is not None:
-        free_s = max(free_s, planning.seconds(started.free.at))
-        start = opt.Location.at(started.free.lat, started.free.lon)
-        van = started.van_stock(technician.van_stock)
-        if started.lunch_taken:
-            lunch = None
+    free_s = max(technician.shift.start_s, planning.seconds(started.free.at))
+    start = opt.Location.at(started.free.lat, started.free.lon)
+    van = started.van_stock(technician.van_stock)
+    lunch = None if started.lunch_taken else technician.lunch
     if free_s >= technician.shift.end_s:
         return None
     if lunch is not None:

@@ -107,11 +107,17 @@ class JobRepository(Repository[Job]):
         return self._select(conditions, limit=limit, offset=offset)
 
 
-def set_job_statuses(session: Session, statuses: Mapping[str, JobStatus]) -> None:
-    """Move many jobs to new statuses in one statement per status (a plan publishes many at once)."""
+def set_job_statuses(
+    session: Session, statuses: Mapping[str, JobStatus], *, only_from: frozenset[JobStatus] | None = None
+) -> None:
+    """Move many jobs to new statuses in one statement per status (a plan publishes many at once);
+    with ``only_from``, only jobs whose stored status is one of those move (a report in between wins)."""
     table = JobRepository.table
     by_status: dict[JobStatus, list[str]] = {}
     for job_id, status in statuses.items():
         by_status.setdefault(status, []).append(job_id)
     for status, job_ids in by_status.items():
-        session.execute(update(table).where(table.c.id.in_(job_ids)).values(status=status.value))
+        where = [table.c.id.in_(job_ids)]
+        if only_from is not None:
+            where.append(table.c.status.in_([s.value for s in only_from]))
+        session.execute(update(table).where(*where).values(status=status.value))

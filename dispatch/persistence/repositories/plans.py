@@ -63,6 +63,19 @@ class PlanRepository(Repository[Plan]):
         found = self.published_id(day)
         return None if found is None else self.get(found)
 
+    def lock_published(self, day: date) -> str | None:
+        """The id of the plan published for ``day``, its row locked until the transaction ends
+        (PostgreSQL; SQLite transactions of the service are serialised already), so edits of a day queue
+        instead of deadlocking; asked twice because the first answer misses a plan published while it
+        waited."""
+        statement = (
+            select(self.table.c.id)
+            .where(self.table.c.day == day, self.table.c.status == PlanStatus.PUBLISHED.value)
+            .with_for_update()
+        )
+        found = self.session.execute(statement).scalar_one_or_none()
+        return found if found is not None else self.session.execute(statement).scalar_one_or_none()
+
     def published_id(self, day: date) -> str | None:
         """The id (the version) of the plan published for ``day``, if any."""
         return self.session.execute(
