@@ -240,9 +240,13 @@ def test_an_edit_from_a_replaced_version_is_refused_with_the_current_one(
     assert version == f'"{published.id}"'
     first_job = next(r for r in published.routes if r.technician_id == a).job_ids[0]
     second_job = next(r for r in published.routes if r.technician_id == b).job_ids[0]
-    first = client.delete(f"/plans/{DAY}/assignments/{first_job}", headers={**dispatcher, "If-Match": version})
+    first = client.delete(
+        f"/plans/{DAY}/assignments/{first_job}", headers={**dispatcher, "If-Match": version}
+    )
     assert first.status_code == 200, first.text
-    stale = client.delete(f"/plans/{DAY}/assignments/{second_job}", headers={**dispatcher, "If-Match": version})
+    stale = client.delete(
+        f"/plans/{DAY}/assignments/{second_job}", headers={**dispatcher, "If-Match": version}
+    )
     assert stale.status_code == 412
     assert stale.json()["current_version"] == first.headers["ETag"].strip('"')
     assert second_job in _jobs_of(_current(client, dispatcher), b)
