@@ -232,9 +232,23 @@ class DepotStockRow(Base):
     quantity: Mapped[int] = mapped_column(Integer)
 
 
+_HAS_EMAIL = "email <> ''"
+
+
 class TechnicianRow(Base):
+    """A technician; a non-empty e-mail is their login, so no two may share it in any letter case."""
+
     __tablename__ = "technicians"
-    __table_args__ = (Index("ix_technicians_home", "home", postgresql_using="gist"),)
+    __table_args__ = (
+        Index("ix_technicians_home", "home", postgresql_using="gist"),
+        Index(
+            "uq_technicians_email_lower",
+            text("lower(email)"),
+            unique=True,
+            postgresql_where=text(_HAS_EMAIL),
+            sqlite_where=text(_HAS_EMAIL),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     name: Mapped[str] = mapped_column(NAME)
