@@ -59,6 +59,7 @@ class _DirectoryReader:
                 self._check_duplicates(table, rows)
             self._check_references(table, rows)
         self._check_ticket_contracts()
+        self._check_unique_emails()
         skills = [
             Skill(r.get("skill_code", str), r.get("skill_name", str)) for r in self._valid(layout.SKILLS)
         ]
@@ -136,6 +137,24 @@ class _DirectoryReader:
                     f"contract {row.value('contract_id')} is customer {contract_customer}'s, "
                     f"but site {row.value('site_id')} belongs to customer {site_customer}",
                 )
+
+    def _check_unique_emails(self) -> None:
+        """A technician's e-mail is their login: no two may share one, in any letter case."""
+        first: dict[str, Row] = {}
+        for row in self._rows[layout.TECHNICIANS.file] or []:
+            email = row.value("email")
+            if not isinstance(email, str) or not email.strip():
+                continue
+            key = email.strip().lower()
+            if key in first:
+                holder = first[key]
+                row.error(
+                    "email",
+                    f"duplicate e-mail {email.strip()} (first on line {holder.line}, technician "
+                    f"{holder.value('technician_id')}): an e-mail is a login, so it must be unique",
+                )
+            else:
+                first[key] = row
 
     def _valid(self, table: layout.Table) -> list[Row]:
         return [row for row in self._rows[table.file] or [] if row.ok]

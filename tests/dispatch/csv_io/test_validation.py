@@ -273,3 +273,15 @@ def test_empty_file_needs_its_header(exported: Path) -> None:
     error = _only(exported)
     assert (error.file, error.row, error.field) == ("depots.csv", 1, "")
     assert "header" in error.message
+
+
+def test_duplicate_email_names_the_first_technician(exported: Path) -> None:
+    """An e-mail is a login: the same address in another letter case is reported on the repeat."""
+    set_cell(exported / "technicians.csv", 3, "email", "Sam@FieldOps.example")
+    assert _only(exported) == CsvError(
+        "technicians.csv",
+        3,
+        "email",
+        "duplicate e-mail Sam@FieldOps.example (first on line 2, technician T1): "
+        "an e-mail is a login, so it must be unique",
+    )
