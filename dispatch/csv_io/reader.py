@@ -16,6 +16,7 @@ from dispatch.domain.customers import Contact, Customer, Site
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.geo import GeoPoint
 from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequirement, TimeWindow
+from dispatch.domain.on_call import OnCallDuty, overlapping_duties
 from dispatch.domain.technicians import Depot, LunchBreak, Shift, Technician, WorkingCalendar
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
 from dispatch.domain.weekly_hours import WeeklyHours
@@ -72,6 +73,7 @@ class _DirectoryReader:
         contracts = self._contracts(self._sla_policies())
         depots = self._depots()
         technicians = self._technicians()
+        duties = self._on_call_duties()
         tickets = [self._ticket(r) for r in self._valid(layout.TICKETS)]
         jobs = self._jobs()
         return Dataset(
@@ -82,6 +84,7 @@ class _DirectoryReader:
             contracts=[c for c in contracts if c is not None],
             depots=[d for d in depots if d is not None],
             technicians=[t for t in technicians if t is not None],
+            on_call_duties=duties,
             tickets=[t for t in tickets if t is not None],
             jobs=[j for j in jobs if j is not None],
         )
@@ -308,6 +311,30 @@ class _DirectoryReader:
             )
             technicians.append(technician)
         return technicians
+
+    def _on_call_duties(self) -> list[OnCallDuty]:
+        """Valid duty lines; a technician on call twice at once is reported on the later line."""
+        built: dict[OnCallDuty, Row] = {}
+        for row in self._valid(layout.ON_CALL_DUTIES):
+            duty = row.build(
+                "ends_at",
+                OnCallDuty,
+                technician_id=row.get("technician_id", str),
+                region=row.get("region", str),
+                starts_at=row.get("starts_at", datetime),
+                ends_at=row.get("ends_at", datetime),
+                call_out_cost=row.get("call_out_cost", int),
+            )
+            if duty is not None:
+                built[duty] = row
+        for earlier, later in overlapping_duties(built):
+            first, repeat = sorted((built[earlier], built[later]), key=lambda r: r.line)
+            repeat.error(
+                "starts_at",
+                f"technician {later.technician_id} is already on call then (line {first.line}, "
+                f"{earlier.starts_at.isoformat()} to {earlier.ends_at.isoformat()})",
+            )
+        return [duty for duty, row in built.items() if row.ok]
 
     @staticmethod
     def _ticket(row: Row) -> Ticket | None:
