@@ -22,6 +22,7 @@ from data import catalogue
 from data.customers import make_customers
 from data.jobs import make_jobs
 from data.places import metros, outskirts
+from data.rota import make_rota
 from data.tickets import make_tickets
 from data.workforce import make_depots, make_technicians
 from dispatch.domain.dataset import Dataset
@@ -127,6 +128,7 @@ def generate_demo(config: DemoConfig) -> Dataset:
         contracts=book.contracts,
         depots=depots,
         technicians=technicians,
+        on_call_duties=make_rota(technicians, config.day),
         tickets=[t.ticket for t in open_tickets],
         jobs=jobs,
     )

@@ -183,3 +183,18 @@ def email_address(name: str, domain: str) -> str:
     """``first.last@domain``, lower case."""
     local = ".".join(part.lower() for part in name.split())
     return f"{local}@{domain}"
+
+
+def unique_email_address(name: str, domain: str, taken: set[str]) -> str:
+    """``first.last@domain``, or ``first.last2@domain``, 3, ... when taken: an e-mail is a login.
+
+    ``taken`` holds the addresses given so far in lower case; the new one is added to it.
+    """
+    address = email_address(name, domain)
+    local, _, host = address.partition("@")
+    number = 1
+    while address.lower() in taken:
+        number += 1
+        address = f"{local}{number}@{host}"
+    taken.add(address.lower())
+    return address

@@ -11,6 +11,8 @@ metro's team is staffed to cover its everyday work: someone there holds each tra
 Every skill is held at level 4 or 5 by someone, so every job the generator makes can be done by at
 least one technician; the few specialists are far from some specialist jobs, as on a real day.
 
+E-mail addresses are logins, so a name that comes twice gets a number (``angela.moore2@``).
+
 Shift patterns: most work Mon-Fri 08:00-17:00 with a 30-minute lunch starting between 11:30 and 13:30;
 about a fifth work early, 07:00-15:30 (lunch from 11:00 to 13:00); about one in ten works Tuesday to
 Saturday. About one in thirty is on leave on the planned day.
@@ -24,7 +26,7 @@ from datetime import date, time, timedelta
 
 from data.apportion import largest_remainders
 from data.catalogue import CataloguePart
-from data.people import email_address, person_name, phone_number, street_line
+from data.people import person_name, phone_number, street_line, unique_email_address
 from data.places import REGIONS, Metro, jitter, region_of
 from dispatch.domain.catalogue import MAX_SKILL_LEVEL, Skill
 from dispatch.domain.customers import Site
@@ -121,6 +123,7 @@ def make_technicians(
     _ensure_every_skill_has_an_expert(rng, held, codes)
 
     technicians: list[Technician] = []
+    emails: set[str] = set()
     for index, (metro, levels) in enumerate(zip(homes, held, strict=True)):
         area = metro.zips[rng.randrange(len(metro.zips))]
         name = person_name(rng)
@@ -137,7 +140,7 @@ def make_technicians(
                 skills=dict(sorted(levels.items())),
                 calendar=WorkingCalendar(weekly=pattern, exceptions=exceptions),
                 van_stock=_van_stock(rng, parts, set(levels)),
-                email=email_address(name, "fieldops.example"),
+                email=unique_email_address(name, "fieldops.example", emails),
                 phone=phone_number(rng, area.area_codes),
             )
         )

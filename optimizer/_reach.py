@@ -148,6 +148,9 @@ def compute_reach(c: Compiled) -> Reach:
         windows = c.job_windows[j]
         pinned = tech_index.get(job.pinned_technician_id) if job.pinned_technician_id else None
         candidates = np.array([pinned], dtype=np.int64) if pinned is not None else everyone
+        if job.allowed_technician_ids is not None:
+            may = job.allowed_technician_ids
+            candidates = candidates[[techs[v].id in may for v in candidates.tolist()]]
         skilled = tables.skilled(job, candidates)
         if job.required_parts:
             short = tables.shortfall(job, skilled)
@@ -195,17 +198,30 @@ def compute_reach(c: Compiled) -> Reach:
         allowed.append(reachable)
         if reachable:
             continue
-        refusals[j] = _refusal(c, job, pinned, skilled.tolist(), stocked.tolist(), bool(windows))
+        refusals[j] = _refusal(
+            c, job, pinned, len(candidates), skilled.tolist(), stocked.tolist(), bool(windows)
+        )
     return Reach(allowed, refusals, stock)
 
 
 def _refusal(
-    c: Compiled, job: Job, pinned: int | None, skilled: list[int], stocked: list[int], has_window: bool
+    c: Compiled,
+    job: Job,
+    pinned: int | None,
+    candidates: int,
+    skilled: list[int],
+    stocked: list[int],
+    has_window: bool,
 ) -> Refusal:
     needs = ", ".join(f"{s}>={lv}" for s, lv in job.required_skills.items()) or "none"
     parts = ", ".join(f"{q} x {s}" for s, q in job.required_parts.items())
     if pinned is not None:
         name = c.problem.technicians[pinned].id
+        if not candidates:
+            return Refusal(
+                UnassignedReason.PINNED_TECHNICIAN_UNABLE,
+                f"pinned technician {name} is not among those allowed to take it",
+            )
         if not skilled:
             return Refusal(
                 UnassignedReason.PINNED_TECHNICIAN_UNABLE,
@@ -218,6 +234,12 @@ def _refusal(
         return Refusal(
             UnassignedReason.PINNED_TECHNICIAN_UNABLE,
             f"pinned technician {name} cannot reach it inside their shift and its windows",
+        )
+    if not candidates:
+        return Refusal(
+            UnassignedReason.NO_TECHNICIAN_ON_SHIFT,
+            "no technician on shift may take it"
+            + ("" if c.problem.technicians else ": nobody works in this plan"),
         )
     if not skilled:
         return Refusal(UnassignedReason.NO_SKILLED_TECHNICIAN, f"no technician has the skills ({needs})")

@@ -16,6 +16,7 @@ Nodes: one start and one end node per technician, one node per job, and one opti
   inserts pickups with the jobs that need them; OR-Tools keeps, moves or removes them.
 - Travel limits: a dimension of pure driving time, capped per technician; working time caps the time span.
 - Every job is optional with its priority's drop penalty; locked prefixes are fixed with locks.
+- A technician's fixed cost is OR-Tools' fixed cost of the vehicle, paid when its route is used.
 The extracted plan is the order of stops only: the exact scheduler recomputes all times from it.
 """
 
@@ -185,6 +186,8 @@ def solve_group(
             )
         if tech.max_work_s is not None:
             time_dim.SetSpanUpperBoundForVehicle(max(0, tech.max_work_s - lunch_slack), k)
+        if tech.fixed_cost:
+            routing.SetFixedCostOfVehicle(tech.fixed_cost, k)
         if tech.lunch is not None and not slack_model:
             lunch = tech.lunch
             interval = solver.FixedDurationIntervalVar(

@@ -213,7 +213,8 @@ def _kernel_data(
 
 @dataclass(frozen=True, slots=True)
 class Timing:
-    """The exact schedule of one route; ``cost`` is its share of the objective (without drops)."""
+    """The exact schedule of one route; ``cost`` is its share of the objective (without drops, with the
+    technician's fixed cost when the route has stops)."""
 
     stops: tuple[int, ...]
     arrivals: tuple[int, ...]
@@ -358,6 +359,6 @@ def schedule(
         lunch=(lunch_start, lunch_start + lunch.duration_s) if lunch is not None and taken else None,
         picks=tuple(picks),
         lateness=tuple(lateness),
-        cost=cost,
+        cost=cost + (c.problem.technicians[vehicle].fixed_cost if len(stops) else 0),
         pickups=bool(len(nodes)) and nodes.min() < 0,
     )

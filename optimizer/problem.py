@@ -92,6 +92,7 @@ class Technician:
     ``shift.end_s`` (plus ``max_overtime_s``, which costs ``SolveParams.weights.overtime_cost_per_s``).
     ``max_work_s`` bounds the time from leaving to returning; ``max_travel_s`` bounds the driving.
     ``locked_job_ids`` is the prefix of the route already done or under way: it is kept, in order.
+    ``fixed_cost`` is charged once when the route has any visit (a call-out fee, the cost of opening a van).
     """
 
     id: str
@@ -105,6 +106,7 @@ class Technician:
     skills: Mapping[str, int] = field(default_factory=dict)
     van_stock: Mapping[str, int] = field(default_factory=dict)
     locked_job_ids: tuple[str, ...] = ()
+    fixed_cost: int = 0
 
     @property
     def end_location(self) -> Location:
@@ -125,6 +127,8 @@ class Technician:
                 raise ValueError(f"{who}: {name} is negative ({value})")
         if self.max_overtime_s < 0:
             raise ValueError(f"{who}: max_overtime_s is negative")
+        if self.fixed_cost < 0:
+            raise ValueError(f"{who}: fixed_cost is negative ({self.fixed_cost})")
         if len(set(self.locked_job_ids)) != len(self.locked_job_ids):
             raise ValueError(f"{who}: a locked job is listed twice")
 
@@ -136,6 +140,8 @@ class Job:
     ``windows`` are the allowed intervals for the *start* of service (empty: any time in the horizon).
     ``sla_due_s`` is when service should have started; lateness past it costs per second by priority
     (a deadline in hard-SLA mode). ``must_start_by_s`` is a hard latest start whatever the mode.
+    ``allowed_technician_ids``, when given, are the only technicians who may take the job (ids not in the
+    problem are ignored); ``None`` lets anyone qualified take it.
     """
 
     id: str
@@ -148,6 +154,7 @@ class Job:
     sla_due_s: int | None = None
     pinned_technician_id: str | None = None
     must_start_by_s: int | None = None
+    allowed_technician_ids: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -50,6 +50,8 @@ class UnassignedReason(StrEnum):
     """A dispatcher took the job out of the plan."""
     LOCKED_ELSEWHERE = "locked_elsewhere"
     """The job's route could not be built (a locked prefix that cannot be kept)."""
+    NO_TECHNICIAN_ON_SHIFT = "no_technician_on_shift"
+    """No technician of the problem may take the job at all: nobody works (or is allowed to) that day."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +129,12 @@ class ObjectiveBreakdown:
     lateness: int = 0
     drops: int = 0
     overtime: int = 0
+    fixed: int = 0
+    """The fixed costs of the technicians whose routes have visits (``Technician.fixed_cost``)."""
 
     @property
     def total(self) -> int:
-        return self.travel + self.distance + self.lateness + self.drops + self.overtime
+        return self.travel + self.distance + self.lateness + self.drops + self.overtime + self.fixed
 
 
 @dataclass(frozen=True, slots=True)

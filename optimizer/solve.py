@@ -360,6 +360,7 @@ def _solution(
         else:
             detail = f"{len(capable)} capable technicians could reach it, but their days are full"
             unassigned.append(UnassignedJob(job.id, UnassignedReason.CAPACITY, detail))
+    fixed_cost = {t.id: t.fixed_cost for t in problem.technicians}
     objective = ObjectiveBreakdown(
         travel=weights.travel_cost_per_s * sum(r.travel_s for r in routes),
         distance=weights.distance_cost_per_m * sum(r.distance_m for r in routes),
@@ -371,6 +372,7 @@ def _solution(
         ),
         drops=sum(weights.drop_penalty(problem.job(u.job_id).priority) for u in unassigned),
         overtime=weights.overtime_cost_per_s * sum(r.overtime_s for r in routes),
+        fixed=sum(fixed_cost[r.technician_id] for r in routes),
     )
     if not parts:
         status = SolveStatus.OPTIMAL

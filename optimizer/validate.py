@@ -226,6 +226,9 @@ class _Checker:
                 self.fail("parts", f"{what}: van is short of {sku} by {-stock[sku]}")
         if job.pinned_technician_id is not None and job.pinned_technician_id != tech.id:
             self.fail("pinned", f"{what}: pinned to {job.pinned_technician_id}")
+        allowed = job.allowed_technician_ids
+        if allowed is not None and tech.id not in allowed and job.id not in tech.locked_job_ids:
+            self.fail("allowed", f"{what}: only {', '.join(sorted(allowed)) or 'nobody'} may take it")
         if job.id in self.locked and job.id not in tech.locked_job_ids:
             self.fail("locked_prefix", f"{what}: locked to another technician")
         lateness = 0 if job.sla_due_s is None else max(0, visit.start_s - job.sla_due_s)
@@ -264,8 +267,11 @@ class _Checker:
 
     def objective(self, solution: Solution) -> ObjectiveBreakdown:
         weights = self.params.weights
-        travel = distance = lateness = overtime = 0
+        travel = distance = lateness = overtime = fixed = 0
         for route in solution.routes:
+            tech = self.technicians.get(route.technician_id)
+            if tech is not None and route.visits:
+                fixed += tech.fixed_cost
             travel += route.travel_s
             distance += route.distance_m
             overtime += route.overtime_s
@@ -286,6 +292,7 @@ class _Checker:
             lateness=lateness,
             drops=drops,
             overtime=weights.overtime_cost_per_s * overtime,
+            fixed=fixed,
         )
 
 

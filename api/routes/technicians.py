@@ -13,6 +13,8 @@ from api.schemas.common import Page, page_out
 from api.schemas.technicians import TechnicianChange, TechnicianIn, TechnicianOut
 from api.schemas.values import RecordId, Region, SearchText, SkillLevel, StockChange, StockLine, stock_lines
 from dispatch.domain.catalogue import with_stock_line, without_stock_line
+from dispatch.domain.errors import Conflict
+from dispatch.domain.technicians import Technician
 from dispatch.persistence.repositories import RecordNotFound, TechnicianRepository
 from dispatch.persistence.repositories.paging import contains, delete_record, page_of
 from dispatch.persistence.repositories.technicians import holders_of
@@ -46,9 +48,11 @@ def list_technicians(
 
 @router.post("", response_model=TechnicianOut, status_code=status.HTTP_201_CREATED)
 def create_technician(body: TechnicianIn, session: SessionDep) -> TechnicianOut:
-    """Add a technician; the skills and stocked parts must exist in the catalogue."""
+    """Add a technician; the skills and stocked parts must exist, and the e-mail be no one else's (409)."""
     technician = body.to_domain(body.id)
-    TechnicianRepository(session).add(technician)
+    repository = TechnicianRepository(session)
+    _refuse_a_taken_email(repository, technician)
+    repository.add(technician)
     return TechnicianOut.of(technician)
 
 
@@ -59,9 +63,11 @@ def get_technician(technician_id: RecordId, session: SessionDep) -> TechnicianOu
 
 @router.put("/{technician_id}", response_model=TechnicianOut)
 def update_technician(technician_id: RecordId, body: TechnicianChange, session: SessionDep) -> TechnicianOut:
-    """Replace the technician, calendar, skills and van stock included."""
+    """Replace the technician, calendar, skills and van stock included; another's e-mail is a 409."""
     technician = body.to_domain(technician_id)
-    TechnicianRepository(session).update(technician)
+    repository = TechnicianRepository(session)
+    _refuse_a_taken_email(repository, technician)
+    repository.update(technician)
     return TechnicianOut.of(technician)
 
 
@@ -103,3 +109,10 @@ def remove_van_stock(technician_id: RecordId, sku: RecordId, session: SessionDep
         raise RecordNotFound(str(missing)) from None
     repository.update(changed)
     return stock_lines(changed.van_stock)
+
+
+def _refuse_a_taken_email(repository: TechnicianRepository, technician: Technician) -> None:
+    """A 409 naming the holder, before the database's unique index would refuse the write less plainly."""
+    holder = repository.holder_of_email(technician.email, other_than=technician.id)
+    if holder is not None:
+        raise Conflict(f"e-mail {technician.email} is already technician {holder}'s login")

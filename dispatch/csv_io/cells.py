@@ -75,6 +75,14 @@ def parse_positive_quantity(text: str) -> int:
     return quantity
 
 
+def parse_cost(text: str) -> int:
+    """A planner cost: a whole number of cost units (one unit weighs as much as a second of driving)."""
+    cost = parse_int(text)
+    if cost < 0:
+        raise ValueError(f"{cost} is a negative cost")
+    return cost
+
+
 def _parse_float(text: str) -> float:
     try:
         value = float(text.strip())

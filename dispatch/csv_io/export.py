@@ -143,6 +143,16 @@ def _records(dataset: Dataset) -> dict[str, list[Record]]:
             for day, shift in t.calendar.exceptions.items()
         ],
         layout.VAN_STOCK.file: _stock("technician_id", ((t.id, t.van_stock) for t in dataset.technicians)),
+        layout.ON_CALL_DUTIES.file: [
+            {
+                "technician_id": d.technician_id,
+                "region": d.region,
+                "starts_at": cells.format_instant(d.starts_at),
+                "ends_at": cells.format_instant(d.ends_at),
+                "call_out_cost": str(d.call_out_cost),
+            }
+            for d in dataset.on_call_duties
+        ],
         layout.TICKETS.file: [
             {
                 "ticket_id": t.id,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from dispatch.csv_io import cells
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import JobStatus
+from dispatch.domain.on_call import DEFAULT_CALL_OUT_COST
 from dispatch.domain.tickets import Channel, TicketKind, TicketState
 from dispatch.domain.weekly_hours import WEEKDAY_NAMES, WeeklyHours
 
@@ -268,6 +269,25 @@ VAN_STOCK = Table(
     key=("technician_id", "sku"),
     optional=True,
 )
+ON_CALL_DUTIES = Table(
+    "on_call_duties.csv",
+    "The on-call rota: who can be called out in which region, from when to when (nights, weekends).",
+    (
+        _ref("technician_id", TECHNICIANS),
+        _code("region", "dispatch region the duty covers"),
+        Column("starts_at", cells.parse_instant, "start of the duty"),
+        Column("ends_at", cells.parse_instant, "end of the duty"),
+        Column(
+            "call_out_cost",
+            cells.parse_cost,
+            f"planner cost of calling the technician out, in cost units (empty: {DEFAULT_CALL_OUT_COST})",
+            False,
+            DEFAULT_CALL_OUT_COST,
+        ),
+    ),
+    key=("technician_id", "starts_at"),
+    optional=True,
+)
 TICKETS = Table(
     "tickets.csv",
     "Customer requests and their SLA due times.",
@@ -366,6 +386,7 @@ TABLES: tuple[Table, ...] = (
     TECHNICIAN_SHIFTS,
     TECHNICIAN_SHIFT_EXCEPTIONS,
     VAN_STOCK,
+    ON_CALL_DUTIES,
     TICKETS,
     JOBS,
     JOB_SKILLS,

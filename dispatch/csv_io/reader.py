@@ -16,6 +16,7 @@ from dispatch.domain.customers import Contact, Customer, Site
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.geo import GeoPoint
 from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequirement, TimeWindow
+from dispatch.domain.on_call import OnCallDuty, overlapping_duties
 from dispatch.domain.technicians import Depot, LunchBreak, Shift, Technician, WorkingCalendar
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
 from dispatch.domain.weekly_hours import WeeklyHours
@@ -59,6 +60,7 @@ class _DirectoryReader:
                 self._check_duplicates(table, rows)
             self._check_references(table, rows)
         self._check_ticket_contracts()
+        self._check_unique_emails()
         skills = [
             Skill(r.get("skill_code", str), r.get("skill_name", str)) for r in self._valid(layout.SKILLS)
         ]
@@ -71,6 +73,7 @@ class _DirectoryReader:
         contracts = self._contracts(self._sla_policies())
         depots = self._depots()
         technicians = self._technicians()
+        duties = self._on_call_duties()
         tickets = [self._ticket(r) for r in self._valid(layout.TICKETS)]
         jobs = self._jobs()
         return Dataset(
@@ -81,6 +84,7 @@ class _DirectoryReader:
             contracts=[c for c in contracts if c is not None],
             depots=[d for d in depots if d is not None],
             technicians=[t for t in technicians if t is not None],
+            on_call_duties=duties,
             tickets=[t for t in tickets if t is not None],
             jobs=[j for j in jobs if j is not None],
         )
@@ -136,6 +140,24 @@ class _DirectoryReader:
                     f"contract {row.value('contract_id')} is customer {contract_customer}'s, "
                     f"but site {row.value('site_id')} belongs to customer {site_customer}",
                 )
+
+    def _check_unique_emails(self) -> None:
+        """A technician's e-mail is their login: no two may share one, in any letter case."""
+        first: dict[str, Row] = {}
+        for row in self._rows[layout.TECHNICIANS.file] or []:
+            email = row.value("email")
+            if not isinstance(email, str) or not email.strip():
+                continue
+            key = email.strip().lower()
+            if key in first:
+                holder = first[key]
+                row.error(
+                    "email",
+                    f"duplicate e-mail {email.strip()} (first on line {holder.line}, technician "
+                    f"{holder.value('technician_id')}): an e-mail is a login, so it must be unique",
+                )
+            else:
+                first[key] = row
 
     def _valid(self, table: layout.Table) -> list[Row]:
         return [row for row in self._rows[table.file] or [] if row.ok]
@@ -289,6 +311,30 @@ class _DirectoryReader:
             )
             technicians.append(technician)
         return technicians
+
+    def _on_call_duties(self) -> list[OnCallDuty]:
+        """Valid duty lines; a technician on call twice at once is reported on the later line."""
+        built: dict[OnCallDuty, Row] = {}
+        for row in self._valid(layout.ON_CALL_DUTIES):
+            duty = row.build(
+                "ends_at",
+                OnCallDuty,
+                technician_id=row.get("technician_id", str),
+                region=row.get("region", str),
+                starts_at=row.get("starts_at", datetime),
+                ends_at=row.get("ends_at", datetime),
+                call_out_cost=row.get("call_out_cost", int),
+            )
+            if duty is not None:
+                built[duty] = row
+        for earlier, later in overlapping_duties(built):
+            first, repeat = sorted((built[earlier], built[later]), key=lambda r: r.line)
+            repeat.error(
+                "starts_at",
+                f"technician {later.technician_id} is already on call then (line {first.line}, "
+                f"{earlier.starts_at.isoformat()} to {earlier.ends_at.isoformat()})",
+            )
+        return [duty for duty, row in built.items() if row.ok]
 
     @staticmethod
     def _ticket(row: Row) -> Ticket | None:

@@ -8,6 +8,7 @@ from dispatch.domain.catalogue import Part, Skill
 from dispatch.domain.contracts import Contract
 from dispatch.domain.customers import Customer, Site
 from dispatch.domain.jobs import Job
+from dispatch.domain.on_call import OnCallDuty
 from dispatch.domain.technicians import Depot, Technician
 from dispatch.domain.tickets import Ticket
 
@@ -23,6 +24,7 @@ class Dataset:
     contracts: list[Contract] = field(default_factory=list)
     depots: list[Depot] = field(default_factory=list)
     technicians: list[Technician] = field(default_factory=list)
+    on_call_duties: list[OnCallDuty] = field(default_factory=list)
     tickets: list[Ticket] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
 
@@ -36,6 +38,7 @@ class Dataset:
             "contracts": len(self.contracts),
             "depots": len(self.depots),
             "technicians": len(self.technicians),
+            "on_call_duties": len(self.on_call_duties),
             "tickets": len(self.tickets),
             "jobs": len(self.jobs),
         }

@@ -12,6 +12,7 @@ from dispatch.persistence.repositories import (
     CustomerRepository,
     DepotRepository,
     JobRepository,
+    OnCallDutyRepository,
     PartRepository,
     SiteRepository,
     SkillRepository,
@@ -29,12 +30,13 @@ def save_dataset(session: Session, dataset: Dataset) -> None:
     ContractRepository(session).add_many(dataset.contracts)
     DepotRepository(session).add_many(dataset.depots)
     TechnicianRepository(session).add_many(dataset.technicians)
+    OnCallDutyRepository(session).add_many(dataset.on_call_duties)
     TicketRepository(session).add_many(dataset.tickets)
     JobRepository(session).add_many(dataset.jobs)
 
 
 def load_dataset(session: Session) -> Dataset:
-    """Every stored entity as domain objects, each list ordered by id."""
+    """Every stored entity as domain objects, each list ordered by id (duties by technician and start)."""
     return Dataset(
         skills=SkillRepository(session).all(),
         parts=PartRepository(session).all(),
@@ -43,6 +45,7 @@ def load_dataset(session: Session) -> Dataset:
         contracts=ContractRepository(session).all(),
         depots=DepotRepository(session).all(),
         technicians=TechnicianRepository(session).all(),
+        on_call_duties=OnCallDutyRepository(session).all(),
         tickets=TicketRepository(session).all(),
         jobs=JobRepository(session).all(),
     )

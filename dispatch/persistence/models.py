@@ -232,9 +232,23 @@ class DepotStockRow(Base):
     quantity: Mapped[int] = mapped_column(Integer)
 
 
+_HAS_EMAIL = "email <> ''"
+
+
 class TechnicianRow(Base):
+    """A technician; a non-empty e-mail is their login, so no two may share it in any letter case."""
+
     __tablename__ = "technicians"
-    __table_args__ = (Index("ix_technicians_home", "home", postgresql_using="gist"),)
+    __table_args__ = (
+        Index("ix_technicians_home", "home", postgresql_using="gist"),
+        Index(
+            "uq_technicians_email_lower",
+            text("lower(email)"),
+            unique=True,
+            postgresql_where=text(_HAS_EMAIL),
+            sqlite_where=text(_HAS_EMAIL),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     name: Mapped[str] = mapped_column(NAME)
@@ -315,6 +329,24 @@ class VanStockRow(Base):
     technician_id: Mapped[str] = mapped_column(_parent("technicians.id"), primary_key=True)
     sku: Mapped[str] = mapped_column(ForeignKey("parts.sku"), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer)
+
+
+class OnCallDutyRow(Base):
+    """A period in which a technician can be called out in a region; a technician is on call once at a time
+    (the domain checks overlaps; the key forbids two duties starting together)."""
+
+    __tablename__ = "on_call_duties"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("call_out_cost >= 0", name="call_out_cost_not_negative"),
+        Index("ix_on_call_duties_region_starts_at", "region", "starts_at"),
+    )
+
+    technician_id: Mapped[str] = mapped_column(_parent("technicians.id"), primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    region: Mapped[str] = mapped_column(String(80))
+    call_out_cost: Mapped[int] = mapped_column(Integer)
 
 
 # --- tickets and jobs --------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from dispatch.domain.plans import (
     VisitKind,
 )
 from dispatch.domain.technicians import Technician
+from dispatch.services.on_call import NO_TECHNICIAN_ON_SHIFT, on_call_cover
 
 HORIZON = timedelta(hours=36)
 PLANNABLE = (JobStatus.UNSCHEDULED, JobStatus.PLANNED)
@@ -73,6 +74,9 @@ def build_problem(
         )
         if t is not None
     ]
+    # On-call hook (see on_call.py): technicians off today but on call join for 24x7 work only.
+    cover = on_call_cover(dataset, day, origin, region, horizon=horizon)
+    technicians += cover.technicians
     working = {t.id for t in technicians}
     jobs: list[opt.Job] = []
     skipped: list[SkippedJob] = []
@@ -94,6 +98,10 @@ def build_problem(
                 )
             )
             continue
+        nobody = cover.nobody_on_shift(job.id, site.region)  # on-call hook
+        if nobody is not None:
+            skipped.append(SkippedJob(job.id, NO_TECHNICIAN_ON_SHIFT, nobody))
+            continue
         jobs.append(
             opt.Job(
                 id=job.id,
@@ -105,6 +113,7 @@ def build_problem(
                 required_parts={r.sku: r.quantity for r in job.required_parts},
                 sla_due_s=None if job.sla_due is None else max(0, _seconds(job.sla_due, origin)),
                 pinned_technician_id=job.pinned_technician_id,
+                allowed_technician_ids=cover.allowed_technicians(job.id),  # on-call hook
             )
         )
     depots = [

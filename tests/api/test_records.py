@@ -254,6 +254,8 @@ REFUSED = [
                  id="window-ends-before-start"),
     pytest.param("/sites", {**SITE, "id": "S-CHI"}, 409, "S-CHI", id="duplicate-site-id"),
     pytest.param("/technicians", {**TECHNICIAN, "id": "T-MKE"}, 409, "T-MKE", id="duplicate-technician-id"),
+    pytest.param("/technicians", {**TECHNICIAN, "id": "T-BAD", "email": "Avery.Kim@FieldOps.example"}, 409,
+                 "T-CHI", id="technician-email-taken-in-another-case"),
 ]  # fmt: skip
 
 
@@ -264,6 +266,21 @@ def test_refused_body_is_a_4xx_problem_saying_why(
     """Well-formed bodies that break a reference, a rule or a key are refused with a message naming it."""
     problem = _problem(client.post(path, json=body, headers=dispatcher_headers), status)
     assert named in problem["detail"]
+
+
+def test_technician_update_to_anothers_email_is_a_conflict(
+    client: TestClient, dispatcher_headers: Headers
+) -> None:
+    """An e-mail is a login: taking another technician's answers 409 naming its holder; keeping one's own,
+    in any letter case, is fine."""
+    own = {**TECHNICIAN, "id": "T-OWN", "email": "own.tech@fieldops.example"}
+    assert client.post("/technicians", json=own, headers=dispatcher_headers).status_code == 201
+    taken = {**TECHNICIAN, "email": "avery.kim@fieldops.example"}
+    problem = _problem(client.put("/technicians/T-OWN", json=taken, headers=dispatcher_headers), 409)
+    assert "T-CHI" in problem["detail"] and "avery.kim@fieldops.example" in problem["detail"]
+    recased = {**TECHNICIAN, "email": "Own.Tech@fieldops.example"}
+    assert client.put("/technicians/T-OWN", json=recased, headers=dispatcher_headers).status_code == 200
+    assert client.delete("/technicians/T-OWN", headers=dispatcher_headers).status_code == 204
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,18 @@ def test_every_id_is_unique_per_entity(demo_10x: Dataset) -> None:
         assert not duplicates, f"{name}: {duplicates[:5]}"
 
 
+def test_technician_emails_are_unique_logins(demo: Dataset, demo_10x: Dataset) -> None:
+    """An e-mail is a login: no two technicians share one at any scale; a repeated name gets a number."""
+    for dataset in (demo, demo_10x):
+        emails = [t.email.lower() for t in dataset.technicians]
+        assert all(emails) and len(set(emails)) == len(emails)
+    by_id = {t.id: t.email for t in demo.technicians}
+    assert (by_id["TECH-0016"], by_id["TECH-0035"]) == (
+        "angela.moore@fieldops.example",
+        "angela.moore2@fieldops.example",
+    )
+
+
 def test_every_reference_resolves(demo: Dataset) -> None:
     """Sites, contracts, tickets, jobs, technicians and depots only name things that exist."""
     customers = {c.id for c in demo.customers}

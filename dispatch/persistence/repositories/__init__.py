@@ -5,6 +5,7 @@ from dispatch.persistence.repositories.catalogue import PartRepository, SkillRep
 from dispatch.persistence.repositories.contracts import ContractRepository, SlaPolicyRepository
 from dispatch.persistence.repositories.customers import CustomerRepository, SiteRepository
 from dispatch.persistence.repositories.jobs import JobRepository
+from dispatch.persistence.repositories.on_call import OnCallDutyRepository
 from dispatch.persistence.repositories.plans import PlanRepository
 from dispatch.persistence.repositories.technicians import DepotRepository, TechnicianRepository
 from dispatch.persistence.repositories.tickets import TicketRepository
@@ -14,6 +15,7 @@ __all__ = [
     "CustomerRepository",
     "DepotRepository",
     "JobRepository",
+    "OnCallDutyRepository",
     "PartRepository",
     "PlanRepository",
     "RecordNotFound",

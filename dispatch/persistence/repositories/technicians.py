@@ -6,7 +6,7 @@ import builtins
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.engine import RowMapping
 
 from dispatch.domain.technicians import Depot, LunchBreak, Shift, Technician, WorkingCalendar
@@ -185,6 +185,15 @@ class TechnicianRepository(Repository[Technician]):
         if skill is not None:
             conditions.append(self.table.c.id.in_(holders_of(skill, min_level)))
         return self._select(conditions, limit=limit, offset=offset)
+
+    def holder_of_email(self, email: str, *, other_than: str | None = None) -> str | None:
+        """The id of the technician whose login ``email`` is (any letter case), ignoring ``other_than``."""
+        if not email:
+            return None
+        statement = select(self.table.c.id).where(func.lower(self.table.c.email) == email.lower())
+        if other_than is not None:
+            statement = statement.where(self.table.c.id != other_than)
+        return self.session.scalar(statement.order_by(self.table.c.id).limit(1))
 
 
 def holders_of(skill: str, min_level: int) -> Select[tuple[str]]:

@@ -11,6 +11,7 @@ from dispatch.domain.customers import Contact, Customer, Site
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.geo import GeoPoint
 from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequirement, TimeWindow
+from dispatch.domain.on_call import OnCallDuty
 from dispatch.domain.technicians import Depot, LunchBreak, Shift, Technician, WorkingCalendar
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
 from dispatch.domain.weekly_hours import DailyHours, WeeklyHours
@@ -125,6 +126,21 @@ def small_dataset() -> Dataset:
                 region="Northeast",
                 skills={"pos": 5},
                 calendar=WorkingCalendar(weekly=(None,) + (Shift(time(7, 30), time(16)),) * 6),
+            ),
+        ],
+        on_call_duties=[
+            OnCallDuty(
+                "T1",
+                "Midwest",
+                datetime(2026, 3, 7, 8, tzinfo=ZoneInfo("America/Chicago")),
+                datetime(2026, 3, 8, 8, tzinfo=ZoneInfo("America/Chicago")),
+                call_out_cost=0,
+            ),
+            OnCallDuty(
+                "T2",
+                "Northeast",
+                datetime(2026, 3, 2, 18, tzinfo=ZoneInfo("America/New_York")),
+                datetime(2026, 3, 3, 8, tzinfo=ZoneInfo("America/New_York")),
             ),
         ],
         tickets=[

@@ -273,3 +273,51 @@ def test_empty_file_needs_its_header(exported: Path) -> None:
     error = _only(exported)
     assert (error.file, error.row, error.field) == ("depots.csv", 1, "")
     assert "header" in error.message
+
+
+def test_duplicate_email_names_the_first_technician(exported: Path) -> None:
+    """An e-mail is a login: the same address in another letter case is reported on the repeat."""
+    set_cell(exported / "technicians.csv", 3, "email", "Sam@FieldOps.example")
+    assert _only(exported) == CsvError(
+        "technicians.csv",
+        3,
+        "email",
+        "duplicate e-mail Sam@FieldOps.example (first on line 2, technician T1): "
+        "an e-mail is a login, so it must be unique",
+    )
+
+
+def test_on_call_duty_ending_before_it_starts(exported: Path) -> None:
+    """A duty whose end is not after its start is refused on its line, with the domain's reason."""
+    set_cell(exported / "on_call_duties.csv", 2, "ends_at", "2026-03-07T07:00:00-06:00")
+    error = _only(exported)
+    assert (error.file, error.row, error.field) == ("on_call_duties.csv", 2, "ends_at")
+    assert "not after it starts" in error.message
+
+
+def test_on_call_duty_of_an_unknown_technician_and_a_bad_cost(exported: Path) -> None:
+    """A duty names a known technician, and its call-out cost is a whole number of cost units, not below 0."""
+    set_cell(exported / "on_call_duties.csv", 2, "technician_id", "T9")
+    set_cell(exported / "on_call_duties.csv", 3, "call_out_cost", "-10")
+    assert [str(e) for e in _errors(exported).errors] == [
+        "on_call_duties.csv line 2, field technician_id: unknown technician_id 'T9': not in technicians.csv",
+        "on_call_duties.csv line 3, field call_out_cost: -10 is a negative cost",
+    ]
+
+
+def test_technician_on_call_twice_at_once(exported: Path) -> None:
+    """A second duty of the same technician that overlaps the first is reported on the later line."""
+    line = append_record(
+        exported / "on_call_duties.csv",
+        technician_id="T1",
+        region="Midwest",
+        starts_at="2026-03-07T20:00:00-06:00",
+        ends_at="2026-03-08T20:00:00-06:00",
+    )
+    assert _only(exported) == CsvError(
+        "on_call_duties.csv",
+        line,
+        "starts_at",
+        "technician T1 is already on call then "
+        "(line 2, 2026-03-07T08:00:00-06:00 to 2026-03-08T08:00:00-05:00)",
+    )

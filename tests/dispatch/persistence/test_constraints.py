@@ -24,8 +24,8 @@ from dispatch.persistence.models import (
     VanStockRow,
     table_of,
 )
-from dispatch.persistence.repositories import CustomerRepository, SiteRepository
-from tests.dispatch.persistence.sample_data import SITES, small_dataset
+from dispatch.persistence.repositories import CustomerRepository, SiteRepository, TechnicianRepository
+from tests.dispatch.persistence.sample_data import SITES, TECHNICIANS, small_dataset
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +75,9 @@ REFUSED_WRITES = {
     "half a lunch break": _raw_insert(
         TechnicianShiftRow, technician_id="T-MKE", weekday=6, start_s=3600, end_s=7200, lunch_duration_s=60
     ),
+    "e-mail of another technician in other letters": lambda session: TechnicianRepository(session).add(
+        dataclasses.replace(TECHNICIANS[0], id="T-NEW", email="Avery.KIM@fieldops.example")
+    ),
     "window ending at its start": _raw_insert(
         JobWindowRow,
         job_id="J-2",
@@ -105,3 +108,15 @@ def test_committed_unit_of_work_is_kept(factory: sessionmaker[Session]) -> None:
     with factory() as session:
         assert CustomerRepository(session).get("C-KEPT") == Customer("C-KEPT", "Kept Inc.")
         assert load_dataset(session).counts()["technicians"] == len(small_dataset().technicians)
+
+
+def test_technicians_without_an_email_may_be_many(factory: sessionmaker[Session]) -> None:
+    """Only a non-empty e-mail is a login: any number of technicians may have none."""
+    with factory() as session:  # closed without a commit: nothing is kept
+        repository = TechnicianRepository(session)
+        repository.add(dataclasses.replace(TECHNICIANS[1], id="T-NOMAIL-1", email=""))
+        repository.add(dataclasses.replace(TECHNICIANS[1], id="T-NOMAIL-2", email=""))
+        session.flush()
+        assert repository.holder_of_email("") is None
+        assert repository.holder_of_email("AVERY.kim@fieldops.example") == "T-CHI"
+        assert repository.holder_of_email("avery.kim@fieldops.example", other_than="T-CHI") is None
