@@ -27,6 +27,8 @@ from optimizer.travel import TravelTimes, problem_matrices
 class Violation:
     rule: str
     detail: str
+    technician_id: str | None = None
+    """The technician whose route breaks the rule (``None`` for rules of the whole plan)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +63,10 @@ class _Checker:
         self.locked = {job_id for t in problem.technicians for job_id in t.locked_job_ids}
         self.violations: list[Violation] = []
         self.depot_picked: dict[tuple[str, str], int] = defaultdict(int)
+        self.on_route: str | None = None
 
     def fail(self, rule: str, detail: str) -> None:
-        self.violations.append(Violation(rule, detail))
+        self.violations.append(Violation(rule, detail, self.on_route))
 
     def check(self, solution: Solution) -> ValidationReport:
         self.check_coverage(solution)
@@ -76,7 +79,9 @@ class _Checker:
             if tech.id in seen_techs:
                 self.fail("technician_twice", f"technician {tech.id} has two routes")
             seen_techs.add(tech.id)
+            self.on_route = tech.id
             self.check_route(tech, route)
+            self.on_route = None
         for tech in self.problem.technicians:
             if tech.locked_job_ids and tech.id not in seen_techs:
                 self.fail("locked_prefix", f"technician {tech.id} has locked jobs but no route")

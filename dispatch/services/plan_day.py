@@ -73,7 +73,8 @@ def plan_day(
         solution = _solve_around(problem, params, rest.locked_orders, on_progress, should_stop)
     else:
         solution = solve(problem, params, on_progress=on_progress, should_stop=should_stop)
-    broken = _broken_already(live, rest, params) if rest.locked_orders else frozenset()
+    locked = frozenset(rest.locked_orders)
+    broken = _broken_already(live, rest, params, keep_only=locked) if locked else frozenset()
     check_plan(problem, solution, params, f"the plan for {live.day}", edit=False, tolerated=broken)
     return _outcome(live, rest, solution, region=region, now=now)
 
@@ -94,23 +95,41 @@ def compose(
 
     What has happened can make a published route late (a technician who set off late cannot keep the
     next customer's window): that is the day's news, shown on the plan, and it must not block a
-    dispatcher's edit of another route. Only what the edit itself breaks refuses it.
+    dispatcher's edit of another route. A route the edit changes must keep every rule.
     """
     params = params or opt.SolveParams()
     problem = rest.planning.problem
     solution = timed_solution(problem, params, orders, unassigned)
-    check_plan(problem, solution, params, what, edit=edit, tolerated=_broken_already(live, rest, params))
+    tolerated = _broken_already(live, rest, params, keep_only=_unchanged(live, rest, orders))
+    check_plan(problem, solution, params, what, edit=edit, tolerated=tolerated)
     return _outcome(live, rest, solution, region=None, now=now, status=EDITED)
 
 
-def _broken_already(live: LiveDay, rest: RestOfDay, params: opt.SolveParams) -> frozenset[str]:
-    """The rules the published plan breaks on the day as it stands, as ``violation_key``s."""
+def _unchanged(live: LiveDay, rest: RestOfDay, orders: Mapping[str, list[str]]) -> frozenset[str]:
+    """Technicians whose rest of the day ``orders`` leaves as published."""
+    published = live.state.published
+    if published is None:
+        return frozenset()
+    before, _ = orders_of(live, rest, published)
+    return frozenset(t for t in set(before) | set(orders) if before.get(t, []) == list(orders.get(t, [])))
+
+
+def _broken_already(
+    live: LiveDay, rest: RestOfDay, params: opt.SolveParams, *, keep_only: frozenset[str] | None = None
+) -> frozenset[str]:
+    """The rules the published plan breaks on the day as it stands (``violation_key``s): a technician
+    who set off late is late for the rest of the published route. With ``keep_only``, only those broken
+    on these technicians' routes."""
     published = live.state.published
     if published is None:
         return frozenset()
     orders, unassigned = orders_of(live, rest, published)
     solution = timed_solution(rest.planning.problem, params, orders, unassigned)
-    return frozenset(violation_key(v) for v in validate(rest.planning.problem, solution, params).violations)
+    return frozenset(
+        violation_key(v)
+        for v in validate(rest.planning.problem, solution, params).violations
+        if keep_only is None or v.technician_id in keep_only
+    )
 
 
 _NUMBER = re.compile(r"(?<![\w-])\d+s?\b")
