@@ -65,19 +65,46 @@ def timed_solution(
 
 
 def best_position(
-    problem: Problem, params: SolveParams, order: Sequence[str], technician_id: str, job_id: str
+    problem: Problem,
+    params: SolveParams,
+    order: Sequence[str],
+    technician_id: str,
+    job_id: str,
+    *,
+    at: int | None = None,
 ) -> list[str]:
-    """``order`` with ``job_id`` inserted where the route costs least (at the end if it fits nowhere)."""
+    """``order`` with ``job_id`` inserted where the route costs least (at position ``at`` if given), with
+    a depot pickup before it where the van is short of its parts; at the end if it fits nowhere."""
     c = Compiled.build(problem, params)
     v = next(k for k, t in enumerate(problem.technicians) if t.id == technician_id)
     free = {(d, sku): q for d, depot in enumerate(problem.depots) for sku, q in depot.stock.items()}
+    positions = range(len(order) + 1) if at is None else [at]
+    candidates = [[*order[:k], job_id, *order[k:]] for k in positions]
+    best = _cheapest(c, v, problem, candidates, free)
+    if best is None and problem.job(job_id).required_parts:
+        pickups = [
+            [*order[:d], f"{DEPOT_PREFIX}{depot.id}", *order[d:k], job_id, *order[k:]]
+            for k in positions
+            for d in range(k + 1)
+            for depot in problem.depots
+            if any(depot.stock.get(sku, 0) > 0 for sku in problem.job(job_id).required_parts)
+        ]
+        best = _cheapest(c, v, problem, pickups, free)
+    if best is not None:
+        return best
+    k = len(order) if at is None else at
+    return [*order[:k], job_id, *order[k:]]
+
+
+def _cheapest(
+    c: Compiled, v: int, problem: Problem, candidates: list[list[str]], free: dict[tuple[int, str], int]
+) -> list[str] | None:
     best: tuple[int, list[str]] | None = None
-    for k in range(len(order) + 1):
-        candidate = [*order[:k], job_id, *order[k:]]
+    for candidate in candidates:
         timing = schedule(c, v, [_stop(problem, s) for s in candidate], free)
         if timing is not None and (best is None or timing.cost < best[0]):
             best = (timing.cost, candidate)
-    return best[1] if best is not None else [*order, job_id]
+    return None if best is None else best[1]
 
 
 def _stop(problem: Problem, stop: str) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from optimizer.problem import IntMatrix, Problem, SolveParams, Technician
+from optimizer.problem import IntMatrix, Job, Problem, SolveParams, Technician
 from optimizer.solution import ObjectiveBreakdown, Route, Solution, Visit, VisitKind
 from optimizer.travel import TravelTimes, problem_matrices
 
@@ -29,6 +29,8 @@ class Violation:
     detail: str
     technician_id: str | None = None
     """The technician whose route breaks the rule (``None`` for rules of the whole plan)."""
+    job_id: str | None = None
+    """The job whose visit breaks the rule, if one does."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +66,10 @@ class _Checker:
         self.violations: list[Violation] = []
         self.depot_picked: dict[tuple[str, str], int] = defaultdict(int)
         self.on_route: str | None = None
+        self.on_job: str | None = None
 
     def fail(self, rule: str, detail: str) -> None:
-        self.violations.append(Violation(rule, detail, self.on_route))
+        self.violations.append(Violation(rule, detail, self.on_route, self.on_job))
 
     def check(self, solution: Solution) -> ValidationReport:
         self.check_coverage(solution)
@@ -219,6 +222,14 @@ class _Checker:
                 self.depot_picked[(depot.id, sku)] += quantity
             return
         job = self.jobs[str(visit.job_id)]
+        self.on_job = job.id
+        try:
+            self.check_job_visit(tech, job, visit, stock)
+        finally:
+            self.on_job = None
+
+    def check_job_visit(self, tech: Technician, job: Job, visit: Visit, stock: dict[str, int]) -> None:
+        who = f"technician {tech.id}"
         what = f"job {job.id} ({who})"
         if visit.end_s - visit.start_s != self.problem.service_s(job, tech):
             self.fail("service", f"{what}: service lasts {visit.end_s - visit.start_s}s")

@@ -30,6 +30,7 @@ from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.jobs import set_job_statuses
 from dispatch.services.day_state import DayState, StartedRoute
 from dispatch.services.plan_problem import PLANNABLE, PlanningProblem, plan_from_solution
+from dispatch.services.refusals import Refusals
 from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
 from optimizer.fixed_routes import timed_solution
 from optimizer.solve import solve
@@ -75,7 +76,10 @@ def plan_day(
         solution = solve(problem, params, on_progress=on_progress, should_stop=should_stop)
     locked = frozenset(rest.locked_orders)
     broken = _broken_already(live, rest, params, keep_only=locked) if locked else frozenset()
-    check_plan(problem, solution, params, f"the plan for {live.day}", edit=False, tolerated=broken)
+    refusals = Refusals(rest.planning, solution, live.dataset)
+    check_plan(
+        problem, solution, params, f"the plan for {live.day}", edit=False, tolerated=broken, refusals=refusals
+    )
     return _outcome(live, rest, solution, region=region, now=now)
 
 
@@ -101,7 +105,8 @@ def compose(
     problem = rest.planning.problem
     solution = timed_solution(problem, params, orders, unassigned)
     tolerated = _broken_already(live, rest, params, keep_only=_unchanged(live, rest, orders))
-    check_plan(problem, solution, params, what, edit=edit, tolerated=tolerated)
+    refusals = Refusals(rest.planning, solution, live.dataset)
+    check_plan(problem, solution, params, what, edit=edit, tolerated=tolerated, refusals=refusals)
     return _outcome(live, rest, solution, region=None, now=now, status=EDITED)
 
 
@@ -319,9 +324,9 @@ def _solve_around(
 class EditRefused(Conflict):
     """An edit whose plan the validator refuses; ``extensions`` lists every rule broken, for the API."""
 
-    def __init__(self, message: str, report: ValidationReport) -> None:
+    def __init__(self, message: str, violations: list[dict[str, str | None]]) -> None:
         super().__init__(message)
-        self.extensions = {"violations": [{"rule": v.rule, "detail": v.detail} for v in report.violations]}
+        self.extensions = {"violations": violations}
 
 
 def check_plan(
@@ -332,18 +337,28 @@ def check_plan(
     *,
     edit: bool,
     tolerated: frozenset[str] = frozenset(),
+    refusals: Refusals | None = None,
 ) -> ValidationReport:
     """The validator's report; a refused edit is a 409 (``EditRefused``), a refused solve ``PlanRejected``.
 
-    ``tolerated`` names broken rules (``violation_key``) that do not refuse the plan.
+    ``tolerated`` names broken rules (``violation_key``) that do not refuse the plan; ``refusals`` tells
+    each broken rule in local time and plain words.
     """
     report = validate(problem, solution, params)
     broken = [v for v in report.violations if violation_key(v) not in tolerated]
     if broken:
-        listed = "; ".join(f"{v.rule}: {v.detail}" for v in broken[:5])
-        message = f"{what} breaks {len(broken)} rule(s): {listed}"
-        refused = dataclasses.replace(report, violations=tuple(broken))
-        raise EditRefused(message, refused) if edit else PlanRejected(message)
+        told = [refusals.explain(v) if refusals else f"{v.rule}: {v.detail}" for v in broken]
+        rules = "a rule" if len(broken) == 1 else f"{len(broken)} rules"
+        message = f"{what} would break {rules}: " + "; ".join(told[:5])
+        if not edit:
+            raise PlanRejected(message)
+        raise EditRefused(
+            message,
+            [
+                {"rule": v.rule, "detail": sentence, "technician_id": v.technician_id, "job_id": v.job_id}
+                for v, sentence in zip(broken, told, strict=True)
+            ],
+        )
     return report
 
 

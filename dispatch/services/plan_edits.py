@@ -68,17 +68,16 @@ def assign_job(
     if technician_id not in {t.id for t in editing.rest.planning.problem.technicians}:
         raise Conflict(f"{technician_id} is not available for more work on {day}")
     order = orders.get(technician_id, [])
+    position = None
     if start is not None:
         route = next((r for r in editing.published.routes if r.technician_id == technician_id), None)
         before = {
             v.job_id or f"depot:{v.depot_id}" for v in (route.visits if route else ()) if v.start < start
         }
         position = sum(1 for s in order if s in before)
-        orders[technician_id] = [*order[:position], job_id, *order[position:]]
-    else:
-        orders[technician_id] = best_position(
-            editing.rest.planning.problem, params or opt.SolveParams(), order, technician_id, job_id
-        )
+    orders[technician_id] = best_position(
+        editing.rest.planning.problem, params or opt.SolveParams(), order, technician_id, job_id, at=position
+    )
     unassigned = [u for u in editing.unassigned if u.job_id != job_id]
     when = f" at {start:%H:%M} UTC" if start is not None else ""
     return _publish_edit(

@@ -5,6 +5,7 @@ Runs on both back ends (the re-plan goes through the plan-job queue of each).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -133,7 +134,7 @@ def test_an_edit_that_breaks_a_skill_rule_is_refused_with_the_reason(
     )
     assert answer.status_code == 409, answer.text
     assert answer.headers["content-type"].startswith("application/problem+json")
-    assert "skills" in answer.json()["detail"]
+    assert f"{pair[1]} (" in answer.json()["detail"] and " lacks " in answer.json()["detail"]
     assert "skills" in {v["rule"] for v in answer.json()["violations"]}
     assert _current(client, dispatcher)["id"] == published.id
     assert client.get(f"/jobs/{pair[0]}", headers=dispatcher).json()["pinned_technician_id"] == before
@@ -142,7 +143,8 @@ def test_an_edit_that_breaks_a_skill_rule_is_refused_with_the_reason(
 def test_an_assignment_at_a_time_after_the_shift_is_refused(
     client: TestClient, dispatcher: Headers, published: Plan
 ) -> None:
-    """Pinning a visit at 23:30 UTC, after every mainland shift ends, is refused on the shift end."""
+    """Pinning a visit at 23:30 UTC, after every mainland shift ends, is refused on the shift end, told in
+    the technician's and the site's local clock times."""
     job_id, technician_id = _first_routed(published)
     late = datetime.combine(DAY, time(23, 30), UTC).isoformat()
     answer = client.post(
@@ -151,7 +153,10 @@ def test_an_assignment_at_a_time_after_the_shift_is_refused(
         headers=dispatcher,
     )
     assert answer.status_code == 409, answer.text
-    assert "shift_end" in answer.json()["detail"]
+    detail = answer.json()["detail"]
+    assert "after the end of their shift at" in detail, detail
+    assert re.search(r"would be back at \d\d:\d\d [ECMP]ST", detail), detail
+    assert "shift_end" in {v["rule"] for v in answer.json()["violations"]}
     assert _current(client, dispatcher)["id"] == published.id
 
 

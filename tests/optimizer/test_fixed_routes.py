@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from optimizer.fixed_routes import best_position, timed_solution
+from optimizer.problem import Depot, Location
 from optimizer.solution import UnassignedJob, UnassignedReason
 from optimizer.solve import solve
 from optimizer.validate import validate
-from tests.optimizer.builders import HOUR, job, params, problem, tech, window
+from tests.optimizer.builders import HOUR, MINUTE, job, params, problem, tech, window
 
 
 def test_the_solvers_own_orders_come_back_with_the_same_times() -> None:
@@ -42,3 +43,19 @@ def test_best_position_inserts_where_the_route_costs_least() -> None:
     """A job at point 3 goes between the jobs at points 2 and 5, not at either end."""
     p = problem([tech("T1")], [job("A", 2), job("B", 5), job("N", 3)])
     assert best_position(p, params(), ["A", "B"], "T1", "N") == ["A", "N", "B"]
+
+
+def test_best_position_adds_a_depot_pickup_when_the_van_is_short() -> None:
+    """A job needing a part the van lacks goes in after a pickup at the depot that holds it."""
+    depot = Depot("D1", Location.at_index(3), stock={"X": 1}, pickup_s=10 * MINUTE)
+    p = problem([tech("T1")], [job("A", 2), job("N", 5, required_parts={"X": 1})], depots=[depot])
+    order = best_position(p, params(), ["A"], "T1", "N")
+    assert sorted(order) == ["A", "N", "depot:D1"] and order.index("depot:D1") < order.index("N")
+    assert validate(p, timed_solution(p, params(), {"T1": order}), params()).ok
+
+
+def test_best_position_at_a_fixed_place_still_adds_the_pickup_before_it() -> None:
+    """Placed first by a dispatcher, the job gets its pickup just before it."""
+    depot = Depot("D1", Location.at_index(1), stock={"X": 1}, pickup_s=10 * MINUTE)
+    p = problem([tech("T1")], [job("A", 2), job("N", 5, required_parts={"X": 1})], depots=[depot])
+    assert best_position(p, params(), ["A"], "T1", "N", at=0) == ["depot:D1", "N", "A"]

@@ -86,7 +86,7 @@ def test_a_plan_that_fails_validation_is_refused_and_nothing_changes(
         )
 
     monkeypatch.setattr(pipeline, "solve", serve_a_job_twice)
-    with pytest.raises(PlanRejected, match="breaks"), session_scope(factory) as session:
+    with pytest.raises(PlanRejected, match="would break"), session_scope(factory) as session:
         plan_and_publish(session, DAY, params=QUICK)
     with session_scope(factory) as session:
         assert PlanRepository(session).published(DAY) == before
