@@ -14,15 +14,17 @@ from sqlalchemy.orm import Session
 from api.deps import DispatcherUser, NowDep, SessionDep, require_dispatcher
 from api.routes.plan_jobs import QueueDep, SessionFactoryDep
 from api.schemas.common import RecordId
-from api.schemas.plan_control import AssignmentIn, LocksOut, ResolveIn
+from api.schemas.plan_control import AssignmentIn, LocksOut, ResolveIn, UrgentJobIn, UrgentPlacementOut
 from api.schemas.plan_jobs import PlanJobOut
 from api.schemas.plans import PublishedPlanOut
 from api.schemas.values import Day
+from dispatch.domain.plan_jobs import MIN_TIME_LIMIT_S
 from dispatch.domain.plans import Plan
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository
 from dispatch.services.plan_edits import assign_job, lock_day, unassign_job, unlock_day
-from dispatch.services.plan_jobs import enqueue_plan_job, request_plan
+from dispatch.services.plan_jobs import enqueue_plan_job, improve_later, request_plan
 from dispatch.services.published_plan import view_of
+from dispatch.services.urgent import place_urgent_job
 
 router = APIRouter(prefix="/plans/{day}", tags=["plan control"], dependencies=[Depends(require_dispatcher)])
 
@@ -89,6 +91,34 @@ def unassign(
     ``If-Match``."""
     plan = unassign_job(session, day, job_id=job_id, version=_version(if_match), now=now)
     return _plan_out(session, plan, response)
+
+
+@router.post("/urgent-jobs", response_model=UrgentPlacementOut)
+def place_urgent(
+    day: Day,
+    body: UrgentJobIn,
+    user: DispatcherUser,
+    session: SessionDep,
+    now: NowDep,
+    queue: QueueDep,
+    factory: SessionFactoryDep,
+    response: Response,
+    after_commit: BackgroundTasks,
+    if_match: IfMatch = None,
+) -> UrgentPlacementOut:
+    """Place an urgent job (an emergency) at once where it adds least to the day, then search for a
+    better plan in the background, published only if better."""
+    placed = place_urgent_job(session, day, body.job_id, now=now, version=_version(if_match))
+    improvement = None
+    if body.improve_for_s >= MIN_TIME_LIMIT_S:
+        improvement = improve_later(session, day, body.improve_for_s, user.id, now)
+        if improvement is not None:
+            after_commit.add_task(enqueue_plan_job, factory, queue, improvement.id)
+    return UrgentPlacementOut(
+        technician_id=placed.technician_id,
+        plan=_plan_out(session, placed.plan, response),
+        improvement=None if improvement is None else PlanJobOut.of(improvement),
+    )
 
 
 @router.get("/locks", response_model=LocksOut)

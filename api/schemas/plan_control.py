@@ -7,6 +7,8 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from api.schemas.common import RecordId, RequestModel
+from api.schemas.plan_jobs import PlanJobOut
+from api.schemas.plans import PublishedPlanOut
 from api.schemas.values import Instant
 from dispatch.domain.plan_jobs import MAX_TIME_LIMIT_S, MIN_TIME_LIMIT_S
 
@@ -32,3 +34,21 @@ class ResolveIn(RequestModel):
 class LocksOut(BaseModel):
     day: date
     technician_ids: list[str] = Field(description="Technicians whose day is kept as published.")
+
+
+class UrgentJobIn(RequestModel):
+    job_id: RecordId = Field(description="The job to place now (created first, e.g. for a P1 ticket).")
+    improve_for_s: float = Field(
+        default=10.0,
+        ge=0,
+        le=MAX_TIME_LIMIT_S,
+        description="Search this long afterwards for a better plan, published only if better (0: none).",
+    )
+
+
+class UrgentPlacementOut(BaseModel):
+    technician_id: str | None = Field(description="Who takes the job; none if it fits nowhere now.")
+    plan: PublishedPlanOut
+    improvement: PlanJobOut | None = Field(
+        description="The search for a better plan, to follow at its Location (none if not started)."
+    )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from dispatch.domain.jobs import Job
-from dispatch.domain.plans import Plan, PlannedRoute, PlannedVisit, VisitKind
+from dispatch.domain.plans import MovedVisit, Plan, PlanChanges, PlannedRoute, PlannedVisit, VisitKind
 
 
 class VisitOut(BaseModel):
@@ -95,6 +95,41 @@ class PlanCostOut(BaseModel):
     total: int
 
 
+class MovedVisitOut(BaseModel):
+    job_id: str
+    technician_before: str | None
+    technician_after: str | None
+    window_before: BreakOut | None = Field(description="The customer's arrival window before.")
+    window_after: BreakOut | None
+
+    @classmethod
+    def of(cls, moved: MovedVisit) -> MovedVisitOut:
+        def window(w: tuple[datetime, datetime] | None) -> BreakOut | None:
+            return None if w is None else BreakOut(start=w[0], end=w[1])
+
+        return cls(
+            job_id=moved.job_id,
+            technician_before=moved.technician_before,
+            technician_after=moved.technician_after,
+            window_before=window(moved.window_before),
+            window_after=window(moved.window_after),
+        )
+
+
+class PlanChangesOut(BaseModel):
+    replaces: str = Field(description="The version of the plan this one replaced.")
+    reassigned: list[MovedVisitOut] = Field(description="Visits now with another technician.")
+    windows_moved: list[MovedVisitOut] = Field(description="Visits whose customer window moved.")
+
+    @classmethod
+    def of(cls, changes: PlanChanges) -> PlanChangesOut:
+        return cls(
+            replaces=changes.replaces,
+            reassigned=[MovedVisitOut.of(m) for m in changes.reassigned],
+            windows_moved=[MovedVisitOut.of(m) for m in changes.windows_moved],
+        )
+
+
 class PublishedPlanOut(BaseModel):
     id: str
     day: date
@@ -105,6 +140,9 @@ class PublishedPlanOut(BaseModel):
     cost: PlanCostOut
     routes: list[RouteOut]
     unassigned: list[UnassignedOut]
+    changes: PlanChangesOut | None = Field(
+        default=None, description="What this plan changed from the one it replaced."
+    )
 
     @classmethod
     def of(cls, plan: Plan, jobs: Mapping[str, Job]) -> PublishedPlanOut:
@@ -127,4 +165,5 @@ class PublishedPlanOut(BaseModel):
             unassigned=[
                 UnassignedOut(job_id=u.job_id, reason=u.reason, detail=u.detail) for u in plan.unplanned
             ],
+            changes=None if plan.changes is None else PlanChangesOut.of(plan.changes),
         )

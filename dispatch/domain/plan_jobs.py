@@ -59,6 +59,9 @@ class PlanJob:
     plan_id: str | None = None
     assigned_count: int | None = None
     unassigned_count: int | None = None
+    only_if_better: bool = False
+    """Publish only a plan better than the one published when the solve ends (the background search
+    after an emergency was placed); otherwise keep that one."""
 
     def __post_init__(self) -> None:
         check_time_limit(self.time_limit_s)

@@ -82,6 +82,32 @@ class PlanCost:
 
 
 @dataclass(frozen=True, slots=True)
+class MovedVisit:
+    """A job the new plan gives another technician, or whose customer window moves (or both)."""
+
+    job_id: str
+    technician_before: str | None
+    technician_after: str | None
+    window_before: tuple[datetime, datetime] | None
+    window_after: tuple[datetime, datetime] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChanges:
+    """What a plan changes from the one it replaces, as technicians and customers feel it."""
+
+    replaces: str
+    reassigned: tuple[MovedVisit, ...] = ()
+    """Visits now with another technician (or newly on a route, or taken off every route)."""
+    windows_moved: tuple[MovedVisit, ...] = ()
+    """Visits kept by the same technician whose customer window moved."""
+
+    @property
+    def disrupted(self) -> int:
+        return len(self.reassigned) + len(self.windows_moved)
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     id: str
     day: date
@@ -93,6 +119,8 @@ class Plan:
     cost: PlanCost
     routes: tuple[PlannedRoute, ...]
     unplanned: tuple[UnplannedJob, ...]
+    changes: PlanChanges | None = None
+    """What this plan changed from the one it replaced (``None``: the day's first plan)."""
 
     @property
     def planned_job_ids(self) -> tuple[str, ...]:

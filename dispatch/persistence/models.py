@@ -463,6 +463,8 @@ class PlanRow(Base):
     lateness_cost: Mapped[int] = mapped_column(BigInteger)
     drop_cost: Mapped[int] = mapped_column(BigInteger)
     overtime_cost: Mapped[int] = mapped_column(BigInteger)
+    changes: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    """What the plan changed from the one it replaced: visits reassigned, customer windows moved."""
 
 
 class PlanRouteRow(Base):
@@ -628,6 +630,8 @@ class PlanJobRow(Base):
     plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"))
     assigned_count: Mapped[int | None] = mapped_column(Integer)
     unassigned_count: Mapped[int | None] = mapped_column(Integer)
+    only_if_better: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    """Publish only a plan better than the one published by then (the search after an emergency)."""
 
 
 class DayLockRow(Base):

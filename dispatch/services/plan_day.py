@@ -16,7 +16,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from dispatch.domain.plans import Plan, PlannedRoute, PlannedVisit, UnplannedJob
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.jobs import set_job_statuses
 from dispatch.services.day_state import DayState, StartedRoute
+from dispatch.services.plan_changes import changes_between
 from dispatch.services.plan_problem import PLANNABLE, PlanningProblem, plan_from_solution
 from dispatch.services.refusals import Refusals
 from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
@@ -52,8 +53,12 @@ class PlanOutcome:
     plan: Plan
     planning: PlanningProblem
     solution: opt.Solution
-    replaces: str | None = None
+    before: Plan | None = None
     """The published plan this one was made from (``None``: the day had none)."""
+
+    @property
+    def replaces(self) -> str | None:
+        return None if self.before is None else self.before.id
 
 
 def plan_day(
@@ -93,6 +98,7 @@ def compose(
     *,
     now: datetime | None = None,
     edit: bool = True,
+    status: str = EDITED,
 ) -> PlanOutcome:
     """The day's plan with the rest of each route in the order given (an edit), if it breaks no rule that
     the day as it stands does not already break.
@@ -107,7 +113,7 @@ def compose(
     tolerated = _broken_already(live, rest, params, keep_only=_unchanged(live, rest, orders))
     refusals = Refusals(rest.planning, solution, live.dataset)
     check_plan(problem, solution, params, what, edit=edit, tolerated=tolerated, refusals=refusals)
-    return _outcome(live, rest, solution, region=None, now=now, status=EDITED)
+    return _outcome(live, rest, solution, region=None, now=now, status=status)
 
 
 def _unchanged(live: LiveDay, rest: RestOfDay, orders: Mapping[str, list[str]]) -> frozenset[str]:
@@ -166,7 +172,7 @@ def _outcome(
         plan=plan,
         planning=rest.planning,
         solution=solution,
-        replaces=None if published is None else published.id,
+        before=published,
     )
 
 
@@ -192,6 +198,25 @@ def rebase(session: Session, outcome: PlanOutcome, now: datetime) -> PlanOutcome
     return dataclasses.replace(rebased, plan=plan)
 
 
+def improves_on_published(session: Session, outcome: PlanOutcome, now: datetime) -> bool:
+    """Whether ``outcome`` costs less than the plan published now, both timed on the day as it stands
+    (a published plan that no longer holds is always improved on)."""
+    live = load_live_day(session, outcome.plan.day, now)
+    published = live.state.published
+    if published is None:
+        return True
+    named = {*outcome.plan.planned_job_ids, *published.planned_job_ids}
+    named |= {u.job_id for u in (*outcome.plan.unplanned, *published.unplanned)}
+    rest = rest_of_day(live, job_ids=named)
+    params = opt.SolveParams()
+    problem = rest.planning.problem
+    before = timed_solution(problem, params, *orders_of(live, rest, published))
+    if not validate(problem, before, params).ok:
+        return True
+    after = timed_solution(problem, params, *orders_of(live, rest, outcome.plan))
+    return after.objective.total < before.objective.total
+
+
 def _kept_in(plan: Plan, state: DayState) -> frozenset[str]:
     """The jobs done or under way that ``plan`` keeps on the route of the technician doing them."""
     return frozenset(
@@ -206,13 +231,30 @@ class StalePlan(Stale):
     """The plan an edit or solve was made from is no longer the published one."""
 
 
-def publish_outcome(session: Session, outcome: PlanOutcome) -> None:
-    """Publish the day's plan in place of the one it was made from, and mark the jobs it decided planned
-    or unscheduled (caller commits); ``StalePlan`` if another plan was published meanwhile."""
+def hold_plan(session: Session, day: date, version: str | None) -> str | None:
+    """Queue behind any other change of the day's plan; the version published now (``None``: none),
+    refusing at once (``StalePlan``) if it is not ``version``."""
+    current = PlanRepository(session).lock_published(day)
+    if version is not None and current is not None and version != current:
+        raise StalePlan(
+            f"the plan of {day} you are changing (version {version}) has been replaced by version "
+            f"{current}; reload it and try again",
+            current,
+        )
+    return current
+
+
+def publish_outcome(session: Session, outcome: PlanOutcome) -> PlanOutcome:
+    """Publish the day's plan in place of the one it was made from, with what it changes, and mark the
+    jobs it decided planned or unscheduled (caller commits); ``StalePlan`` if another plan was published
+    meanwhile. The outcome as published."""
     plans = PlanRepository(session)
+    plan = outcome.plan
+    if outcome.before is not None:
+        plan = dataclasses.replace(plan, changes=changes_between(outcome.before, plan))
     try:
         with session.begin_nested():
-            published = plans.publish(outcome.plan, replaces=outcome.replaces)
+            published = plans.publish(plan, replaces=outcome.replaces)
     except IntegrityError:  # another plan of the day was published in the same instant
         published = False
     if not published:
@@ -222,13 +264,14 @@ def publish_outcome(session: Session, outcome: PlanOutcome) -> None:
             f"(now version {current}); reload it and try again",
             current,
         )
-    planned = set(outcome.plan.planned_job_ids)
+    planned = set(plan.planned_job_ids)
     considered = {j.id for j in outcome.planning.problem.jobs} | {s.job_id for s in outcome.planning.skipped}
     set_job_statuses(
         session,
         {job_id: JobStatus.PLANNED if job_id in planned else JobStatus.UNSCHEDULED for job_id in considered},
         only_from=frozenset(PLANNABLE),
     )
+    return dataclasses.replace(outcome, plan=plan)
 
 
 def join_day(

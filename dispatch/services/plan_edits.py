@@ -21,9 +21,9 @@ import optimizer as opt
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.plan_jobs import DayLock
 from dispatch.domain.plans import Plan
-from dispatch.persistence.repositories import JobRepository, PlanRepository, TechnicianRepository
+from dispatch.persistence.repositories import JobRepository, TechnicianRepository
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository, PinnedStartRepository
-from dispatch.services.plan_day import StalePlan, compose, publish_outcome
+from dispatch.services.plan_day import StalePlan, compose, hold_plan, publish_outcome
 from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
 from optimizer.fixed_routes import best_position
 
@@ -56,7 +56,7 @@ def assign_job(
     if start is not None and abs((start.date() - day).days) > 1:
         raise DomainError(f"a start of {start.isoformat()} is not on {day}")
     now = now or datetime.now(UTC)
-    _hold(session, day, version)
+    hold_plan(session, day, version)
     if pin:
         _pin(session, job_id, technician_id, start)
     starts = {job_id: start} if start is not None else {}
@@ -97,7 +97,7 @@ def unassign_job(
     """Take ``job_id`` out of the day's plan and clear its pin; publish the edited plan (caller commits)."""
     JobRepository(session).require(job_id)
     now = now or datetime.now(UTC)
-    _hold(session, day, version)
+    hold_plan(session, day, version)
     _pin(session, job_id, None, None)
     editing = _editing(session, day, now, version)
     _refuse_started(editing, job_id)
@@ -129,17 +129,6 @@ def _pin(session: Session, job_id: str, technician_id: str | None, start: dateti
     table = JobRepository.table
     session.execute(update(table).where(table.c.id == job_id).values(pinned_technician_id=technician_id))
     PinnedStartRepository(session).set(job_id, start if technician_id is not None else None)
-
-
-def _hold(session: Session, day: date, version: str | None) -> None:
-    """Queue behind any other edit of the day, then refuse at once if the plan was replaced meanwhile."""
-    current = PlanRepository(session).lock_published(day)
-    if version is not None and current is not None and version != current:
-        raise StalePlan(
-            f"the plan of {day} you are editing (version {version}) has been replaced by version "
-            f"{current}; reload it and try again",
-            current,
-        )
 
 
 def _editing(
@@ -202,5 +191,4 @@ def _publish_edit(
     what: str,
 ) -> Plan:
     outcome = compose(editing.live, editing.rest, orders, unassigned, params, what, now=now)
-    publish_outcome(session, outcome)
-    return outcome.plan
+    return publish_outcome(session, outcome).plan

@@ -12,6 +12,7 @@ whenever a new request or a read comes by.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import uuid
@@ -23,12 +24,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import optimizer as opt
-from dispatch.domain.errors import DomainError
+from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.plan_jobs import PlanJob, PlanJobStatus, check_time_limit
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
+from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
 from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue
-from dispatch.services.plan_day import PlanOutcome, StalePlan, plan_day, publish_outcome, rebase
+from dispatch.services.plan_day import (
+    PlanOutcome,
+    StalePlan,
+    improves_on_published,
+    plan_day,
+    publish_outcome,
+    rebase,
+)
 from dispatch.services.rest_of_day import load_live_day
 
 logger = logging.getLogger(__name__)
@@ -52,8 +61,11 @@ def request_plan(
     time_limit_s: float,
     requested_by: str | None,
     now: datetime | None = None,
+    only_if_better: bool = False,
 ) -> PlanJob:
-    """A new queued job (caller commits); ``Conflict`` while another solve of the day and region is live."""
+    """A new queued job (caller commits); ``Conflict`` while another solve of the day and region is live.
+
+    ``only_if_better``: publish the solve's plan only if it beats the plan published by then."""
     now = now or _now()
     repository = PlanJobRepository(session)
     repository.fail_stale(now - STALE_AFTER, now)
@@ -65,9 +77,30 @@ def request_plan(
         status=PlanJobStatus.QUEUED,
         requested_at=now,
         requested_by=requested_by,
+        only_if_better=only_if_better,
     )
     repository.add(job)
     return job
+
+
+def improve_later(
+    session: Session, day: date, time_limit_s: float, requested_by: str | None, now: datetime
+) -> PlanJob | None:
+    """A queued search for a better plan of ``day``, published only if better (caller commits and
+    enqueues); ``None`` when a solve of the day is already waiting or running, which will do as well."""
+    try:
+        with session.begin_nested():
+            return request_plan(
+                session,
+                day=day,
+                region=None,
+                time_limit_s=time_limit_s,
+                requested_by=requested_by,
+                now=now,
+                only_if_better=True,
+            )
+    except Conflict:
+        return None
 
 
 def enqueue_plan_job(factory: sessionmaker[Session], queue: PlanJobQueue, plan_job_id: str) -> None:
@@ -151,7 +184,10 @@ def run_plan_job(
     status = PlanJobStatus.CANCELLED if cut_short else PlanJobStatus.SUCCEEDED
     try:
         with session_scope(factory) as session:
-            outcome = _publish_rebased(session, outcome)
+            if job.only_if_better and not improves_on_published(session, outcome, _now()):
+                outcome = _kept(session, outcome)
+            else:
+                outcome = _publish_rebased(session, outcome)
             repository = PlanJobRepository(session)
             finished = repository.finish(
                 plan_job_id,
@@ -180,13 +216,17 @@ def _publish_rebased(session: Session, outcome: PlanOutcome, tries: int = 3) -> 
         rebased = rebase(session, outcome, _now())
         try:
             with session.begin_nested():
-                publish_outcome(session, rebased)
+                return publish_outcome(session, rebased)
         except StalePlan:
             if attempt == tries - 1:
                 raise
-            continue
-        return rebased
     raise AssertionError("unreachable")
+
+
+def _kept(session: Session, outcome: PlanOutcome) -> PlanOutcome:
+    """The outcome naming the plan published now, which the solve did not beat."""
+    current = PlanRepository(session).published(outcome.plan.day)
+    return outcome if current is None else dataclasses.replace(outcome, plan=current)
 
 
 class _GivenUp(Exception):

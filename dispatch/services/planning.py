@@ -29,8 +29,7 @@ def plan_and_publish(
     """Plan the stored day from where it stands and publish the plan (caller commits)."""
     now = now or datetime.now(UTC)
     outcome = plan_day(load_live_day(session, day, now), region=region, params=params, now=now)
-    publish_outcome(session, outcome)
-    return outcome
+    return publish_outcome(session, outcome)
 
 
 def format_plan_summary(outcome: PlanOutcome) -> str:

@@ -281,3 +281,58 @@ def test_of_two_edits_racing_from_one_version_exactly_one_wins(
     finally:
         engine.dispose()
     assert sorted(outcomes) == ["stale", "won"]
+
+
+def test_an_urgent_job_is_placed_at_once_and_other_routes_keep_their_visits(
+    client: TestClient, dispatcher: Headers, published: Plan
+) -> None:
+    """An urgent job goes onto one technician's route; every other route keeps its visits, a visit en
+    route stays first, and the background search publishes only a better plan."""
+    first, other = _routes_with_work(published)[:2]
+    en_route = next(r for r in published.routes if r.technician_id == first).job_ids[0]
+    urgent = next(r for r in published.routes if r.technician_id == other).job_ids[-1]
+    assert _report(client, _login(client, first), en_route, "en_route").status_code == 201
+    assert client.delete(f"/plans/{DAY}/assignments/{urgent}", headers=dispatcher).status_code == 200
+    before = _current(client, dispatcher)
+    answer = client.post(
+        f"/plans/{DAY}/urgent-jobs", json={"job_id": urgent, "improve_for_s": 1}, headers=dispatcher
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    taker = body["technician_id"]
+    assert taker is not None
+    after = body["plan"]
+    assert urgent in _jobs_of(after, taker)
+    for route in before["routes"]:
+        if route["technician_id"] != taker:
+            assert _jobs_of(after, route["technician_id"]) == _jobs_of(before, route["technician_id"])
+    assert _jobs_of(after, first)[0] == en_route
+    assert after["solver_status"] == "inserted"
+    assert after["changes"]["replaces"] == before["id"]
+    assert [m["job_id"] for m in after["changes"]["reassigned"]] == [urgent]
+    improvement = body["improvement"]
+    assert improvement is not None
+    finished = wait_for(client, dispatcher, improvement["id"])
+    assert finished["status"] == "succeeded", finished["error"]
+    now = _current(client, dispatcher)
+    assert now["id"] == after["id"] or now["changes"]["replaces"] == after["id"]
+    assert _jobs_of(now, first)[0] == en_route
+
+
+def test_an_urgent_job_nobody_can_fit_is_left_out_with_the_reason(
+    client: TestClient, dispatcher: Headers, published: Plan
+) -> None:
+    """A job no technician can fit in is published as unassigned, saying so, and nothing else moves."""
+    jobs = {j.id: j for j in demo_day().jobs}
+    out_of_reach = [
+        u.job_id for u in published.unplanned if u.reason in ("out_of_reach", "no_skilled_technician")
+    ]
+    assert out_of_reach, "the demo day has jobs nobody can reach"
+    job_id = out_of_reach[0]
+    answer = client.post(
+        f"/plans/{DAY}/urgent-jobs", json={"job_id": job_id, "improve_for_s": 0}, headers=dispatcher
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["technician_id"] is None and answer.json()["improvement"] is None
+    left = next(u for u in answer.json()["plan"]["unassigned"] if u["job_id"] == job_id)
+    assert "no technician can fit it" in left["detail"] and jobs[job_id].id == job_id

@@ -242,6 +242,7 @@ def _row(job: PlanJob) -> dict[str, Any]:
         "plan_id": job.plan_id,
         "assigned_count": job.assigned_count,
         "unassigned_count": job.unassigned_count,
+        "only_if_better": job.only_if_better,
     }
 
 
@@ -265,4 +266,5 @@ def _job(row: RowMapping | Mapping[str, Any]) -> PlanJob:
         plan_id=row["plan_id"],
         assigned_count=row["assigned_count"],
         unassigned_count=row["unassigned_count"],
+        only_if_better=row["only_if_better"],
     )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import RowMapping
 
 from dispatch.domain.plans import (
+    MovedVisit,
     Plan,
+    PlanChanges,
     PlanCost,
     PlannedRoute,
     PlannedVisit,
@@ -100,6 +103,7 @@ class PlanRepository(Repository[Plan]):
                     "lateness_cost": item.cost.lateness,
                     "drop_cost": item.cost.drops,
                     "overtime_cost": item.cost.overtime,
+                    "changes": None if item.changes is None else changes_to_json(item.changes),
                 }
             ],
             _ROUTES: [
@@ -186,9 +190,53 @@ class PlanRepository(Repository[Plan]):
                 drops=row["drop_cost"],
                 overtime=row["overtime_cost"],
             ),
+            changes=None if row["changes"] is None else changes_of_json(row["changes"]),
             routes=routes,
             unplanned=tuple(
                 UnplannedJob(job_id=u["job_id"], reason=u["reason"], detail=u["detail"])
                 for u in children[_UNASSIGNED]
             ),
         )
+
+
+def changes_to_json(changes: PlanChanges) -> dict[str, object]:
+    """A plan's changes as stored: instants as ISO strings."""
+    return {
+        "replaces": changes.replaces,
+        "reassigned": [_moved_to_json(m) for m in changes.reassigned],
+        "windows_moved": [_moved_to_json(m) for m in changes.windows_moved],
+    }
+
+
+def changes_of_json(stored: dict[str, Any]) -> PlanChanges:
+    return PlanChanges(
+        replaces=stored["replaces"],
+        reassigned=tuple(_moved_of_json(m) for m in stored["reassigned"]),
+        windows_moved=tuple(_moved_of_json(m) for m in stored["windows_moved"]),
+    )
+
+
+def _moved_to_json(moved: MovedVisit) -> dict[str, object]:
+    def window(w: tuple[datetime, datetime] | None) -> list[str] | None:
+        return None if w is None else [w[0].isoformat(), w[1].isoformat()]
+
+    return {
+        "job_id": moved.job_id,
+        "technician_before": moved.technician_before,
+        "technician_after": moved.technician_after,
+        "window_before": window(moved.window_before),
+        "window_after": window(moved.window_after),
+    }
+
+
+def _moved_of_json(stored: dict[str, Any]) -> MovedVisit:
+    def window(w: list[str] | None) -> tuple[datetime, datetime] | None:
+        return None if w is None else (datetime.fromisoformat(w[0]), datetime.fromisoformat(w[1]))
+
+    return MovedVisit(
+        job_id=stored["job_id"],
+        technician_before=stored["technician_before"],
+        technician_after=stored["technician_after"],
+        window_before=window(stored["window_before"]),
+        window_after=window(stored["window_after"]),
+    )

@@ -1,0 +1,85 @@
+"""An urgent job (an emergency P1 above all) placed on the live day within a second, then improved.
+
+The job goes where it adds least to the day: every technician who could take it is tried at every
+place in the rest of their route (with a depot pickup first where the van is short), every other visit
+keeping its technician and order, from where each technician is now. The plan is validated and published
+at once; a short search then runs as a plan job that publishes only if it finds a better plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+import optimizer as opt
+from dispatch.domain.errors import Conflict
+from dispatch.domain.plans import Plan
+from dispatch.persistence.repositories import JobRepository
+from dispatch.services.plan_day import compose, hold_plan, publish_outcome
+from dispatch.services.rest_of_day import load_live_day, orders_of, rest_of_day
+from optimizer.fixed_routes import cheapest_insertion
+
+INSERTED = "inserted"
+"""The solver status of a plan whose only change is an urgent job placed by insertion."""
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """The plan published with the urgent job, and who takes it (``None``: nobody could)."""
+
+    plan: Plan
+    technician_id: str | None
+
+
+def place_urgent_job(
+    session: Session,
+    day: date,
+    job_id: str,
+    *,
+    now: datetime,
+    version: str | None = None,
+    params: opt.SolveParams | None = None,
+) -> Placement:
+    """Put ``job_id`` where it adds least to the day's plan and publish it (caller commits)."""
+    JobRepository(session).require(job_id)
+    params = params or opt.SolveParams()
+    if hold_plan(session, day, version) is None:
+        raise Conflict(f"there is no published plan for {day} to place {job_id} in; plan the day first")
+    live = load_live_day(session, day, now)
+    published = live.state.published
+    assert published is not None
+    if live.state.technician_of(job_id) is not None:
+        raise Conflict(f"job {job_id} is already under way or done")
+    named = {*published.planned_job_ids, *(u.job_id for u in published.unplanned), job_id}
+    rest = rest_of_day(live, job_ids=named)
+    if job_id not in rest.job_ids:
+        skipped = next((s for s in rest.planning.skipped if s.job_id == job_id), None)
+        raise Conflict(
+            skipped.detail if skipped else f"job {job_id} is not to be done on {day} (its status or windows)"
+        )
+    orders, unassigned = orders_of(live, rest, published)
+    orders = {t: [s for s in order if s != job_id] for t, order in orders.items()}
+    unassigned = [u for u in unassigned if u.job_id != job_id]
+    movable = {t: order for t, order in orders.items() if t not in live.kept.locked}
+    problem = rest.planning.problem
+    free = dataclasses.replace(
+        problem, technicians=tuple(t for t in problem.technicians if t.id not in live.kept.locked)
+    )
+    found = cheapest_insertion(free, params, movable, job_id)
+    if found is None:
+        unassigned.append(
+            opt.UnassignedJob(
+                job_id,
+                opt.UnassignedReason.CAPACITY,
+                "no technician can fit it into the rest of their day; run a re-plan to make room",
+            )
+        )
+    else:
+        orders[found.technician_id] = found.order
+    what = f"placing {job_id}" + (f" with {found.technician_id}" if found else "")
+    outcome = compose(live, rest, orders, unassigned, params, what, now=now, status=INSERTED)
+    published_outcome = publish_outcome(session, outcome)
+    return Placement(published_outcome.plan, None if found is None else found.technician_id)
