@@ -182,11 +182,18 @@ def _earliest_route(c: Compiled, v: int, stops: list[int], free: dict[tuple[int,
 
 @dataclass(frozen=True, slots=True)
 class Insertion:
-    """Where one more job goes into fixed routes: the technician, their new order and what it adds."""
+    """Where one more job goes into fixed routes: the technician, their new order and what it adds
+    (the drop penalties of any lower-priority jobs it bumps off the route included)."""
 
     technician_id: str
     order: list[str]
     added_cost: int
+    bumped: tuple[str, ...] = ()
+    """Lower-priority jobs taken off the route to make room."""
+
+
+MAX_BUMPED = 3
+"""At most this many lower-priority jobs make way for one urgent job on a full route."""
 
 
 def cheapest_insertion(
@@ -209,7 +216,7 @@ def cheapest_insertion(
         v = vehicle[technician_id]
         timing = schedule(c, v, index.of(order), free) if order else None
         if order and timing is None:
-            continue  # a route that cannot be kept as it is takes nothing more
+            continue  # late already (what happened pushed it past a window): only bumping can make room
         base[v] = 0 if timing is None else timing.cost
         own[v] = _picks(timing)
         for key, q in own[v].items():
@@ -218,16 +225,53 @@ def cheapest_insertion(
     for v, tech in enumerate(problem.technicians):
         if any(tech.skills.get(s, 0) < level for s, level in job.required_skills.items()):
             continue
-        if job.pinned_technician_id not in (None, tech.id) or (v not in base and tech.id in orders):
+        if job.pinned_technician_id not in (None, tech.id):
             continue
         order = list(orders.get(tech.id, []))
         available = {k: free.get(k, 0) + own.get(v, {}).get(k, 0) for k in set(free) | set(own.get(v, {}))}
-        found = _cheapest_timed(c, v, index, _with_job(problem, order, job_id), available)
-        if found is None:
+        candidates = _with_job(problem, order, job_id)
+        found = _cheapest_timed(c, v, index, candidates, available) if v in base else None
+        if found is not None:
+            added = found[0] - base[v]
+            if best is None or added < best.added_cost:
+                best = Insertion(tech.id, found[1], added)
             continue
-        added = found[0] - base.get(v, 0)
-        if best is None or added < best.added_cost:
-            best = Insertion(tech.id, found[1], added)
+        bumped = _cheapest_bumping(c, v, index, candidates, available, job_id, params)
+        if bumped is not None and (best is None or bumped[0] - base.get(v, 0) < best.added_cost):
+            best = Insertion(tech.id, bumped[1], bumped[0] - base.get(v, 0), bumped[2])
+    return best
+
+
+def _cheapest_bumping(
+    c: Compiled,
+    v: int,
+    index: _Stops,
+    candidates: list[list[str]],
+    free: dict[tuple[int, str], int],
+    job_id: str,
+    params: SolveParams,
+) -> tuple[int, list[str], tuple[str, ...]] | None:
+    """The cheapest candidate made feasible by taking off up to ``MAX_BUMPED`` jobs of lower priority
+    after the urgent one (the least urgent and latest first); its cost counts their drop penalties."""
+    problem = c.problem
+    urgent = problem.job(job_id)
+    best: tuple[int, list[str], tuple[str, ...]] | None = None
+    for candidate in candidates:
+        after = candidate[candidate.index(job_id) + 1 :]
+        lesser = [
+            s for s in after if not s.startswith(DEPOT_PREFIX) and problem.job(s).priority > urgent.priority
+        ]
+        lesser.sort(key=lambda s: (-problem.job(s).priority, -candidate.index(s)))
+        for count in range(1, min(MAX_BUMPED, len(lesser)) + 1):
+            gone = tuple(lesser[:count])
+            kept = [s for s in candidate if s not in gone]
+            timing = schedule(c, v, index.of(kept), free)
+            if timing is None:
+                continue
+            cost = timing.cost + sum(params.weights.drop_penalty(problem.job(s).priority) for s in gone)
+            if best is None or cost < best[0]:
+                best = (cost, kept, gone)
+            break
     return best
 
 

@@ -2,7 +2,9 @@
 
 The job goes where it adds least to the day: every technician who could take it is tried at every
 place in the rest of their route (with a depot pickup first where the van is short), every other visit
-keeping its technician and order, from where each technician is now. The plan is validated and published
+keeping its technician and order, from where each technician is now. On a full day, up to three jobs of
+lower priority after it may make way (they go back to be planned, with the reason), when that costs
+less than leaving the urgent job out. The plan is validated and published
 at once; a short search then runs as a plan job that publishes only if it finds a better plan.
 """
 
@@ -28,10 +30,12 @@ INSERTED = "inserted"
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """The plan published with the urgent job, and who takes it (``None``: nobody could)."""
+    """The plan published with the urgent job, who takes it (``None``: nobody could), and the
+    lower-priority jobs that made way for it."""
 
     plan: Plan
     technician_id: str | None
+    bumped: tuple[str, ...] = ()
 
 
 def place_urgent_job(
@@ -79,7 +83,17 @@ def place_urgent_job(
         )
     else:
         orders[found.technician_id] = found.order
+        unassigned += [
+            opt.UnassignedJob(
+                bumped,
+                opt.UnassignedReason.CAPACITY,
+                f"made way for the urgent {job_id} on {found.technician_id}'s full day",
+            )
+            for bumped in found.bumped
+        ]
     what = f"placing {job_id}" + (f" with {found.technician_id}" if found else "")
     outcome = compose(live, rest, orders, unassigned, params, what, now=now, status=INSERTED)
     published_outcome = publish_outcome(session, outcome)
-    return Placement(published_outcome.plan, None if found is None else found.technician_id)
+    if found is None:
+        return Placement(published_outcome.plan, None)
+    return Placement(published_outcome.plan, found.technician_id, found.bumped)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from optimizer.fixed_routes import best_position, timed_solution
+from optimizer.fixed_routes import best_position, cheapest_insertion, timed_solution
 from optimizer.problem import Depot, Location
 from optimizer.solution import UnassignedJob, UnassignedReason
 from optimizer.solve import solve
@@ -59,3 +59,27 @@ def test_best_position_at_a_fixed_place_still_adds_the_pickup_before_it() -> Non
     depot = Depot("D1", Location.at_index(1), stock={"X": 1}, pickup_s=10 * MINUTE)
     p = problem([tech("T1")], [job("A", 2), job("N", 5, required_parts={"X": 1})], depots=[depot])
     assert best_position(p, params(), ["A"], "T1", "N", at=0) == ["depot:D1", "N", "A"]
+
+
+def test_an_urgent_job_goes_to_the_technician_it_adds_least_to() -> None:
+    """Of two technicians, the one whose route passes by the urgent job's site takes it."""
+    p = problem([tech("T1"), tech("T2", at=7)], [job("A", 2), job("B", 6), job("U", 6, priority=1)])
+    found = cheapest_insertion(p, params(), {"T1": ["A"], "T2": ["B"]}, "U")
+    assert found is not None and found.technician_id == "T2" and not found.bumped
+    assert found.order in (["B", "U"], ["U", "B"])
+
+
+def test_on_a_full_day_a_lower_priority_job_makes_way_for_an_urgent_one() -> None:
+    """Nobody has room for the P1 but a P4 on a full route steps aside; the P1 is placed, the P4 bumped."""
+    full = tech("T1", shift=window(8, 10))
+    jobs = [job("L", 1, service_s=HOUR, priority=4), job("U", 1, service_s=HOUR, priority=1)]
+    p = problem([full], jobs)
+    found = cheapest_insertion(p, params(), {"T1": ["L"]}, "U")
+    assert found is not None and found.order == ["U"] and found.bumped == ("L",)
+
+
+def test_an_urgent_job_never_bumps_one_as_urgent() -> None:
+    """A P1 does not take the place of another P1: with no room, it is not placed."""
+    full = tech("T1", shift=window(8, 10))
+    jobs = [job("P", 1, service_s=HOUR, priority=1), job("U", 1, service_s=HOUR, priority=1)]
+    assert cheapest_insertion(problem([full], jobs), params(), {"T1": ["P"]}, "U") is None
