@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from api.errors import install_problem_handlers
 from api.openapi import problem_aware_openapi
 from api.routes import ROUTERS
-from dispatch.config import Settings, get_settings
+from dispatch.config import Settings, get_settings, with_jwt_secret
 from dispatch.persistence.db import make_engine, make_session_factory
 from dispatch.services.plan_jobs import plan_queue_for
 
@@ -28,7 +28,7 @@ a ticket by its tracking link. Log in at `POST /auth/token` (OAuth2 password flo
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new application for ``settings`` (default: read from the environment)."""
-    the_settings = settings or get_settings()
+    the_settings = with_jwt_secret(settings or get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

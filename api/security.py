@@ -29,6 +29,13 @@ class IssuedToken:
     expires_in_s: int
 
 
+def _signing_key(settings: Settings) -> str:
+    """The key of ``create_app``'s settings, which always carry one (see ``with_jwt_secret``)."""
+    if settings.jwt_secret is None:
+        raise RuntimeError("settings without a signing key: build them with dispatch.config.with_jwt_secret")
+    return settings.jwt_secret
+
+
 def issue_token(account: Account, settings: Settings, *, now: datetime | None = None) -> IssuedToken:
     """A signed token for ``account`` that expires after ``settings.jwt_expiry_minutes``."""
     issued = now or datetime.now(UTC)
@@ -40,7 +47,7 @@ def issue_token(account: Account, settings: Settings, *, now: datetime | None = 
         "iat": issued,
         "exp": issued + lifetime,
     }
-    token = jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
+    token = jwt.encode(claims, _signing_key(settings), algorithm=ALGORITHM)
     return IssuedToken(token=token, expires_in_s=int(lifetime.total_seconds()))
 
 
@@ -49,7 +56,7 @@ def account_id_in(token: str, settings: Settings) -> str:
     try:
         claims = jwt.decode(
             token,
-            settings.jwt_secret,
+            _signing_key(settings),
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             options={"require": ["sub", "exp", "iat", "aud"]},

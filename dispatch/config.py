@@ -5,13 +5,23 @@ Nothing connects at import time: callers ask ``get_settings()`` and build engine
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEVELOPMENT_JWT_SECRET = "development-only-secret-change-me-in-production"
+logger = logging.getLogger("dispatch.config")
+
+PUBLISHED_JWT_SECRET_SHA256 = frozenset({"264231a88ea2d2aca5429ff47f4f121427a90ce90940a97b11cc93625531897e"})
+"""SHA-256 of signing keys once written in this project's source: anyone can sign tokens with them."""
+JWT_SECRET_FILE = "jwt-secret"
+"""Where a development server keeps the signing key it generated, inside ``data_dir`` (mode 0600)."""
+MIN_PRODUCTION_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -32,9 +42,12 @@ class Settings(BaseSettings):
     plan_time_limit_s: float = Field(default=10.0, gt=0, description="Solver time limit of a day plan.")
     api_host: str = Field(default="127.0.0.1", description="Address ``dispatch serve`` listens on.")
     api_port: int = Field(default=8000, ge=1, le=65535, description="Port ``dispatch serve`` listens on.")
-    jwt_secret: str = Field(
-        default=DEVELOPMENT_JWT_SECRET,
-        description="HS256 key signing access tokens and session cookies; must be set in production.",
+    jwt_secret: str | None = Field(
+        default=None,
+        description=(
+            "HS256 key signing access tokens and session cookies; required in production (32 characters "
+            "or more). Unset elsewhere: generated once and kept in data_dir/jwt-secret (tests: in memory)."
+        ),
     )
     jwt_expiry_minutes: int = Field(default=60, gt=0, description="Lifetime of an access token.")
     tracking_requests_per_minute: int = Field(
@@ -50,12 +63,20 @@ class Settings(BaseSettings):
     )
 
     @model_validator(mode="after")
-    def _refuse_development_secret_in_production(self) -> Settings:
-        """A deployment must not sign tokens with the key published in the source code."""
-        if self.environment == "production" and self.jwt_secret == DEVELOPMENT_JWT_SECRET:
+    def _refuse_guessable_secrets(self) -> Settings:
+        """No deployment may sign tokens with a published key; production must bring a strong one."""
+        if self.jwt_secret is not None and is_published_secret(self.jwt_secret):
+            raise ValueError(
+                "DISPATCH_JWT_SECRET is a key published in this project's source: set a private value, "
+                "or leave it unset outside production to have one generated"
+            )
+        if self.environment == "production" and self.jwt_secret is None:
             raise ValueError("DISPATCH_JWT_SECRET must be set to a private value when environment=production")
-        if self.environment == "production" and len(self.jwt_secret) < 32:
-            raise ValueError("DISPATCH_JWT_SECRET must be at least 32 characters in production")
+        if self.environment == "production" and len(self.jwt_secret or "") < MIN_PRODUCTION_SECRET_LENGTH:
+            raise ValueError(
+                f"DISPATCH_JWT_SECRET must be at least {MIN_PRODUCTION_SECRET_LENGTH} characters "
+                "in production"
+            )
         return self
 
     @property
@@ -64,6 +85,59 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+pysqlite:///{(self.data_dir / 'dispatch.sqlite3').resolve()}"
+
+
+def is_published_secret(secret: str) -> bool:
+    """Whether ``secret`` is one of the keys this project's source once shipped."""
+    return hashlib.sha256(secret.encode()).hexdigest() in PUBLISHED_JWT_SECRET_SHA256
+
+
+def with_jwt_secret(settings: Settings) -> Settings:
+    """``settings`` with a signing key: the configured one, else a private one (never one from the source).
+
+    Tests get a random key per application; other environments (production has refused already) read the
+    key kept in ``data_dir``, generating it on first start, so logins survive a restart.
+    """
+    if settings.jwt_secret is not None:
+        return settings
+    if settings.environment == "test":
+        secret = secrets.token_urlsafe(48)
+    else:
+        secret = _stored_jwt_secret(settings.data_dir / JWT_SECRET_FILE)
+    return settings.model_copy(update={"jwt_secret": secret})
+
+
+def _stored_jwt_secret(path: Path) -> str:
+    """The key kept at ``path``, made on first use with mode 0600.
+
+    The new key is written to a private temporary file and linked into place, so two servers starting
+    together agree on one key and neither ever reads a half-written file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        secret = secrets.token_urlsafe(48)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secret + "\n")
+        try:
+            os.link(draft, path)
+            logger.warning(
+                "DISPATCH_JWT_SECRET is not set: generated a signing key and kept it in %s (mode 0600); "
+                "set DISPATCH_JWT_SECRET to choose your own",
+                path.resolve(),
+            )
+        except FileExistsError:
+            pass  # another server made it first: use theirs
+        finally:
+            draft.unlink()
+    secret = path.read_text(encoding="ascii").strip()
+    if len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
+        raise ValueError(
+            f"{path} holds no usable signing key: delete it to have a new one generated, "
+            "or set DISPATCH_JWT_SECRET"
+        )
+    return secret
 
 
 @lru_cache(maxsize=1)
