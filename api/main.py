@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.clients import HashingSlots
 from api.errors import install_problem_handlers
 from api.openapi import problem_aware_openapi
 from api.routes import ROUTERS
@@ -46,6 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Field-service dispatch", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
     app.state.settings = the_settings
+    app.state.hashing_slots = HashingSlots(
+        the_settings.password_hash_concurrency, the_settings.password_hash_wait_s
+    )
     install_problem_handlers(app)
     app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
     for router in ROUTERS:

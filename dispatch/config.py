@@ -6,6 +6,7 @@ Nothing connects at import time: callers ask ``get_settings()`` and build engine
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import os
 import secrets
@@ -58,6 +59,34 @@ class Settings(BaseSettings):
             "minute, so 30 leaves room and stops token guessing. Load benchmarks raise it."
         ),
     )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For header "
+            "names the client. Empty: the header is ignored and the peer address is the client, so no one "
+            "escapes a rate limit by writing the header."
+        ),
+    )
+    login_failures_per_account: int = Field(
+        default=10, ge=1, description="Failed logins an email may have in the window before logins wait."
+    )
+    login_failures_per_client: int = Field(
+        default=30, ge=1, description="Failed logins a client address may have in the window before it waits."
+    )
+    login_failure_window_s: int = Field(
+        default=900, gt=0, description="The sliding window of login throttling; a lock ends when it passes."
+    )
+    password_hash_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description=(
+            "Password checks (Argon2, CPU and memory heavy) run at once per process; the others wait "
+            "without holding a worker thread or a database connection."
+        ),
+    )
+    password_hash_wait_s: float = Field(
+        default=5.0, gt=0, description="How long a login waits for a password check slot before a 503."
+    )
     session_cookie_secure: bool = Field(
         default=True, description="Send the session cookie over HTTPS only (browsers exempt localhost)."
     )
@@ -77,7 +106,20 @@ class Settings(BaseSettings):
                 f"DISPATCH_JWT_SECRET must be at least {MIN_PRODUCTION_SECRET_LENGTH} characters "
                 "in production"
             )
+        self.trusted_proxy_networks  # noqa: B018 - refuse a malformed list at start, not on a request
         return self
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """``trusted_proxies`` parsed; a bare address is a network of one."""
+        try:
+            return tuple(
+                ipaddress.ip_network(entry.strip(), strict=False)
+                for entry in self.trusted_proxies.split(",")
+                if entry.strip()
+            )
+        except ValueError as error:
+            raise ValueError(f"DISPATCH_TRUSTED_PROXIES: {error}") from None
 
     @property
     def effective_database_url(self) -> str:
