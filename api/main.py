@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.body_limit import BodySizeLimit
 from api.clients import HashingSlots
 from api.errors import install_problem_handlers
 from api.openapi import problem_aware_openapi
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         the_settings.password_hash_concurrency, the_settings.password_hash_wait_s
     )
     install_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=the_settings.max_request_body_bytes)
     app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router)

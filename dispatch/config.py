@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     password_hash_wait_s: float = Field(
         default=5.0, gt=0, description="How long a login waits for a password check slot before a 503."
     )
+    max_request_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body accepted; larger ones answer 413."
+    )
     session_cookie_secure: bool = Field(
         default=True, description="Send the session cookie over HTTPS only (browsers exempt localhost)."
     )
