@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     max_request_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted; larger ones answer 413."
     )
+    technician_session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        le=24,
+        description="Lifetime of a technician's login: a working day, so the phone does not log out on site.",
+    )
     session_cookie_secure: bool = Field(
         default=True, description="Send the session cookie over HTTPS only (browsers exempt localhost)."
     )

@@ -18,7 +18,7 @@ from api.clients import HashingSlots, SlotsBusy, client_address
 from api.deps import CurrentUser, SettingsDep
 from api.schemas.accounts import TokenOut, UserOut
 from api.schemas.common import Problem
-from api.security import SESSION_COOKIE, issue_token
+from api.security import SESSION_COOKIE, IssuedToken, issue_token
 from dispatch.config import Settings
 from dispatch.domain.accounts import Account
 from dispatch.services.accounts import password_matches
@@ -66,11 +66,11 @@ async def _login(request: Request, settings: Settings, email: str, password: str
     return check.account
 
 
-def _set_session_cookie(response: Response, token: str, settings: Settings) -> None:
+def _set_session_cookie(response: Response, issued: IssuedToken, settings: Settings) -> None:
     response.set_cookie(
         SESSION_COOKIE,
-        token,
-        max_age=settings.jwt_expiry_minutes * 60,
+        issued.token,
+        max_age=issued.expires_in_s,
         httponly=True,
         secure=settings.session_cookie_secure,
         samesite="lax",
@@ -118,9 +118,9 @@ async def login(
     issued = issue_token(account, settings)
     if next is not None and _is_local_path(next):
         redirect = RedirectResponse(next, status_code=status.HTTP_303_SEE_OTHER)
-        _set_session_cookie(redirect, issued.token, settings)
+        _set_session_cookie(redirect, issued, settings)
         return redirect
-    _set_session_cookie(response, issued.token, settings)
+    _set_session_cookie(response, issued, settings)
     return UserOut.of(account)
 
 

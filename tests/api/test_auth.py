@@ -136,3 +136,22 @@ def test_a_server_started_without_a_secret_refuses_tokens_signed_with_the_former
         )
         own = {"Authorization": f"Bearer {logged_in.json()['access_token']}"}
         assert fresh.get("/auth/me", headers=own).json()["id"] == subject
+
+
+def test_a_technician_login_lasts_a_working_day_and_a_dispatcher_login_an_hour(client: TestClient) -> None:
+    """Technicians on site keep their session technician_session_hours (12); dispatchers 60 minutes."""
+    technician = client.post(
+        "/auth/token", data={"username": TECHNICIAN_EMAIL, "password": TECHNICIAN_PASSWORD}
+    )
+    dispatcher = client.post(
+        "/auth/token", data={"username": DEMO_DISPATCHER_EMAIL, "password": DEMO_DISPATCHER_PASSWORD}
+    )
+    assert technician.json()["expires_in"] == 12 * 3600
+    assert dispatcher.json()["expires_in"] == 3600
+    claims = jwt.decode(
+        technician.json()["access_token"], TEST_JWT_SECRET, algorithms=[ALGORITHM], audience=AUDIENCE
+    )
+    assert claims["exp"] - claims["iat"] == 12 * 3600
+    form = client.post("/auth/login", data={"username": TECHNICIAN_EMAIL, "password": TECHNICIAN_PASSWORD})
+    assert f"Max-Age={12 * 3600}" in form.headers["set-cookie"]
+    client.cookies.clear()
