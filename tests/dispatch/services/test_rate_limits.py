@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from dispatch.config import Settings
-from dispatch.persistence.db import make_session_factory
+from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.persistence.models import RateHitRow
-from dispatch.services.rate_limits import Limit, check_login, record_login, take
+from dispatch.services.rate_limits import Limit, check_login, record_hit, record_login, take
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 THREE_PER_10_S = Limit("test", 3, timedelta(seconds=10))
@@ -94,3 +95,32 @@ def test_login_failures_from_one_address_lock_that_address_for_every_account(eng
         record_login(factory, settings, f"guess{number}@example.com", "198.51.100.4", NOW, succeeded=False)
     assert check_login(factory, settings, "fresh@example.com", "198.51.100.4", NOW).retry_after_s == 60
     assert check_login(factory, settings, "fresh@example.com", "198.51.100.5", NOW).retry_after_s == 0
+
+
+def test_concurrent_hits_sweeping_the_same_old_rows_all_succeed(engine: Engine) -> None:
+    """Eight workers counting at once, each sweeping the same expired hits: none fails, the old ones go."""
+    factory: sessionmaker[Session] = make_session_factory(engine)
+    limit = Limit("sweep", 1000, timedelta(minutes=1))
+    with session_scope(factory) as session:
+        for number in range(300):
+            record_hit(session, limit, f"old{number}", NOW - timedelta(minutes=5))
+    start = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def count(worker: int) -> None:
+        start.wait()
+        try:
+            with session_scope(factory) as session:
+                record_hit(session, limit, f"new{worker}", NOW)
+        except BaseException as error:  # a deadlock or lock timeout would land here
+            failures.append(error)
+
+    workers = [threading.Thread(target=count, args=(worker,)) for worker in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert failures == []
+    with session_scope(factory) as session:
+        left = session.scalars(select(RateHitRow.at).where(RateHitRow.scope == "sweep")).all()
+    assert len(left) == 8 and all(at == NOW for at in left)
