@@ -81,6 +81,24 @@ def get_current_user(
 CurrentUser = Annotated[Account, Depends(get_current_user)]
 
 
+def get_page_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    bearer: Annotated[str | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_session_cookie)],
+) -> Account | None:
+    """The logged-in account, or ``None`` for pages, which send a missing or expired session to log in."""
+    try:
+        return get_current_user(session, settings, bearer, cookie)
+    except HTTPException as refused:
+        if refused.status_code == status.HTTP_401_UNAUTHORIZED:
+            return None
+        raise
+
+
+PageUser = Annotated[Account | None, Depends(get_page_user)]
+
+
 def require_dispatcher(user: CurrentUser) -> Account:
     """The current user, if a dispatcher; 403 for anyone else."""
     if user.role is not Role.DISPATCHER:

@@ -16,20 +16,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from dispatch.domain.errors import Conflict, DomainError, Stale
+from dispatch.persistence.integrity import ClashKind, explain_integrity_error
 from dispatch.persistence.repositories import RecordNotFound
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
 
 logger = logging.getLogger("api")
-
-# SQLSTATE classes (PostgreSQL) and the status they mean for the client.
-_UNIQUE_VIOLATION = "23505"
-_FOREIGN_KEY_VIOLATION = "23503"
 
 
 def problem(
@@ -168,36 +166,24 @@ async def _not_found(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def describe_integrity_error(exc: IntegrityError) -> tuple[int, str]:
-    """Status and a sentence naming the clash (key and table), from the driver's diagnostics."""
-    original = exc.orig
-    diagnostics = getattr(original, "diag", None)
-    sqlstate = getattr(original, "sqlstate", None)
-    if diagnostics is not None:
-        what = diagnostics.message_primary or "the change clashes with stored data"
-        why = diagnostics.message_detail or ""
-        text = f"{what}. {why}".strip()
-    else:  # SQLite says only which constraint failed.
-        text = (
-            str(original).splitlines()[0] if original is not None else "the change clashes with stored data"
-        )
-    if sqlstate == _FOREIGN_KEY_VIOLATION and "is not present" in text:
-        return 422, f"a referenced record does not exist: {text}"
-    if "still referenced" in text:
-        return 409, f"the record is still referenced by others: {text}"
-    if sqlstate == _FOREIGN_KEY_VIOLATION or "FOREIGN KEY" in text:
-        return 409, f"the record is still referenced, or refers to a missing record: {text}"
-    if sqlstate == _UNIQUE_VIOLATION or "UNIQUE" in text:
-        return 409, f"a record with the same key already exists: {text}"
-    return 409, f"the change breaks a storage rule: {text}"
+_CLASH_STATUS = {
+    ClashKind.DUPLICATE: (409, "conflict", "Conflict"),
+    ClashKind.STILL_REFERENCED: (409, "conflict", "Conflict"),
+    ClashKind.MISSING_REFERENCE: (422, "invalid-reference", "Invalid reference"),
+    ClashKind.BROKEN_RULE: (422, "broken-rule", "Refused by a storage rule"),
+}
 
 
 async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    """The clash in the user's words (which record, which key); the database's own text stays in the log."""
     assert isinstance(exc, IntegrityError)
-    status, detail = describe_integrity_error(exc)
-    title = "Conflict" if status == 409 else "Invalid reference"
-    type_ = f"{PROBLEM_BASE}conflict" if status == 409 else f"{PROBLEM_BASE}invalid-reference"
-    return problem(status, detail, instance=_instance(request), type_=type_, title=title)
+    logger.info("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+    factory = getattr(request.app.state, "session_factory", None)
+    clash = await run_in_threadpool(explain_integrity_error, exc, factory)
+    status, kind, title = _CLASH_STATUS[clash.kind]
+    return problem(
+        status, clash.message, instance=_instance(request), type_=f"{PROBLEM_BASE}{kind}", title=title
+    )
 
 
 async def _data_error(request: Request, exc: Exception) -> JSONResponse:

@@ -11,10 +11,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.body_limit import BodySizeLimit
+from api.clients import HashingSlots
 from api.errors import install_problem_handlers
 from api.openapi import problem_aware_openapi
 from api.routes import ROUTERS
-from dispatch.config import Settings, get_settings
+from dispatch.config import Settings, get_settings, with_jwt_secret
 from dispatch.persistence.db import make_engine, make_session_factory
 from dispatch.services.plan_jobs import plan_queue_for
 
@@ -28,7 +30,7 @@ a ticket by its tracking link. Log in at `POST /auth/token` (OAuth2 password flo
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new application for ``settings`` (default: read from the environment)."""
-    the_settings = settings or get_settings()
+    the_settings = with_jwt_secret(settings or get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -46,7 +48,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Field-service dispatch", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
     app.state.settings = the_settings
+    app.state.hashing_slots = HashingSlots(
+        the_settings.password_hash_concurrency, the_settings.password_hash_wait_s
+    )
     install_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=the_settings.max_request_body_bytes)
     app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router)

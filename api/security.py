@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from dispatch.config import Settings
-from dispatch.domain.accounts import Account
+from dispatch.domain.accounts import Account, Role
 
 ALGORITHM = "HS256"
 SESSION_COOKIE = "dispatch_session"
@@ -29,10 +29,26 @@ class IssuedToken:
     expires_in_s: int
 
 
+def _signing_key(settings: Settings) -> str:
+    """The key of ``create_app``'s settings, which always carry one (see ``with_jwt_secret``)."""
+    if settings.jwt_secret is None:
+        raise RuntimeError("settings without a signing key: build them with dispatch.config.with_jwt_secret")
+    return settings.jwt_secret
+
+
+def token_lifetime(account: Account, settings: Settings) -> timedelta:
+    """A technician's login lasts a working day (``technician_session_hours``), so the phone does not log
+    out on site; everyone else's lasts ``jwt_expiry_minutes``. Either stops at once if the account is
+    disabled, since every request reads the account."""
+    if account.role is Role.TECHNICIAN:
+        return timedelta(hours=settings.technician_session_hours)
+    return timedelta(minutes=settings.jwt_expiry_minutes)
+
+
 def issue_token(account: Account, settings: Settings, *, now: datetime | None = None) -> IssuedToken:
-    """A signed token for ``account`` that expires after ``settings.jwt_expiry_minutes``."""
+    """A signed token for ``account`` that expires after its ``token_lifetime``."""
     issued = now or datetime.now(UTC)
-    lifetime = timedelta(minutes=settings.jwt_expiry_minutes)
+    lifetime = token_lifetime(account, settings)
     claims = {
         "sub": account.id,
         "role": account.role.value,
@@ -40,7 +56,7 @@ def issue_token(account: Account, settings: Settings, *, now: datetime | None = 
         "iat": issued,
         "exp": issued + lifetime,
     }
-    token = jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
+    token = jwt.encode(claims, _signing_key(settings), algorithm=ALGORITHM)
     return IssuedToken(token=token, expires_in_s=int(lifetime.total_seconds()))
 
 
@@ -49,7 +65,7 @@ def account_id_in(token: str, settings: Settings) -> str:
     try:
         claims = jwt.decode(
             token,
-            settings.jwt_secret,
+            _signing_key(settings),
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             options={"require": ["sub", "exp", "iat", "aud"]},

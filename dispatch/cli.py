@@ -88,7 +88,9 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     port = settings.api_port if args.port is None else args.port
     print(f"serving the dispatch API on http://{host}:{port} (documentation at /docs)")
     # The web layer is named, not imported: dispatch stays free of it, and the app reads the same settings.
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port)
+    # uvicorn's proxy headers stay off: it would trust X-Forwarded-For from loopback and let any local
+    # caller pick its address; the app reads the header itself, only from DISPATCH_TRUSTED_PROXIES.
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, proxy_headers=False)
     return 0
 
 

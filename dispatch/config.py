@@ -5,13 +5,24 @@ Nothing connects at import time: callers ask ``get_settings()`` and build engine
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
+import logging
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEVELOPMENT_JWT_SECRET = "development-only-secret-change-me-in-production"
+logger = logging.getLogger("dispatch.config")
+
+PUBLISHED_JWT_SECRET_SHA256 = frozenset({"264231a88ea2d2aca5429ff47f4f121427a90ce90940a97b11cc93625531897e"})
+"""SHA-256 of signing keys once written in this project's source: anyone can sign tokens with them."""
+JWT_SECRET_FILE = "jwt-secret"
+"""Where a development server keeps the signing key it generated, inside ``data_dir`` (mode 0600)."""
+MIN_PRODUCTION_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -32,9 +43,12 @@ class Settings(BaseSettings):
     plan_time_limit_s: float = Field(default=10.0, gt=0, description="Solver time limit of a day plan.")
     api_host: str = Field(default="127.0.0.1", description="Address ``dispatch serve`` listens on.")
     api_port: int = Field(default=8000, ge=1, le=65535, description="Port ``dispatch serve`` listens on.")
-    jwt_secret: str = Field(
-        default=DEVELOPMENT_JWT_SECRET,
-        description="HS256 key signing access tokens and session cookies; must be set in production.",
+    jwt_secret: str | None = Field(
+        default=None,
+        description=(
+            "HS256 key signing access tokens and session cookies; required in production (32 characters "
+            "or more). Unset elsewhere: generated once and kept in data_dir/jwt-secret (tests: in memory)."
+        ),
     )
     jwt_expiry_minutes: int = Field(default=60, gt=0, description="Lifetime of an access token.")
     tracking_requests_per_minute: int = Field(
@@ -45,18 +59,76 @@ class Settings(BaseSettings):
             "minute, so 30 leaves room and stops token guessing. Load benchmarks raise it."
         ),
     )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For header "
+            "names the client. Empty: the header is ignored and the peer address is the client, so no one "
+            "escapes a rate limit by writing the header."
+        ),
+    )
+    login_failures_per_account: int = Field(
+        default=10, ge=1, description="Failed logins an email may have in the window before logins wait."
+    )
+    login_failures_per_client: int = Field(
+        default=30, ge=1, description="Failed logins a client address may have in the window before it waits."
+    )
+    login_failure_window_s: int = Field(
+        default=900, gt=0, description="The sliding window of login throttling; a lock ends when it passes."
+    )
+    password_hash_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description=(
+            "Password checks (Argon2, CPU and memory heavy) run at once per process; the others wait "
+            "without holding a worker thread or a database connection."
+        ),
+    )
+    password_hash_wait_s: float = Field(
+        default=5.0, gt=0, description="How long a login waits for a password check slot before a 503."
+    )
+    max_request_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body accepted; larger ones answer 413."
+    )
+    technician_session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        le=24,
+        description="Lifetime of a technician's login: a working day, so the phone does not log out on site.",
+    )
     session_cookie_secure: bool = Field(
         default=True, description="Send the session cookie over HTTPS only (browsers exempt localhost)."
     )
 
     @model_validator(mode="after")
-    def _refuse_development_secret_in_production(self) -> Settings:
-        """A deployment must not sign tokens with the key published in the source code."""
-        if self.environment == "production" and self.jwt_secret == DEVELOPMENT_JWT_SECRET:
+    def _refuse_guessable_secrets(self) -> Settings:
+        """No deployment may sign tokens with a published key; production must bring a strong one."""
+        if self.jwt_secret is not None and is_published_secret(self.jwt_secret):
+            raise ValueError(
+                "DISPATCH_JWT_SECRET is a key published in this project's source: set a private value, "
+                "or leave it unset outside production to have one generated"
+            )
+        if self.environment == "production" and self.jwt_secret is None:
             raise ValueError("DISPATCH_JWT_SECRET must be set to a private value when environment=production")
-        if self.environment == "production" and len(self.jwt_secret) < 32:
-            raise ValueError("DISPATCH_JWT_SECRET must be at least 32 characters in production")
+        if self.environment == "production" and len(self.jwt_secret or "") < MIN_PRODUCTION_SECRET_LENGTH:
+            raise ValueError(
+                f"DISPATCH_JWT_SECRET must be at least {MIN_PRODUCTION_SECRET_LENGTH} characters "
+                "in production"
+            )
+        self.trusted_proxy_networks  # noqa: B018 - refuse a malformed list at start, not on a request
         return self
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """``trusted_proxies`` parsed; a bare address is a network of one."""
+        try:
+            return tuple(
+                ipaddress.ip_network(entry.strip(), strict=False)
+                for entry in self.trusted_proxies.split(",")
+                if entry.strip()
+            )
+        except ValueError as error:
+            raise ValueError(f"DISPATCH_TRUSTED_PROXIES: {error}") from None
 
     @property
     def effective_database_url(self) -> str:
@@ -64,6 +136,59 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+pysqlite:///{(self.data_dir / 'dispatch.sqlite3').resolve()}"
+
+
+def is_published_secret(secret: str) -> bool:
+    """Whether ``secret`` is one of the keys this project's source once shipped."""
+    return hashlib.sha256(secret.encode()).hexdigest() in PUBLISHED_JWT_SECRET_SHA256
+
+
+def with_jwt_secret(settings: Settings) -> Settings:
+    """``settings`` with a signing key: the configured one, else a private one (never one from the source).
+
+    Tests get a random key per application; other environments (production has refused already) read the
+    key kept in ``data_dir``, generating it on first start, so logins survive a restart.
+    """
+    if settings.jwt_secret is not None:
+        return settings
+    if settings.environment == "test":
+        secret = secrets.token_urlsafe(48)
+    else:
+        secret = _stored_jwt_secret(settings.data_dir / JWT_SECRET_FILE)
+    return settings.model_copy(update={"jwt_secret": secret})
+
+
+def _stored_jwt_secret(path: Path) -> str:
+    """The key kept at ``path``, made on first use with mode 0600.
+
+    The new key is written to a private temporary file and linked into place, so two servers starting
+    together agree on one key and neither ever reads a half-written file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        secret = secrets.token_urlsafe(48)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secret + "\n")
+        try:
+            os.link(draft, path)
+            logger.warning(
+                "DISPATCH_JWT_SECRET is not set: generated a signing key and kept it in %s (mode 0600); "
+                "set DISPATCH_JWT_SECRET to choose your own",
+                path.resolve(),
+            )
+        except FileExistsError:
+            pass  # another server made it first: use theirs
+        finally:
+            draft.unlink()
+    secret = path.read_text(encoding="ascii").strip()
+    if len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
+        raise ValueError(
+            f"{path} holds no usable signing key: delete it to have a new one generated, "
+            "or set DISPATCH_JWT_SECRET"
+        )
+    return secret
 
 
 @lru_cache(maxsize=1)

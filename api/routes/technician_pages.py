@@ -9,10 +9,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from api.caches import SheetCacheDep, SheetPagesDep
-from api.deps import CurrentUser, SessionDep, TechnicianUser
+from api.deps import CurrentUser, PageUser, SessionDep
 from api.pages import PAGE_HEADERS, STATIC_DIR, templates
 from api.schemas.common import RecordId
 from api.schemas.progress import JobSheetOut
@@ -22,6 +22,7 @@ from dispatch.persistence.repositories import RecordNotFound
 router = APIRouter(tags=["technicians"])
 
 SHEET_PATH = "/tech/sheet"
+LOGIN_PATH = "/tech/login"
 STATIC_FILES = {
     "app.css": "text/css",
     "sheet.js": "text/javascript",
@@ -38,7 +39,7 @@ REASONS = (
 DayQuery = Annotated[date | None, Query(description="The day of the sheet; today at the technician's base.")]
 
 
-@router.get("/tech/login", response_class=HTMLResponse, include_in_schema=False)
+@router.get(LOGIN_PATH, response_class=HTMLResponse, include_in_schema=False)
 def login_page(request: Request) -> HTMLResponse:
     """The login form; it posts to ``/auth/login``, which sets the session cookie and opens the sheet."""
     return templates.TemplateResponse(request, "login.html", {"next": SHEET_PATH}, headers=PAGE_HEADERS)
@@ -47,14 +48,23 @@ def login_page(request: Request) -> HTMLResponse:
 @router.get(SHEET_PATH, response_class=HTMLResponse, include_in_schema=False)
 def sheet_page(
     request: Request,
-    user: TechnicianUser,
+    user: PageUser,
     session: SessionDep,
     sheets: SheetCacheDep,
     pages: SheetPagesDep,
     day: DayQuery = None,
-) -> HTMLResponse:
-    """The logged-in technician's own job sheet (there is no way to ask for someone else's)."""
-    assert user.technician_id is not None
+) -> Response:
+    """The logged-in technician's own job sheet (there is no way to ask for someone else's).
+
+    Without a valid session (none, or expired) the phone is sent to the login page, which comes back
+    here; the reports queued on the phone are kept meanwhile.
+    """
+    if user is None:
+        return RedirectResponse(
+            LOGIN_PATH, status_code=status.HTTP_303_SEE_OTHER, headers={"Cache-Control": "no-store"}
+        )
+    if user.role is not Role.TECHNICIAN or user.technician_id is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a technician account")
     found = sheets.lookup(session, user.technician_id, day)
     if found is None:
         raise RecordNotFound(f"technicians: no record {user.technician_id!r}")

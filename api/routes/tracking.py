@@ -1,55 +1,42 @@
 """Customers' tracking: dispatchers make a link per ticket; the link shows status, window and a first name.
 
 The tracking routes need no login: the token is the credential. They send ``no-referrer`` so the token
-never leaks to another site, ``no-store`` so no cache keeps it, and are rate-limited per client.
+never leaks to another site, ``no-store`` so no cache keeps it, and are rate-limited per client address,
+counted in the database so that every worker process shares one count.
 """
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from api.caches import SheetCacheDep
+from api.clients import client_address
 from api.deps import DispatcherUser, NowDep, SessionDep
 from api.pages import PAGE_HEADERS, templates
-from api.rate_limit import SlidingWindowLimiter
 from api.schemas.common import Problem, RecordId
 from api.schemas.tracking import ArrivalWindowOut, TrackingLinkOut, TrackingOut
 from dispatch.config import Settings
+from dispatch.services.rate_limits import take_tracking_request
 from dispatch.services.sheet_cache import SheetCache
 from dispatch.services.tracking import LINK_LIFETIME, TrackingView, create_tracking_link, tracking_view
 
 router = APIRouter(tags=["tracking"])
 
-WINDOW_S = 60.0
-"""The limit counts requests per client in any minute (``Settings.tracking_requests_per_minute``)."""
-
 TRACKING_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 Token = Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 
-_limiter_lock = threading.Lock()
 
-
-def _limiter(request: Request) -> SlidingWindowLimiter:
-    """The application's own limiter, made on first use (so each app, and each test app, has its own)."""
-    with _limiter_lock:
-        limiter: SlidingWindowLimiter | None = getattr(request.app.state, "tracking_limiter", None)
-        if limiter is None:
-            settings: Settings = request.app.state.settings
-            limiter = SlidingWindowLimiter(settings.tracking_requests_per_minute, WINDOW_S)
-            request.app.state.tracking_limiter = limiter
-        return limiter
-
-
-async def rate_limited(request: Request) -> None:
-    """429 once a client has made too many tracking requests in the window."""
-    client = request.client.host if request.client else "unknown"
-    wait_s = _limiter(request).retry_after_s(client)
+def rate_limited(request: Request) -> None:
+    """429 once a client has made too many tracking requests in the last minute (its own transaction)."""
+    settings: Settings = request.app.state.settings
+    wait_s = take_tracking_request(
+        request.app.state.session_factory, settings, client_address(request), datetime.now(UTC)
+    )
     if wait_s:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,

@@ -13,7 +13,9 @@
     fetch(form.action, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (response.ok) { window.location.assign(next); return; }
-        error.textContent = response.status === 401 ? "Wrong email or password." : "Could not log in; try again.";
+        error.textContent = response.status === 401 ? "Wrong email or password." :
+          response.status === 429 ? "Too many failed logins: wait a while, then try again." :
+          "Could not log in; try again.";
         error.hidden = false;
       })
       .catch(function () {

@@ -35,8 +35,11 @@ self.addEventListener("fetch", function (event) {
         }
         return response;
       }).catch(function () {
+        // Each look-up is a promise (always truthy), so every fallback waits for the one before it.
         return caches.match(request).then(function (cached) {
-          return cached || caches.match("/tech/sheet", { ignoreSearch: true }) ||
+          return cached || caches.match("/tech/sheet", { ignoreSearch: true });
+        }).then(function (cached) {
+          return cached ||
             new Response("Offline and no sheet kept yet.", { status: 503, headers: { "Content-Type": "text/plain" } });
         });
       })

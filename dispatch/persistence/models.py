@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -560,10 +561,12 @@ class VisitReportRow(Base):
         CheckConstraint(_one_of("status_after", JobStatus), name="status_known"),
         CheckConstraint("late_by_min IS NULL OR late_by_min >= 0", name="late_not_negative"),
         Index("ix_visit_reports_job_reported", "job_id", "reported_at"),
+        # Keys are made by each technician's phone: one technician's key says nothing about another's.
+        UniqueConstraint("technician_id", "idempotency_key", name="uq_visit_reports_technician_key"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     technician_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -584,6 +587,26 @@ class TrackingLinkRow(Base):
     created_by: Mapped[str] = mapped_column(ForeignKey("user_accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RateHitRow(Base):
+    """One counted request or failed login of a subject (a client address or a login email).
+
+    Kept in the database so every worker process counts together, as a sliding window: the hits of the
+    last window's length are counted, older ones are deleted. The subject is stored as the SHA-256 of the
+    address or email, so the table holds no personal data.
+    """
+
+    __tablename__ = "rate_hits"
+    __table_args__ = (
+        Index("ix_rate_hits_scope_subject_at", "scope", "subject", "at"),
+        Index("ix_rate_hits_scope_at", "scope", "at"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 # --- planning jobs, locks and pins ---------------------------------------------------------------

@@ -80,12 +80,18 @@ def create_account(
 def authenticate(session: Session, email: str, password: str) -> Account | None:
     """The active account with this email and password, or ``None`` (never says which part was wrong)."""
     account = None if "\x00" in email else AccountRepository(session).by_email(email)
+    return account if password_matches(account, password) else None
+
+
+def password_matches(account: Account | None, password: str) -> bool:
+    """Whether ``password`` opens ``account`` (active); no database work, only Argon2's CPU and memory.
+
+    An unknown account is checked against a dummy hash, so a wrong email costs as long as a wrong password.
+    """
     if account is None:
         _HASHER.verify(password, _UNKNOWN_ACCOUNT_HASH)
-        return None
-    if not _HASHER.verify(password, account.password_hash) or not account.active:
-        return None
-    return account
+        return False
+    return _HASHER.verify(password, account.password_hash) and account.active
 
 
 def ensure_demo_accounts(session: Session) -> list[tuple[str, str, Role]]:

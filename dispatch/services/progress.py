@@ -49,7 +49,7 @@ def report_progress(
     visit looks exactly like one that does not exist.
     """
     reports = VisitReportRepository(session)
-    stored = reports.by_key(request.idempotency_key)
+    stored = reports.by_key(technician_id, request.idempotency_key)
     if stored is not None:
         return _replay(stored, technician_id, request)
     if not reports.is_on_published_route(technician_id, request.job_id):
@@ -57,7 +57,7 @@ def report_progress(
     current = reports.lock_job_status(request.job_id)
     if current is None:
         raise RecordNotFound(f"no visit {request.job_id!r} on your job sheets")
-    stored = reports.by_key(request.idempotency_key)  # a twin may have committed while we waited
+    stored = reports.by_key(technician_id, request.idempotency_key)  # a twin may have committed meanwhile
     if stored is not None:
         return _replay(stored, technician_id, request)
 
@@ -94,7 +94,7 @@ def report_progress(
         with session.begin_nested():
             reports.add(report, answer)
     except IntegrityError:
-        stored = reports.by_key(request.idempotency_key)
+        stored = reports.by_key(technician_id, request.idempotency_key)
         if stored is None:
             raise
         return _replay(stored, technician_id, request)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import jwt
 import pytest
 from fastapi.testclient import TestClient
 
+from api.main import create_app
 from api.security import ALGORITHM, AUDIENCE, SESSION_COOKIE
+from dispatch.config import Settings
 from dispatch.services.accounts import DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD
 from tests.api.conftest import OWN_TECHNICIAN, TECHNICIAN_EMAIL, TECHNICIAN_PASSWORD, TEST_JWT_SECRET
 
@@ -110,3 +113,45 @@ def test_health_answers_without_login(client: TestClient) -> None:
     answer = client.get("/health")
     assert answer.status_code == 200
     assert answer.json() == {"status": "ok", "database": "ok"}
+
+
+FORMER_SOURCE_SECRET = "development-only-secret-change-me-in-production"
+"""The signing key earlier versions used when none was set: public, so no server may accept it."""
+
+
+def test_a_server_started_without_a_secret_refuses_tokens_signed_with_the_former_source_key(
+    client: TestClient, dispatcher_headers: dict[str, str], api_settings: Settings, tmp_path: Path
+) -> None:
+    """A development server with no DISPATCH_JWT_SECRET signs with a key of its own, not the published one."""
+    subject = _dispatcher_id(client, dispatcher_headers)
+    forged = _token(FORMER_SOURCE_SECRET, expires_in=timedelta(hours=1), subject=subject)
+    settings = Settings(
+        database_url=api_settings.database_url, environment="development", data_dir=tmp_path / ".dispatch"
+    )
+    with TestClient(create_app(settings), base_url="https://testserver") as fresh:
+        answer = fresh.get("/auth/me", headers={"Authorization": f"Bearer {forged}"})
+        assert answer.status_code == 401
+        logged_in = fresh.post(
+            "/auth/token", data={"username": DEMO_DISPATCHER_EMAIL, "password": DEMO_DISPATCHER_PASSWORD}
+        )
+        own = {"Authorization": f"Bearer {logged_in.json()['access_token']}"}
+        assert fresh.get("/auth/me", headers=own).json()["id"] == subject
+
+
+def test_a_technician_login_lasts_a_working_day_and_a_dispatcher_login_an_hour(client: TestClient) -> None:
+    """Technicians on site keep their session technician_session_hours (12); dispatchers 60 minutes."""
+    technician = client.post(
+        "/auth/token", data={"username": TECHNICIAN_EMAIL, "password": TECHNICIAN_PASSWORD}
+    )
+    dispatcher = client.post(
+        "/auth/token", data={"username": DEMO_DISPATCHER_EMAIL, "password": DEMO_DISPATCHER_PASSWORD}
+    )
+    assert technician.json()["expires_in"] == 12 * 3600
+    assert dispatcher.json()["expires_in"] == 3600
+    claims = jwt.decode(
+        technician.json()["access_token"], TEST_JWT_SECRET, algorithms=[ALGORITHM], audience=AUDIENCE
+    )
+    assert claims["exp"] - claims["iat"] == 12 * 3600
+    form = client.post("/auth/login", data={"username": TECHNICIAN_EMAIL, "password": TECHNICIAN_PASSWORD})
+    assert f"Max-Age={12 * 3600}" in form.headers["set-cookie"]
+    client.cookies.clear()

@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Route
 
-from api.deps import get_current_user
+from api.deps import get_current_user, get_page_user
 
 pytestmark = pytest.mark.postgis
 
@@ -30,6 +30,9 @@ PUBLIC_ROUTES = {
 """Routes open to anyone: logging in and out, the health check, the technicians' login page with its
 service worker and static files, and the customers' tracking link (its token is the credential)."""
 
+LOGIN_PAGES = {("GET", "/tech/sheet")}
+"""Pages that need a login too, but send a phone without a valid session to the login form."""
+
 DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
@@ -40,7 +43,7 @@ def _calls(dependant: Dependant) -> Iterator[object]:
 
 
 def _requires_login(dependant: Dependant) -> bool:
-    return any(call is get_current_user for call in _calls(dependant))
+    return any(call is get_current_user or call is get_page_user for call in _calls(dependant))
 
 
 def _is_included_router(route: BaseRoute) -> bool:
@@ -104,6 +107,10 @@ def test_every_protected_route_answers_401_without_credentials(app: FastAPI, cli
         if (method, path) in PUBLIC_ROUTES:
             continue
         concrete = re.sub(r"\{[^}]+\}", "X-1", path)
-        answers[f"{method} {path}"] = client.request(method, concrete).status_code
+        answer = client.request(method, concrete, follow_redirects=False)
+        if (method, path) in LOGIN_PAGES:
+            assert (answer.status_code, answer.headers["location"]) == (303, "/tech/login")
+            continue
+        answers[f"{method} {path}"] = answer.status_code
     assert answers, "the app has protected routes"
     assert {route: code for route, code in answers.items() if code != 401} == {}

@@ -45,7 +45,6 @@ from schemathesis.config import SchemathesisConfig
 from sqlalchemy.engine import URL
 
 from api.main import create_app
-from api.rate_limit import SlidingWindowLimiter
 from dispatch.config import Settings
 from dispatch.services.accounts import DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD
 from tests.api.conftest import TEST_JWT_SECRET, bearer_for
@@ -89,15 +88,13 @@ def postgis_server_url(postgis_server_url: URL) -> URL:
 
 @pytest.fixture(scope="module")
 def api_settings(database_url: str) -> Settings:
-    return field_settings(database_url)
+    """The field-day deployment with its tracking rate limit lifted, so the limit hides no tracking answer."""
+    return field_settings(database_url).model_copy(update={"tracking_requests_per_minute": UNLIMITED})
 
 
 @pytest.fixture(scope="module")
 def app(api_settings: Settings) -> FastAPI:
-    """The service with its tracking rate limit lifted, so the limiter hides no tracking route's answer."""
-    app = create_app(api_settings)
-    app.state.tracking_limiter = SlidingWindowLimiter(UNLIMITED, 60.0)
-    return app
+    return create_app(api_settings)
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import URL
 
 from dispatch.config import Settings
-from dispatch.persistence.models import JobRow, VisitReportRow
-from tests.api.conftest import OWN_TECHNICIAN
+from dispatch.persistence.models import AccountRow, JobRow, VisitReportRow
+from dispatch.services.accounts import DEMO_TECHNICIAN_PASSWORD
+from tests.api.conftest import OTHER_TECHNICIAN, OWN_TECHNICIAN, bearer_for
 from tests.api.field_fixtures import field_database, field_settings
 
 pytestmark = pytest.mark.postgis
@@ -176,3 +177,28 @@ def test_unknown_fields_and_bad_keys_are_refused(
     assert bad_key.status_code == 422
     extra = _report(client, technician_headers, "J-F3", "arrived", note="hello")
     assert extra.status_code == 422
+
+
+def _login_of(engine: Engine, client: TestClient, technician_id: str) -> dict[str, str]:
+    with engine.connect() as connection:
+        table = AccountRow.__table__
+        email = connection.scalar(select(table.c.email).where(table.c.technician_id == technician_id))
+    return bearer_for(client, str(email), DEMO_TECHNICIAN_PASSWORD)
+
+
+def test_keys_are_scoped_to_the_technician_who_made_them(
+    client: TestClient, technician_headers: dict[str, str], engine: Engine
+) -> None:
+    """Another technician's phone may make the same key: their report takes effect, each replays its own."""
+    key = str(uuid.uuid4())
+    other_headers = _login_of(engine, client, OTHER_TECHNICIAN)
+    mine = _report(client, technician_headers, "J-F3", "running_late", key, late_by_min=5)
+    theirs = _report(client, other_headers, "J-2", "en_route", key)
+    assert (mine.status_code, theirs.status_code) == (201, 201), theirs.text
+    assert theirs.json()["job_id"] == "J-2" and theirs.json()["status"] == "en_route"
+    assert _job_status(engine, "J-2") == "en_route"
+    assert _stored_reports(engine, key) == 2
+    assert _report(client, other_headers, "J-2", "en_route", key).json() == theirs.json()
+    assert (
+        _report(client, technician_headers, "J-F3", "running_late", key, late_by_min=5).json() == mine.json()
+    )

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import URL
 
+from api.security import ALGORITHM, AUDIENCE, SESSION_COOKIE
 from dispatch.config import Settings
-from tests.api.conftest import OTHER_TECHNICIAN, OWN_TECHNICIAN, TECHNICIAN_EMAIL, TECHNICIAN_PASSWORD
+from tests.api.conftest import (
+    OTHER_TECHNICIAN,
+    OWN_TECHNICIAN,
+    TECHNICIAN_EMAIL,
+    TECHNICIAN_PASSWORD,
+    TEST_JWT_SECRET,
+)
 from tests.api.field_day import DAY
 from tests.api.field_fixtures import field_database, field_settings
 
@@ -76,10 +85,41 @@ def test_sheet_page_shows_what_the_technician_needs_at_a_stop(page: str) -> None
     assert page.index("Lunch break") > page.index('data-job="J-1"')
 
 
-def test_sheet_page_without_a_login_is_refused(client: TestClient) -> None:
-    """No session cookie and no token: 401, never the sheet."""
+def test_sheet_page_without_a_login_sends_the_phone_to_the_login_page(client: TestClient) -> None:
+    """No session cookie and no token: a redirect to the login form, never the sheet nor raw JSON."""
     client.cookies.clear()
-    assert client.get(SHEET).status_code == 401
+    answer = client.get(SHEET, headers={"Accept": "text/html"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/tech/login"
+    assert answer.headers["cache-control"] == "no-store"
+
+
+def test_an_expired_session_on_the_sheet_page_sends_the_phone_to_the_login_page(client: TestClient) -> None:
+    """A session cookie whose token has expired: the login page, where logging in comes back to the sheet."""
+    login = client.post(
+        "/auth/login",
+        data={"username": TECHNICIAN_EMAIL, "password": TECHNICIAN_PASSWORD},
+        follow_redirects=False,
+    )
+    account_id = login.json()["id"]
+    issued = datetime.now(UTC) - timedelta(hours=13)
+    expired = jwt.encode(
+        {"sub": account_id, "aud": AUDIENCE, "iat": issued, "exp": issued + timedelta(hours=12)},
+        TEST_JWT_SECRET,
+        algorithm=ALGORITHM,
+    )
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, expired)
+    answer = client.get(SHEET, headers={"Accept": "text/html"}, follow_redirects=False)
+    client.cookies.clear()
+    assert answer.status_code == 303 and answer.headers["location"] == "/tech/login"
+    assert 'value="/tech/sheet"' in client.get(answer.headers["location"]).text
+
+
+def test_a_dispatcher_on_the_sheet_page_is_refused(
+    client: TestClient, dispatcher_headers: dict[str, str]
+) -> None:
+    """A valid login of the wrong role is not sent to log in again: 403."""
+    assert client.get(SHEET, headers=dispatcher_headers, follow_redirects=False).status_code == 403
 
 
 def test_sheet_json_gives_local_times_parts_and_skills(

@@ -9,6 +9,8 @@ import pytest
 from bench._vrplib import Instance, read_instance
 
 DATA = Path(__file__).parent / "data"
+SOLOMON = DATA / "solomon"
+"""A few Solomon instances and the best-known table, carried so the tests need no ../shared/data."""
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bench._score import Score, score
-from bench._vrplib import DEFAULT_DATA_DIR, Instance, read_instance, read_solution_routes
+from bench._vrplib import Instance, read_instance, read_solution_routes
+from tests.bench.conftest import SOLOMON
 
 
 def test_hand_checked_plan_is_feasible(tiny: Instance) -> None:
@@ -56,8 +57,8 @@ def test_fleet_size_is_checked(tiny: Instance) -> None:
 
 def test_tolerance_flags_truncated_best_known_solutions() -> None:
     """R102's DIMACS solution is late by about 0.07 with exact times, as the data README says."""
-    r102 = read_instance(DEFAULT_DATA_DIR / "R102.vrp")
-    result = score(r102, read_solution_routes(DEFAULT_DATA_DIR / "R102.sol"))
+    r102 = read_instance(SOLOMON / "R102.vrp")
+    result = score(r102, read_solution_routes(SOLOMON / "R102.sol"))
     assert not result.feasible
     assert result.problems == ["route 17: customer 14 starts at 42.070719, after its due 42"]
 

@@ -7,7 +7,6 @@ from dataclasses import replace
 import numpy as np
 
 from bench._vrplib import (
-    DEFAULT_DATA_DIR,
     Instance,
     best_known_distance,
     best_known_tables,
@@ -15,7 +14,7 @@ from bench._vrplib import (
     route_distance,
     scaled,
 )
-from tests.bench.conftest import DATA
+from tests.bench.conftest import DATA, SOLOMON
 
 
 def test_reads_depot_first_with_no_service(tiny: Instance) -> None:
@@ -74,8 +73,8 @@ def test_best_known_falls_back_on_the_solution_file(tiny: Instance) -> None:
 
 def test_solomon_table_matches_the_solution_files() -> None:
     """bks.csv's distance_only_euclid row for C101 equals its .sol routes summed exactly."""
-    table = best_known_tables(DEFAULT_DATA_DIR)
-    c101 = read_instance(DEFAULT_DATA_DIR / "C101.vrp")
-    from_routes = best_known_distance(c101, DEFAULT_DATA_DIR, {})
+    table = best_known_tables(SOLOMON)
+    c101 = read_instance(SOLOMON / "C101.vrp")
+    from_routes = best_known_distance(c101, SOLOMON, {})
     assert from_routes is not None and abs(table["C101"] - from_routes) < 1e-3
     assert "R1_10_1" in table  # the Homberger instances we keep are in the same table

@@ -154,3 +154,38 @@ def test_a_wrong_password_is_said_on_the_login_page(
         assert not [c for c in phone.cookies() if c.get("name") == "dispatch_session"]
     finally:
         phone.close()
+
+
+_FORGET_KEPT_SHEETS = """async () => {
+  const cache = await caches.open("dispatch-sheet-v1");
+  const isSheet = (request) => new URL(request.url).pathname === "/tech/sheet";
+  for (let tries = 0; tries < 50 && !(await cache.keys()).some(isSheet); tries++) {
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  await Promise.all((await cache.keys()).filter(isSheet).map((request) => cache.delete(request)));
+  return (await cache.keys()).filter(isSheet).length;
+}"""
+
+
+def test_offline_with_no_sheet_kept_the_phone_says_so(
+    server: str, browser: Browser, planned_day: PlannedDay
+) -> None:
+    """Offline and nothing kept: the service worker's own 503 page, not the browser's network error."""
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = phone.new_page()
+        page.goto(f"{server}/tech/login")
+        page.fill("#username", planned_day.technician_email)
+        page.fill("#password", DEMO_TECHNICIAN_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/tech/sheet")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now controlled by the service worker, which keeps this sheet
+        assert page.evaluate(_FORGET_KEPT_SHEETS) == 0
+
+        phone.set_offline(True)
+        answer = page.goto(f"{server}/tech/sheet?day={planned_day.day.isoformat()}")
+        assert answer is not None and answer.status == 503
+        expect(page.locator("body")).to_have_text("Offline and no sheet kept yet.")
+    finally:
+        phone.close()

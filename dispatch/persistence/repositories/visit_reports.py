@@ -33,17 +33,24 @@ class VisitReportRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def by_key(self, idempotency_key: str) -> StoredReport | None:
-        """The report stored under ``idempotency_key`` and the answer it was given, if any."""
+    def by_key(self, technician_id: str, idempotency_key: str) -> StoredReport | None:
+        """The report ``technician_id`` stored under ``idempotency_key`` and its answer, if any.
+
+        Keys are unique per technician only: each phone makes its own, and another's key means nothing here.
+        """
         row = (
-            self.session.execute(select(_REPORTS).where(_REPORTS.c.idempotency_key == idempotency_key))
+            self.session.execute(
+                select(_REPORTS).where(
+                    _REPORTS.c.technician_id == technician_id, _REPORTS.c.idempotency_key == idempotency_key
+                )
+            )
             .mappings()
             .one_or_none()
         )
         return None if row is None else StoredReport(_report_of(row), dict(row["answer"]))
 
     def add(self, report: VisitReport, answer: dict[str, Any]) -> None:
-        """Store a report; a second report with the same key breaks the unique constraint."""
+        """Store a report; the same technician storing the same key again breaks the unique constraint."""
         self.session.execute(
             insert(_REPORTS).values(
                 id=report.id,

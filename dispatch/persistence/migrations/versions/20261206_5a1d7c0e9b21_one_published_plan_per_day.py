@@ -4,7 +4,7 @@ Where a day had several published plans (a regional one beside the all-regions o
 published and the others become superseded; then a partial unique index keeps it so.
 
 Revision ID: 5a1d7c0e9b21
-Revises: da45a3979ab6
+Revises: 5e2c1a9d7b40
 Create Date: 2026-12-06 04:30:00+00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5a1d7c0e9b21"
-down_revision: str | None = "da45a3979ab6"
+down_revision: str | None = "5e2c1a9d7b40"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

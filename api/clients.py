@@ -1,0 +1,83 @@
+"""Who is calling: the client address rate limits count by, and the slots password checks wait for."""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import Request
+
+from dispatch.config import Settings
+
+_POLL_S = 0.01
+
+
+def client_address(request: Request) -> str:
+    """The peer's address; behind a trusted proxy, the nearest X-Forwarded-For hop that is not a proxy.
+
+    The header is read only when the peer is listed in ``Settings.trusted_proxies``, and then from the
+    right, the end our own proxies wrote: anything further left may be written by the client itself.
+    """
+    settings: Settings = request.app.state.settings
+    address = request.client.host if request.client else "unknown"
+    networks = settings.trusted_proxy_networks
+    if not networks or not _is_in(address, networks):
+        return address
+    hops = [hop.strip() for header in request.headers.getlist("x-forwarded-for") for hop in header.split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        address = hop
+        if not _is_in(hop, networks):
+            break
+    return address
+
+
+def _is_in(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in networks)
+
+
+class SlotsBusy(Exception):
+    """Every slot stayed taken for the whole wait."""
+
+
+class HashingSlots:
+    """At most ``size`` password checks at once in this process.
+
+    Argon2 is deliberately slow and memory-hungry: unbounded, 40 concurrent wrong logins take every core
+    and slow every other request. Waiters poll on the event loop, so they hold neither a worker thread
+    nor a database connection that ``/health`` and everyone else need.
+    """
+
+    def __init__(self, size: int, wait_s: float) -> None:
+        self.size = size
+        self.wait_s = wait_s
+        self._free = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._in_use = 0
+        self.peak = 0
+        """The most slots ever taken at once (for tests and diagnostics)."""
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold a slot for the block; ``SlotsBusy`` when none frees up within ``wait_s``."""
+        deadline = time.monotonic() + self.wait_s
+        while not self._free.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise SlotsBusy
+            await anyio.sleep(_POLL_S)
+        with self._lock:
+            self._in_use += 1
+            self.peak = max(self.peak, self._in_use)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_use -= 1
+            self._free.release()
