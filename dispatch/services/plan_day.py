@@ -199,20 +199,51 @@ def rebase(session: Session, outcome: PlanOutcome, now: datetime) -> PlanOutcome
 
 
 def improves_on_published(session: Session, outcome: PlanOutcome, now: datetime) -> bool:
-    """Whether ``outcome`` costs less than the plan published now, both timed on the day as it stands
-    (a published route that what happened has made late is costed as it will now run)."""
+    """Whether ``outcome`` costs less than the plan published now, both costed as they will now run."""
+    before, after = costs_as_they_will_run(session, outcome, now)
+    return after < before
+
+
+def costs_as_they_will_run(session: Session, outcome: PlanOutcome, now: datetime) -> tuple[int, int]:
+    """The objective of the plan published now and of ``outcome``, both timed on the day as it stands
+    (a published route that what happened has made late is costed as it will now run: the visits whose
+    windows it can no longer keep count as left out). With no published plan, ``outcome`` is compared
+    with leaving every job out."""
     live = load_live_day(session, outcome.plan.day, now)
     published = live.state.published
-    if published is None:
-        return True
-    named = {*outcome.plan.planned_job_ids, *published.planned_job_ids}
-    named |= {u.job_id for u in (*outcome.plan.unplanned, *published.unplanned)}
+    named = {*outcome.plan.planned_job_ids, *(u.job_id for u in outcome.plan.unplanned)}
+    if published is not None:
+        named |= {*published.planned_job_ids, *(u.job_id for u in published.unplanned)}
     rest = rest_of_day(live, job_ids=named)
     params = opt.SolveParams()
     problem = rest.planning.problem
-    before = timed_solution(problem, params, *orders_of(live, rest, published))
-    after = timed_solution(problem, params, *orders_of(live, rest, outcome.plan))
-    return after.objective.total < before.objective.total
+    after = _as_it_will_run(problem, params, *orders_of(live, rest, outcome.plan))
+    if published is None:
+        nothing = timed_solution(problem, params, {}, orders_of(live, rest, outcome.plan)[1])
+        return nothing.objective.total, after.objective.total
+    before = _as_it_will_run(problem, params, *orders_of(live, rest, published))
+    return before.objective.total, after.objective.total
+
+
+def _as_it_will_run(
+    problem: opt.Problem,
+    params: opt.SolveParams,
+    orders: dict[str, list[str]],
+    unassigned: list[opt.UnassignedJob],
+) -> opt.Solution:
+    """The plan timed as ordered, its visits that can no longer start in their windows left out (as
+    they would be), so that a late published plan and a solver's plan are costed alike."""
+    solution = timed_solution(problem, params, orders, unassigned)
+    missed = {v.job_id for v in validate(problem, solution, params).violations if v.rule == "time_window"}
+    if not missed:
+        return solution
+    reason = opt.UnassignedReason.OUT_OF_REACH
+    kept = {t: [s for s in order if s not in missed] for t, order in orders.items()}
+    left = [
+        *unassigned,
+        *(opt.UnassignedJob(j, reason, "its window can no longer be kept") for j in missed if j),
+    ]
+    return timed_solution(problem, params, kept, left)
 
 
 def _kept_in(plan: Plan, state: DayState) -> frozenset[str]:
