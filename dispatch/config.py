@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     environment: str = Field(default="development", description="development, test or production.")
     demo_seed: int = Field(default=7, description="Seed of the demo data generator.")
     plan_time_limit_s: float = Field(default=10.0, gt=0, description="Solver time limit of a day plan.")
+    freeze_minutes: int = Field(
+        default=45,
+        ge=0,
+        le=24 * 60,
+        description=(
+            "A re-plan keeps each working technician's next visit and any visit planned to start within "
+            "this many minutes where it is, unless only moving it serves a P1."
+        ),
+    )
     api_host: str = Field(default="127.0.0.1", description="Address ``dispatch serve`` listens on.")
     api_port: int = Field(default=8000, ge=1, le=65535, description="Port ``dispatch serve`` listens on.")
     jwt_secret: str | None = Field(

@@ -16,7 +16,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from dispatch.domain.plans import Plan, PlannedRoute, PlannedVisit, UnplannedJob
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.jobs import set_job_statuses
 from dispatch.services.day_state import DayState, StartedRoute
+from dispatch.services.freeze import FREEZE_AHEAD, frozen_visits, keepable, with_frozen
 from dispatch.services.plan_changes import changes_between
 from dispatch.services.plan_problem import PLANNABLE, PlanningProblem, plan_from_solution
 from dispatch.services.refusals import Refusals
@@ -69,16 +70,23 @@ def plan_day(
     on_progress: Callable[[opt.SolveProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     now: datetime | None = None,
+    freeze: timedelta = FREEZE_AHEAD,
 ) -> PlanOutcome:
-    """Solve the rest of the day (of ``region``), keep locked days and everything under way, validate the
-    whole, and return the day's plan ready to publish."""
+    """Solve the rest of the day (of ``region``), keep locked days, everything under way and what each
+    technician is about to do (``freeze``), validate the whole, and return the day's plan to publish.
+
+    Frozen visits give way only to a P1: when the frozen solve leaves a P1 out, the day is solved again
+    without them, and that plan is taken if it serves more P1 jobs.
+    """
     params = params or opt.SolveParams()
     rest = rest_of_day(live, region=region)
-    problem = rest.planning.problem
-    if rest.locked_orders:
-        solution = _solve_around(problem, params, rest.locked_orders, on_progress, should_stop)
-    else:
-        solution = solve(problem, params, on_progress=on_progress, should_stop=should_stop)
+    frozen = keepable(rest.planning.problem, params, frozen_visits(live, rest, freeze))
+    problem = with_frozen(rest.planning.problem, frozen)
+    solution = _solve_rest(problem, params, rest, on_progress, should_stop)
+    if frozen and _p1_left_out(problem, solution):
+        unfrozen = _solve_rest(rest.planning.problem, params, rest, on_progress, should_stop)
+        if _p1_served(problem, unfrozen) > _p1_served(problem, solution):
+            problem, solution = rest.planning.problem, unfrozen
     locked = frozenset(rest.locked_orders)
     broken = _broken_already(live, rest, params, keep_only=locked) if locked else frozenset()
     refusals = Refusals(rest.planning, solution, live.dataset)
@@ -86,6 +94,27 @@ def plan_day(
         problem, solution, params, f"the plan for {live.day}", edit=False, tolerated=broken, refusals=refusals
     )
     return _outcome(live, rest, solution, region=region, now=now)
+
+
+def _solve_rest(
+    problem: opt.Problem,
+    params: opt.SolveParams,
+    rest: RestOfDay,
+    on_progress: Callable[[opt.SolveProgress], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> opt.Solution:
+    if rest.locked_orders:
+        return _solve_around(problem, params, rest.locked_orders, on_progress, should_stop)
+    return solve(problem, params, on_progress=on_progress, should_stop=should_stop)
+
+
+def _p1_served(problem: opt.Problem, solution: opt.Solution) -> int:
+    p1 = {j.id for j in problem.jobs if j.priority == 1}
+    return sum(1 for r in solution.routes for v in r.visits if v.job_id in p1)
+
+
+def _p1_left_out(problem: opt.Problem, solution: opt.Solution) -> bool:
+    return _p1_served(problem, solution) < sum(1 for j in problem.jobs if j.priority == 1)
 
 
 def compose(

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import optimizer as opt
+from dispatch.config import get_settings
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.plan_jobs import PlanJob, PlanJobStatus, check_time_limit
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
@@ -169,6 +170,7 @@ def run_plan_job(
             live,
             region=job.region,
             params=opt.SolveParams(time_limit_s=job.time_limit_s),
+            freeze=timedelta(minutes=get_settings().freeze_minutes),
             on_progress=lambda report: setattr(progress, "latest", report),
             should_stop=lambda: stop.is_set() or (shutdown is not None and shutdown.is_set()),
         )

@@ -7,13 +7,14 @@ breaks a constraint is refused (``PlanRejected``) and the previously published p
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 import optimizer as opt
 from dispatch.config import Settings
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
+from dispatch.services.freeze import FREEZE_AHEAD
 from dispatch.services.plan_day import PlanOutcome, plan_day, publish_outcome
 from dispatch.services.rest_of_day import load_live_day
 
@@ -25,10 +26,12 @@ def plan_and_publish(
     region: str | None = None,
     params: opt.SolveParams | None = None,
     now: datetime | None = None,
+    freeze: timedelta = FREEZE_AHEAD,
 ) -> PlanOutcome:
     """Plan the stored day from where it stands and publish the plan (caller commits)."""
     now = now or datetime.now(UTC)
-    outcome = plan_day(load_live_day(session, day, now), region=region, params=params, now=now)
+    live = load_live_day(session, day, now)
+    outcome = plan_day(live, region=region, params=params, now=now, freeze=freeze)
     return publish_outcome(session, outcome)
 
 
@@ -85,7 +88,11 @@ def plan_day_command(settings: Settings, day: date, *, region: str | None, time_
     try:
         with session_scope(make_session_factory(engine)) as session:
             outcome = plan_and_publish(
-                session, day, region=region, params=opt.SolveParams(time_limit_s=time_limit_s)
+                session,
+                day,
+                region=region,
+                params=opt.SolveParams(time_limit_s=time_limit_s),
+                freeze=timedelta(minutes=settings.freeze_minutes),
             )
     finally:
         engine.dispose()

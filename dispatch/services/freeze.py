@@ -1,0 +1,89 @@
+"""The freeze horizon: what a technician is about to do stays as published when the day is re-planned.
+
+A technician who has set off for the day is told their next visit; a customer expecting them within the
+hour has been told so too. A re-plan keeps, for every technician whose day has begun, the next visit of
+their published route and any visit after it planned to start within ``ahead`` of now, on the same
+route in the same order (the optimizer's locked prefix). Only a P1 that could not otherwise be served
+may undo it (``plan_day`` decides that). Visits needing parts not yet on the van are not frozen: the
+pickup before them is the optimizer's to place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import optimizer as opt
+from dispatch.services.rest_of_day import DEPOT_STOP, LiveDay, RestOfDay
+from optimizer.fixed_routes import timed_solution
+from optimizer.validate import validate
+
+FREEZE_AHEAD = timedelta(minutes=45)
+"""Default horizon: visits planned to start within this long of now stay put (``DISPATCH_FREEZE_MINUTES``)."""
+
+
+def frozen_visits(live: LiveDay, rest: RestOfDay, ahead: timedelta) -> dict[str, tuple[str, ...]]:
+    """Technician id -> the visits at the head of the rest of their published route that stay put."""
+    published = live.state.published
+    if published is None:
+        return {}
+    now = live.state.now
+    problem = rest.planning.problem
+    jobs = {j.id: j for j in problem.jobs}
+    frozen: dict[str, tuple[str, ...]] = {}
+    for route in published.routes:
+        technician = next((t for t in problem.technicians if t.id == route.technician_id), None)
+        if technician is None or technician.id in rest.locked_orders:
+            continue
+        begun = technician.id in live.state.started or route.start <= now
+        starts = {v.job_id: v.start for v in route.visits if v.job_id is not None}
+        head: list[str] = []
+        van = dict(technician.van_stock)
+        for k, stop in enumerate(live.state.rest_stops(route)):
+            job = jobs.get(stop)
+            if stop.startswith(DEPOT_STOP) or job is None or not _fits(job, technician, van):
+                break
+            if job.pinned_technician_id not in (None, technician.id):
+                break
+            if not ((k == 0 and begun) or starts[stop] < now + ahead):
+                break
+            head.append(stop)
+        if head:
+            frozen[technician.id] = tuple(head)
+    return frozen
+
+
+def keepable(
+    problem: opt.Problem, params: opt.SolveParams, frozen: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """The frozen heads that can still be kept as they are (a head what happened has made impossible,
+    say a window it can no longer reach, is left to the optimizer)."""
+    if not frozen:
+        return frozen
+    timed = timed_solution(problem, params, {t: list(head) for t, head in frozen.items()})
+    broken = {v.technician_id for v in validate(problem, timed, params).violations if v.technician_id}
+    return {t: head for t, head in frozen.items() if t not in broken}
+
+
+def with_frozen(problem: opt.Problem, frozen: dict[str, tuple[str, ...]]) -> opt.Problem:
+    """The problem with each technician's frozen visits as their route's locked prefix."""
+    if not frozen:
+        return problem
+    return dataclasses.replace(
+        problem,
+        technicians=tuple(
+            dataclasses.replace(t, locked_job_ids=frozen[t.id]) if t.id in frozen else t
+            for t in problem.technicians
+        ),
+    )
+
+
+def _fits(job: opt.Job, technician: opt.Technician, van: dict[str, int]) -> bool:
+    """Whether the technician has the skills and, from the van (used up as the head goes), the parts."""
+    if any(technician.skills.get(s, 0) < level for s, level in job.required_skills.items()):
+        return False
+    for sku, quantity in job.required_parts.items():
+        if van.get(sku, 0) < quantity:
+            return False
+        van[sku] -= quantity
+    return True
