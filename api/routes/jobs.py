@@ -7,14 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import ColumnElement
 
-from api.deps import PageDep, SessionDep, require_dispatcher
+from api.deps import NowDep, PageDep, SessionDep, require_dispatcher
 from api.schemas.common import Page, page_out
 from api.schemas.jobs import JobChange, JobIn, JobOut
+from api.schemas.plan_control import CancelledOut
+from api.schemas.plans import PublishedPlanOut
 from api.schemas.values import RecordId
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import JobStatus
 from dispatch.persistence.repositories import JobRepository
 from dispatch.persistence.repositories.paging import delete_record, page_of
+from dispatch.services.day_events import cancel_visit
+from dispatch.services.published_plan import view_of
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], dependencies=[Depends(require_dispatcher)])
 
@@ -71,3 +75,15 @@ def update_job(job_id: RecordId, body: JobChange, session: SessionDep) -> JobOut
 def delete_job(job_id: RecordId, session: SessionDep) -> None:
     """Delete a job that no plan refers to (409 otherwise)."""
     delete_record(JobRepository(session), job_id)
+
+
+@router.post("/{job_id}/cancel", response_model=CancelledOut)
+def cancel(job_id: RecordId, session: SessionDep, now: NowDep) -> CancelledOut:
+    """The customer no longer needs the visit: it is cancelled and leaves its day's published plan."""
+    plan = cancel_visit(session, job_id, now=now)
+    view = None if plan is None else view_of(session, plan)
+    return CancelledOut(
+        job_id=job_id,
+        status=JobStatus.CANCELLED.value,
+        plan=None if view is None else PublishedPlanOut.of(view.plan, view.jobs),
+    )

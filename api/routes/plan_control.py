@@ -14,13 +14,21 @@ from sqlalchemy.orm import Session
 from api.deps import DispatcherUser, NowDep, SessionDep, require_dispatcher
 from api.routes.plan_jobs import QueueDep, SessionFactoryDep
 from api.schemas.common import RecordId
-from api.schemas.plan_control import AssignmentIn, LocksOut, ResolveIn, UrgentJobIn, UrgentPlacementOut
+from api.schemas.plan_control import (
+    AssignmentIn,
+    LocksOut,
+    ReassignedOut,
+    ResolveIn,
+    UrgentJobIn,
+    UrgentPlacementOut,
+)
 from api.schemas.plan_jobs import PlanJobOut
 from api.schemas.plans import PublishedPlanOut
 from api.schemas.values import Day
 from dispatch.domain.plan_jobs import MIN_TIME_LIMIT_S
 from dispatch.domain.plans import Plan
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository
+from dispatch.services.day_events import report_off_sick
 from dispatch.services.plan_edits import assign_job, lock_day, unassign_job, unlock_day
 from dispatch.services.plan_jobs import enqueue_plan_job, improve_later, request_plan
 from dispatch.services.published_plan import view_of
@@ -119,6 +127,20 @@ def place_urgent(
         plan=_plan_out(session, placed.plan, response),
         improvement=None if improvement is None else PlanJobOut.of(improvement),
     )
+
+
+@router.post("/technicians/{technician_id}/off-sick", response_model=ReassignedOut)
+def off_sick(
+    day: Day,
+    technician_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ReassignedOut:
+    """The technician stops for the rest of the day now; their visits not yet started go to others."""
+    done = report_off_sick(session, day, technician_id, now=now, version=_version(if_match))
+    return ReassignedOut(plan=_plan_out(session, done.plan, response), moved_to=done.moved_to)
 
 
 @router.get("/locks", response_model=LocksOut)

@@ -52,3 +52,16 @@ class UrgentPlacementOut(BaseModel):
     improvement: PlanJobOut | None = Field(
         description="The search for a better plan, to follow at its Location (none if not started)."
     )
+
+
+class ReassignedOut(BaseModel):
+    plan: PublishedPlanOut
+    moved_to: dict[str, str | None] = Field(
+        description="Each visit that lost its place: the technician who now has it, or null if left to plan."
+    )
+
+
+class CancelledOut(BaseModel):
+    job_id: str
+    status: str
+    plan: PublishedPlanOut | None = Field(description="The day's plan without the visit, if one had it.")

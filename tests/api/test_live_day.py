@@ -336,3 +336,43 @@ def test_an_urgent_job_nobody_can_fit_is_left_out_with_the_reason(
     assert answer.json()["technician_id"] is None and answer.json()["improvement"] is None
     left = next(u for u in answer.json()["plan"]["unassigned"] if u["job_id"] == job_id)
     assert "no technician can fit it" in left["detail"] and jobs[job_id].id == job_id
+
+
+def test_a_technician_off_sick_keeps_the_visit_under_way_and_the_rest_goes_to_others(
+    client: TestClient, dispatcher: Headers, published: Plan
+) -> None:
+    """Off sick after starting a visit: that visit stays theirs, none of their other visits does, and
+    each of those is with someone else or left to plan with a reason; every other route keeps its
+    visits in order apart from what it took on."""
+    technician_id = _routes_with_work(published, at_least=3)[0]
+    route = next(r for r in published.routes if r.technician_id == technician_id)
+    assert _report(client, _login(client, technician_id), route.job_ids[0], "en_route").status_code == 201
+    before = _current(client, dispatcher)
+    answer = client.post(f"/plans/{DAY}/technicians/{technician_id}/off-sick", headers=dispatcher)
+    assert answer.status_code == 200, answer.text
+    after = answer.json()["plan"]
+    assert _jobs_of(after, technician_id) == [route.job_ids[0]]
+    moved_to = answer.json()["moved_to"]
+    assert set(moved_to) >= set(route.job_ids[1:])
+    left = {u["job_id"] for u in after["unassigned"]}
+    for job_id, taker in moved_to.items():
+        assert (job_id in _jobs_of(after, taker)) if taker else (job_id in left)
+    for other in before["routes"]:
+        if other["technician_id"] != technician_id:
+            kept = [j for j in _jobs_of(before, other["technician_id"]) if moved_to.get(j, "") != None]  # noqa: E711
+            assert [j for j in _jobs_of(after, other["technician_id"]) if j in kept] == kept
+
+
+def test_a_cancelled_visit_leaves_the_plan_and_its_route_is_retimed(
+    client: TestClient, dispatcher: Headers, published: Plan
+) -> None:
+    """Cancelling a planned visit takes it out of the published plan; nothing else leaves it."""
+    technician_id = _routes_with_work(published, at_least=2)[0]
+    route = next(r for r in published.routes if r.technician_id == technician_id)
+    answer = client.post(f"/jobs/{route.job_ids[0]}/cancel", headers=dispatcher)
+    assert answer.status_code == 200, answer.text
+    plan = answer.json()["plan"]
+    assert _jobs_of(plan, technician_id) == list(route.job_ids[1:])
+    assert route.job_ids[0] not in {u["job_id"] for u in plan["unassigned"]}
+    again = client.post(f"/jobs/{route.job_ids[0]}/cancel", headers=dispatcher)
+    assert again.status_code == 409 and "cannot be cancelled" in again.json()["detail"]

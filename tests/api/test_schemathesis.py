@@ -38,6 +38,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from hypothesis import HealthCheck, settings
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from schemathesis import Case
@@ -128,6 +129,7 @@ schema = schemathesis.openapi.from_dict(
 
 
 @schema.parametrize()
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
 def test_the_api_answers_every_case_within_its_schema_and_never_with_a_server_error(
     case: Case[Any], app: FastAPI, dispatcher_bearer: dict[str, str], case_count: CaseCount
 ) -> None:
