@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, BackgroundTasks, status
 
-from api.deps import DispatcherUser, NowDep, SessionDep, TechnicianUser
+from api.deps import DispatcherUser, NowDep, SessionDep, SettingsDep, TechnicianUser
+from api.routes.plan_jobs import QueueDep, SessionFactoryDep
 from api.schemas.common import Problem, RecordId
 from api.schemas.progress import HistoryOut, ReportIn, ReportOut
 from dispatch.persistence.repositories import JobRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
+from dispatch.services.plan_jobs import enqueue_plan_job
 from dispatch.services.progress import report_progress
+from dispatch.services.report_replans import replan_after_report
 
 router = APIRouter(tags=["progress"])
 
@@ -25,13 +28,35 @@ router = APIRouter(tags=["progress"])
     },
 )
 def report(
-    job_id: RecordId, body: ReportIn, user: TechnicianUser, session: SessionDep, now: NowDep
+    job_id: RecordId,
+    body: ReportIn,
+    user: TechnicianUser,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    queue: QueueDep,
+    factory: SessionFactoryDep,
+    after_commit: BackgroundTasks,
 ) -> ReportOut:
-    """Report progress on one of your visits; the same ``idempotency_key`` again gets the same answer."""
+    """Report progress on one of your visits; the same ``idempotency_key`` again gets the same answer.
+
+    Running well late, done well early or unable to complete starts a search for a better plan of the
+    day, published only if better."""
     assert user.technician_id is not None
-    answer = report_progress(
-        session, technician_id=user.technician_id, request=body.to_request(job_id), now=now
-    )
+    request = body.to_request(job_id)
+    answer = report_progress(session, technician_id=user.technician_id, request=request, now=now)
+    if answer.get("changed", True) or request.kind.status is None:
+        search = replan_after_report(
+            session,
+            job_id=job_id,
+            kind=request.kind,
+            late_by_min=request.late_by_min,
+            now=now,
+            time_limit_s=settings.plan_time_limit_s,
+            requested_by=user.id,
+        )
+        if search is not None:
+            after_commit.add_task(enqueue_plan_job, factory, queue, search.id)
     return ReportOut.of(answer)
 
 

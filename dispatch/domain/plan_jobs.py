@@ -79,8 +79,15 @@ def check_time_limit(time_limit_s: float) -> float:
     return time_limit_s
 
 
-def scope_of(region: str | None) -> str:
+IMPROVEMENT_SCOPE = "+improve"
+"""Searches that publish only a better plan wait in a lane of their own, so a dispatcher's re-plan is
+never refused because one runs (both start from the day as it stands; publishing checks the version)."""
+
+
+def scope_of(region: str | None, *, only_if_better: bool = False) -> str:
     """The key one solve at a time is counted by: the region, or ``*`` for a plan of all regions."""
+    if only_if_better:
+        return IMPROVEMENT_SCOPE
     return region if region is not None else "*"
 
 

@@ -357,9 +357,10 @@ def test_a_technician_off_sick_keeps_the_visit_under_way_and_the_rest_goes_to_ot
     left = {u["job_id"] for u in after["unassigned"]}
     for job_id, taker in moved_to.items():
         assert (job_id in _jobs_of(after, taker)) if taker else (job_id in left)
+    bumped = {job_id for job_id, taker in moved_to.items() if taker is None}
     for other in before["routes"]:
         if other["technician_id"] != technician_id:
-            kept = [j for j in _jobs_of(before, other["technician_id"]) if moved_to.get(j, "") != None]  # noqa: E711
+            kept = [j for j in _jobs_of(before, other["technician_id"]) if j not in bumped]
             assert [j for j in _jobs_of(after, other["technician_id"]) if j in kept] == kept
 
 

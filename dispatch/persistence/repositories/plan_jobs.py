@@ -226,7 +226,7 @@ def _row(job: PlanJob) -> dict[str, Any]:
         "id": job.id,
         "day": job.day,
         "region": job.region,
-        "scope": scope_of(job.region),
+        "scope": scope_of(job.region, only_if_better=job.only_if_better),
         "time_limit_s": job.time_limit_s,
         "status": job.status.value,
         "requested_at": job.requested_at,

@@ -1,0 +1,71 @@
+"""Which reports ask for a better plan of the day: a long delay, an early finish, a visit not completed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+import optimizer as opt
+from data.demo import DemoConfig, generate_demo
+from dispatch.domain.plan_jobs import IMPROVEMENT_SCOPE, PlanJobStatus
+from dispatch.domain.plans import Plan
+from dispatch.domain.progress import ReportKind
+from dispatch.persistence.dataset_store import clear_dataset, save_dataset
+from dispatch.persistence.db import make_session_factory, session_scope
+from dispatch.services.planning import plan_and_publish
+from dispatch.services.report_replans import replan_after_report
+
+DAY = date(2026, 3, 10)
+QUICK = opt.SolveParams(time_limit_s=1, deterministic=True, solution_limit=30)
+
+
+@pytest.fixture(scope="module")
+def planned(engine: Engine) -> Iterator[Plan]:
+    with session_scope(make_session_factory(engine)) as session:
+        clear_dataset(session)
+        save_dataset(session, generate_demo(DemoConfig(seed=5, day=DAY, scale=0.2)))
+    with session_scope(make_session_factory(engine)) as session:
+        plan = plan_and_publish(session, DAY, params=QUICK, now=datetime(2026, 3, 9, 20, tzinfo=UTC)).plan
+    yield plan
+
+
+def _asks(session: Session, plan: Plan, kind: ReportKind, *, late: int | None = None, early: int = 0) -> bool:
+    route = next(r for r in plan.routes if r.job_ids)
+    visit = next(v for v in route.visits if v.job_id is not None)
+    assert visit.job_id is not None
+    now = visit.end - timedelta(minutes=early)
+    search = replan_after_report(
+        session, job_id=visit.job_id, kind=kind, late_by_min=late, now=now, time_limit_s=5, requested_by=None
+    )
+    if search is not None:
+        assert search.only_if_better and search.status is PlanJobStatus.QUEUED
+    return search is not None
+
+
+@pytest.mark.parametrize(
+    ("kind", "late", "early", "asks"),
+    [
+        (ReportKind.RUNNING_LATE, 20, 0, True),
+        (ReportKind.RUNNING_LATE, 10, 0, False),
+        (ReportKind.COMPLETED, None, 45, True),
+        (ReportKind.COMPLETED, None, 5, False),
+        (ReportKind.NOT_COMPLETED, None, 0, True),
+        (ReportKind.ARRIVED, None, 0, False),
+    ],
+)
+def test_only_reports_that_change_the_rest_of_the_day_ask_for_a_better_plan(
+    planned: Plan, session: Session, kind: ReportKind, late: int | None, early: int, asks: bool
+) -> None:
+    """A delay of 15 minutes or more, finishing 30 minutes early or more, or a visit not completed."""
+    assert _asks(session, planned, kind, late=late, early=early) is asks
+
+
+def test_a_search_already_waiting_is_not_asked_for_twice(planned: Plan, session: Session) -> None:
+    """A second long delay while the first search waits adds none: it will start from the same facts."""
+    assert _asks(session, planned, ReportKind.RUNNING_LATE, late=30)
+    assert not _asks(session, planned, ReportKind.RUNNING_LATE, late=40)
+    assert IMPROVEMENT_SCOPE.startswith("+")
