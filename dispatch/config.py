@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".dispatch"), description="Where the embedded database lives.")
     environment: str = Field(default="development", description="development, test or production.")
     demo_seed: int = Field(default=7, description="Seed of the demo data generator.")
+    provider_timezone: str = Field(
+        default="America/Chicago",
+        description=(
+            "The zone whose date is the provider's 'today' (the demo's default day): the middle of the "
+            "mainland, so the day planned is the day every technician's sheet calls today."
+        ),
+    )
     plan_time_limit_s: float = Field(default=10.0, gt=0, description="Solver time limit of a day plan.")
     freeze_minutes: int = Field(
         default=45,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from dispatch.domain.technicians import Shift
 from dispatch.domain.timezones import zone
 from dispatch.persistence.repositories import JobRepository, TechnicianRepository
 from dispatch.persistence.repositories.jobs import set_job_statuses
+from dispatch.persistence.repositories.on_call import OnCallDutyRepository
 from dispatch.persistence.repositories.published_routes import placements
 from dispatch.services.plan_day import compose, hold_plan, publish_outcome
 from dispatch.services.rest_of_day import load_live_day, orders_of, rest_of_day
@@ -47,19 +48,22 @@ def report_off_sick(
     version: str | None = None,
     params: opt.SolveParams | None = None,
 ) -> Reassigned:
-    """``technician_id`` stops working now for the rest of ``day``; their visits not yet started go to
-    others (caller commits). A visit they are on or driving to stays theirs: it is under way."""
+    """``technician_id`` stops working now for the rest of ``day`` (their shift cut short, their on-call
+    duties of the next day stood down); their visits not yet started go to others (caller commits). A
+    visit they are on or driving to stays theirs: it is under way."""
     hold_plan(session, day, version)
     technicians = TechnicianRepository(session)
     technician = technicians.require(technician_id)
     shift = technician.calendar.shift_on(day)
-    if shift is None:
-        raise Conflict(f"{technician.name} ({technician_id}) does not work on {day}")
-    calendar = technician.calendar
-    exceptions = {**calendar.exceptions, day: _cut_short(shift, day, now, technician.timezone)}
-    technicians.update(
-        dataclasses.replace(technician, calendar=dataclasses.replace(calendar, exceptions=exceptions))
-    )
+    on_call = OnCallDutyRepository(session).stand_down(technician_id, now, now + timedelta(hours=24))
+    if shift is None and not on_call:
+        raise Conflict(f"{technician.name} ({technician_id}) is neither working nor on call on {day}")
+    if shift is not None:
+        calendar = technician.calendar
+        exceptions = {**calendar.exceptions, day: _cut_short(shift, day, now, technician.timezone)}
+        technicians.update(
+            dataclasses.replace(technician, calendar=dataclasses.replace(calendar, exceptions=exceptions))
+        )
     return _replace_visits(session, day, now, params, f"{technician_id} off sick", vacated=technician_id)
 
 

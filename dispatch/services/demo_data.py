@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from dispatch.config import Settings
 from dispatch.domain.errors import DomainError
+from dispatch.domain.timezones import zone
 
 
 def load_demo(
@@ -23,7 +24,7 @@ def load_demo(
     upgrade_database(url)
     config = DemoConfig(
         seed=settings.demo_seed if seed is None else seed,
-        day=day or datetime.now().date(),
+        day=day or provider_today(settings),
         scale=scale,
     )
     dataset = generate_demo(config)
@@ -40,12 +41,17 @@ def load_demo(
     return dataset.counts()
 
 
+def provider_today(settings: Settings) -> date:
+    """Today's date where the provider works (``provider_timezone``), not the server's own."""
+    return datetime.now(zone(settings.provider_timezone)).date()
+
+
 def run_demo(settings: Settings, *, seed: int | None, day: date | None, scale: float) -> str:
     """What ``make run`` shows: a fresh demo day loaded, its workload, then its plan."""
     from dispatch.services.planning import plan_day_command
     from dispatch.services.summary import print_day_summary
 
-    the_day = day or datetime.now().date()
+    the_day = day or provider_today(settings)
     counts = load_demo(settings, seed=seed, day=the_day, scale=scale, replace=True)
     loaded = ", ".join(f"{count} {name}" for name, count in counts.items())
     workload = print_day_summary(settings, the_day)

@@ -144,13 +144,19 @@ def orders_of(
     }
     routed = {s for order in orders.values() for s in order}
     reasons = {u.job_id: u for u in plan.unplanned}
-    unassigned = [
-        opt.UnassignedJob(j, opt.UnassignedReason(reasons[j].reason), reasons[j].detail)
-        if j in reasons and reasons[j].reason in _REASONS
-        else opt.UnassignedJob(j, opt.UnassignedReason.MANUAL, "not on any route of the plan")
-        for j in sorted(in_problem - routed)
-    ]
+    stranded = {j: r.technician_id for r in plan.routes if r.technician_id not in working for j in r.job_ids}
+    unassigned = [_left_out(j, reasons.get(j), stranded.get(j)) for j in sorted(in_problem - routed)]
     return orders, unassigned
+
+
+def _left_out(job_id: str, reason: UnplannedJob | None, holder: str | None) -> opt.UnassignedJob:
+    """Why a job of the problem is on no route: the plan's own reason, or its technician's day is over."""
+    if holder is not None:
+        detail = f"{holder}'s working day is over by the time they are free for it; it needs someone else"
+        return opt.UnassignedJob(job_id, opt.UnassignedReason.CAPACITY, detail)
+    if reason is not None and reason.reason in _REASONS:
+        return opt.UnassignedJob(job_id, opt.UnassignedReason(reason.reason), reason.detail)
+    return opt.UnassignedJob(job_id, opt.UnassignedReason.MANUAL, "not on any route of the plan")
 
 
 _REASONS = {r.value for r in opt.UnassignedReason}

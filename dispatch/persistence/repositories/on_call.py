@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, insert, select
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
@@ -57,6 +57,18 @@ class OnCallDutyRepository:
         if region is not None:
             conditions.append(_DUTIES.c.region == region)
         return self._select(conditions)
+
+    def stand_down(self, technician_id: str, at: datetime, until: datetime) -> int:
+        """End the technician's duties at ``at`` and drop those starting before ``until``; how many
+        duties that changed."""
+        mine = _DUTIES.c.technician_id == technician_id
+        ended = self.session.execute(
+            update(_DUTIES).where(mine, _DUTIES.c.starts_at < at, _DUTIES.c.ends_at > at).values(ends_at=at)
+        )
+        dropped = self.session.execute(
+            delete(_DUTIES).where(mine, _DUTIES.c.starts_at >= at, _DUTIES.c.starts_at < until)
+        )
+        return int(ended.rowcount or 0) + int(dropped.rowcount or 0)  # type: ignore[attr-defined]
 
     def _select(self, conditions: list[ColumnElement[bool]]) -> list[OnCallDuty]:
         statement = select(_DUTIES).where(*conditions).order_by(_DUTIES.c.technician_id, _DUTIES.c.starts_at)
