@@ -13,7 +13,7 @@ import optimizer as opt
 from data.demo import DemoConfig, generate_demo
 from dispatch.domain.jobs import JobStatus
 from dispatch.domain.plans import PlanStatus
-from dispatch.persistence.dataset_store import clear_dataset, save_dataset
+from dispatch.persistence.dataset_store import clear_dataset, load_dataset, save_dataset
 from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.persistence.repositories import JobRepository, PlanRepository
 from dispatch.services import plan_day as pipeline
@@ -102,3 +102,30 @@ def test_a_regional_plan_only_touches_its_region() -> None:
     techs = {t.id: t.region for t in dataset.technicians}
     assert all(techs[r.technician_id] == region for r in outcome.plan.routes)
     assert outcome.plan.region == region
+
+
+def test_a_regional_re_plan_is_part_of_the_days_plan_and_promises_no_depot_stock_twice(
+    loaded: Engine,
+) -> None:
+    """Re-planning one region keeps every other region's routes as published, the day keeps one plan,
+    and no depot gives out more of a part than it holds."""
+    factory = make_session_factory(loaded)
+    with session_scope(factory) as session:
+        whole = plan_and_publish(session, DAY, params=QUICK).plan
+        data = load_dataset(session)
+    regions = {t.id: t.region for t in data.technicians}
+    region = regions[whole.routes[0].technician_id]
+    with session_scope(factory) as session:
+        part = plan_and_publish(session, DAY, region=region, params=QUICK).plan
+    with session_scope(factory) as session:
+        assert PlanRepository(session).published_id(DAY) == part.id
+    outside = {r.technician_id: r for r in whole.routes if regions[r.technician_id] != region}
+    assert {r.technician_id: r for r in part.routes if regions[r.technician_id] != region} == outside
+    picked: dict[tuple[str, str], int] = {}
+    for route in part.routes:
+        for visit in route.visits:
+            for sku, quantity in visit.parts_picked.items():
+                key = (str(visit.depot_id), sku)
+                picked[key] = picked.get(key, 0) + quantity
+    stock = {(d.id, sku): q for d in data.depots for sku, q in d.stock.items()}
+    assert all(quantity <= stock.get(key, 0) for key, quantity in picked.items()), picked
