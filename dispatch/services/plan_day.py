@@ -28,6 +28,7 @@ from dispatch.domain.jobs import JobStatus
 from dispatch.domain.plans import Plan, PlannedRoute, PlannedVisit, UnplannedJob
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.jobs import set_job_statuses
+from dispatch.services.candidates import with_candidates
 from dispatch.services.day_state import DayState, StartedRoute
 from dispatch.services.freeze import FREEZE_AHEAD, frozen_visits, keepable, with_frozen
 from dispatch.services.plan_changes import changes_between
@@ -195,6 +196,10 @@ def _outcome(
     if status is not None:
         rest_plan = dataclasses.replace(rest_plan, solver_status=status, solve_ms=0)
     plan = join_day(live.state, rest_plan, rest.outside, rest.outside_unplanned)
+    working = frozenset(t.id for t in rest.planning.problem.technicians) | {
+        r.technician_id for r in rest.outside
+    }
+    plan = with_candidates(plan, live.dataset, working)
     published = live.state.published
     return PlanOutcome(
         dataset=live.dataset,

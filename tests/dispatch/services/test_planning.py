@@ -129,3 +129,16 @@ def test_a_regional_re_plan_is_part_of_the_days_plan_and_promises_no_depot_stock
                 picked[key] = picked.get(key, 0) + quantity
     stock = {(d.id, sku): q for d in data.depots for sku, q in d.stock.items()}
     assert all(quantity <= stock.get(key, 0) for key, quantity in picked.items()), picked
+
+
+def test_each_job_left_out_names_the_nearest_technicians_and_what_each_lacks(loaded: Engine) -> None:
+    """A dispatcher reads who could take a job left out and what stands in the way, once per reason."""
+    with session_scope(make_session_factory(loaded)) as session:
+        plan = plan_and_publish(session, DAY, params=QUICK).plan
+        again = plan_and_publish(session, DAY, params=QUICK).plan
+    assert plan.unplanned
+    phrases = ("lacks ", "cannot get ", "is not working on ", "has the skills and parts, but ")
+    for left in (*plan.unplanned, *again.unplanned):
+        assert left.detail.count("Nearest: ") == 1, left.detail
+        named = left.detail.split("Nearest: ")[1].split("; ")
+        assert len(named) == 3 and all(n.startswith("TECH-") and any(p in n for p in phrases) for n in named)
