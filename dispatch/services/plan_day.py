@@ -241,8 +241,9 @@ def improves_on_published(session: Session, outcome: PlanOutcome, now: datetime)
 def costs_as_they_will_run(session: Session, outcome: PlanOutcome, now: datetime) -> tuple[int, int]:
     """The objective of the plan published now and of ``outcome``, both timed on the day as it stands
     (a published route that what happened has made late is costed as it will now run: the visits whose
-    windows it can no longer keep count as left out). With no published plan, ``outcome`` is compared
-    with leaving every job out."""
+    windows it can no longer keep count as left out). ``outcome`` also pays for the disruption it causes
+    (``disruption_cost``), so a search replaces the published plan only for a real gain. With no published
+    plan, ``outcome`` is compared with leaving every job out."""
     live = load_live_day(session, outcome.plan.day, now)
     published = live.state.published
     named = {*outcome.plan.planned_job_ids, *(u.job_id for u in outcome.plan.unplanned)}
@@ -256,7 +257,20 @@ def costs_as_they_will_run(session: Session, outcome: PlanOutcome, now: datetime
         nothing = timed_solution(problem, params, {}, orders_of(live, rest, outcome.plan)[1])
         return nothing.objective.total, after.objective.total
     before = _as_it_will_run(problem, params, *orders_of(live, rest, published))
-    return before.objective.total, after.objective.total
+    return before.objective.total, after.objective.total + disruption_cost(published, outcome.plan)
+
+
+REASSIGNMENT_COST = 1_800
+"""What giving a visit to another technician costs, in objective units (half an hour's driving): the
+technician told, the parts on the wrong van, the customer's expectations."""
+WINDOW_MOVE_COST = 600
+"""What moving a customer's arrival window costs (ten minutes' driving): a message and a changed day."""
+
+
+def disruption_cost(before: Plan, after: Plan) -> int:
+    """The cost of the changes ``after`` makes to ``before`` for the people in them."""
+    changes = changes_between(before, after)
+    return REASSIGNMENT_COST * len(changes.reassigned) + WINDOW_MOVE_COST * len(changes.windows_moved)
 
 
 def _as_it_will_run(
