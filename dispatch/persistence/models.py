@@ -396,7 +396,7 @@ class JobRow(Base):
     pinned_technician_id: Mapped[str | None] = mapped_column(ForeignKey("technicians.id"))
     status: Mapped[str] = mapped_column(String(20), index=True)
     follow_up_of_job: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
-    """The visit that could not complete and sent this job out (``report_effects``); none for a first visit."""
+    """The visit that could not complete and sent this job out; none on a first visit."""
 
 
 class JobSkillRow(Base):
