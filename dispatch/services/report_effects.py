@@ -49,14 +49,11 @@ from dispatch.persistence.repositories.part_movements import (
 )
 from dispatch.persistence.repositories.published_routes import placements, published_route
 from dispatch.persistence.repositories.tickets import lock_ticket, set_ticket_progress
+from dispatch.services.ticket_lifecycle import TicketMoveRefused
 
 FOLLOW_UP_MARK = "-F"
 """A follow-up's id is its first visit's id, this mark and how many visits came before it: J-7-F1, J-7-F2."""
 MAX_ID_LENGTH = ID.length or 40
-
-
-class TicketMoveRefused(Conflict):
-    """The ticket's lifecycle does not allow the move the report implies."""
 
 
 def apply_report_effects(session: Session, report: VisitReport) -> None:
