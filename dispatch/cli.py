@@ -81,6 +81,15 @@ def _cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_settle(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from dispatch.services.report_effects import settle_day_command
+
+    print(settle_day_command(settings.effective_database_url, args.day, datetime.now(UTC)))
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -164,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-limit", type=float, default=None, help="seconds (default DISPATCH_PLAN_TIME_LIMIT_S)"
     )
     plan.set_defaults(handler=_cmd_plan)
+
+    settle = commands.add_parser(
+        "settle", help="at the end of a day, apply its parts used and picked up to van and depot stock"
+    )
+    settle.add_argument("day", type=_parse_day, help="YYYY-MM-DD")
+    settle.set_defaults(handler=_cmd_settle)
 
     serve = commands.add_parser("serve", help="serve the HTTP API (uvicorn)")
     serve.add_argument("--host", default=None, help="address to listen on (default DISPATCH_API_HOST)")

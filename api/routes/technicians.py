@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import ColumnElement
 
-from api.deps import PageDep, SessionDep, require_dispatcher
+from api.deps import NowDep, PageDep, SessionDep, require_dispatcher
 from api.schemas.common import Page, page_out
 from api.schemas.technicians import TechnicianChange, TechnicianIn, TechnicianOut
 from api.schemas.values import RecordId, Region, SearchText, SkillLevel, StockChange, StockLine, stock_lines
@@ -18,6 +18,7 @@ from dispatch.domain.technicians import Technician
 from dispatch.persistence.repositories import RecordNotFound, TechnicianRepository
 from dispatch.persistence.repositories.paging import contains, delete_record, page_of
 from dispatch.persistence.repositories.technicians import holders_of
+from dispatch.services.report_effects import van_stock_now
 
 router = APIRouter(prefix="/technicians", tags=["technicians"], dependencies=[Depends(require_dispatcher)])
 
@@ -81,6 +82,14 @@ def delete_technician(technician_id: RecordId, session: SessionDep) -> None:
 def get_van_stock(technician_id: RecordId, session: SessionDep) -> list[StockLine]:
     """What the technician's van carries, by SKU."""
     return stock_lines(TechnicianRepository(session).require(technician_id).van_stock)
+
+
+@router.get("/{technician_id}/van-stock-now", response_model=list[StockLine])
+def get_van_stock_now(technician_id: RecordId, session: SessionDep, now: NowDep) -> list[StockLine]:
+    """What the van carries now: the stored stock plus the parts recorded since as used at visits or
+    picked up at depots (the stored stock changes only when the day is settled)."""
+    TechnicianRepository(session).require(technician_id)
+    return stock_lines(van_stock_now(session, technician_id, now))
 
 
 @router.put("/{technician_id}/van-stock/{sku}", response_model=list[StockLine])

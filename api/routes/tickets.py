@@ -8,14 +8,15 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from api.deps import PageDep, SessionDep, require_dispatcher
+from api.deps import NowDep, PageDep, SessionDep, require_dispatcher
 from api.schemas.common import Page, page_out
-from api.schemas.tickets import TicketChange, TicketIn, TicketOut
+from api.schemas.tickets import TicketChange, TicketIn, TicketOut, TicketTransition, TicketUpdate
 from api.schemas.values import Instant, RecordId
 from dispatch.domain.contracts import Priority
 from dispatch.domain.tickets import Ticket, TicketState
 from dispatch.persistence.repositories import TicketRepository
 from dispatch.persistence.repositories.paging import delete_record, page_of
+from dispatch.services.ticket_lifecycle import move_ticket, state_kept
 from dispatch.services.ticket_records import build_ticket
 
 router = APIRouter(prefix="/tickets", tags=["tickets"], dependencies=[Depends(require_dispatcher)])
@@ -51,7 +52,7 @@ def list_tickets(
     return page_out(page_of(repository, conditions, limit=paging.limit, offset=paging.offset), TicketOut.of)
 
 
-def _ticket(session: Session, ticket_id: str, body: TicketChange) -> Ticket:
+def _ticket(session: Session, ticket_id: str, body: TicketChange, state: TicketState) -> Ticket:
     return build_ticket(
         session,
         ticket_id=ticket_id,
@@ -63,7 +64,7 @@ def _ticket(session: Session, ticket_id: str, body: TicketChange) -> Ticket:
         category=body.category,
         summary=body.summary,
         opened_at=body.opened_at,
-        state=body.state,
+        state=state,
         response_due=body.response_due,
         resolution_due=body.resolution_due,
         responded_at=body.responded_at,
@@ -75,7 +76,7 @@ def _ticket(session: Session, ticket_id: str, body: TicketChange) -> Ticket:
 @router.post("", response_model=TicketOut, status_code=status.HTTP_201_CREATED)
 def create_ticket(body: TicketIn, session: SessionDep) -> TicketOut:
     """Open a ticket; SLA due times left out are computed from the contract."""
-    ticket = _ticket(session, body.id, body)
+    ticket = _ticket(session, body.id, body, body.state)
     TicketRepository(session).add(ticket)
     return TicketOut.of(ticket)
 
@@ -86,11 +87,23 @@ def get_ticket(ticket_id: RecordId, session: SessionDep) -> TicketOut:
 
 
 @router.put("/{ticket_id}", response_model=TicketOut)
-def update_ticket(ticket_id: RecordId, body: TicketChange, session: SessionDep) -> TicketOut:
-    """Replace the ticket; due times left out are computed again from the contract."""
-    ticket = _ticket(session, ticket_id, body)
+def update_ticket(ticket_id: RecordId, body: TicketUpdate, session: SessionDep) -> TicketOut:
+    """Replace the ticket's details; due times left out are computed again from the contract.
+
+    The state stays as it is: a different one is refused (409), since states move only through the
+    lifecycle (``POST /tickets/{ticket_id}/transitions``, or a technician's reports on its visits).
+    """
+    ticket = _ticket(session, ticket_id, body, state_kept(session, ticket_id, body.state))
     TicketRepository(session).update(ticket)
     return TicketOut.of(ticket)
+
+
+@router.post("/{ticket_id}/transitions", response_model=TicketOut)
+def transition_ticket(
+    ticket_id: RecordId, body: TicketTransition, session: SessionDep, now: NowDep
+) -> TicketOut:
+    """Move the ticket to another state, if its lifecycle allows the move (409 with the reason if not)."""
+    return TicketOut.of(move_ticket(session, ticket_id, body.to, now=now))
 
 
 @router.delete("/{ticket_id}", status_code=status.HTTP_204_NO_CONTENT)

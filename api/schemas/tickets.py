@@ -35,6 +35,20 @@ class TicketIn(TicketChange):
     id: RecordId
 
 
+class TicketUpdate(TicketChange):
+    """A ticket's details; its state is not written here but moved through its lifecycle."""
+
+    state: TicketState | None = Field(  # type: ignore[assignment]
+        default=None,
+        description="Left out, or the current state: a different state is refused (409); "
+        "move it with `POST /tickets/{ticket_id}/transitions`.",
+    )
+
+
+class TicketTransition(RequestModel):
+    to: TicketState = Field(description="The state to move to; the ticket lifecycle's rules apply.")
+
+
 class TicketOut(BaseModel):
     id: str
     site_id: str

@@ -396,6 +396,8 @@ class JobRow(Base):
     sla_due: Mapped[datetime | None] = mapped_column(UtcDateTime())
     pinned_technician_id: Mapped[str | None] = mapped_column(ForeignKey("technicians.id"))
     status: Mapped[str] = mapped_column(String(20), index=True)
+    follow_up_of_job: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    """The visit that could not complete and sent this job out; none on a first visit."""
 
 
 class JobSkillRow(Base):
@@ -575,6 +577,50 @@ class VisitReportRow(Base):
     reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status_after: Mapped[str] = mapped_column(String(20))
     answer: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+_USED_ONCE = "kind = 'used'"
+
+
+class PartMovementRow(Base):
+    """A part leaving a depot onto a van (``picked_up``, positive) or used at a visit (``used``, negative).
+
+    Written as the technician reports, and applied to ``van_stock`` and ``depot_stock`` only when the day is
+    settled (``settled_at``): during the day the planner derives the van from the published route, so
+    changing the stock tables then would count each part twice. A job uses each part once, by a partial
+    unique index.
+    """
+
+    __tablename__ = "part_movements"
+    __table_args__ = (
+        CheckConstraint("kind IN ('used', 'picked_up')", name="kind_known"),
+        CheckConstraint(
+            "(kind = 'used' AND quantity < 0 AND job_id IS NOT NULL)"
+            " OR (kind = 'picked_up' AND quantity > 0 AND depot_id IS NOT NULL)",
+            name="kind_fits",
+        ),
+        Index("ix_part_movements_technician_day", "technician_id", "day"),
+        Index("ix_part_movements_day_settled", "day", "settled_at"),
+        Index(
+            "uq_part_movements_used_once",
+            "job_id",
+            "sku",
+            unique=True,
+            postgresql_where=text(_USED_ONCE),
+            sqlite_where=text(_USED_ONCE),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    technician_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"))
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    depot_id: Mapped[str | None] = mapped_column(ForeignKey("depots.id"))
+    sku: Mapped[str] = mapped_column(ForeignKey("parts.sku"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class TrackingLinkRow(Base):

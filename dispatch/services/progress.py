@@ -21,6 +21,7 @@ from dispatch.domain.lifecycle import FINAL_JOB_STATUSES, advance_job
 from dispatch.domain.progress import NotCompletedReason, ReportKind, VisitReport
 from dispatch.persistence.repositories import RecordNotFound
 from dispatch.persistence.repositories.visit_reports import StoredReport, VisitReportRepository
+from dispatch.services.report_effects import apply_report_effects
 
 
 class ReportOutOfOrder(Conflict):
@@ -100,6 +101,7 @@ def report_progress(
         return _replay(stored, technician_id, request)
     if after != current:
         reports.set_job_status(request.job_id, after)
+        apply_report_effects(session, report)
     return answer
 
 

@@ -28,7 +28,15 @@ from dispatch.domain.errors import Stale
 from dispatch.domain.jobs import JobStatus
 from dispatch.domain.plans import Plan
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
-from dispatch.persistence.models import DayLockRow, JobPinRow, JobRow, VisitReportRow, table_of
+from dispatch.persistence.models import (
+    DayLockRow,
+    JobPinRow,
+    JobRow,
+    PartMovementRow,
+    TicketRow,
+    VisitReportRow,
+    table_of,
+)
 from dispatch.services.accounts import (
     DEMO_DISPATCHER_EMAIL,
     DEMO_DISPATCHER_PASSWORD,
@@ -88,19 +96,31 @@ def dispatcher(client: TestClient) -> Headers:
 
 @pytest.fixture
 def published(seeded: tuple[Settings, tuple[str, str]], app: FastAPI, client: TestClient) -> Plan:
-    """The morning again: no reports, pins or locks, and a fresh solver plan of the whole day published."""
+    """The morning again: no reports, parts used, pins or locks, tickets as generated, and a fresh solver
+    plan of the whole day published."""
     clock = app.dependency_overrides[get_now]
     assert isinstance(clock, FieldClock)
     clock.morning()
     engine = make_engine(seeded[0].effective_database_url)
     try:
         with session_scope(make_session_factory(engine)) as session:
-            for table in (VisitReportRow, JobPinRow, DayLockRow):
+            for table in (VisitReportRow, PartMovementRow, JobPinRow, DayLockRow):
                 session.execute(delete(table_of(table)))
             jobs = table_of(JobRow)
             session.execute(
                 update(jobs).values(status=JobStatus.UNSCHEDULED.value, pinned_technician_id=None)
             )
+            tickets = table_of(TicketRow)
+            for ticket in demo_day().tickets:  # the states the reports moved, as generated
+                session.execute(
+                    update(tickets)
+                    .where(tickets.c.id == ticket.id)
+                    .values(
+                        state=ticket.state.value,
+                        responded_at=ticket.responded_at,
+                        resolved_at=ticket.resolved_at,
+                    )
+                )
         with session_scope(make_session_factory(engine)) as session:
             return plan_and_publish(session, DAY, params=QUICK).plan
     finally:

@@ -120,6 +120,49 @@ def test_ticket_due_times_are_computed_from_the_sla(client: TestClient, dispatch
     assert client.delete("/tickets/TK-NEW", headers=dispatcher_headers).status_code == 204
 
 
+def test_replacing_a_ticket_never_writes_its_state(client: TestClient, dispatcher_headers: Headers) -> None:
+    """PUT with another state is 409 naming the transitions operation and changes nothing; PUT without a
+    state, or with the current one, keeps the state; the transition moves it by the lifecycle's rules."""
+    assert (
+        client.post("/tickets", json={**TICKET, "id": "TK-PUT"}, headers=dispatcher_headers).status_code
+        == 201
+    )
+    try:
+        refused = client.put(
+            "/tickets/TK-PUT",
+            json={**TICKET, "state": "resolved", "summary": "x"},
+            headers=dispatcher_headers,
+        )
+        assert refused.status_code == 409, refused.text
+        assert "POST /tickets/TK-PUT/transitions" in refused.json()["detail"]
+        unchanged = client.get("/tickets/TK-PUT", headers=dispatcher_headers).json()
+        assert unchanged["state"] == "new" and unchanged["summary"] == TICKET["summary"]
+
+        without_state = {key: value for key, value in TICKET.items() if key != "state"}
+        kept = client.put(
+            "/tickets/TK-PUT", json={**without_state, "summary": "y"}, headers=dispatcher_headers
+        )
+        assert kept.status_code == 200, kept.text
+        assert kept.json()["state"] == "new" and kept.json()["summary"] == "y"
+        same = client.put("/tickets/TK-PUT", json={**TICKET, "state": "new"}, headers=dispatcher_headers)
+        assert same.status_code == 200, same.text
+
+        moved = client.post("/tickets/TK-PUT/transitions", json={"to": "remote"}, headers=dispatcher_headers)
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["state"] == "remote"
+        skipped = client.post(
+            "/tickets/TK-PUT/transitions", json={"to": "in_progress"}, headers=dispatcher_headers
+        )
+        assert skipped.status_code == 409
+        assert "cannot move from remote to in_progress" in skipped.json()["detail"]
+        resolved = client.post(
+            "/tickets/TK-PUT/transitions", json={"to": "resolved"}, headers=dispatcher_headers
+        ).json()
+        assert resolved["state"] == "resolved" and resolved["resolved_at"] is not None
+    finally:
+        client.delete("/tickets/TK-PUT", headers=dispatcher_headers)
+
+
 def test_job_round_trip(client: TestClient, dispatcher_headers: Headers) -> None:
     """A job with skills, parts and a window is stored whole, updated and deleted."""
     created = client.post("/jobs", json={**JOB, "id": "J-NEW"}, headers=dispatcher_headers)

@@ -6,7 +6,7 @@ import builtins
 from collections.abc import Mapping
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
@@ -121,3 +121,25 @@ def set_job_statuses(
         if only_from is not None:
             where.append(table.c.status.in_([s.value for s in only_from]))
         session.execute(update(table).where(*where).values(status=status.value))
+
+
+def follow_up_of(session: Session, job_id: str) -> str | None:
+    """The visit that could not complete and sent ``job_id`` out, if any."""
+    table = JobRepository.table
+    found: str | None = session.execute(
+        select(table.c.follow_up_of_job).where(table.c.id == job_id)
+    ).scalar_one_or_none()
+    return found
+
+
+def link_follow_up(session: Session, job_id: str, follows: str) -> None:
+    """Record that ``job_id`` was sent out because the visit ``follows`` could not complete."""
+    table = JobRepository.table
+    session.execute(update(table).where(table.c.id == job_id).values(follow_up_of_job=follows))
+
+
+def job_statuses_of_ticket(session: Session, ticket_id: str) -> dict[str, JobStatus]:
+    """Every job of the ticket with its status, as stored now."""
+    table = JobRepository.table
+    rows = session.execute(select(table.c.id, table.c.status).where(table.c.ticket_id == ticket_id))
+    return {row.id: JobStatus(row.status) for row in rows}

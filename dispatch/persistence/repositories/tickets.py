@@ -6,8 +6,9 @@ import builtins
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import Session
 
 from dispatch.domain.contracts import Priority
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
@@ -114,3 +115,21 @@ class TicketRepository(Repository[Ticket]):
         if opened_before is not None:
             conditions.append(c.opened_at < opened_before)
         return self._select(conditions, limit=limit, offset=offset)
+
+
+def lock_ticket(session: Session, ticket_id: str) -> Ticket:
+    """The ticket, its row locked until the transaction ends (PostgreSQL): two technicians reporting on
+    the ticket's visits at once move its state one after the other."""
+    table = TicketRepository.table
+    session.execute(select(table.c.id).where(table.c.id == ticket_id).with_for_update())
+    return TicketRepository(session).require(ticket_id)
+
+
+def set_ticket_progress(session: Session, ticket: Ticket) -> None:
+    """Store the ticket's state and its response and resolution times, nothing else."""
+    table = TicketRepository.table
+    session.execute(
+        update(table)
+        .where(table.c.id == ticket.id)
+        .values(state=ticket.state.value, responded_at=ticket.responded_at, resolved_at=ticket.resolved_at)
+    )
