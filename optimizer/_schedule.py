@@ -54,6 +54,15 @@ class Compiled:
     locked: dict[int, int] = field(default_factory=dict)
     service_matrix: IntMatrix = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     """``service`` as an array (technicians x jobs), for vectorised tests."""
+    reassigned: dict[int, frozenset[int]] = field(default_factory=dict)
+    """Per vehicle, the jobs it would take from the technician they were given to (``Job.reassigned_to``)."""
+
+    def reassignment_cost(self, vehicle: int, stops: Sequence[int]) -> int:
+        """What the route's jobs taken from another technician cost (``CostWeights.reassignment_cost``)."""
+        taken = self.reassigned.get(vehicle)
+        if not taken:
+            return 0
+        return self.params.weights.reassignment_cost * sum(1 for s in stops if s in taken)
 
     @classmethod
     def build(cls, problem: Problem, params: SolveParams, travel: TravelTimes | None = None) -> Compiled:
@@ -121,6 +130,7 @@ class Compiled:
             skus=sku_index,
             locked=locked,
             service_matrix=np.array(service, dtype=np.int64).reshape(n_tech, len(problem.jobs)),
+            reassigned=_reassigned(problem, params),
         )
 
     def nodes(self, stops: Sequence[int]) -> np.ndarray:
@@ -140,6 +150,17 @@ class Compiled:
         if stop >= 0:
             return self.service[vehicle][stop]
         return self.problem.depots[depot_of(stop)].pickup_s
+
+
+def _reassigned(problem: Problem, params: SolveParams) -> dict[int, frozenset[int]]:
+    """Per vehicle, the jobs that would be taken from their preferred technician (none when free)."""
+    if params.weights.reassignment_cost == 0:
+        return {}
+    preferring = [(j, job) for j, job in enumerate(problem.jobs) if job.preferred_technician_id is not None]
+    return {
+        v: frozenset(j for j, job in preferring if job.reassigned_to(tech.id))
+        for v, tech in enumerate(problem.technicians)
+    }
 
 
 def _kernel_data(
@@ -359,6 +380,8 @@ def schedule(
         lunch=(lunch_start, lunch_start + lunch.duration_s) if lunch is not None and taken else None,
         picks=tuple(picks),
         lateness=tuple(lateness),
-        cost=cost + (c.problem.technicians[vehicle].fixed_cost if len(stops) else 0),
+        cost=cost
+        + (c.problem.technicians[vehicle].fixed_cost if len(stops) else 0)
+        + c.reassignment_cost(vehicle, stops),
         pickups=bool(len(nodes)) and nodes.min() < 0,
     )

@@ -141,7 +141,9 @@ class Job:
     ``sla_due_s`` is when service should have started; lateness past it costs per second by priority
     (a deadline in hard-SLA mode). ``must_start_by_s`` is a hard latest start whatever the mode.
     ``allowed_technician_ids``, when given, are the only technicians who may take the job (ids not in the
-    problem are ignored); ``None`` lets anyone qualified take it.
+    problem are ignored); ``None`` lets anyone qualified take it. ``preferred_technician_id`` is who was
+    given the job already (a plan being re-made): giving it to anyone else costs
+    ``CostWeights.reassignment_cost``.
     """
 
     id: str
@@ -155,6 +157,7 @@ class Job:
     pinned_technician_id: str | None = None
     must_start_by_s: int | None = None
     allowed_technician_ids: frozenset[str] | None = None
+    preferred_technician_id: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -175,6 +178,10 @@ class Job:
             if b.start_s <= a.end_s:
                 raise ValueError(f"{who}: time windows overlap")
         object.__setattr__(self, "windows", tuple(ordered))
+
+    def reassigned_to(self, technician_id: str) -> bool:
+        """Whether serving the job by ``technician_id`` takes it from the technician it was given to."""
+        return self.preferred_technician_id is not None and technician_id != self.preferred_technician_id
 
     def start_windows(self, horizon: TimeWindow) -> tuple[TimeWindow, ...]:
         """The windows in which service may start, clipped to the horizon and ``must_start_by_s``."""
@@ -377,9 +384,12 @@ class CostWeights:
         10_000_000,
     )
     overtime_cost_per_s: int = 10
+    reassignment_cost: int = 0
+    """Per job served by someone other than its ``preferred_technician_id`` (0: re-planning is free)."""
 
     def __post_init__(self) -> None:
         values = [self.travel_cost_per_s, self.distance_cost_per_m, self.overtime_cost_per_s]
+        values.append(self.reassignment_cost)
         values += [*self.lateness_cost_per_s_by_priority, *self.drop_penalty_by_priority]
         if any(v < 0 for v in values):
             raise ValueError("cost weights cannot be negative")

@@ -131,10 +131,13 @@ class ObjectiveBreakdown:
     overtime: int = 0
     fixed: int = 0
     """The fixed costs of the technicians whose routes have visits (``Technician.fixed_cost``)."""
+    reassignment: int = 0
+    """What giving jobs to someone other than their preferred technician costs."""
 
     @property
     def total(self) -> int:
-        return self.travel + self.distance + self.lateness + self.drops + self.overtime + self.fixed
+        parts = self.travel + self.distance + self.lateness + self.drops + self.overtime
+        return parts + self.fixed + self.reassignment
 
 
 @dataclass(frozen=True, slots=True)

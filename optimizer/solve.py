@@ -373,6 +373,13 @@ def _solution(
         drops=sum(weights.drop_penalty(problem.job(u.job_id).priority) for u in unassigned),
         overtime=weights.overtime_cost_per_s * sum(r.overtime_s for r in routes),
         fixed=sum(fixed_cost[r.technician_id] for r in routes),
+        reassignment=weights.reassignment_cost
+        * sum(
+            1
+            for r in routes
+            for v in r.visits
+            if v.job_id is not None and problem.job(v.job_id).reassigned_to(r.technician_id)
+        ),
     )
     if not parts:
         status = SolveStatus.OPTIMAL

@@ -283,11 +283,16 @@ class _Checker:
 
     def objective(self, solution: Solution) -> ObjectiveBreakdown:
         weights = self.params.weights
-        travel = distance = lateness = overtime = fixed = 0
+        travel = distance = lateness = overtime = fixed = reassigned = 0
         for route in solution.routes:
             tech = self.technicians.get(route.technician_id)
             if tech is not None and route.visits:
                 fixed += tech.fixed_cost
+            reassigned += sum(
+                1
+                for v in route.visits
+                if v.job_id in self.jobs and self.jobs[str(v.job_id)].reassigned_to(route.technician_id)
+            )
             travel += route.travel_s
             distance += route.distance_m
             overtime += route.overtime_s
@@ -309,6 +314,7 @@ class _Checker:
             drops=drops,
             overtime=weights.overtime_cost_per_s * overtime,
             fixed=fixed,
+            reassignment=weights.reassignment_cost * reassigned,
         )
 
 

@@ -199,7 +199,8 @@ def _resumed(
     planning: PlanningProblem, state: DayState, taken: dict[tuple[str, str], int], outside_stops: set[str]
 ) -> PlanningProblem:
     """The problem with each technician starting where and when they are free, and the depot stock left;
-    jobs pinned to someone no longer available are skipped with the reason."""
+    each job already given to a technician prefers them (moving it costs a reassignment); jobs pinned to
+    someone no longer available are skipped with the reason."""
     problem = planning.problem
     technicians = []
     for technician in problem.technicians:
@@ -211,8 +212,13 @@ def _resumed(
         dataclasses.replace(d, stock={s: max(0, q - taken.get((d.id, s), 0)) for s, q in d.stock.items()})
         for d in problem.depots
     )
+    given = {
+        j: r.technician_id for r in (state.published.routes if state.published else ()) for j in r.job_ids
+    }
     jobs, skipped = [], list(planning.skipped)
     for job in problem.jobs:
+        if job.id in given and given[job.id] in working:
+            job = dataclasses.replace(job, preferred_technician_id=given[job.id])
         if job.id in outside_stops:
             continue
         if job.pinned_technician_id is not None and job.pinned_technician_id not in working:

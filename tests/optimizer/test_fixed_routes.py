@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from optimizer.fixed_routes import best_position, cheapest_insertion, timed_solution
-from optimizer.problem import Depot, Location
+from optimizer.problem import CostWeights, Depot, Location
 from optimizer.solution import UnassignedJob, UnassignedReason
 from optimizer.solve import solve
 from optimizer.validate import validate
@@ -83,3 +83,16 @@ def test_an_urgent_job_never_bumps_one_as_urgent() -> None:
     full = tech("T1", shift=window(8, 10))
     jobs = [job("P", 1, service_s=HOUR, priority=1), job("U", 1, service_s=HOUR, priority=1)]
     assert cheapest_insertion(problem([full], jobs), params(), {"T1": ["P"]}, "U") is None
+
+
+def test_a_job_stays_with_the_technician_it_was_given_to_unless_moving_it_pays() -> None:
+    """T2 is nearer, but A was given to T1: with a reassignment cost above the extra drive it stays."""
+    jobs = [job("A", 3, preferred_technician_id="T1")]
+    p = problem([tech("T1", at=1), tech("T2", at=3)], jobs)
+    sticky = params(weights=CostWeights(reassignment_cost=10 * HOUR))
+    free = params()
+    assert [r.technician_id for r in solve(p, free).routes if r.visits] == ["T2"]
+    kept = solve(p, sticky)
+    assert [r.technician_id for r in kept.routes if r.visits] == ["T1"]
+    moved = timed_solution(p, sticky, {"T2": ["A"]})
+    assert moved.objective.reassignment == 10 * HOUR and validate(p, moved, sticky).ok
