@@ -211,8 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"peer, a full re-plan of the rest of the day after the first emergency "
-        f"({args.replan_time_limit:.0f} s solve): {peer[0]:.1f} s, {peer[1]} visits moved to another "
-        f"technician, {peer[2]} windows moved"
+        f"({args.replan_time_limit:.0f} s solve): {peer[0]:.1f} s, {peer[1]} visits moved from one technician "
+        f"to another, {peer[3]} put on or taken off a route, {peer[2]} customer windows moved"
     )
     improve(factory, MIDDAY + timedelta(minutes=5 * args.trials + 1), args.improve_s)
     engine.dispose()
@@ -220,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def full_replan(factory: object, now: datetime, time_limit_s: float) -> tuple[float, int, int]:
+def full_replan(factory: object, now: datetime, time_limit_s: float) -> tuple[float, int, int, int]:
     """What a re-plan of the whole rest of the day costs in time and disturbance (rolled back after)."""
     started = time.perf_counter()
     with session_scope(factory) as session:  # type: ignore[arg-type]
@@ -232,7 +232,8 @@ def full_replan(factory: object, now: datetime, time_limit_s: float) -> tuple[fl
         session.rollback()
     elapsed = time.perf_counter() - started
     assert changes is not None
-    return elapsed, len(changes.reassigned), len(changes.windows_moved)
+    between = [m for m in changes.reassigned if m.technician_before and m.technician_after]
+    return elapsed, len(between), len(changes.windows_moved), len(changes.reassigned) - len(between)
 
 
 def improve(factory: object, now: datetime, time_limit_s: float) -> None:
