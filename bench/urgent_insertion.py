@@ -211,8 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"peer, a full re-plan of the rest of the day after the first emergency "
-        f"({args.replan_time_limit:.0f} s solve): {peer[0]:.1f} s, {peer[1]} visits moved from one technician "
-        f"to another, {peer[3]} put on or taken off a route, {peer[2]} customer windows moved"
+        f"({args.replan_time_limit:.0f} s solve): {peer[0]:.1f} s, {peer[1]} visits moved from one "
+        f"technician to another, {peer[3]} put on or taken off a route, {peer[2]} customer windows moved"
     )
     improve(factory, MIDDAY + timedelta(minutes=5 * args.trials + 1), args.improve_s)
     engine.dispose()
