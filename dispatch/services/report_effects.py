@@ -103,10 +103,13 @@ def _move(ticket: Ticket, to: TicketState, why: str) -> Ticket:
 def _start_onsite_work(session: Session, job: Job, report: VisitReport, *, responded: bool) -> None:
     """The ticket's onsite work is in progress. A visit on a published route is scheduled, which the
     ticket may not say yet (publishing a plan does not touch tickets), so ONSITE_REQUIRED steps through
-    SCHEDULED first, as the lifecycle requires."""
+    SCHEDULED first, as the lifecycle requires; a ticket still new or tried remotely has, with a
+    technician on the way, gone onsite, and steps through ONSITE_REQUIRED before that."""
     ticket = lock_ticket(session, job.ticket_id)
     why = f"{report.kind.value} on visit {job.id}"
     moved = ticket
+    if moved.state in (TicketState.NEW, TicketState.REMOTE):
+        moved = _move(moved, TicketState.ONSITE_REQUIRED, why)
     if moved.state is TicketState.ONSITE_REQUIRED:
         moved = _move(moved, TicketState.SCHEDULED, why)
     moved = _move(moved, TicketState.IN_PROGRESS, why)

@@ -20,7 +20,14 @@ from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequireme
 from dispatch.domain.part_movements import MovementKind
 from dispatch.domain.progress import NotCompletedReason, ReportKind
 from dispatch.domain.tickets import TicketState
-from dispatch.persistence.models import DepotStockRow, JobRow, PartMovementRow, VanStockRow, table_of
+from dispatch.persistence.models import (
+    DepotStockRow,
+    JobRow,
+    PartMovementRow,
+    TicketRow,
+    VanStockRow,
+    table_of,
+)
 from dispatch.persistence.repositories import JobRepository, TicketRepository
 from dispatch.persistence.repositories.jobs import follow_up_of
 from dispatch.persistence.repositories.part_movements import movements_of_job
@@ -114,13 +121,21 @@ def test_arriving_records_the_first_response_once(db: Session) -> None:
     assert _ticket_state(db, "TK-1") is TicketState.IN_PROGRESS
 
 
+def test_setting_off_to_a_ticket_still_new_takes_it_onsite(db: Session) -> None:
+    """J-2's ticket TK-3 was never sent onsite (new): a technician on the way puts its onsite work in
+    progress, through the lifecycle's steps."""
+    Field(db, "T-DET").report("J-2", ReportKind.EN_ROUTE)
+    assert _ticket_state(db, "TK-3") is TicketState.IN_PROGRESS
+
+
 def test_a_ticket_move_the_lifecycle_refuses_refuses_the_report(db: Session) -> None:
-    """J-2's ticket TK-3 was never sent onsite (new): setting off is refused with the reason."""
-    with pytest.raises(TicketMoveRefused, match=r"TK-3.*cannot move from new to in_progress"):
+    """A closed ticket cannot have onsite work start again: setting off is refused with the reason."""
+    tickets = TicketRow.__table__
+    db.execute(update(tickets).where(tickets.c.id == "TK-3").values(state=TicketState.CLOSED.value))
+    with pytest.raises(TicketMoveRefused, match=r"TK-3.*cannot move from closed"):
         Field(db, "T-DET").report("J-2", ReportKind.EN_ROUTE)
     db.rollback()
     assert JobRepository(db).require("J-2").status is JobStatus.PLANNED
-    assert _ticket_state(db, "TK-3") is TicketState.NEW
 
 
 def test_setting_off_after_a_depot_pickup_records_it_once(db: Session) -> None:
