@@ -50,7 +50,7 @@ class StartedRoute:
     picked: Mapping[str, int] = field(default_factory=dict)
     """Parts collected at the kept pickups: on the van now, unless a kept job used them."""
     used: Mapping[str, int] = field(default_factory=dict)
-    """Parts the kept jobs need: used, or about to be."""
+    """Parts the kept jobs need: used, or about to be (none for a visit that could not be completed)."""
 
     @property
     def lunch_taken(self) -> bool:
@@ -186,8 +186,8 @@ def _started_route(
         kept.append(_as_happened(visit, estimate, len(kept) + 1, now if under_way else None))
         for sku, quantity in visit.parts_picked.items():
             picked[sku] = picked.get(sku, 0) + quantity
-        if visit.job_id is not None:
-            for need in jobs[visit.job_id].required_parts:
+        if visit.job_id is not None and jobs[visit.job_id].status is not JobStatus.INCOMPLETE:
+            for need in jobs[visit.job_id].required_parts:  # a visit not completed used none
                 used[need.sku] = used.get(need.sku, 0) + need.quantity
     end = kept[-1]
     lat, lon = _place(end, jobs, sites, depots)
