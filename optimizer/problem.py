@@ -247,11 +247,14 @@ class Problem:
     distance_m: IntMatrix | None = field(default=None, compare=False, repr=False)
     service_pct_by_level: Mapping[int, int] | None = None
     name: str = ""
+    _by_id: dict[str, Job] = field(init=False, repr=False, compare=False, default_factory=dict)
+    """Jobs by id, built once (``job`` is called on hot paths)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "technicians", tuple(self.technicians))
         object.__setattr__(self, "jobs", tuple(self.jobs))
         object.__setattr__(self, "depots", tuple(self.depots))
+        object.__setattr__(self, "_by_id", {j.id: j for j in self.jobs})
         self._check_matrices()
         self._check_ids()
         self._check_references()
@@ -274,7 +277,7 @@ class Problem:
         return {t.id: t for t in self.technicians}
 
     def _jobs_by_id(self) -> dict[str, Job]:
-        return {j.id: j for j in self.jobs}
+        return self._by_id
 
     def service_s(self, job: Job, technician: Technician) -> int:
         """The job's service time when done by ``technician`` (scaled by skill level if configured)."""

@@ -44,11 +44,11 @@ def with_candidates(plan: Plan, dataset: Dataset, working: frozenset[str]) -> Pl
             continue
         site = sites[job.site_id].location
         metres = ellipsoidal_distance_m(lat, lon, np.full_like(lat, site.lat), np.full_like(lon, site.lon))
-        nearest = [technicians[int(k)] for k in np.argsort(metres)[:NAMED]]
+        nearest = [int(k) for k in np.argsort(metres)[:NAMED]]
         named = "; ".join(
-            f"{t.id} ({t.name}, {metres[technicians.index(t)] / 1000:.0f} km) "
-            + _lacks(t, job, stock, plan.day, working, left.reason)
-            for t in nearest
+            f"{technicians[k].id} ({technicians[k].name}, {metres[k] / 1000:.0f} km) "
+            + _lacks(technicians[k], job, stock, plan.day, working, left.reason)
+            for k in nearest
         )
         reason = left.detail.split(NEAREST)[0]
         told.append(dataclasses.replace(left, detail=f"{reason}{NEAREST}{named}"))

@@ -80,6 +80,8 @@ class DayState:
     published: Plan | None
     started: Mapping[str, StartedRoute]
     job_status: Mapping[str, JobStatus]
+    started_job_ids: frozenset[str]
+    """Jobs done or under way, wherever they are (from ``job_status``)."""
 
     @property
     def fixed_job_ids(self) -> frozenset[str]:
@@ -119,7 +121,7 @@ class DayState:
 
     @property
     def _started_jobs(self) -> frozenset[str]:
-        return frozenset(j for j, status in self.job_status.items() if status in STARTED)
+        return self.started_job_ids
 
     def _last_started(self, route: PlannedRoute) -> int:
         started = self._started_jobs
@@ -150,7 +152,10 @@ def day_state(
         found = _started_route(route, now, jobs, by_technician.get(route.technician_id, []), sites, depots)
         if found is not None:
             started[route.technician_id] = found
-    return DayState(day=day, now=now, published=published, started=started, job_status=status)
+    begun = frozenset(j for j, s in status.items() if s in STARTED)
+    return DayState(
+        day=day, now=now, published=published, started=started, job_status=status, started_job_ids=begun
+    )
 
 
 def _started_route(

@@ -24,7 +24,7 @@ from dispatch.persistence.dataset_store import load_dataset
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository, PinnedStartRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
-from dispatch.services.day_state import DayState, StartedRoute, day_state
+from dispatch.services.day_state import STARTED, DayState, StartedRoute, day_state
 from dispatch.services.plan_problem import PlanningProblem, SkippedJob, build_problem
 
 PINNED_START_WINDOW = timedelta(minutes=1)
@@ -56,7 +56,8 @@ class LiveDay:
     def unstarted(cls, dataset: Dataset, day: date, now: datetime, kept: KeptDay | None = None) -> LiveDay:
         """A day with no published plan and nothing happened yet."""
         status = {job.id: job.status for job in dataset.jobs}
-        return cls(dataset, DayState(day, now, None, {}, status), kept or KeptDay())
+        begun = frozenset(j for j, s in status.items() if s in STARTED)
+        return cls(dataset, DayState(day, now, None, {}, status, begun), kept or KeptDay())
 
 
 @dataclass(frozen=True, slots=True)
