@@ -19,7 +19,7 @@ import numpy as np
 
 from optimizer import _kernels as kernels
 from optimizer._kernels import KernelData
-from optimizer.problem import IntMatrix, Problem, SolveParams
+from optimizer.problem import IntMatrix, Job, Problem, SolveParams
 from optimizer.travel import TravelTimes, problem_matrices
 
 Window = tuple[int, int]
@@ -56,6 +56,19 @@ class Compiled:
     """``service`` as an array (technicians x jobs), for vectorised tests."""
     reassigned: dict[int, frozenset[int]] = field(default_factory=dict)
     """Per vehicle, the jobs it would take from the technician they were given to (``Job.reassigned_to``)."""
+    promised: dict[int, Job] = field(default_factory=dict)
+    """Jobs with a window promised to their customer, when breaking one costs something."""
+
+    def broken_promise_cost(self, stops: Sequence[int], starts: Sequence[int]) -> int:
+        """What starting the route's visits outside their promised windows costs."""
+        if not self.promised:
+            return 0
+        broken = sum(
+            1
+            for s, t in zip(stops, starts, strict=True)
+            if s in self.promised and self.promised[s].breaks_promise(t)
+        )
+        return self.params.weights.broken_promise_cost * broken
 
     def reassignment_cost(self, vehicle: int, stops: Sequence[int]) -> int:
         """What the route's jobs taken from another technician cost (``CostWeights.reassignment_cost``)."""
@@ -131,6 +144,9 @@ class Compiled:
             locked=locked,
             service_matrix=np.array(service, dtype=np.int64).reshape(n_tech, len(problem.jobs)),
             reassigned=_reassigned(problem, params),
+            promised={}
+            if params.weights.broken_promise_cost == 0
+            else {j: job for j, job in enumerate(problem.jobs) if job.promised is not None},
         )
 
     def nodes(self, stops: Sequence[int]) -> np.ndarray:
@@ -382,6 +398,7 @@ def schedule(
         lateness=tuple(lateness),
         cost=cost
         + (c.problem.technicians[vehicle].fixed_cost if len(stops) else 0)
-        + c.reassignment_cost(vehicle, stops),
+        + c.reassignment_cost(vehicle, stops)
+        + c.broken_promise_cost(stops, starts),
         pickups=bool(len(nodes)) and nodes.min() < 0,
     )

@@ -143,7 +143,8 @@ class Job:
     ``allowed_technician_ids``, when given, are the only technicians who may take the job (ids not in the
     problem are ignored); ``None`` lets anyone qualified take it. ``preferred_technician_id`` is who was
     given the job already (a plan being re-made): giving it to anyone else costs
-    ``CostWeights.reassignment_cost``.
+    ``CostWeights.reassignment_cost``. ``promised`` is the window the customer was told the visit would
+    start in: starting outside it costs ``CostWeights.broken_promise_cost``.
     """
 
     id: str
@@ -158,6 +159,7 @@ class Job:
     must_start_by_s: int | None = None
     allowed_technician_ids: frozenset[str] | None = None
     preferred_technician_id: str | None = None
+    promised: TimeWindow | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -178,6 +180,10 @@ class Job:
             if b.start_s <= a.end_s:
                 raise ValueError(f"{who}: time windows overlap")
         object.__setattr__(self, "windows", tuple(ordered))
+
+    def breaks_promise(self, start_s: int) -> bool:
+        """Whether starting at ``start_s`` falls outside the window the customer was told."""
+        return self.promised is not None and not self.promised.contains(start_s)
 
     def reassigned_to(self, technician_id: str) -> bool:
         """Whether serving the job by ``technician_id`` takes it from the technician it was given to."""
@@ -389,10 +395,12 @@ class CostWeights:
     overtime_cost_per_s: int = 10
     reassignment_cost: int = 0
     """Per job served by someone other than its ``preferred_technician_id`` (0: re-planning is free)."""
+    broken_promise_cost: int = 0
+    """Per job whose service starts outside the window the customer was ``promised``."""
 
     def __post_init__(self) -> None:
         values = [self.travel_cost_per_s, self.distance_cost_per_m, self.overtime_cost_per_s]
-        values.append(self.reassignment_cost)
+        values += [self.reassignment_cost, self.broken_promise_cost]
         values += [*self.lateness_cost_per_s_by_priority, *self.drop_penalty_by_priority]
         if any(v < 0 for v in values):
             raise ValueError("cost weights cannot be negative")

@@ -133,11 +133,13 @@ class ObjectiveBreakdown:
     """The fixed costs of the technicians whose routes have visits (``Technician.fixed_cost``)."""
     reassignment: int = 0
     """What giving jobs to someone other than their preferred technician costs."""
+    broken_promises: int = 0
+    """What starting visits outside the windows their customers were promised costs."""
 
     @property
     def total(self) -> int:
         parts = self.travel + self.distance + self.lateness + self.drops + self.overtime
-        return parts + self.fixed + self.reassignment
+        return parts + self.fixed + self.reassignment + self.broken_promises
 
 
 @dataclass(frozen=True, slots=True)

@@ -380,6 +380,13 @@ def _solution(
             for v in r.visits
             if v.job_id is not None and problem.job(v.job_id).reassigned_to(r.technician_id)
         ),
+        broken_promises=weights.broken_promise_cost
+        * sum(
+            1
+            for r in routes
+            for v in r.visits
+            if v.job_id is not None and problem.job(v.job_id).breaks_promise(v.start_s)
+        ),
     )
     if not parts:
         status = SolveStatus.OPTIMAL

@@ -283,7 +283,7 @@ class _Checker:
 
     def objective(self, solution: Solution) -> ObjectiveBreakdown:
         weights = self.params.weights
-        travel = distance = lateness = overtime = fixed = reassigned = 0
+        travel = distance = lateness = overtime = fixed = reassigned = broken = 0
         for route in solution.routes:
             tech = self.technicians.get(route.technician_id)
             if tech is not None and route.visits:
@@ -292,6 +292,11 @@ class _Checker:
                 1
                 for v in route.visits
                 if v.job_id in self.jobs and self.jobs[str(v.job_id)].reassigned_to(route.technician_id)
+            )
+            broken += sum(
+                1
+                for v in route.visits
+                if v.job_id in self.jobs and self.jobs[str(v.job_id)].breaks_promise(v.start_s)
             )
             travel += route.travel_s
             distance += route.distance_m
@@ -315,6 +320,7 @@ class _Checker:
             overtime=weights.overtime_cost_per_s * overtime,
             fixed=fixed,
             reassignment=weights.reassignment_cost * reassigned,
+            broken_promises=weights.broken_promise_cost * broken,
         )
 
 

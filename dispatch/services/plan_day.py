@@ -79,7 +79,7 @@ def plan_day(
     Frozen visits give way only to a P1: when the frozen solve leaves a P1 out, the day is solved again
     without them, and that plan is taken if it serves more P1 jobs.
     """
-    params = with_reassignment_cost(params or opt.SolveParams())
+    params = with_disruption_costs(params or opt.SolveParams())
     rest = rest_of_day(live, region=region)
     frozen = keepable(rest.planning.problem, params, frozen_visits(live, rest, freeze))
     problem = with_frozen(rest.planning.problem, frozen)
@@ -97,12 +97,15 @@ def plan_day(
     return _outcome(live, rest, solution, region=region, now=now)
 
 
-def with_reassignment_cost(params: opt.SolveParams) -> opt.SolveParams:
-    """``params`` whose objective charges ``REASSIGNMENT_COST`` for each visit given to someone else,
-    unless the caller set a cost of their own."""
-    if params.weights.reassignment_cost:
+def with_disruption_costs(params: opt.SolveParams) -> opt.SolveParams:
+    """``params`` whose objective charges ``REASSIGNMENT_COST`` for each visit given to someone else and
+    ``WINDOW_MOVE_COST`` for each customer window moved, unless the caller set costs of their own."""
+    weights = params.weights
+    if weights.reassignment_cost or weights.broken_promise_cost:
         return params
-    weights = dataclasses.replace(params.weights, reassignment_cost=REASSIGNMENT_COST)
+    weights = dataclasses.replace(
+        weights, reassignment_cost=REASSIGNMENT_COST, broken_promise_cost=WINDOW_MOVE_COST
+    )
     return dataclasses.replace(params, weights=weights)
 
 

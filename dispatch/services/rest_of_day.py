@@ -25,6 +25,7 @@ from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository, PinnedStartRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.day_state import STARTED, DayState, StartedRoute, day_state
+from dispatch.services.eta import arrival_window
 from dispatch.services.plan_problem import PlanningProblem, SkippedJob, build_problem
 
 PINNED_START_WINDOW = timedelta(minutes=1)
@@ -200,8 +201,8 @@ def _resumed(
     planning: PlanningProblem, state: DayState, taken: dict[tuple[str, str], int], outside_stops: set[str]
 ) -> PlanningProblem:
     """The problem with each technician starting where and when they are free, and the depot stock left;
-    each job already given to a technician prefers them (moving it costs a reassignment); jobs pinned to
-    someone no longer available are skipped with the reason."""
+    each job already given to a technician prefers them and keeps the window its customer was told (moving
+    either costs something); jobs pinned to someone no longer available are skipped with the reason."""
     problem = planning.problem
     technicians = []
     for technician in problem.technicians:
@@ -214,12 +215,15 @@ def _resumed(
         for d in problem.depots
     )
     given = {
-        j: r.technician_id for r in (state.published.routes if state.published else ()) for j in r.job_ids
+        v.job_id: (r.technician_id, v.start)
+        for r in (state.published.routes if state.published else ())
+        for v in r.visits
+        if v.job_id is not None
     }
     jobs, skipped = [], list(planning.skipped)
     for job in problem.jobs:
-        if job.id in given and given[job.id] in working:
-            job = dataclasses.replace(job, preferred_technician_id=given[job.id])
+        if job.id in given:
+            job = _as_given(job, *given[job.id], planning, working)
         if job.id in outside_stops:
             continue
         if job.pinned_technician_id is not None and job.pinned_technician_id not in working:
@@ -236,6 +240,17 @@ def _resumed(
         problem, technicians=tuple(technicians), jobs=tuple(jobs), depots=depots
     )
     return dataclasses.replace(planning, problem=resumed_problem, skipped=tuple(skipped))
+
+
+def _as_given(
+    job: opt.Job, technician_id: str, start: datetime, planning: PlanningProblem, working: set[str]
+) -> opt.Job:
+    """The job as the published plan gave it: its technician preferred (if still working), and the
+    arrival window its customer was told promised."""
+    opens, closes = arrival_window(start)
+    promised = opt.TimeWindow(planning.seconds(opens), planning.seconds(closes))
+    preferred = technician_id if technician_id in working else None
+    return dataclasses.replace(job, preferred_technician_id=preferred, promised=promised)
 
 
 def _resume(

@@ -96,3 +96,17 @@ def test_a_job_stays_with_the_technician_it_was_given_to_unless_moving_it_pays()
     assert [r.technician_id for r in kept.routes if r.visits] == ["T1"]
     moved = timed_solution(p, sticky, {"T2": ["A"]})
     assert moved.objective.reassignment == 10 * HOUR and validate(p, moved, sticky).ok
+
+
+def test_a_visit_starting_outside_the_window_its_customer_was_promised_is_charged() -> None:
+    """B was promised 8:00-8:30 and A 11:00-11:30: going to A first breaks B's promise and A's (it
+    starts at 8:10), the other way round only A's; the objective and the validator agree."""
+    promised = {"A": window(11, 11.5), "B": window(8, 8.5)}
+    jobs = [job(j, at, promised=promised[j]) for j, at in (("A", 1), ("B", 2))]
+    p = problem([tech("T1")], jobs)
+    charged = params(weights=CostWeights(broken_promise_cost=HOUR))
+    a_first = timed_solution(p, charged, {"T1": ["A", "B"]})
+    b_first = timed_solution(p, charged, {"T1": ["B", "A"]})
+    assert a_first.objective.broken_promises == 2 * HOUR and b_first.objective.broken_promises == HOUR
+    assert validate(p, a_first, charged).ok and validate(p, b_first, charged).ok
+    assert [v.job_id for v in solve(p, charged).routes[0].visits] == ["B", "A"]
