@@ -83,9 +83,13 @@ def plan_day(
     rest = rest_of_day(live, region=region)
     frozen = keepable(rest.planning.problem, params, frozen_visits(live, rest, freeze))
     problem = with_frozen(rest.planning.problem, frozen)
-    solution = _solve_rest(problem, params, rest, on_progress, should_stop)
+    placed = set(live.state.published.planned_job_ids) if live.state.published else set()
+    new_p1 = bool(frozen) and any(j.priority == 1 and j.id not in placed for j in problem.jobs)
+    first = _share(params, 1 - UNFROZEN_SHARE) if new_p1 else params
+    solution = _solve_rest(problem, first, rest, on_progress, should_stop)
     if frozen and _p1_left_out(problem, solution):
-        unfrozen = _solve_rest(rest.planning.problem, params, rest, on_progress, should_stop)
+        second = _share(params, UNFROZEN_SHARE)
+        unfrozen = _solve_rest(rest.planning.problem, second, rest, on_progress, should_stop)
         if _p1_served(problem, unfrozen) > _p1_served(problem, solution):
             problem, solution = rest.planning.problem, unfrozen
     locked = frozenset(rest.locked_orders)
@@ -95,6 +99,15 @@ def plan_day(
         problem, solution, params, f"the plan for {live.day}", edit=False, tolerated=broken, refusals=refusals
     )
     return _outcome(live, rest, solution, region=region, now=now)
+
+
+UNFROZEN_SHARE = 0.4
+"""Of a solve's time, what is kept for solving again without the freeze when a P1 is left out (when the
+day has P1 jobs not yet placed; otherwise the frozen solve has it all and a second one is the exception)."""
+
+
+def _share(params: opt.SolveParams, share: float) -> opt.SolveParams:
+    return dataclasses.replace(params, time_limit_s=max(0.5, params.time_limit_s * share))
 
 
 def with_disruption_costs(params: opt.SolveParams) -> opt.SolveParams:
