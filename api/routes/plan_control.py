@@ -9,7 +9,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Response, status
-from sqlalchemy.orm import Session
 
 from api.deps import DispatcherUser, NowDep, SessionDep, require_dispatcher
 from api.routes.plan_jobs import QueueDep, SessionFactoryDep
@@ -27,9 +26,8 @@ from api.schemas.plans import PublishedPlanOut
 from api.schemas.values import Day
 from dispatch.domain.plan_jobs import MIN_TIME_LIMIT_S
 from dispatch.domain.plans import Plan
-from dispatch.persistence.repositories.plan_jobs import DayLockRepository
 from dispatch.services.day_events import report_off_sick
-from dispatch.services.plan_edits import assign_job, lock_day, unassign_job, unlock_day
+from dispatch.services.plan_edits import assign_job, lock_day, locked_technicians, unassign_job, unlock_day
 from dispatch.services.plan_jobs import enqueue_plan_job, improve_later, request_plan
 from dispatch.services.published_plan import view_of
 from dispatch.services.urgent import place_urgent_job
@@ -52,14 +50,14 @@ def _version(if_match: str | None) -> str | None:
     return if_match.strip().removeprefix("W/").strip('"')
 
 
-def _plan_out(session: Session, plan: Plan, response: Response) -> PublishedPlanOut:
+def _plan_out(session: SessionDep, plan: Plan, response: Response) -> PublishedPlanOut:
     view = view_of(session, plan)
     response.headers["ETag"] = f'"{view.version}"'
     return PublishedPlanOut.of(view.plan, view.jobs)
 
 
-def _locks(session: Session, day: date) -> LocksOut:
-    return LocksOut(day=day, technician_ids=sorted(DayLockRepository(session).locked(day)))
+def _locks(session: SessionDep, day: date) -> LocksOut:
+    return LocksOut(day=day, technician_ids=locked_technicians(session, day))
 
 
 @router.post("/assignments", response_model=PublishedPlanOut)

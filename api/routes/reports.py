@@ -8,10 +8,8 @@ from api.deps import DispatcherUser, NowDep, SessionDep, SettingsDep, Technician
 from api.routes.plan_jobs import QueueDep, SessionFactoryDep
 from api.schemas.common import Problem, RecordId
 from api.schemas.progress import HistoryOut, ReportIn, ReportOut
-from dispatch.persistence.repositories import JobRepository
-from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.plan_jobs import enqueue_plan_job
-from dispatch.services.progress import report_progress
+from dispatch.services.progress import report_history, report_progress
 from dispatch.services.report_replans import replan_after_report
 
 router = APIRouter(tags=["progress"])
@@ -63,5 +61,4 @@ def report(
 @router.get("/jobs/{job_id}/reports", response_model=list[HistoryOut])
 def history(job_id: RecordId, user: DispatcherUser, session: SessionDep) -> list[HistoryOut]:
     """Every report on a job, oldest first, with who reported it and when."""
-    JobRepository(session).require(job_id)
-    return [HistoryOut.model_validate(r) for r in VisitReportRepository(session).for_jobs([job_id])]
+    return [HistoryOut.model_validate(r) for r in report_history(session, job_id)]

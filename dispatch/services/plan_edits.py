@@ -120,6 +120,11 @@ def lock_day(
     DayLockRepository(session).lock(DayLock(technician_id, day, now or datetime.now(UTC), by))
 
 
+def locked_technicians(session: Session, day: date) -> list[str]:
+    """The technicians whose ``day`` is kept as published, by id."""
+    return sorted(DayLockRepository(session).locked(day))
+
+
 def unlock_day(session: Session, day: date, technician_id: str) -> None:
     TechnicianRepository(session).require(technician_id)
     DayLockRepository(session).unlock(technician_id, day)

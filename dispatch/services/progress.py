@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.lifecycle import FINAL_JOB_STATUSES, advance_job
 from dispatch.domain.progress import NotCompletedReason, ReportKind, VisitReport
-from dispatch.persistence.repositories import RecordNotFound
+from dispatch.persistence.repositories import JobRepository, RecordNotFound
 from dispatch.persistence.repositories.visit_reports import StoredReport, VisitReportRepository
 from dispatch.services.report_effects import apply_report_effects
 
@@ -103,6 +103,12 @@ def report_progress(
         reports.set_job_status(request.job_id, after)
         apply_report_effects(session, report)
     return answer
+
+
+def report_history(session: Session, job_id: str) -> list[VisitReport]:
+    """Every report on ``job_id``, oldest first; ``RecordNotFound`` for an unknown job."""
+    JobRepository(session).require(job_id)
+    return VisitReportRepository(session).for_jobs([job_id])
 
 
 def _replay(stored: StoredReport, technician_id: str, request: ReportRequest) -> dict[str, Any]:
