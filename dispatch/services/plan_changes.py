@@ -32,6 +32,19 @@ def changes_between(before: Plan, after: Plan) -> PlanChanges:
     return PlanChanges(before.id, tuple(reassigned), tuple(windows_moved))
 
 
+REASSIGNMENT_COST = 1_800
+"""What giving a visit to another technician costs, in objective units (half an hour's driving): the
+technician told, the parts on the wrong van, the customer's expectations."""
+WINDOW_MOVE_COST = 600
+"""What moving a customer's arrival window costs (ten minutes' driving): a message and a changed day."""
+
+
+def disruption_cost(before: Plan, after: Plan) -> int:
+    """The cost of the changes ``after`` makes to ``before`` for the people in them."""
+    changes = changes_between(before, after)
+    return REASSIGNMENT_COST * len(changes.reassigned) + WINDOW_MOVE_COST * len(changes.windows_moved)
+
+
 def _placements(plan: Plan) -> dict[str, tuple[str, tuple[datetime, datetime]]]:
     return {
         v.job_id: (r.technician_id, arrival_window(v.start))

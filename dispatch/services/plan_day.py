@@ -25,13 +25,18 @@ import optimizer as opt
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.errors import Conflict, DomainError, Stale
 from dispatch.domain.jobs import JobStatus
-from dispatch.domain.plans import Plan, PlannedRoute, PlannedVisit, UnplannedJob
+from dispatch.domain.plans import Plan, PlannedRoute, UnplannedJob
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.jobs import set_job_statuses
 from dispatch.services.candidates import with_candidates
 from dispatch.services.day_state import DayState, StartedRoute
 from dispatch.services.freeze import FREEZE_AHEAD, frozen_visits, keepable, with_frozen
-from dispatch.services.plan_changes import changes_between
+from dispatch.services.plan_changes import (
+    REASSIGNMENT_COST,
+    WINDOW_MOVE_COST,
+    changes_between,
+    disruption_cost,
+)
 from dispatch.services.plan_problem import PLANNABLE, PlanningProblem, plan_from_solution
 from dispatch.services.refusals import Refusals
 from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
@@ -285,19 +290,6 @@ def costs_as_they_will_run(session: Session, outcome: PlanOutcome, now: datetime
     return before.objective.total, after.objective.total + disruption_cost(published, outcome.plan)
 
 
-REASSIGNMENT_COST = 1_800
-"""What giving a visit to another technician costs, in objective units (half an hour's driving): the
-technician told, the parts on the wrong van, the customer's expectations."""
-WINDOW_MOVE_COST = 600
-"""What moving a customer's arrival window costs (ten minutes' driving): a message and a changed day."""
-
-
-def disruption_cost(before: Plan, after: Plan) -> int:
-    """The cost of the changes ``after`` makes to ``before`` for the people in them."""
-    changes = changes_between(before, after)
-    return REASSIGNMENT_COST * len(changes.reassigned) + WINDOW_MOVE_COST * len(changes.windows_moved)
-
-
 def _as_it_will_run(
     problem: opt.Problem,
     params: opt.SolveParams,
@@ -505,12 +497,3 @@ def check_plan(
             ],
         )
     return report
-
-
-def planned_visit(plan: Plan, job_id: str) -> tuple[str, PlannedVisit] | None:
-    """The technician and visit of ``job_id`` in ``plan``, if it is on a route."""
-    for route in plan.routes:
-        for visit in route.visits:
-            if visit.job_id == job_id:
-                return route.technician_id, visit
-    return None

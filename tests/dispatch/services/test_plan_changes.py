@@ -6,8 +6,12 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 from dispatch.domain.plans import Plan, PlanCost, PlannedRoute, PlannedVisit, PlanStatus, VisitKind
-from dispatch.services.plan_changes import changes_between
-from dispatch.services.plan_day import REASSIGNMENT_COST, WINDOW_MOVE_COST, disruption_cost
+from dispatch.services.plan_changes import (
+    REASSIGNMENT_COST,
+    WINDOW_MOVE_COST,
+    changes_between,
+    disruption_cost,
+)
 
 NINE = datetime(2026, 3, 10, 14, tzinfo=UTC)
 
