@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from api.body_limit import BodySizeLimit
 from api.clients import HashingSlots
+from api.docs_pages import install_docs
 from api.errors import install_problem_handlers
 from api.openapi import problem_aware_openapi
 from api.routes import ROUTERS
@@ -46,7 +47,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.plan_queue.stop()
             engine.dispose()
 
-    app = FastAPI(title="Field-service dispatch", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="Field-service dispatch",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = the_settings
     app.state.hashing_slots = HashingSlots(
         the_settings.password_hash_concurrency, the_settings.password_hash_wait_s
@@ -56,4 +64,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router)
+    install_docs(app)
     return app
