@@ -44,6 +44,14 @@ def _stop(page: Page, job_id: str) -> Locator:
     return page.locator(f'li.stop[data-job="{job_id}"]')
 
 
+def _log_in(page: Page, server: str, email: str, password: str = DEMO_TECHNICIAN_PASSWORD) -> None:
+    """Fill in and send the technicians' login form, as on the phone."""
+    page.goto(f"{server}/tech/login")
+    page.fill("#username", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+
+
 def test_technician_reports_from_a_phone_and_the_customer_sees_the_window_move(
     server: str, browser: Browser, planned_day: PlannedDay, tmp_path: Path
 ) -> None:
@@ -57,10 +65,7 @@ def test_technician_reports_from_a_phone_and_the_customer_sees_the_window_move(
     try:
         page = phone.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"{server}/tech/login")
-        page.fill("#username", planned_day.technician_email)
-        page.fill("#password", DEMO_TECHNICIAN_PASSWORD)
-        page.click("button[type=submit]")
+        _log_in(page, server, planned_day.technician_email)
         page.wait_for_url("**/tech/sheet")
         page.goto(f"{server}/tech/sheet?day={planned_day.day.isoformat()}")
         shown = page.locator("li.stop[data-job]").evaluate_all("items => items.map(i => i.dataset.job)")
@@ -115,10 +120,7 @@ def test_the_sheet_stays_visible_offline_and_queued_reports_send_when_back_onlin
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = phone.new_page()
-        page.goto(f"{server}/tech/login")
-        page.fill("#username", planned_day.technician_email)
-        page.fill("#password", DEMO_TECHNICIAN_PASSWORD)
-        page.click("button[type=submit]")
+        _log_in(page, server, planned_day.technician_email)
         page.wait_for_url("**/tech/sheet")
         sheet = f"{server}/tech/sheet?day={planned_day.day.isoformat()}"
         page.goto(sheet)
@@ -145,10 +147,7 @@ def test_a_wrong_password_is_said_on_the_login_page(
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = phone.new_page()
-        page.goto(f"{server}/tech/login")
-        page.fill("#username", planned_day.technician_email)
-        page.fill("#password", "not-the-password")
-        page.click("button[type=submit]")
+        _log_in(page, server, planned_day.technician_email, "not-the-password")
         expect(page.locator("p.error")).to_have_text("Wrong email or password.")
         assert page.url.endswith("/tech/login")
         assert not [c for c in phone.cookies() if c.get("name") == "dispatch_session"]
@@ -174,10 +173,7 @@ def test_offline_with_no_sheet_kept_the_phone_says_so(
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = phone.new_page()
-        page.goto(f"{server}/tech/login")
-        page.fill("#username", planned_day.technician_email)
-        page.fill("#password", DEMO_TECHNICIAN_PASSWORD)
-        page.click("button[type=submit]")
+        _log_in(page, server, planned_day.technician_email)
         page.wait_for_url("**/tech/sheet")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         page.reload()  # now controlled by the service worker, which keeps this sheet
