@@ -1,7 +1,8 @@
 """The figures a provider is judged on, from what happened on the simulated days.
 
-- SLA: a ticket's response is kept when a technician arrives on site by its response due time, its
-  resolution when the visit is completed by its resolution due time. A ticket counts on the day its due
+- SLA: a ticket's response is kept when a technician arrives on site by its response due time (only
+  tickets not answered before the day, by a remote session, count for it), its resolution when a visit of
+  it is completed by its resolution due time. A ticket counts on the day its due
   time falls in (from the morning plan to the end of the day); one already past due at the morning plan
   counts nowhere (no dispatching could keep it). Not served by the end of the day is a miss.
 - Arrival windows: for each visit made, the window its customer saw an hour before the technician began
@@ -100,7 +101,7 @@ class PolicyFigures:
         self, ticket: Ticket, reached: VisitRecord | None, done: VisitRecord | None, facts: DayFacts
     ) -> None:
         priority = ticket.priority.value
-        if facts.planned_at <= ticket.response_due <= facts.day_end:
+        if ticket.responded_at is None and facts.planned_at <= ticket.response_due <= facts.day_end:
             self.response[priority].add(reached is not None and reached.arrival <= ticket.response_due)
         if facts.planned_at <= ticket.resolution_due <= facts.day_end:
             self.resolution[priority].add(done is not None and done.end <= ticket.resolution_due)
