@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from api.body_limit import BodySizeLimit
 from api.clients import HashingSlots
+from api.deps import get_now
 from api.docs_pages import install_docs
 from api.errors import install_problem_handlers
 from api.openapi import problem_aware_openapi
@@ -39,7 +40,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(the_settings.effective_database_url, sqlite_begin="BEGIN IMMEDIATE")
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
-        app.state.plan_queue = plan_queue_for(the_settings.effective_database_url, app.state.session_factory)
+        app.state.plan_queue = plan_queue_for(
+            the_settings.effective_database_url,
+            app.state.session_factory,
+            clock=lambda: app.dependency_overrides.get(get_now, get_now)(),  # the requests' own clock
+        )
         app.state.plan_queue.start()
         try:
             yield

@@ -30,7 +30,7 @@ from dispatch.domain.plan_jobs import PlanJob, PlanJobStatus, check_time_limit
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
-from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue
+from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue, Runner
 from dispatch.services.plan_day import (
     PlanOutcome,
     StalePlan,
@@ -149,10 +149,12 @@ def run_plan_job(
 ) -> PlanJobStatus | None:
     """Claim, solve, validate and publish one job; the final status, or None if it was not ours to run.
 
-    ``clock`` tells the time of the day the job plans from (the wall clock; a simulated day's own)."""
+    ``clock`` tells the moment of the day the job plans from (the wall clock; a simulated day's own); the
+    job's own book-keeping (claimed, heartbeats, finished) always runs on the wall clock, which tells
+    whether its worker lives."""
     with session_scope(factory) as session:
         repository = PlanJobRepository(session)
-        if not repository.claim(plan_job_id, clock()):
+        if not repository.claim(plan_job_id, _now()):
             return None
         job = repository.require(plan_job_id)
     stop = threading.Event()
@@ -197,7 +199,7 @@ def run_plan_job(
             finished = repository.finish(
                 plan_job_id,
                 status,
-                clock(),
+                _now(),
                 plan_id=outcome.plan.id,
                 best_objective=outcome.plan.cost.total,
                 assigned_count=len(outcome.plan.planned_job_ids),
@@ -280,12 +282,13 @@ def _beat(
             stop.set()
 
 
-def plan_queue_for(database_url: str, factory: sessionmaker[Session]) -> PlanJobQueue:
-    """Procrastinate on PostgreSQL (solved by ``dispatch worker``); a worker thread here on SQLite."""
+def plan_queue_for(
+    database_url: str, factory: sessionmaker[Session], *, clock: Callable[[], datetime] = _now
+) -> PlanJobQueue:
+    """Procrastinate on PostgreSQL (solved by ``dispatch worker``); a worker thread here on SQLite, planning
+    from the moment ``clock`` tells (the service's own clock)."""
 
-    def run(plan_job_id: str, shutdown: threading.Event) -> None:
-        _run(factory, plan_job_id, shutdown)
-
+    run = _runner(factory, clock)
     if make_url(database_url).get_backend_name() == "postgresql":
         return ProcrastinateQueue(database_url, run)
 
@@ -296,7 +299,13 @@ def plan_queue_for(database_url: str, factory: sessionmaker[Session]) -> PlanJob
     return InProcessQueue(run, pending)
 
 
-def run_worker(database_url: str, *, stop: threading.Event | None = None, wait: bool = True) -> None:
+def run_worker(
+    database_url: str,
+    *,
+    stop: threading.Event | None = None,
+    wait: bool = True,
+    clock: Callable[[], datetime] = _now,
+) -> None:
     """What ``dispatch worker`` does: take plan jobs from procrastinate and solve them, one at a time.
 
     Start as many as wanted, on as many machines as reach the database; stop one with Ctrl+C or SIGTERM
@@ -310,12 +319,13 @@ def run_worker(database_url: str, *, stop: threading.Event | None = None, wait: 
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     try:
-        ProcrastinateQueue(database_url, lambda job_id, shutdown: _run(factory, job_id, shutdown)).run_worker(
-            stop=stop, wait=wait
-        )
+        ProcrastinateQueue(database_url, _runner(factory, clock)).run_worker(stop=stop, wait=wait)
     finally:
         engine.dispose()
 
 
-def _run(factory: sessionmaker[Session], plan_job_id: str, shutdown: threading.Event) -> None:
-    run_plan_job(factory, plan_job_id, shutdown)
+def _runner(factory: sessionmaker[Session], clock: Callable[[], datetime]) -> Runner:
+    def run(plan_job_id: str, shutdown: threading.Event) -> None:
+        run_plan_job(factory, plan_job_id, shutdown, clock=clock)
+
+    return run
