@@ -156,11 +156,14 @@ def run_plan_job(
     *,
     planner: Planner | None = None,
     heartbeat_s: float = HEARTBEAT_S,
+    clock: Callable[[], datetime] = _now,
 ) -> PlanJobStatus | None:
-    """Claim, solve, validate and publish one job; the final status, or None if it was not ours to run."""
+    """Claim, solve, validate and publish one job; the final status, or None if it was not ours to run.
+
+    ``clock`` tells the time of the day the job plans from (the wall clock; a simulated day's own)."""
     with session_scope(factory) as session:
         repository = PlanJobRepository(session)
-        if not repository.claim(plan_job_id, _now()):
+        if not repository.claim(plan_job_id, clock()):
             return None
         job = repository.require(plan_job_id)
     stop = threading.Event()
@@ -175,7 +178,7 @@ def run_plan_job(
     heart.start()
     try:
         with session_scope(factory) as session:
-            live = load_live_day(session, job.day, _now())
+            live = load_live_day(session, job.day, clock())
         plan = planner or default_planner()
         outcome = plan(
             live,
@@ -197,15 +200,15 @@ def run_plan_job(
     status = PlanJobStatus.CANCELLED if cut_short else PlanJobStatus.SUCCEEDED
     try:
         with session_scope(factory) as session:
-            if job.only_if_better and not improves_on_published(session, outcome, _now()):
+            if job.only_if_better and not improves_on_published(session, outcome, clock()):
                 outcome = _kept(session, outcome)
             else:
-                outcome = _publish_rebased(session, outcome)
+                outcome = _publish_rebased(session, outcome, clock)
             repository = PlanJobRepository(session)
             finished = repository.finish(
                 plan_job_id,
                 status,
-                _now(),
+                clock(),
                 plan_id=outcome.plan.id,
                 best_objective=outcome.plan.cost.total,
                 assigned_count=len(outcome.plan.planned_job_ids),
@@ -222,11 +225,13 @@ def run_plan_job(
     return status
 
 
-def _publish_rebased(session: Session, outcome: PlanOutcome, tries: int = 3) -> PlanOutcome:
+def _publish_rebased(
+    session: Session, outcome: PlanOutcome, clock: Callable[[], datetime], tries: int = 3
+) -> PlanOutcome:
     """Publish the solved plan re-timed on the day as it stands now (reports and edits made during the
     solve are kept); a plan published in the very same moment makes it try again."""
     for attempt in range(tries):
-        rebased = rebase(session, outcome, _now())
+        rebased = rebase(session, outcome, clock())
         try:
             with session.begin_nested():
                 return publish_outcome(session, rebased)
