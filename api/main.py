@@ -19,8 +19,8 @@ from api.errors import install_problem_handlers
 from api.openapi import problem_aware_openapi
 from api.routes import ROUTERS
 from dispatch.config import Settings, get_settings, with_jwt_secret
-from dispatch.persistence.db import make_engine, make_session_factory
 from dispatch.services.plan_jobs import plan_queue_for
+from dispatch.services.unit_of_work import open_storage
 
 DESCRIPTION = """Field-service dispatch for one IT support provider (one organisation per deployment).
 
@@ -37,9 +37,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The in-process plan worker (SQLite) writes while requests do: transactions wait their turn.
-        engine = make_engine(the_settings.effective_database_url, sqlite_begin="BEGIN IMMEDIATE")
-        app.state.engine = engine
-        app.state.session_factory = make_session_factory(engine)
+        storage = open_storage(the_settings.effective_database_url)
+        app.state.engine = storage.engine
+        app.state.session_factory = storage.sessions
         app.state.plan_queue = plan_queue_for(
             the_settings.effective_database_url,
             app.state.session_factory,
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.plan_queue.stop()
-            engine.dispose()
+            storage.close()
 
     app = FastAPI(
         title="Field-service dispatch",

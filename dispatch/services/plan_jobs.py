@@ -28,7 +28,7 @@ from dispatch.config import get_settings
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.plan_jobs import PlanJob, PlanJobStatus, check_time_limit
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
-from dispatch.persistence.repositories import PlanRepository
+from dispatch.persistence.repositories import JobRepository, PlanRepository
 from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
 from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue, Runner
 from dispatch.services.plan_day import (
@@ -39,6 +39,7 @@ from dispatch.services.plan_day import (
     publish_outcome,
     rebase,
 )
+from dispatch.services.published_plan import PlanView
 from dispatch.services.rest_of_day import load_live_day
 
 logger = logging.getLogger(__name__)
@@ -124,6 +125,16 @@ def plan_job_status(session: Session, plan_job_id: str) -> PlanJob:
     repository = PlanJobRepository(session)
     repository.fail_stale(now - STALE_AFTER, now)
     return repository.require(plan_job_id)
+
+
+def plan_of_job(session: Session, job: PlanJob) -> PlanView | None:
+    """The plan ``job`` has stored (its best so far, or the one it published) with the jobs the plan's
+    routes visit; ``None`` while it has none."""
+    plan = PlanRepository(session).get(job.plan_id) if job.plan_id else None
+    if plan is None:
+        return None
+    visited = JobRepository(session).get_many(plan.planned_job_ids)
+    return PlanView(plan, {visit.id: visit for visit in visited})
 
 
 def stop_plan_job(session: Session, plan_job_id: str) -> PlanJob:
