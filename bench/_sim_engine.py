@@ -31,7 +31,6 @@ from dispatch.domain.plans import Plan, PlannedRoute, PlannedVisit, VisitKind
 from dispatch.domain.progress import NotCompletedReason, ReportKind
 from dispatch.domain.technicians import Technician
 from dispatch.domain.timezones import zone
-from dispatch.persistence.db import session_scope
 from dispatch.services.day_events import cancel_visit
 from dispatch.services.eta import StopProgress, arrival_window
 from dispatch.services.intake import log_onsite_work
@@ -40,6 +39,7 @@ from dispatch.services.progress import ReportRequest, report_progress
 from dispatch.services.published_plan import PlanView, published_plan
 from dispatch.services.report_replans import LATE_ENOUGH, report_and_replan
 from dispatch.services.tracking_estimates import estimate_stored_route
+from dispatch.services.unit_of_work import unit_of_work
 
 if TYPE_CHECKING:
     from dispatch.domain.technicians import Depot
@@ -181,7 +181,7 @@ class DaySimulation:
     # -- reading the plan ------------------------------------------------------------------------------
 
     def view(self) -> PlanView:
-        with session_scope(self.factory) as session:
+        with unit_of_work(self.factory) as session:
             return published_plan(session, self.day)
 
     def route_of(self, view: PlanView, technician_id: str) -> PlannedRoute | None:
@@ -222,7 +222,7 @@ class DaySimulation:
         """Run one service call in its own unit of work, as a request would; a refusal is recorded."""
         started = wall.perf_counter()
         try:
-            with session_scope(self.factory) as session:
+            with unit_of_work(self.factory) as session:
                 return service(session)
         except Exception as refused:  # a Conflict or DomainError: the product said no
             if type(refused).__module__.startswith(("dispatch", "optimizer")):
@@ -423,7 +423,7 @@ class DaySimulation:
     def _snapshot(self) -> None:
         """The window each customer with a visit to come would see now."""
         view = self.view()
-        with session_scope(self.factory) as session:
+        with unit_of_work(self.factory) as session:
             for route in view.plan.routes:
                 for estimate in estimate_stored_route(session, route, jobs=view.jobs, depots=self.depots):
                     if estimate.job_id is None or estimate.progress not in (
