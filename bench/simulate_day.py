@@ -1,7 +1,7 @@
 """Live days that go wrong, run three ways: the morning plan as is, greedy dispatch, and ours.
 
     python bench/simulate_day.py [--days 20] [--scale 1] [--seed 1] [--arrivals 14] [--p1-share 0.4]
-                                 [--plan-seconds 10] [--search-seconds 3] [--first-day 2026-03-02]
+                                 [--plan-seconds 10] [--search-seconds 3] [--first-day 2026-03-02] [--jobs 1]
 
 Each simulated day is a demo day (40 technicians and about 150 onsite jobs at ``--scale 1``; ``--scale 10``
 is the national size) stored in the embedded database and planned in the morning by the product. Its
@@ -16,13 +16,16 @@ table (``bench/_sim_metrics.py`` says how each figure is counted) compares them 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project root importable
@@ -36,6 +39,8 @@ from bench._sim_world import World, make_world
 from data.arrivals import make_arrivals
 from data.demo import DemoConfig, generate_demo
 from dispatch.domain.dataset import Dataset
+from dispatch.domain.errors import DomainError
+from dispatch.domain.plan_jobs import check_time_limit
 from dispatch.domain.plans import Plan
 from dispatch.domain.timezones import zone
 from dispatch.persistence.dataset_store import save_dataset
@@ -57,9 +62,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--p1-share", type=float, default=0.4)
     parser.add_argument("--plan-seconds", type=float, default=10.0, help="the morning plan's time limit")
-    parser.add_argument("--search-seconds", type=float, default=3.0, help="each re-plan search's time limit")
+    parser.add_argument(
+        "--search-seconds", type=_search_seconds, default=3.0, help="each re-plan search's time limit"
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="days simulated side by side, one process each")
     parser.add_argument("--first-day", type=date.fromisoformat, default=date(2026, 3, 2))
     return parser.parse_args(argv)
+
+
+def _search_seconds(text: str) -> float:
+    """A search's time limit, as the product accepts it."""
+    try:
+        return check_time_limit(float(text))
+    except (ValueError, DomainError) as wrong:
+        raise argparse.ArgumentTypeError(str(wrong)) from None
 
 
 def weekdays(first: date, count: int) -> list[date]:
@@ -175,14 +191,14 @@ def end_of_shifts(dataset: Dataset, day: date) -> datetime:
 
 
 def run(args: argparse.Namespace, *, echo: bool = True) -> dict[str, PolicyFigures]:
-    """Every day simulated, the figures summed per policy."""
+    """Every day simulated (``--jobs`` at a time, each in its own process), the figures summed per policy."""
     figures: dict[str, PolicyFigures] = {}
     with tempfile.TemporaryDirectory(prefix="simulated-days-") as name:
         folder = Path(name)
         empty = folder / "empty.sqlite3"
         upgrade_database(f"sqlite+pysqlite:///{empty}")
-        for index, day in enumerate(weekdays(args.first_day, args.days)):
-            simulated = simulate(day, args.seed + index, folder, empty, args)
+        days = [(day, args.seed + index) for index, day in enumerate(weekdays(args.first_day, args.days))]
+        for simulated in _each_day(days, folder, empty, args):
             if echo:
                 print(simulated.summary, flush=True)
             for policy, record, wall_s in simulated.lived:
@@ -194,6 +210,18 @@ def run(args: argparse.Namespace, *, echo: bool = True) -> dict[str, PolicyFigur
                         flush=True,
                     )
     return figures
+
+
+def _each_day(
+    days: list[tuple[date, int]], folder: Path, empty: Path, args: argparse.Namespace
+) -> Iterator[SimulatedDay]:
+    """The days simulated in order, in this process or ``--jobs`` worker processes side by side."""
+    if args.jobs <= 1:
+        for day, seed in days:
+            yield simulate(day, seed, folder, empty, args)
+        return
+    with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(simulate, *zip(*days, strict=True), repeat(folder), repeat(empty), repeat(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
