@@ -25,7 +25,7 @@ from dispatch.domain.customers import Site
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import Job, JobStatus, SkillRequirement
 from dispatch.domain.progress import ReportKind, VisitReport
-from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
+from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState, duration_category
 from dispatch.domain.timezones import zone
 
 HISTORY_DAYS = 63
@@ -113,7 +113,7 @@ def make_history(rng: random.Random, dataset: Dataset, day: date, *, days: int =
                     kind=kind,
                     priority=priority,
                     category=category,
-                    summary=f"Past {category} {'maintenance' if kind is TicketKind.MAINTENANCE else 'repair'}",
+                    summary=f"Past {duration_category(category, kind)} visit",
                     opened_at=opened,
                     state=TicketState.RESOLVED,
                     response_due=opened + timedelta(hours=4 * priority.rank),

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy.orm import Session
 
-from dispatch.domain.tickets import TicketKind
+from dispatch.domain.tickets import TicketKind, duration_category
 from dispatch.persistence.repositories.visit_reports import completed_visits
 
 MIN_CATEGORY_VISITS = 10
@@ -38,9 +38,8 @@ MIN_VISIT = timedelta(minutes=1)
 
 
 def job_category(category: str, kind: TicketKind | str) -> str:
-    """The category durations are learned by: the ticket's trade, and whether it is planned maintenance
-    (which takes about twice as long as a repair in the same trade)."""
-    return f"{category} maintenance" if TicketKind(kind) is TicketKind.MAINTENANCE else category
+    """The category a visit's duration is learned by (``duration_category``), from stored values too."""
+    return duration_category(category, TicketKind(kind))
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,7 +117,7 @@ def _progressed(stops: list[StopForecast], progress: list[StopProgress]) -> list
 
 
 def test_a_window_narrows_as_its_visit_comes_closer() -> None:
-    """The last visit's window at dawn, after two visits, and with its technician on the way: each narrower."""
+    """The last visit's window at dawn, after two visits, and with its technician on the way: narrower."""
     route = [Leg(20 * 60, LogNormal(60 * 60, 0.3), 0, 0) for _ in range(4)]
     plan = _planned(route)
     pending, done, on_way = StopProgress.PENDING, StopProgress.DONE, StopProgress.EN_ROUTE
