@@ -136,6 +136,27 @@ def test_a_delay_on_an_earlier_visit_moves_the_customers_window(
     assert 25 <= _minutes(after["end"]) - _minutes(before["end"]) <= 35
 
 
+def test_the_tracking_page_and_the_job_sheet_show_the_same_window(
+    client: TestClient, dispatcher_headers: dict[str, str], technician_headers: dict[str, str]
+) -> None:
+    """For each of T-MKE's visits still to come, before and after another report, the customer's window
+    is the one on the technician's sheet."""
+    links = {job: _link(client, dispatcher_headers, f"TK-F{job[-1]}") + ".json" for job in ("J-F3", "J-F5")}
+    for _ in range(2):
+        sheet = client.get(
+            "/technicians/T-MKE/sheet", params={"day": "2026-11-26"}, headers=technician_headers
+        )
+        assert sheet.status_code == 200, sheet.text
+        stops = {s["job_id"]: s for s in sheet.json()["stops"]}
+        for job, path in links.items():
+            window = client.get(path).json()["window"]
+            assert (window["start"], window["end"]) == (
+                stops[job]["window_from"][11:16],
+                stops[job]["window_to"][11:16],
+            ), job
+        _report(client, technician_headers, "J-F3", "running_late", late_by_min=20)
+
+
 def test_a_link_closes_a_grace_period_after_the_visit_is_completed(
     client: TestClient, dispatcher_headers: dict[str, str], technician_headers: dict[str, str], engine: Engine
 ) -> None:
