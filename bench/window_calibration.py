@@ -15,8 +15,9 @@ What it does:
    windows), every drive the plan's time times a log-normal of ``DRIVE_LOG_SD`` (the windows' own
    assumption about drives: their coverage of drive error is by construction, not measured).
 4. For each visit, takes the reports its technician would have sent ``--lead-min`` minutes before it
-   started (and none, for the morning promise), and asks ``arrival_windows`` for the window, as the
-   tracking page would; the fixed window is ``eta.arrival_window`` around the same point estimate.
+   started (and none, for the morning promise), and asks ``arrival_windows`` for the window as of that
+   moment, as the tracking page does; the fixed window is ``eta.arrival_window`` around the same point
+   estimate.
 
 Routes have no appointment windows and no lunch break: the figure is about durations and drives.
 """
@@ -145,7 +146,7 @@ def promised(
     ]
     honest = {}
     for confidence in CONFIDENCES:
-        window = arrival_windows(forecasts, confidence=confidence)[index]
+        window = arrival_windows(forecasts, confidence=confidence, as_of=moment)[index]
         honest[confidence] = (window.opens_at, window.closes_at)
     return honest, arrival_window(estimates[index].start)
 

@@ -18,6 +18,7 @@ start never comes before the stop may open.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -75,9 +76,17 @@ class ArrivalWindow:
 
 
 def sample_starts(
-    stops: Sequence[StopForecast], *, samples: int = SAMPLES, seed: int = SEED
+    stops: Sequence[StopForecast],
+    *,
+    as_of: datetime | None = None,
+    samples: int = SAMPLES,
+    seed: int = SEED,
 ) -> tuple[datetime, np.ndarray]:
-    """Sampled starts of every stop: (reference instant, array of seconds after it, stops x samples)."""
+    """Sampled starts of every stop: (reference instant, array of seconds after it, stops x samples).
+
+    ``as_of``: when the progress was last known. What had not happened by then happens after it: a
+    visit under way lasts at least as long as it had, a stop not reached is reached later.
+    """
     ordered = sorted(stops, key=lambda s: s.estimate.sequence)
     if not ordered:
         return datetime(1970, 1, 1, tzinfo=UTC), np.zeros((0, samples))
@@ -85,6 +94,7 @@ def sample_starts(
     rng = np.random.default_rng(seed)
     starts = np.zeros((len(ordered), samples))
     behind = np.zeros(samples)  # how much later than its point estimate the previous stop ends, per draw
+    known = -math.inf if as_of is None else _seconds(as_of, reference)
     for row, stop in enumerate(ordered):
         estimate = stop.estimate
         # Drawn for every stop whatever its progress: one stop's report leaves the others' draws alone.
@@ -97,17 +107,31 @@ def sample_starts(
         else:
             drive_late = stop.travel_s * (np.exp(DRIVE_LOG_SD * drive_noise) - 1.0)
             pushed = behind if estimate.progress is StopProgress.PENDING else 0.0
-            arrival = _seconds(estimate.arrival, reference) + pushed + drive_late
+            arrival = np.maximum(_seconds(estimate.arrival, reference) + pushed + drive_late, known)
             start = np.maximum(arrival, _seconds(stop.opens, reference))
         if estimate.progress is StopProgress.DONE:
             end = np.full(samples, point_end)
         elif stop.service is None:
-            end = start + (point_end - point_start)
+            end = np.maximum(start + (point_end - point_start), known)
+        elif estimate.progress is StopProgress.ON_SITE and known > point_start:
+            end = start + _longer_than(stop.service, known - point_start, visit_noise)
         else:
             end = start + stop.service.median_s * np.exp(stop.service.log_sd * visit_noise)
         starts[row] = start
         behind = end - point_end
     return reference, starts
+
+
+def _longer_than(service: LogNormal, lasted_s: float, noise: np.ndarray) -> np.ndarray:
+    """Durations drawn from ``service`` given that they exceed ``lasted_s`` (inverse CDF of the
+    truncated log-normal, driven by the same standard normal ``noise``)."""
+    normal = statistics.NormalDist()
+    if service.log_sd == 0:
+        return np.full(len(noise), max(service.median_s, lasted_s))
+    floor = normal.cdf(math.log(lasted_s / service.median_s) / service.log_sd)
+    ceiling = 1.0 - 1e-12
+    shares = [min(ceiling, floor + (1.0 - floor) * normal.cdf(float(z))) for z in noise]
+    return service.median_s * np.exp(service.log_sd * np.array([normal.inv_cdf(u) for u in shares]))
 
 
 def narrowest(values: np.ndarray, confidence: float) -> tuple[float, float]:
@@ -123,12 +147,17 @@ def narrowest(values: np.ndarray, confidence: float) -> tuple[float, float]:
 
 
 def arrival_windows(
-    stops: Sequence[StopForecast], *, confidence: float, samples: int = SAMPLES, seed: int = SEED
+    stops: Sequence[StopForecast],
+    *,
+    confidence: float,
+    as_of: datetime | None = None,
+    samples: int = SAMPLES,
+    seed: int = SEED,
 ) -> list[ArrivalWindow]:
     """For every stop, in route order, the narrowest window its start falls in with ``confidence``,
-    on ``WINDOW_STEP`` marks and at least ``MIN_WIDTH`` wide."""
+    on ``WINDOW_STEP`` marks and at least ``MIN_WIDTH`` wide; ``as_of`` as in ``sample_starts``."""
     ordered = sorted(stops, key=lambda s: s.estimate.sequence)
-    reference, starts = sample_starts(ordered, samples=samples, seed=seed)
+    reference, starts = sample_starts(ordered, as_of=as_of, samples=samples, seed=seed)
     windows = []
     for stop, drawn in zip(ordered, starts, strict=True):
         low, high = narrowest(drawn, confidence)

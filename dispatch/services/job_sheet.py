@@ -27,7 +27,7 @@ from dispatch.persistence.repositories import (
 )
 from dispatch.persistence.repositories.published_routes import published_route as route_of_technician
 from dispatch.services.durations import DurationModel
-from dispatch.services.tracking_estimates import StopOutlook, forecast_stored_route
+from dispatch.services.tracking_estimates import StopOutlook, forecast_stored_route, window_moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +115,17 @@ def published_route(session: Session, technician: Technician, day: date) -> tupl
 
 
 def job_sheet(
-    session: Session, technician_id: str, day: date, *, durations: DurationModel | None = None
+    session: Session,
+    technician_id: str,
+    day: date,
+    *,
+    durations: DurationModel | None = None,
+    now: datetime | None = None,
 ) -> JobSheet | None:
     """The sheet of ``technician_id`` for ``day``, or ``None`` when no published plan gives them work.
 
-    ``durations``: the learned model to draw arrival windows from (default: learned now).
+    ``durations``: the learned model to draw arrival windows from (default: learned now); ``now``: the
+    moment the windows are for, when it is that day (default: as of the last report).
     """
     technician = TechnicianRepository(session).get(technician_id)
     if technician is None:
@@ -143,7 +149,13 @@ def job_sheet(
     outlooks = {
         o.estimate.sequence: o
         for o in forecast_stored_route(
-            session, route, jobs=jobs, depots=depots, tickets=tickets, durations=durations
+            session,
+            route,
+            jobs=jobs,
+            depots=depots,
+            tickets=tickets,
+            durations=durations,
+            as_of=window_moment(now, day, technician.timezone),
         )
     }
     van = dict(technician.van_stock)

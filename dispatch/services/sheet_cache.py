@@ -6,8 +6,8 @@ arrives from the technician, or a job on their route changes status: the stamp (
 stamp lives in the database, so every worker process sees the same changes and each keeps its own copy.
 
 What the stamp does not see (a site's contact or access notes edited after publishing, a part renamed,
-visit durations relearned from the history) shows once the entry is older than ``max_age_s``, or at the
-next publication or report.
+visit durations relearned from the history, arrival windows moving as time passes without a report)
+shows once the entry is older than ``max_age_s``, or at the next publication or report.
 """
 
 from __future__ import annotations
@@ -93,8 +93,9 @@ class SheetCache:
                 return SheetLookup(stamp.technician, day, entry.sheet)
             self.misses += 1
         # Assembled after the stamp was read, so the sheet is at least as new as its stamp says.
-        durations = self.durations.current(session, datetime.now(UTC))
-        sheet = job_sheet(session, technician_id, day, durations=durations)
+        moment = datetime.now(UTC)
+        durations = self.durations.current(session, moment)
+        sheet = job_sheet(session, technician_id, day, durations=durations, now=moment)
         with self._lock:
             self._entries[key] = _Entry(stamp.version, now, sheet)
             self._entries.move_to_end(key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from dispatch.persistence.repositories.published_routes import (
 from dispatch.persistence.repositories.tracking_links import TrackingLinkRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.sheet_cache import SheetCache
-from dispatch.services.tracking_estimates import forecast_stored_route
+from dispatch.services.tracking_estimates import forecast_stored_route, window_moment
 
 GRACE_AFTER_CLOSING = timedelta(hours=2)
 """How long a link still shows a completed or cancelled visit: long enough to see that it is done."""
@@ -111,7 +111,7 @@ def tracking_view(
         )
     estimated = None if sheets is None else _estimate_from_sheet(session, sheets, job, placement)
     if estimated is None:
-        estimated = _estimate_from_route(session, job, placement, sheets)
+        estimated = _estimate_from_route(session, job, placement, sheets, now)
     low, high, timezone, first_name = estimated
     local = zone(timezone)
     return TrackingView(
@@ -142,19 +142,20 @@ def _estimate_from_sheet(
 
 
 def _estimate_from_route(
-    session: Session, job: JobState, placement: Placement, sheets: SheetCache | None
+    session: Session, job: JobState, placement: Placement, sheets: SheetCache | None, now: datetime
 ) -> _Estimated:
     """From the route in the placing plan and the reports so far, as the job sheet computes it."""
     route = route_in_plan(session, placement.plan_id, placement.technician_id)
     assert route is not None, "a placed visit has a route"
-    durations = None if sheets is None else sheets.durations.current(session, datetime.now(UTC))
+    durations = None if sheets is None else sheets.durations.current(session, now)
+    technician = technician_header(session, placement.technician_id)
+    as_of = None if technician is None else window_moment(now, placement.day, technician.timezone)
     window = next(
         o.window
-        for o in forecast_stored_route(session, route, durations=durations)
+        for o in forecast_stored_route(session, route, durations=durations, as_of=as_of)
         if o.estimate.job_id == job.id
     )
     site = SiteRepository(session).require(job.site_id)
-    technician = technician_header(session, placement.technician_id)
     return window.opens_at, window.closes_at, site.timezone, technician.first_name if technician else ""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -82,11 +82,13 @@ def forecast_stored_route(
     tickets: Mapping[str, Ticket] | None = None,
     durations: DurationModel | None = None,
     confidence: float | None = None,
+    as_of: datetime | None = None,
 ) -> list[StopOutlook]:
     """Estimates and arrival windows of every stop of ``route``, in route order, from its reports so far.
 
     Pass what is already loaded; ``durations`` defaults to a model learned now, ``confidence`` to the
-    setting ``window_confidence``.
+    setting ``window_confidence``. ``as_of``: the moment the windows are for, on the route's day (see
+    ``window_moment``): what has not been reported by then happens after it.
     """
     if jobs is None:
         jobs = {job.id: job for job in JobRepository(session).get_many(list(route.job_ids))}
@@ -116,8 +118,16 @@ def forecast_stored_route(
         )
         for stop, estimate in zip(sorted(stops, key=lambda s: s.sequence), estimates, strict=True)
     ]
-    windows = arrival_windows(forecasts, confidence=confidence)
+    windows = arrival_windows(forecasts, confidence=confidence, as_of=as_of)
     return [StopOutlook(e, w) for e, w in zip(estimates, windows, strict=True)]
+
+
+def window_moment(now: datetime | None, day: date, timezone: str) -> datetime | None:
+    """``now`` while it is ``day`` where the technician works, else ``None``: a day not begun has nothing
+    to wait for, and a past day's unreported visits are not moved to today."""
+    if now is None or now.astimezone(zone(timezone)).date() != day:
+        return None
+    return now
 
 
 def _service(

@@ -161,3 +161,26 @@ def test_customer_windows_widen_outward_to_five_minute_marks() -> None:
     )
     opens, closes = customer_window(low, low)
     assert closes - opens == MIN_WIDTH and opens <= low <= closes
+
+
+def test_a_visit_running_long_moves_the_next_window_later_as_time_passes() -> None:
+    """On site for two hours at an hour-long visit: the next window opens after now, later than the
+    window told when the technician arrived, and still holds the start with the stated share."""
+    route = [Leg(15 * 60, LogNormal(3600, 0.3), 0, 0), Leg(20 * 60, LogNormal(3600, 0.3), 0, 0)]
+    plan = _progressed(_planned(route), [StopProgress.ON_SITE, StopProgress.PENDING])
+    arrived = plan[0].estimate.start
+    now = arrived + timedelta(hours=2)
+    at_arrival = arrival_windows(plan, confidence=0.8)[1]
+    later = arrival_windows(plan, confidence=0.8, as_of=now)[1]
+    assert later.opens_at >= now - timedelta(minutes=5) and later.opens_at > at_arrival.opens_at
+    rng = random.Random(3)
+    held = 0
+    trials = 0
+    while trials < TRIALS:
+        visit = 3600 * math.exp(0.3 * rng.gauss(0, 1))
+        if visit <= 7200:
+            continue  # only the days on which the visit has indeed lasted two hours so far
+        trials += 1
+        drive = 20 * 60 * math.exp(DRIVE_LOG_SD * rng.gauss(0, 1))
+        held += later.holds(arrived + timedelta(seconds=visit + drive))
+    assert held / TRIALS >= 0.8 - 4 * math.sqrt(0.16 / TRIALS)
