@@ -198,3 +198,22 @@ def test_tracking_is_rate_limited_per_client(
     assert limited.headers["content-type"].startswith("application/problem+json")
     assert int(limited.headers["retry-after"]) >= 1
     assert limited.headers["cache-control"] == "no-store"
+
+
+def test_the_window_narrows_once_the_technician_is_on_the_way(
+    client: TestClient, dispatcher_headers: dict[str, str], technician_headers: dict[str, str]
+) -> None:
+    """J-F5's window, wide behind three visits, shrinks to the drive's spread when "en route" is reported."""
+
+    def width() -> timedelta:
+        """From the sheet, which shows the tracking page's window with its date (it may cross midnight)."""
+        sheet = client.get(
+            "/technicians/T-MKE/sheet", params={"day": "2026-11-26"}, headers=technician_headers
+        )
+        stop = next(s for s in sheet.json()["stops"] if s["job_id"] == "J-F5")
+        return datetime.fromisoformat(stop["window_to"]) - datetime.fromisoformat(stop["window_from"])
+
+    before = width()
+    _report(client, technician_headers, "J-F5", "en_route")
+    after = width()
+    assert after < before and after <= timedelta(minutes=30), (before, after)
