@@ -58,6 +58,8 @@ class StopForecast:
     """The earliest the stop may begin."""
     service: LogNormal | None
     """Time on site; ``None``: the planned time is taken as certain (a depot pickup)."""
+    ends_not_before: datetime | None = None
+    """For a visit under way: the end its technician's delay report implies, which it lasts at least to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +115,22 @@ def sample_starts(
             end = np.full(samples, point_end)
         elif stop.service is None:
             end = np.maximum(start + (point_end - point_start), known)
-        elif estimate.progress is StopProgress.ON_SITE and known > point_start:
-            end = start + _longer_than(stop.service, known - point_start, visit_noise)
+        elif estimate.progress is StopProgress.ON_SITE and _lasted(stop, known, point_start, reference) > 0:
+            end = start + _longer_than(
+                stop.service, _lasted(stop, known, point_start, reference), visit_noise
+            )
         else:
             end = start + stop.service.median_s * np.exp(stop.service.log_sd * visit_noise)
         starts[row] = start
         behind = end - point_end
     return reference, starts
+
+
+def _lasted(stop: StopForecast, known: float, point_start: float, reference: datetime) -> float:
+    """How long a visit under way lasts at least: as long as it has so far, and to the end its
+    technician's delay report implies."""
+    floor = known if stop.ends_not_before is None else max(known, _seconds(stop.ends_not_before, reference))
+    return floor - point_start
 
 
 def _longer_than(service: LogNormal, lasted_s: float, noise: np.ndarray) -> np.ndarray:

@@ -24,7 +24,14 @@ from dispatch.services.arrival_windows import (
     arrival_windows,
 )
 from dispatch.services.durations import DurationModel, LogNormal, job_category, learn_durations
-from dispatch.services.eta import PlannedStop, Progress, StopEstimate, estimate_route, opening_of
+from dispatch.services.eta import (
+    PlannedStop,
+    Progress,
+    StopEstimate,
+    StopProgress,
+    estimate_route,
+    opening_of,
+)
 
 
 def planned_stops(
@@ -115,6 +122,7 @@ def forecast_stored_route(
             travel_s=stop.travel_s,
             opens=stop.opens,
             service=_service(estimate, jobs, tickets, durations, route.technician_id),
+            ends_not_before=_delayed_end(stop, estimate),
         )
         for stop, estimate in zip(sorted(stops, key=lambda s: s.sequence), estimates, strict=True)
     ]
@@ -128,6 +136,16 @@ def window_moment(now: datetime | None, day: date, timezone: str) -> datetime | 
     if now is None or now.astimezone(zone(timezone)).date() != day:
         return None
     return now
+
+
+def _delayed_end(stop: PlannedStop, estimate: StopEstimate) -> datetime | None:
+    """The end a delay report sets for a visit under way (the estimate ends later than its planned
+    time on site allows only because of one)."""
+    if estimate.progress is not StopProgress.ON_SITE:
+        return None
+    if estimate.end > estimate.start + (stop.end - stop.start):
+        return estimate.end
+    return None
 
 
 def _service(

@@ -184,3 +184,18 @@ def test_a_visit_running_long_moves_the_next_window_later_as_time_passes() -> No
         drive = 20 * 60 * math.exp(DRIVE_LOG_SD * rng.gauss(0, 1))
         held += later.holds(arrived + timedelta(seconds=visit + drive))
     assert held / TRIALS >= 0.8 - 4 * math.sqrt(0.16 / TRIALS)
+
+
+def test_a_delay_reported_on_site_moves_the_next_window() -> None:
+    """On site, the technician says the visit ends 90 minutes after its hour: the next window opens after
+    that end plus the shortest likely drive, not where an hour-long visit would put it."""
+    route = [Leg(15 * 60, LogNormal(3600, 0.3), 0, 0), Leg(20 * 60, LogNormal(3600, 0.3), 0, 0)]
+    plan = _progressed(_planned(route), [StopProgress.ON_SITE, StopProgress.PENDING])
+    told_end = plan[0].estimate.start + timedelta(minutes=150)
+    delayed = [
+        StopForecast(plan[0].estimate, plan[0].travel_s, plan[0].opens, plan[0].service, told_end),
+        plan[1],
+    ]
+    before = arrival_windows(plan, confidence=0.8)[1]
+    after = arrival_windows(delayed, confidence=0.8)[1]
+    assert after.opens_at >= told_end + timedelta(minutes=10) and after.opens_at > before.opens_at
