@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from data.jobs import planned_duration, typical_minutes
-from data.tickets import is_open_on
 from dispatch.domain.contracts import Priority
 from dispatch.domain.customers import Site
 from dispatch.domain.dataset import Dataset
@@ -51,7 +50,10 @@ DRIVE_MINUTES = (10, 40)
 PAUSE_MINUTES = (0, 15)
 """Between finishing one visit and setting off for the next (paperwork, a coffee)."""
 _PRIORITIES = (Priority.P1, Priority.P2, Priority.P3, Priority.P4)
-_PRIORITY_WEIGHTS = (0.08, 0.22, 0.40, 0.30)
+_PRIORITY_SHARES = (0.08, 0.30, 0.70, 1.00)
+"""Cumulative: 8% P1, 22% P2, 40% P3, 30% P4, as on the planned day."""
+_HOURS_DUE = {p: (4 * p.rank, 12 * p.rank) for p in _PRIORITIES}
+"""Response and resolution due after opening, nominal: nothing is learned from past SLA clocks."""
 
 
 @dataclass(slots=True)
@@ -83,14 +85,20 @@ def make_history(rng: random.Random, dataset: Dataset, day: date, *, days: int =
     for site in dataset.sites:
         if site.customer_id in contract_of:
             sites_by_region.setdefault(site.region, []).append(site)
+    trades_of = {
+        t.id: sorted(code for code, level in t.skills.items() if level >= 1) for t in dataset.technicians
+    }
+    open_sites = {
+        (region, weekday): [s for s in sites if s.access_hours.days[weekday]]
+        for region, sites in sites_by_region.items()
+        for weekday in range(7)
+    }
     for back in range(days, 0, -1):
         past = day - timedelta(days=back)
         for technician in dataset.technicians:
             shift = technician.calendar.shift_on(past)
-            trades = sorted(code for code, level in technician.skills.items() if level >= 1)
-            sites = [
-                s for s in sites_by_region.get(technician.region, []) if is_open_on(s.access_hours, past)
-            ]
+            trades = trades_of[technician.id]
+            sites = open_sites.get((technician.region, past.weekday()), [])
             if shift is None or not trades or not sites:
                 continue
             clock = datetime.combine(past, shift.start, zone(technician.timezone)).astimezone(UTC)
@@ -98,7 +106,7 @@ def make_history(rng: random.Random, dataset: Dataset, day: date, *, days: int =
                 site = rng.choice(sites)
                 category = rng.choice(trades)
                 kind = TicketKind.MAINTENANCE if rng.random() < MAINTENANCE_SHARE else TicketKind.SUPPORT
-                priority = rng.choices(_PRIORITIES, weights=_PRIORITY_WEIGHTS, k=1)[0]
+                priority = rng.choices(_PRIORITIES, cum_weights=_PRIORITY_SHARES, k=1)[0]
                 number = len(history.jobs) + 1
                 set_off = clock + timedelta(minutes=rng.randint(*PAUSE_MINUTES))
                 arrived = set_off + timedelta(minutes=rng.randint(*DRIVE_MINUTES))
@@ -116,8 +124,8 @@ def make_history(rng: random.Random, dataset: Dataset, day: date, *, days: int =
                     summary=f"Past {duration_category(category, kind)} visit",
                     opened_at=opened,
                     state=TicketState.RESOLVED,
-                    response_due=opened + timedelta(hours=4 * priority.rank),
-                    resolution_due=opened + timedelta(hours=12 * priority.rank),
+                    response_due=opened + timedelta(hours=_HOURS_DUE[priority][0]),
+                    resolution_due=opened + timedelta(hours=_HOURS_DUE[priority][1]),
                     responded_at=arrived,
                     resolved_at=completed,
                 )
