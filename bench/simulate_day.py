@@ -37,14 +37,15 @@ from bench._sim_metrics import DayFacts, PolicyFigures, table
 from bench._sim_policies import policies
 from bench._sim_world import World, make_world
 from data.arrivals import make_arrivals
-from data.demo import DemoConfig, generate_demo
+from data.demo import DemoConfig, generate_demo, generate_history
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.errors import DomainError
 from dispatch.domain.plan_jobs import check_time_limit
 from dispatch.domain.plans import Plan
 from dispatch.domain.timezones import zone
-from dispatch.persistence.dataset_store import save_dataset
+from dispatch.persistence.dataset_store import save_dataset, save_history
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope, upgrade_database
+from dispatch.services.durations import DurationModel, learn_durations
 from dispatch.services.planning import plan_and_publish
 
 PLANNED_BEFORE_SHIFTS = timedelta(minutes=30)
@@ -99,20 +100,25 @@ def morning(dataset: Dataset, day: date) -> datetime:
 
 
 def plan_morning(
-    path: Path, empty: Path, dataset: Dataset, day: date, planned_at: datetime, seconds: float
-) -> Plan:
-    """Store the day in a copy of the empty database and plan it in the morning."""
+    path: Path, empty: Path, config: DemoConfig, dataset: Dataset, planned_at: datetime, seconds: float
+) -> tuple[Plan, DurationModel]:
+    """Store the day and the months before it in a copy of the empty database, plan it in the morning, and
+    learn from the history how long visits take."""
     shutil.copy(empty, path)
     url = f"sqlite+pysqlite:///{path}"
     engine = make_engine(url, sqlite_begin="BEGIN IMMEDIATE")
     try:
         factory = make_session_factory(engine)
+        history = generate_history(config, dataset)
         with session_scope(factory) as session:
             save_dataset(session, dataset)
+            save_history(session, history.tickets, history.jobs, history.reports)
         with session_scope(factory) as session:
-            return plan_and_publish(
-                session, day, params=opt.SolveParams(time_limit_s=seconds), now=planned_at
+            durations = learn_durations(session, planned_at)
+            plan = plan_and_publish(
+                session, config.day, params=opt.SolveParams(time_limit_s=seconds), now=planned_at
             ).plan
+            return plan, durations
     finally:
         engine.dispose()
 
@@ -161,11 +167,11 @@ def simulate(day: date, seed: int, folder: Path, empty: Path, args: argparse.Nam
     planned_at = morning(dataset, day)
     path = folder / f"day-{day}.sqlite3"
     started = time.perf_counter()
-    plan = plan_morning(path, empty, dataset, day, planned_at, args.plan_seconds)
+    plan, durations = plan_morning(path, empty, config, dataset, planned_at, args.plan_seconds)
     planned = {
         v.job_id: (r.technician_id, v.start) for r in plan.routes for v in r.visits if v.job_id is not None
     }
-    world = make_world(seed, day, dataset, arrivals, planned)
+    world = make_world(seed, day, dataset, arrivals, planned, durations)
     onsite = {j.ticket_id for j in dataset.jobs}
     tickets = [*(t for t in dataset.tickets if t.id in onsite), *(a.ticket for a in arrivals)]
     facts = DayFacts(

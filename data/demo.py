@@ -21,6 +21,7 @@ from datetime import date
 
 from data import catalogue
 from data.customers import CustomerBook, make_customers
+from data.history import History, make_history
 from data.jobs import make_jobs
 from data.places import metros, outskirts
 from data.rota import make_rota
@@ -141,3 +142,8 @@ def generate_demo(config: DemoConfig) -> Dataset:
         tickets=[t.ticket for t in open_tickets],
         jobs=jobs,
     )
+
+
+def generate_history(config: DemoConfig, dataset: Dataset) -> History:
+    """The months of visits ``dataset``'s provider did before ``config.day`` (see ``data.history``)."""
+    return make_history(_rng(config, "history"), dataset, config.day)

@@ -57,6 +57,15 @@ class Settings(BaseSettings):
             "this many minutes where it is, unless only moving it serves a P1."
         ),
     )
+    window_confidence: float = Field(
+        default=0.8,
+        ge=0.5,
+        le=0.99,
+        description=(
+            "The probability with which a customer's arrival window holds the visit's start: windows are as "
+            "wide as they must be for it, from the learned durations of every visit and drive before it."
+        ),
+    )
     api_host: str = Field(default="127.0.0.1", description="Address ``dispatch serve`` listens on.")
     api_port: int = Field(default=8000, ge=1, le=65535, description="Port ``dispatch serve`` listens on.")
     jwt_secret: str | None = Field(
