@@ -18,6 +18,7 @@ seconds to generate.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ class DemoConfig:
 
 def metros_for(technicians: int) -> int:
     """How many metros a workforce of this size works in: 12 for 40, by the square root beyond."""
-    grown = round(METROS_AT_SCALE_1 * (technicians / WORKFORCE_AT_SCALE_1) ** 0.5)
+    grown = round(METROS_AT_SCALE_1 * math.sqrt(technicians / WORKFORCE_AT_SCALE_1))
     return min(MAX_METROS, max(MIN_METROS, grown))
 
 
