@@ -177,7 +177,9 @@ def _improve(
         )
 
     jobs_left = sum(len(jobs) for _, jobs in parts)
-    if pool is None:
+    # Out of time already (a slow construction): the pool's workers may still be starting, so the groups'
+    # last steps run here rather than wait for them.
+    if pool is None or deadline - time.perf_counter() < MIN_POOL_TIME_S / 2:
         for g, (_, jobs) in enumerate(parts):
             share = max(0.05, (deadline - time.perf_counter()) * len(jobs) / max(1, jobs_left))
             jobs_left -= len(jobs)
@@ -292,13 +294,13 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
     stop = context.Event()
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(stop,))
     _STOP_EVENTS[id(pool)] = stop
+    warming = [pool.submit(ready) for _ in range(workers)]
     try:
-        for _ in range(workers):
-            pool.submit(ready)
         yield pool
     finally:
         stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Workers still starting when the pool went unused are not waited for: they exit once started.
+        pool.shutdown(wait=all(w.done() for w in warming), cancel_futures=True)
         del _STOP_EVENTS[id(pool)]
 
 
