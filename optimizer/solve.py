@@ -26,7 +26,7 @@ import dataclasses
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from multiprocessing.synchronize import Event
 
@@ -225,7 +225,8 @@ def _in_parallel(
     began: float,
 ) -> float | None:
     """Improve the groups in the pool, largest first, ``workers`` at a time; each task gets its share of the
-    workers' time left when it starts. A task that fails keeps its group's constructed plan."""
+    workers' time left when it starts. A task that fails keeps its group's constructed plan; once the pool
+    itself is broken (a worker killed), the groups not yet started are improved in this process."""
     order = sorted(range(len(parts)), key=lambda g: (-len(parts[g][1]), g))
     jobs_left = sum(len(jobs) for _, jobs in parts)
     running: dict[Future[GroupOutcome], int] = {}
@@ -236,7 +237,10 @@ def _in_parallel(
             left = max(0.0, deadline - time.perf_counter())
             share = max(0.05, min(left, left * workers * size / max(1, jobs_left)))
             jobs_left -= size
-            running[pool.submit(run_in_worker, task(g, share))] = g
+            try:
+                running[pool.submit(run_in_worker, task(g, share))] = g
+            except BrokenExecutor:
+                finished(run_group(task(g, share / workers), control))
         done, _ = wait(running, timeout=POLL_S, return_when=FIRST_COMPLETED)
         if control.cancelled:
             _STOP_EVENTS[id(pool)].set()
