@@ -8,9 +8,9 @@ day (its time is printed: the generator must keep up with the planner), then for
 worker count our optimizer plans it in a fresh process, so that each run's peak memory is its own. Printed
 per run: time to the first feasible plan, the validated objective at the time limit, P1 jobs served of
 those on the day, jobs left out, independent groups, wall time, and peak resident memory of the solving
-process and of its largest pool worker (``ru_maxrss``, which does not depend on the machine's load, unlike
-every time figure). The last table compares workers: the objective each reached and how much faster the
-first feasible plan and the whole run were.
+process (``ru_maxrss``) and of its largest pool worker (``VmHWM`` sampled while it runs); memory does not
+depend on the machine's load, unlike every time figure. The last table compares workers: the objective each
+reached and how soon it reached what one worker ended with.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from __future__ import annotations
 import argparse
 import csv
 import multiprocessing
+import os
 import resource
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -68,15 +70,51 @@ class Measured:
     history: tuple[tuple[float, int], ...]
 
 
+class ChildPeaks:
+    """The largest peak resident memory (``VmHWM``) of this process's children, sampled while they run.
+
+    ``RUSAGE_CHILDREN`` will not do: a child started by fork and exec keeps, in its ``ru_maxrss``, the
+    parent's size at the fork, so every pool worker of a large solver would look as large as the solver.
+    """
+
+    def __init__(self, every_s: float = 0.5) -> None:
+        self.peak_kb = 0
+        self._every_s = every_s
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> ChildPeaks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        me = str(os.getpid())
+        while not self._done.wait(self._every_s):
+            for status in Path("/proc").glob("[0-9]*/status"):
+                try:
+                    fields = dict(
+                        line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+                    )
+                except OSError:  # the process ended meanwhile
+                    continue
+                if fields.get("PPid", "").strip() == me and "VmHWM" in fields:
+                    self.peak_kb = max(self.peak_kb, int(fields["VmHWM"].split()[0]))
+
+
 def measure(problem: Problem, params: SolveParams) -> Measured:
     """Solve and measure, inside the process that runs it (peak memory of it and its pool workers)."""
     from optimizer.solve import solve
 
     started = time.perf_counter()
-    solution = solve(problem, params)
+    with ChildPeaks() as children:
+        solution = solve(problem, params)
     wall_s = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kilobytes
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    workers = children.peak_kb / 1024
     report = validate(problem, solution, params)
     p1 = {job.id for job in problem.jobs if job.priority == 1}
     return Measured(
