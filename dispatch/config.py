@@ -48,6 +48,15 @@ class Settings(BaseSettings):
         ),
     )
     plan_time_limit_s: float = Field(default=10.0, gt=0, description="Solver time limit of a day plan.")
+    plan_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Processes a day plan solves its independent groups in (a local pool; 1 solves them one after "
+            "the other in the planning process)."
+        ),
+    )
     freeze_minutes: int = Field(
         default=45,
         ge=0,

@@ -185,7 +185,7 @@ def run_plan_job(
         outcome = plan(
             live,
             region=job.region,
-            params=opt.SolveParams(time_limit_s=job.time_limit_s),
+            params=opt.SolveParams(time_limit_s=job.time_limit_s, workers=get_settings().plan_workers),
             freeze=timedelta(minutes=get_settings().freeze_minutes),
             on_progress=lambda report: setattr(progress, "latest", report),
             should_stop=lambda: stop.is_set() or (shutdown is not None and shutdown.is_set()),
