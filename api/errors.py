@@ -15,12 +15,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from dispatch.domain.errors import Conflict, DomainError, Stale
+from dispatch.persistence.availability import is_unavailable
 from dispatch.persistence.integrity import ClashKind, explain_integrity_error
 from dispatch.persistence.repositories import RecordNotFound
 
@@ -199,6 +201,31 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+DATABASE_RETRY_AFTER_S = 2
+"""What a request that met an unreachable database is told to wait: a restart takes a few seconds."""
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database is restarting, unreachable or its pool is exhausted: 503 at once, nothing half done.
+
+    The transaction was rolled back with the failed connection, so the request can simply be repeated;
+    the pool checks each connection before use (``pool_pre_ping``) and recovers once the database is back.
+    Operational errors that are not about reaching the database (a bug) stay 500s.
+    """
+    if isinstance(exc, OperationalError | InterfaceError) and not is_unavailable(exc):
+        return await _unexpected_error(request, exc)
+    logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return problem(
+        503,
+        "the database is not reachable at the moment; "
+        f"try again in {DATABASE_RETRY_AFTER_S} s (a repeated report or edit takes effect once)",
+        instance=_instance(request),
+        type_=f"{PROBLEM_BASE}database-unavailable",
+        title="Database unavailable",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
@@ -218,4 +245,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RecordNotFound, _not_found)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
+    app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

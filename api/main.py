@@ -15,6 +15,7 @@ from api.body_limit import BodySizeLimit
 from api.clients import HashingSlots
 from api.docs_pages import install_docs
 from api.errors import install_problem_handlers
+from api.load_shedding import ConcurrencyLimit
 from api.openapi import problem_aware_openapi
 from api.routes import ROUTERS
 from dispatch.config import Settings, get_settings, with_jwt_secret
@@ -36,7 +37,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The in-process plan worker (SQLite) writes while requests do: transactions wait their turn.
-        engine = make_engine(the_settings.effective_database_url, sqlite_begin="BEGIN IMMEDIATE")
+        engine = make_engine(
+            the_settings.effective_database_url,
+            sqlite_begin="BEGIN IMMEDIATE",
+            pool_timeout=the_settings.database_pool_timeout_s,
+        )
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
         app.state.plan_queue = plan_queue_for(the_settings.effective_database_url, app.state.session_factory)
@@ -61,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=the_settings.max_request_body_bytes)
+    # Added last, so it runs first: a shed request costs no body reading and no thread.
+    app.add_middleware(ConcurrencyLimit, limit=the_settings.max_concurrent_requests)
     app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router)

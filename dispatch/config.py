@@ -106,6 +106,22 @@ class Settings(BaseSettings):
     max_request_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted; larger ones answer 413."
     )
+    max_concurrent_requests: int = Field(
+        default=64,
+        ge=1,
+        description=(
+            "Requests one server process handles at once; past it a request is answered 503 with "
+            "Retry-After at once instead of waiting in a queue (/health is exempt)."
+        ),
+    )
+    database_pool_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "How long a request waits for a database connection from the pool before a 503: a full pool "
+            "means the database is slow or gone, and a quick answer beats a long wait."
+        ),
+    )
     technician_session_hours: float = Field(
         default=12.0,
         gt=0,
