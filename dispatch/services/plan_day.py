@@ -26,6 +26,8 @@ from dispatch.domain.dataset import Dataset
 from dispatch.domain.errors import Conflict, DomainError, Stale
 from dispatch.domain.jobs import JobStatus
 from dispatch.domain.plans import Plan, PlannedRoute, UnplannedJob
+from dispatch.persistence.integrity import violated_rule
+from dispatch.persistence.models import ONE_PUBLISHED_PLAN_PER_DAY
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.jobs import set_job_statuses
 from dispatch.services.candidates import with_candidates
@@ -349,7 +351,9 @@ def publish_outcome(session: Session, outcome: PlanOutcome) -> PlanOutcome:
     try:
         with session.begin_nested():
             published = plans.publish(plan, replaces=outcome.replaces)
-    except IntegrityError:  # another plan of the day was published in the same instant
+    except IntegrityError as error:  # another plan of the day was published in the same instant
+        if violated_rule(error) != ONE_PUBLISHED_PLAN_PER_DAY:
+            raise  # an active-assignment rule: a 409 in the user's words, never a stale version
         published = False
     if not published:
         current = plans.published_id(outcome.plan.day)
