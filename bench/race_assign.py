@@ -314,8 +314,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  unexpected: {error}")
     print(f"wall time {time.perf_counter() - started:.0f} s")
     print(
-        "verdict: " + ("PASS" if result.holds else "FAIL") + " (never two winners, overlap race one winner "
-        "each round, no unexpected error, 0 violating rows)"
+        "verdict: "
+        + ("PASS" if result.holds else "FAIL")
+        + " (exactly one winner in every race, no unexpected error, 0 violating rows)"
     )
     return 0 if result.holds else 1
 
