@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.plan_queue.stop()
+            app.state.hashing_slots.close()
             engine.dispose()
 
     app = FastAPI(

@@ -107,11 +107,13 @@ class Settings(BaseSettings):
         default=1_048_576, ge=1024, description="Largest request body accepted; larger ones answer 413."
     )
     max_concurrent_requests: int = Field(
-        default=64,
+        default=12,
         ge=1,
         description=(
             "Requests one server process handles at once; past it a request is answered 503 with "
-            "Retry-After at once instead of waiting in a queue (/health is exempt)."
+            "Retry-After at once instead of waiting in a queue (/health is exempt). Keep it under the "
+            "database pool of a process (5 connections and 10 more on demand), so an admitted request "
+            "never waits for a connection and /health always finds one."
         ),
     )
     database_pool_timeout_s: float = Field(

@@ -68,8 +68,8 @@ def test_requests_past_the_limit_answer_503_at_once_and_the_admitted_ones_comple
 
 
 def test_the_limit_is_a_setting_with_a_default() -> None:
-    """``DISPATCH_MAX_CONCURRENT_REQUESTS`` sets it; 64 when unset; zero is refused."""
-    assert Settings().max_concurrent_requests == 64
+    """``DISPATCH_MAX_CONCURRENT_REQUESTS`` sets it; 12 when unset; zero is refused."""
+    assert Settings().max_concurrent_requests == 12
     assert Settings(max_concurrent_requests=5).max_concurrent_requests == 5
     with pytest.raises(ValueError, match="greater than or equal to 1"):
         Settings(max_concurrent_requests=0)
