@@ -58,7 +58,10 @@ class Connection:
             status, headers, body = await asyncio.wait_for(self._exchange(request), TIMEOUT_S)
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
             await self.close()
-            idle_closed = reused and isinstance(error, asyncio.IncompleteReadError) and not error.partial
+            idle_closed = reused and (
+                isinstance(error, ConnectionResetError | BrokenPipeError)
+                or (isinstance(error, asyncio.IncompleteReadError) and not error.partial)
+            )
             if idle_closed:  # the server closed the idle keep-alive connection: send again on a new one
                 return await self.send(request)
             return Answer(0, started, time.monotonic() - started, {}, b"")
