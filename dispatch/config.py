@@ -48,6 +48,14 @@ class Settings(BaseSettings):
         ),
     )
     plan_time_limit_s: float = Field(default=10.0, gt=0, description="Solver time limit of a day plan.")
+    max_jobs_per_solve: int = Field(
+        default=2000,
+        ge=1,
+        description=(
+            "Jobs one solve may take; a day with more is refused with a request to plan it region by "
+            "region (the solver's memory and time grow faster than the day)."
+        ),
+    )
     freeze_minutes: int = Field(
         default=45,
         ge=0,
