@@ -1,7 +1,8 @@
 """Every error leaves the service as an RFC 9457 problem document (``application/problem+json``).
 
-Domain errors, missing records, database clashes and bad input each map to one status here, in one place;
-anything unexpected becomes a bare 500 problem whose body reveals nothing of the server's internals.
+Domain errors (missing records and clashes with stored data among them) and bad input each map to one
+status here, in one place; anything unexpected becomes a bare 500 problem whose body reveals nothing of the
+server's internals.
 """
 
 from __future__ import annotations
@@ -15,16 +16,19 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from dispatch.domain.errors import Conflict, DomainError, Stale
-from dispatch.persistence.availability import is_unavailable
-from dispatch.persistence.integrity import ClashKind, explain_integrity_error
-from dispatch.persistence.repositories import RecordNotFound
+from dispatch.domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidReference,
+    RecordNotFound,
+    Stale,
+    StorageRuleBroken,
+    StorageUnavailable,
+    Unstorable,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
@@ -130,8 +134,30 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# Domain errors that are not a plain broken business rule (422): status, problem type and title.
+_DOMAIN_STATUS: tuple[tuple[type[DomainError], int, str, str], ...] = (
+    (RecordNotFound, 404, "not-found", "Not found"),
+    (Conflict, 409, "conflict", "Conflict"),
+    (InvalidReference, 422, "invalid-reference", "Invalid reference"),
+    (StorageRuleBroken, 422, "broken-rule", "Refused by a storage rule"),
+    (Unstorable, 422, "unstorable-value", "Unstorable value"),
+)
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    """The domain's refusal in its own words; stored data clashes arrive here too, already explained by
+    the services' unit of work (the database's own text stays in the log)."""
     assert isinstance(exc, DomainError)
+    if isinstance(exc, StorageUnavailable):
+        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.__cause__)
+        return problem(
+            503,
+            f"{exc}; try again in {exc.retry_after_s} s (a repeated report or edit takes effect once)",
+            instance=_instance(request),
+            type_=f"{PROBLEM_BASE}database-unavailable",
+            title="Database unavailable",
+            headers={"Retry-After": str(exc.retry_after_s)},
+        )
     if isinstance(exc, Stale):
         response = problem(
             412,
@@ -144,85 +170,22 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         if exc.current is not None:
             response.headers["ETag"] = f'"{exc.current}"'
         return response
-    if isinstance(exc, Conflict):
-        return problem(
-            409,
-            str(exc),
-            instance=_instance(request),
-            type_=f"{PROBLEM_BASE}conflict",
-            title="Conflict",
-            **getattr(exc, "extensions", {}),
-        )
+    for kind, status, type_, title in _DOMAIN_STATUS:
+        if isinstance(exc, kind):
+            return problem(
+                status,
+                str(exc),
+                instance=_instance(request),
+                type_=f"{PROBLEM_BASE}{type_}",
+                title=title,
+                **getattr(exc, "extensions", {}),
+            )
     return problem(
         422,
         str(exc),
         instance=_instance(request),
         type_=f"{PROBLEM_BASE}business-rule",
         title="Refused by a business rule",
-    )
-
-
-async def _not_found(request: Request, exc: Exception) -> JSONResponse:
-    return problem(
-        404, str(exc), instance=_instance(request), type_=f"{PROBLEM_BASE}not-found", title="Not found"
-    )
-
-
-_CLASH_STATUS = {
-    ClashKind.DUPLICATE: (409, "conflict", "Conflict"),
-    ClashKind.STILL_REFERENCED: (409, "conflict", "Conflict"),
-    ClashKind.MISSING_REFERENCE: (422, "invalid-reference", "Invalid reference"),
-    ClashKind.BROKEN_RULE: (422, "broken-rule", "Refused by a storage rule"),
-}
-
-
-async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
-    """The clash in the user's words (which record, which key); the database's own text stays in the log."""
-    assert isinstance(exc, IntegrityError)
-    logger.info("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
-    factory = getattr(request.app.state, "session_factory", None)
-    clash = await run_in_threadpool(explain_integrity_error, exc, factory)
-    status, kind, title = _CLASH_STATUS[clash.kind]
-    return problem(
-        status, clash.message, instance=_instance(request), type_=f"{PROBLEM_BASE}{kind}", title=title
-    )
-
-
-async def _data_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DataError)
-    diagnostics = getattr(exc.orig, "diag", None)
-    reason = getattr(diagnostics, "message_primary", None) or "a value does not fit its storage"
-    return problem(
-        422,
-        f"a value cannot be stored: {reason}",
-        instance=_instance(request),
-        type_=f"{PROBLEM_BASE}unstorable-value",
-        title="Unstorable value",
-    )
-
-
-DATABASE_RETRY_AFTER_S = 2
-"""What a request that met an unreachable database is told to wait: a restart takes a few seconds."""
-
-
-async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    """The database is restarting, unreachable or its pool is exhausted: 503 at once, nothing half done.
-
-    The transaction was rolled back with the failed connection, so the request can simply be repeated;
-    the pool checks each connection before use (``pool_pre_ping``) and recovers once the database is back.
-    Operational errors that are not about reaching the database (a bug) stay 500s.
-    """
-    if isinstance(exc, OperationalError | InterfaceError) and not is_unavailable(exc):
-        return await _unexpected_error(request, exc)
-    logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
-    return problem(
-        503,
-        "the database is not reachable at the moment; "
-        f"try again in {DATABASE_RETRY_AFTER_S} s (a repeated report or edit takes effect once)",
-        instance=_instance(request),
-        type_=f"{PROBLEM_BASE}database-unavailable",
-        title="Database unavailable",
-        headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
     )
 
 
@@ -242,10 +205,4 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(RecordNotFound, _not_found)
-    app.add_exception_handler(IntegrityError, _integrity_error)
-    app.add_exception_handler(DataError, _data_error)
-    app.add_exception_handler(OperationalError, _database_unavailable)
-    app.add_exception_handler(InterfaceError, _database_unavailable)
-    app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

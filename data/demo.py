@@ -13,13 +13,14 @@ so each has technicians of its own and the big ones a team; a few sites lie in t
 
 from __future__ import annotations
 
+import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from data import catalogue
-from data.customers import make_customers
+from data.customers import CustomerBook, make_customers
 from data.jobs import make_jobs
 from data.places import metros, outskirts
 from data.rota import make_rota
@@ -65,22 +66,30 @@ def _rng(config: DemoConfig, stage: str) -> random.Random:
     return random.Random(f"fieldops-demo:{config.seed}:{stage}")
 
 
+def _metro_count(config: DemoConfig) -> int:
+    return min(MAX_METROS, max(MIN_METROS, round(METROS_AT_SCALE_1 * math.sqrt(config.scale))))
+
+
+def customer_book(config: DemoConfig) -> CustomerBook:
+    """The demo's customers, contracts and sites, with what kind each site is (for tickets)."""
+    metro_count = _metro_count(config)
+    return make_customers(
+        _rng(config, "customers"),
+        customers=config.scaled(config.customers),
+        sites=config.scaled(config.sites),
+        metros=metros(metro_count),
+        outskirts=outskirts(metro_count),
+        day=config.day,
+    )
+
+
 def generate_demo(config: DemoConfig) -> Dataset:
     """A whole provider and its open workload on ``config.day``, as plain domain objects."""
     skills = catalogue.skills(config.skills)
     skill_codes = tuple(s.code for s in skills)
     parts = catalogue.parts(config.parts, skill_codes)
-    metro_count = min(MAX_METROS, max(MIN_METROS, round(METROS_AT_SCALE_1 * config.scale**0.5)))
-    places = metros(metro_count)
-
-    book = make_customers(
-        _rng(config, "customers"),
-        customers=config.scaled(config.customers),
-        sites=config.scaled(config.sites),
-        metros=places,
-        outskirts=outskirts(metro_count),
-        day=config.day,
-    )
+    places = metros(_metro_count(config))
+    book = customer_book(config)
     demand: dict[str, float] = defaultdict(float)
     for kind in book.site_kinds.values():
         for code, weight in kind.categories:

@@ -177,3 +177,36 @@ def _channel(rng: random.Random, kind: TicketKind) -> Channel:
     if kind is TicketKind.MAINTENANCE:
         return rng.choices([Channel.ONLINE, Channel.TELEPHONE], weights=[0.7, 0.3], k=1)[0]
     return rng.choices(list(Channel), weights=[0.5, 0.35, 0.15], k=1)[0]
+
+
+def arriving_ticket(
+    rng: random.Random,
+    *,
+    ticket_id: str,
+    site: Site,
+    site_kind: SiteKind,
+    contract: Contract,
+    priority: Priority,
+    opened_at: datetime,
+    skill_codes: tuple[str, ...],
+    part_skus: frozenset[str],
+) -> OpenTicket:
+    """A fault reported at ``opened_at`` that could not be fixed remotely: it needs a technician on site."""
+    category = _category(rng, site_kind, skill_codes)
+    summary, part_sku = _summary(rng, TicketKind.SUPPORT, category, part_skus, site_kind.code, priority.rank)
+    due = ticket_due_times(opened_at, priority, contract.sla, site.timezone, site.state)
+    ticket = Ticket(
+        id=ticket_id,
+        site_id=site.id,
+        contract_id=contract.id,
+        channel=Channel.TELEPHONE,
+        kind=TicketKind.SUPPORT,
+        priority=priority,
+        category=category,
+        summary=summary,
+        opened_at=opened_at,
+        state=TicketState.ONSITE_REQUIRED,
+        response_due=due.response_due,
+        resolution_due=due.resolution_due,
+    )
+    return OpenTicket(ticket, True, part_sku)
