@@ -92,7 +92,3 @@ class HashingSlots:
         """``check(*args)`` in a slot, on a password-check thread; ``SlotsBusy`` as ``slot``."""
         async with self.slot():
             return await asyncio.get_running_loop().run_in_executor(self._executor, check, *args)
-
-    def close(self) -> None:
-        """Let the password-check threads go (the application is shutting down)."""
-        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -53,7 +53,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.plan_queue.stop()
-            app.state.hashing_slots.close()
             storage.close()
 
     app = FastAPI(
