@@ -16,6 +16,7 @@ from api.clients import HashingSlots
 from api.deps import get_now
 from api.docs_pages import install_docs
 from api.errors import install_problem_handlers
+from api.load_shedding import ConcurrencyLimit
 from api.openapi import problem_aware_openapi
 from api.routes import ROUTERS
 from dispatch.config import Settings, get_settings, with_jwt_secret
@@ -37,7 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The in-process plan worker (SQLite) writes while requests do: transactions wait their turn.
-        storage = open_storage(the_settings.effective_database_url)
+        storage = open_storage(
+            the_settings.effective_database_url, pool_timeout_s=the_settings.database_pool_timeout_s
+        )
         app.state.engine = storage.engine
         app.state.session_factory = storage.sessions
         app.state.plan_queue = plan_queue_for(
@@ -66,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=the_settings.max_request_body_bytes)
+    # Added last, so it runs first: a shed request costs no body reading and no thread.
+    app.add_middleware(ConcurrencyLimit, limit=the_settings.max_concurrent_requests)
     app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router)

@@ -57,6 +57,14 @@ class Settings(BaseSettings):
             "the other in the planning process)."
         ),
     )
+    max_jobs_per_solve: int = Field(
+        default=2000,
+        ge=1,
+        description=(
+            "Jobs one solve may take; a day with more is refused with a request to plan it region by "
+            "region (the solver's memory and time grow faster than the day)."
+        ),
+    )
     freeze_minutes: int = Field(
         default=45,
         ge=0,
@@ -123,6 +131,24 @@ class Settings(BaseSettings):
     )
     max_request_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted; larger ones answer 413."
+    )
+    max_concurrent_requests: int = Field(
+        default=12,
+        ge=1,
+        description=(
+            "Requests one server process handles at once; past it a request is answered 503 with "
+            "Retry-After at once instead of waiting in a queue (/health is exempt). Keep it under the "
+            "database pool of a process (5 connections and 10 more on demand), so an admitted request "
+            "never waits for a connection and /health always finds one."
+        ),
+    )
+    database_pool_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "How long a request waits for a database connection from the pool before a 503: a full pool "
+            "means the database is slow or gone, and a quick answer beats a long wait."
+        ),
     )
     technician_session_hours: float = Field(
         default=12.0,
