@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from api.routes import (
     auth,
+    board_pages,
     catalogue,
     contracts,
     customers,
@@ -40,4 +41,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     technician_pages.router,
     reports.router,
     tracking.router,
+    board_pages.router,
 )

@@ -230,12 +230,27 @@ def plan_day_view(
     provider_timezone: str = "UTC",
 ) -> PlanDayView:
     """The published plan of ``day`` as the board shows it; ``RecordNotFound`` when none is published."""
+    view = published_view(session, day, now=now, filters=filters, provider_timezone=provider_timezone)
+    if view is None:
+        raise RecordNotFound(f"no published plan for {day}; plan the day first")
+    return view
+
+
+def published_view(
+    session: Session,
+    day: date,
+    *,
+    now: datetime | None = None,
+    filters: ViewFilters | None = None,
+    provider_timezone: str = "UTC",
+) -> PlanDayView | None:
+    """The published plan of ``day`` as the board shows it; ``None`` when none is published."""
     now = now or datetime.now(UTC)
     filters = filters or ViewFilters()
     live = load_live_day(session, day, now)
     plan = live.state.published
     if plan is None:
-        raise RecordNotFound(f"no published plan for {day}; plan the day first")
+        return None
     dataset = live.dataset
     regions = tuple(sorted({t.region for t in dataset.technicians}))
     if filters.region is not None and filters.region not in regions:
