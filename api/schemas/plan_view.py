@@ -68,6 +68,7 @@ class StopOut(BaseModel):
     sla: SlaOutlook | None = Field(description="on_time, at_risk (ends < 2 h before due) or late.")
     window: SpanOut | None = Field(description="The customer's arrival window.")
     pinned: bool
+    skills: dict[str, int] = Field(description="Skills the job needs, with the level asked.")
     parts_picked: dict[str, int]
     matches: bool = Field(description="Whether the filters select this stop's job.")
 
@@ -94,6 +95,7 @@ class StopOut(BaseModel):
             sla=stop.sla,
             window=SpanOut.of(stop.window),
             pinned=stop.pinned,
+            skills=dict(stop.skills),
             parts_picked=dict(stop.parts_picked),
             matches=stop.matches,
         )

@@ -41,8 +41,9 @@
   }
 
   // Redraw the board's body; ``changed`` are job ids to highlight on the timeline.
-  function refresh(changed) {
-    if (busyTyping()) { pendingRefresh = true; return Promise.resolve(); }
+  // Live redraws wait while the dispatcher types in a field of the board; their own edits do not.
+  function refresh(changed, force) {
+    if (!force && busyTyping()) { pendingRefresh = true; return Promise.resolve(); }
     if (refreshing) { pendingRefresh = true; return refreshing; }
     var list = document.querySelector(".job-cards");
     var scroll = list ? list.scrollTop : 0;
@@ -87,14 +88,14 @@
           if (etag) { version = etag.replace(/"/g, ""); }
           notice("");
           say(what + ": saved (" + took + " ms).");
-          return refresh(changed).then(function () { return true; });
+          return refresh(changed, true).then(function () { return true; });
         }
         if (response.status === 401) { window.location.assign("/board/login"); return false; }
         if (response.status === 412) {
           notice("Not saved: another dispatcher or an event changed the plan meanwhile. " +
             "The board now shows the current plan; check it and try again.\n" + (answer.detail || ""));
           say("");
-          return refresh().then(function () { return false; });
+          return refresh(null, true).then(function () { return false; });
         }
         notice("Refused, nothing was saved: " + (answer.detail || ("error " + response.status)));
         say("");

@@ -108,6 +108,8 @@ class StopView:
     window: tuple[datetime, datetime] | None = None
     """The customer's arrival window."""
     pinned: bool = False
+    skills: Mapping[str, int] = field(default_factory=dict)
+    """Skills the job needs, with the level asked."""
     parts_picked: Mapping[str, int] = field(default_factory=dict)
     matches: bool = True
     """Whether the filters select this stop's job (pickups always match)."""
@@ -439,6 +441,7 @@ def _route_view(
                     sla=_outlook(estimate.end, job.sla_due),
                     window=arrival_window(estimate.start),
                     pinned=job.pinned_technician_id is not None or job.id in pinned,
+                    skills={s.skill: s.min_level for s in job.required_skills},
                     matches=_job_matches(job, facts, filters, by_region=False),
                 )
             )
