@@ -10,16 +10,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.body_limit import BodySizeLimit
 from api.clients import HashingSlots
 from api.docs_pages import install_docs
 from api.errors import install_problem_handlers
 from api.openapi import problem_aware_openapi
+from api.pages import STATIC_DIR
 from api.routes import ROUTERS
 from dispatch.config import Settings, get_settings, with_jwt_secret
 from dispatch.persistence.db import make_engine, make_session_factory
 from dispatch.services.plan_jobs import plan_queue_for
+
+LEAFLET_URL = "/static/vendor/leaflet"
+"""The map library of the dispatchers' board, served from the project's own copy."""
 
 DESCRIPTION = """Field-service dispatch for one IT support provider (one organisation per deployment).
 
@@ -65,4 +70,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     install_docs(app)
+    app.mount(LEAFLET_URL, StaticFiles(directory=STATIC_DIR / "vendor" / "leaflet"), name="leaflet")
     return app

@@ -111,8 +111,26 @@ def board_page(
     if dispatcher is None:
         return _see_other(LOGIN_PATH)
     context = _context(request, session, settings, now, query, day, dispatcher)
+    context |= {"tiles": settings.map_tile_url, "attribution": settings.map_tile_attribution}
     page = templates.get_template("board.html").render(context)
-    return HTMLResponse(page, headers={**PAGE_HEADERS, **NO_STORE})
+    return HTMLResponse(page, headers={**_headers_with_tiles(settings.map_tile_url), **NO_STORE})
+
+
+def _headers_with_tiles(tile_url: str) -> dict[str, str]:
+    """The pages' headers, with the map's tile server allowed to serve images when one is set."""
+    if not tile_url:
+        return dict(PAGE_HEADERS)
+    origin = "/".join(tile_url.split("/")[:3]).replace("{s}", "*")
+    policy = PAGE_HEADERS["Content-Security-Policy"].replace(
+        "img-src 'self' data:", f"img-src 'self' data: {origin}"
+    )
+    return {**PAGE_HEADERS, "Content-Security-Policy": policy}
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page() -> RedirectResponse:
+    """The map is part of the board."""
+    return _see_other(f"{BOARD_PATH}#map-panel")
 
 
 @router.get(f"{BOARD_PATH}/fragment", response_class=HTMLResponse)

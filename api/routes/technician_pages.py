@@ -31,6 +31,7 @@ STATIC_FILES = {
     "icon.svg": "image/svg+xml",
     "board.css": "text/css",
     "board.js": "text/javascript",
+    "board-map.js": "text/javascript",
 }
 REASONS = (
     ("part_missing", "Part missing"),

@@ -13,6 +13,15 @@
   var pendingRefresh = false;
 
   function body() { return document.getElementById("board-body"); }
+
+  // The map lives outside the redrawn body and is put back into its slot after each redraw.
+  var mapPanel = document.getElementById("map-panel");
+  function placeMap() {
+    var slot = document.getElementById("map-slot");
+    if (mapPanel && slot) { slot.replaceWith(mapPanel); mapPanel.hidden = false; }
+    else if (mapPanel && !board.contains(mapPanel)) { mapPanel.hidden = true; }
+  }
+  placeMap();
   function readVersion() { var b = body(); version = b ? b.dataset.version : ""; }
   readVersion();
 
@@ -54,7 +63,9 @@
       })
       .then(function (html) {
         if (html === null) { return; }
+        if (mapPanel && board.contains(mapPanel)) { document.body.appendChild(mapPanel); }
         board.innerHTML = html;
+        placeMap();
         readVersion();
         var newList = document.querySelector(".job-cards");
         if (newList) { newList.scrollTop = scroll; }
@@ -64,6 +75,8 @@
           });
         });
         moveNow();
+        window.dispatchEvent(new CustomEvent("board:refreshed"));
+        window.dispatchEvent(new CustomEvent("board:moved-map"));
       })
       .finally(function () {
         refreshing = null;
@@ -220,6 +233,14 @@
   document.addEventListener("click", function (event) {
     var block = event.target.closest && event.target.closest(".visit[data-job]");
     if (block) { select(block); return; }
+    var head = event.target.closest && event.target.closest(".lane-head");
+    if (head && !event.target.closest("button")) {
+      var lane = head.closest(".lane[data-technician]");
+      if (lane) {
+        window.dispatchEvent(new CustomEvent("board:select", { detail: { technician: lane.dataset.technician } }));
+        return;
+      }
+    }
     var lock = event.target.closest && event.target.closest("button.lock-toggle");
     if (lock) {
       var locked = lock.dataset.locked === "yes";

@@ -307,3 +307,40 @@ def _has(name: str) -> Any:
     import re
 
     return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
+
+
+def test_the_map_draws_the_day_and_follows_the_timeline_without_tiles_or_internet(
+    server: str, desk: BrowserContext, planned_day: PlannedDay, tmp_path: Path
+) -> None:
+    """With every request off this server refused: the map draws each route and a marker per job on a plain
+    background; a visit chosen on the timeline highlights its route, and one chosen on the map selects
+    it on the timeline. ``/docs`` renders too."""
+    desk.route(lambda url: not url.startswith(server), lambda route: route.abort())
+    day = planned_day.day.isoformat()
+    errors: list[str] = []
+    page = _open_board(desk, server, day, errors)
+    view = _view(server, day)
+    routes = [t for t in view["technicians"] if t["route"]]
+    jobs = sum(1 for t in routes for s in t["route"]["stops"] if s["job_id"]) + len(view["left_out"])
+    the_map = page.locator("#map")
+    expect(the_map).to_have_attribute("data-routes", str(len(routes)), timeout=EDIT_TIMEOUT_MS)
+    expect(the_map).to_have_attribute("data-markers", str(jobs))
+    expect(page.locator("#map path.map-visit")).to_have_count(jobs - len(view["left_out"]))
+
+    holder = max(routes, key=lambda t: len(t["route"]["stops"]))
+    job_id, other_job = [s["job_id"] for s in holder["route"]["stops"] if s["job_id"]][:2]
+    _visit(page, job_id).locator("rect").click()
+    expect(page.locator("#selected")).to_contain_text(job_id)
+    expect(the_map).to_have_attribute("data-highlighted", holder["id"])
+
+    page.locator(f"#map path.job-{other_job}").click()
+    expect(page.locator("#selected")).to_contain_text(other_job)
+    expect(_visit(page, other_job)).to_have_class(_has("selected"))
+    _shot(page, tmp_path, "board_map.png")
+
+    docs = desk.new_page()
+    docs.goto(f"{server}/docs")
+    expect(docs.locator(".swagger-ui .info .title")).to_contain_text(
+        "Field-service dispatch", timeout=EDIT_TIMEOUT_MS
+    )
+    assert errors == []
