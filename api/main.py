@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.body_limit import BodySizeLimit
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=the_settings.max_request_body_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # event streams are never compressed
     app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router)

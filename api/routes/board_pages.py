@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from api.board import layout
@@ -24,6 +25,7 @@ from api.deps import NowDep, PageUser, SessionDep, SettingsDep
 from api.pages import PAGE_HEADERS, templates
 from api.routes.plan_jobs import SessionFactoryDep
 from api.routes.plan_view import ViewQueryDep
+from api.schemas.plan_view import PlanDayViewOut
 from dispatch.domain.accounts import Account, Role
 from dispatch.services.board_events import day_stamp
 from dispatch.services.demo_data import provider_today
@@ -89,6 +91,7 @@ def _context(
         "request": request,
         "day": the_day,
         "view": view,
+        "view_json": None if view is None else _json_for_page(PlanDayViewOut.of(view).model_dump_json()),
         "timeline": timeline,
         "filters": query.filters,
         "utc_offset": offset,
@@ -114,6 +117,12 @@ def board_page(
     context |= {"tiles": settings.map_tile_url, "attribution": settings.map_tile_attribution}
     page = templates.get_template("board.html").render(context)
     return HTMLResponse(page, headers={**_headers_with_tiles(settings.map_tile_url), **NO_STORE})
+
+
+def _json_for_page(text: str) -> Markup:
+    """JSON safe inside a ``<script type="application/json">`` block (no ``</script>`` can end it)."""
+    safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(safe)
 
 
 def _headers_with_tiles(tile_url: str) -> dict[str, str]:

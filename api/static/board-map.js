@@ -93,6 +93,8 @@
     element.dataset.markers = String(Object.keys(visits).length);
     element.dataset.routes = String(Object.keys(routes).length);
     if (!fitted && bounds.length) { map.fitBounds(bounds, { padding: [12, 12] }); fitted = true; }
+    if (performance.mark && !element.dataset.drawn) { performance.mark("map-ready"); }
+    element.dataset.drawn = "yes";
   }
 
   function highlight(technicianId) {
@@ -122,9 +124,14 @@
     if (found) { found.marker.openPopup(); }
   });
 
+  // The board's body carries the plan view it was drawn from (the JSON of /plans/{day}/view).
   function load() {
     var current = document.getElementById("board-body");
     if (!current || !current.dataset.version) { return Promise.resolve(); }
+    var embedded = document.getElementById("plan-view-data");
+    if (embedded && embedded.textContent.trim()) {
+      try { draw(JSON.parse(embedded.textContent)); return Promise.resolve(); } catch (ignored) { /* fetch it */ }
+    }
     var filters = query();
     return fetch("/plans/" + day + "/view" + (filters ? "?" + filters : ""), {
       credentials: "same-origin", headers: { "Accept": "application/json" }

@@ -101,7 +101,14 @@
           if (etag) { version = etag.replace(/"/g, ""); }
           notice("");
           say(what + ": saved (" + took + " ms).");
-          return refresh(changed, true).then(function () { return true; });
+          return refresh(changed, true).then(function () {
+            var shown = performance.now();
+            if (board.dataset.dropAt) {
+              board.dataset.lastRoundTripMs = String(Math.round(shown - Number(board.dataset.dropAt)));
+              delete board.dataset.dropAt;
+            }
+            return true;
+          });
         }
         if (response.status === 401) { window.location.assign("/board/login"); return false; }
         if (response.status === 412) {
@@ -182,6 +189,7 @@
     lane.classList.remove("drop-hover");
     var jobId = event.dataTransfer.getData("text/plain");
     if (!jobId) { return; }
+    board.dataset.dropAt = String(performance.now());
     var atTime = document.getElementById("drop-at-time");
     var start = null;
     var bar = lane.querySelector(".lane-bar");
@@ -299,4 +307,5 @@
     events.addEventListener("error", function () { board.dataset.live = "no"; });
   }
   board.dataset.ready = "yes";
+  if (performance.mark) { performance.mark("board-ready"); }
 })();
