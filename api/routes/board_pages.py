@@ -57,9 +57,9 @@ def _dispatcher_or_none(user: Account | None) -> Account | None:
 @router.get("/", response_class=HTMLResponse)
 def home(user: PageUser) -> RedirectResponse:
     """Dispatchers to the board, technicians to their job sheet, anyone else to the board's login."""
-    if user is not None and user.role is Role.TECHNICIAN:
-        return _see_other("/tech/sheet")
-    return _see_other(BOARD_PATH)
+    if user is None:
+        return _see_other(LOGIN_PATH)
+    return _see_other("/tech/sheet" if user.role is Role.TECHNICIAN else BOARD_PATH)
 
 
 @router.get(LOGIN_PATH, response_class=HTMLResponse)

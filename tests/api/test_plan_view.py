@@ -142,3 +142,43 @@ def test_a_day_without_a_plan_is_a_404_and_technicians_may_not_look(
     technician = next(t for t in demo_day().technicians)
     headers = bearer_for(client, technician.email, "technician-demo-2026")
     assert client.get(f"/plans/{DAY}/view", headers=headers).status_code == 403
+
+
+def _page_login(client: TestClient, email: str, password: str) -> None:
+    client.cookies.clear()
+    answer = client.post("/auth/login", data={"username": email, "password": password})
+    assert answer.status_code == 200, answer.text
+
+
+def test_the_board_is_drawn_from_the_same_view(
+    client: TestClient, dispatcher: Headers, published: Plan
+) -> None:
+    """The board page has a row per technician and a visit per planned job; its body carries the view's
+    JSON for the map; the fragment is the same body alone."""
+    _page_login(client, DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD)
+    home = client.get("/", follow_redirects=False)
+    assert (home.status_code, home.headers["location"]) == (303, "/board")
+    page = client.get("/board", params={"day": DAY.isoformat()})
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert html.count('<li class="lane') == len(demo_day().technicians)
+    assert html.count('class="block visit') == len(published.planned_job_ids)
+    assert f'data-version="{published.id}"' in html
+    assert 'id="plan-view-data">{"day":' in html
+    fragment = client.get("/board/fragment", params={"day": DAY.isoformat()})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert fragment.text.count('class="block visit') == len(published.planned_job_ids)
+    empty = client.get("/board", params={"day": "2030-01-02"})
+    assert empty.status_code == 200 and "No plan is published" in empty.text
+    client.cookies.clear()
+
+
+def test_technicians_are_sent_to_their_sheet_not_the_board(client: TestClient) -> None:
+    """A technician's ``/`` is their job sheet; the board refuses them."""
+    technician = demo_day().technicians[0]
+    _page_login(client, technician.email, "technician-demo-2026")
+    home = client.get("/", follow_redirects=False)
+    assert (home.status_code, home.headers["location"]) == (303, "/tech/sheet")
+    assert client.get("/board").status_code == 403
+    assert client.get("/board/fragment").status_code == 403
+    client.cookies.clear()
