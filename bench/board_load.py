@@ -178,7 +178,7 @@ def measure_drags(page: Any, base: str, day: date, drags: int) -> tuple[list[flo
         lane = page.locator(f'.lane[data-technician="{technician_id}"] .lane-bar')
         card.scroll_into_view_if_needed()
         box = lane.bounding_box()
-        if box is None or box["y"] + box["height"] > DESK["height"]:
+        if box is None or box["y"] < 0 or box["y"] + box["height"] > DESK["height"]:
             print(f"# skipped {job_id}: the row of {technician_id} is off screen", file=sys.stderr)
             continue
         card.drag_to(lane)

@@ -54,7 +54,7 @@
   function refresh(changed, force) {
     if (!force && busyTyping()) { pendingRefresh = true; return Promise.resolve(); }
     if (refreshing) { pendingRefresh = true; return refreshing; }
-    var list = document.querySelector(".job-cards");
+    var list = document.querySelector(".side");
     var scroll = list ? list.scrollTop : 0;
     refreshing = fetch("/board/fragment?" + query(), { credentials: "same-origin" })
       .then(function (response) {
@@ -67,7 +67,7 @@
         board.innerHTML = html;
         placeMap();
         readVersion();
-        var newList = document.querySelector(".job-cards");
+        var newList = document.querySelector(".side");
         if (newList) { newList.scrollTop = scroll; }
         (changed || []).forEach(function (jobId) {
           document.querySelectorAll('.visit[data-job="' + jobId + '"]').forEach(function (block) {
