@@ -1,7 +1,8 @@
 """Request dependencies as ``Annotated`` aliases, so routes read like sentences.
 
-``SessionDep`` is one unit of work per request: committed when the route returns, rolled back when it
-raises, before the response is sent (so a failed commit is reported, never hidden).
+``SessionDep`` is one unit of work per request (``dispatch.services.unit_of_work``): committed when the
+route returns, rolled back when it raises, before the response is sent (so a failed commit is reported,
+never hidden). Routes only hand it to services.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import APIKeyCookie, OAuth2PasswordBearer
-from sqlalchemy.orm import Session, sessionmaker
 
 from api.schemas.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from api.security import SESSION_COOKIE, InvalidToken, account_id_in
 from dispatch.config import Settings
 from dispatch.domain.accounts import Account, Role
-from dispatch.persistence.db import session_scope
-from dispatch.persistence.repositories.accounts import AccountRepository
+from dispatch.services.accounts import active_account
+from dispatch.services.unit_of_work import Session, SessionFactory, unit_of_work
 
 TOKEN_URL = "/auth/token"
 
@@ -37,8 +37,8 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """A session for this request's unit of work."""
-    factory: sessionmaker[Session] = request.app.state.session_factory
-    with session_scope(factory) as session:
+    factory: SessionFactory = request.app.state.session_factory
+    with unit_of_work(factory) as session:
         yield session
 
 
@@ -72,8 +72,8 @@ def get_current_user(
         account_id = account_id_in(token, settings)
     except InvalidToken:
         raise _unauthorized("the access token is invalid or has expired; log in again") from None
-    account = AccountRepository(session).get(account_id)
-    if account is None or not account.active:
+    account = active_account(session, account_id)
+    if account is None:
         raise _unauthorized("the account of this token no longer exists or is disabled")
     return account
 

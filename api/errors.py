@@ -1,7 +1,8 @@
 """Every error leaves the service as an RFC 9457 problem document (``application/problem+json``).
 
-Domain errors, missing records, database clashes and bad input each map to one status here, in one place;
-anything unexpected becomes a bare 500 problem whose body reveals nothing of the server's internals.
+Domain errors (missing records and clashes with stored data among them) and bad input each map to one
+status here, in one place; anything unexpected becomes a bare 500 problem whose body reveals nothing of the
+server's internals.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from dispatch.domain.errors import Conflict, DomainError, Stale
-from dispatch.persistence.integrity import ClashKind, explain_integrity_error
-from dispatch.persistence.repositories import RecordNotFound
+from dispatch.domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidReference,
+    RecordNotFound,
+    Stale,
+    StorageRuleBroken,
+    Unstorable,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
@@ -128,7 +133,19 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# Domain errors that are not a plain broken business rule (422): status, problem type and title.
+_DOMAIN_STATUS: tuple[tuple[type[DomainError], int, str, str], ...] = (
+    (RecordNotFound, 404, "not-found", "Not found"),
+    (Conflict, 409, "conflict", "Conflict"),
+    (InvalidReference, 422, "invalid-reference", "Invalid reference"),
+    (StorageRuleBroken, 422, "broken-rule", "Refused by a storage rule"),
+    (Unstorable, 422, "unstorable-value", "Unstorable value"),
+)
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    """The domain's refusal in its own words; stored data clashes arrive here too, already explained by
+    the services' unit of work (the database's own text stays in the log)."""
     assert isinstance(exc, DomainError)
     if isinstance(exc, Stale):
         response = problem(
@@ -142,60 +159,22 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
         if exc.current is not None:
             response.headers["ETag"] = f'"{exc.current}"'
         return response
-    if isinstance(exc, Conflict):
-        return problem(
-            409,
-            str(exc),
-            instance=_instance(request),
-            type_=f"{PROBLEM_BASE}conflict",
-            title="Conflict",
-            **getattr(exc, "extensions", {}),
-        )
+    for kind, status, type_, title in _DOMAIN_STATUS:
+        if isinstance(exc, kind):
+            return problem(
+                status,
+                str(exc),
+                instance=_instance(request),
+                type_=f"{PROBLEM_BASE}{type_}",
+                title=title,
+                **getattr(exc, "extensions", {}),
+            )
     return problem(
         422,
         str(exc),
         instance=_instance(request),
         type_=f"{PROBLEM_BASE}business-rule",
         title="Refused by a business rule",
-    )
-
-
-async def _not_found(request: Request, exc: Exception) -> JSONResponse:
-    return problem(
-        404, str(exc), instance=_instance(request), type_=f"{PROBLEM_BASE}not-found", title="Not found"
-    )
-
-
-_CLASH_STATUS = {
-    ClashKind.DUPLICATE: (409, "conflict", "Conflict"),
-    ClashKind.STILL_REFERENCED: (409, "conflict", "Conflict"),
-    ClashKind.MISSING_REFERENCE: (422, "invalid-reference", "Invalid reference"),
-    ClashKind.BROKEN_RULE: (422, "broken-rule", "Refused by a storage rule"),
-}
-
-
-async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
-    """The clash in the user's words (which record, which key); the database's own text stays in the log."""
-    assert isinstance(exc, IntegrityError)
-    logger.info("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
-    factory = getattr(request.app.state, "session_factory", None)
-    clash = await run_in_threadpool(explain_integrity_error, exc, factory)
-    status, kind, title = _CLASH_STATUS[clash.kind]
-    return problem(
-        status, clash.message, instance=_instance(request), type_=f"{PROBLEM_BASE}{kind}", title=title
-    )
-
-
-async def _data_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DataError)
-    diagnostics = getattr(exc.orig, "diag", None)
-    reason = getattr(diagnostics, "message_primary", None) or "a value does not fit its storage"
-    return problem(
-        422,
-        f"a value cannot be stored: {reason}",
-        instance=_instance(request),
-        type_=f"{PROBLEM_BASE}unstorable-value",
-        title="Unstorable value",
     )
 
 
@@ -215,7 +194,4 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(RecordNotFound, _not_found)
-    app.add_exception_handler(IntegrityError, _integrity_error)
-    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -15,14 +15,15 @@ from fastapi.staticfiles import StaticFiles
 
 from api.body_limit import BodySizeLimit
 from api.clients import HashingSlots
+from api.deps import get_now
 from api.docs_pages import install_docs
 from api.errors import install_problem_handlers
 from api.openapi import problem_aware_openapi
 from api.pages import STATIC_DIR
 from api.routes import ROUTERS
 from dispatch.config import Settings, get_settings, with_jwt_secret
-from dispatch.persistence.db import make_engine, make_session_factory
 from dispatch.services.plan_jobs import plan_queue_for
+from dispatch.services.unit_of_work import open_storage
 
 LEAFLET_URL = "/static/vendor/leaflet"
 """The map library of the dispatchers' board, served from the project's own copy."""
@@ -42,16 +43,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The in-process plan worker (SQLite) writes while requests do: transactions wait their turn.
-        engine = make_engine(the_settings.effective_database_url, sqlite_begin="BEGIN IMMEDIATE")
-        app.state.engine = engine
-        app.state.session_factory = make_session_factory(engine)
-        app.state.plan_queue = plan_queue_for(the_settings.effective_database_url, app.state.session_factory)
+        storage = open_storage(the_settings.effective_database_url)
+        app.state.engine = storage.engine
+        app.state.session_factory = storage.sessions
+        app.state.plan_queue = plan_queue_for(
+            the_settings.effective_database_url,
+            app.state.session_factory,
+            clock=lambda: app.dependency_overrides.get(get_now, get_now)(),  # the requests' own clock
+        )
         app.state.plan_queue.start()
         try:
             yield
         finally:
             app.state.plan_queue.stop()
-            engine.dispose()
+            storage.close()
 
     app = FastAPI(
         title="Field-service dispatch",

@@ -63,6 +63,8 @@ LEVEL_WEIGHTS = {
 """Weights of required levels 1-5 per trade: level 4 or more is rare on everyday work, commoner on servers."""
 COMPANION_SHARE = 0.15
 PIN_SHARE = 0.03
+MAINTENANCE_FACTOR = (1.5, 2.5)
+"""Maintenance takes this many times as long as a repair in the same trade (drawn uniformly)."""
 MIN_DURATION = timedelta(minutes=30)
 MAX_DURATION = timedelta(minutes=180)
 
@@ -80,41 +82,79 @@ def make_jobs(
     jobs: list[Job] = []
     working = [t for t in technicians if t.calendar.shift_on(day) is not None]
     for item in tickets:
-        if not item.onsite:
-            continue
-        ticket = item.ticket
-        site = sites[ticket.site_id]
-        duration = _duration(rng, ticket.category, ticket.kind)
-        skills = _serviceable(_skills(rng, ticket.category, ticket.priority.rank), technicians)
-        required_parts: tuple[PartRequirement, ...] = ()
-        if item.part_sku is not None:
-            cheap = not parts[item.part_sku].scarce
-            quantity = rng.choice((1, 1, 1, 2, 3)) if cheap else 1
-            required_parts = (PartRequirement(item.part_sku, quantity),)
-        pinned = None
-        if rng.random() < PIN_SHARE:
-            pinned = _nearest_qualified(site, skills, working)
-        jobs.append(
-            Job(
-                id=f"JOB-{len(jobs) + 1:06d}",
-                ticket_id=ticket.id,
-                site_id=site.id,
-                duration=duration,
-                priority=ticket.priority,
-                required_skills=skills,
-                required_parts=required_parts,
-                windows=_windows(rng, site, day, duration, ticket.kind, ticket.state),
-                sla_due=ticket.resolution_due,
-                pinned_technician_id=pinned,
+        if item.onsite:
+            site = sites[item.ticket.site_id]
+            job_id = f"JOB-{len(jobs) + 1:06d}"
+            jobs.append(
+                onsite_job(
+                    rng,
+                    item,
+                    job_id,
+                    day=day,
+                    site=site,
+                    technicians=technicians,
+                    working=working,
+                    parts=parts,
+                )
             )
-        )
     return jobs
+
+
+def onsite_job(
+    rng: random.Random,
+    item: OpenTicket,
+    job_id: str,
+    *,
+    day: date,
+    site: Site,
+    technicians: list[Technician],
+    working: list[Technician],
+    parts: dict[str, CataloguePart],
+) -> Job:
+    """The onsite job of one ticket: duration, skills some technician holds, parts and windows on ``day``."""
+    ticket = item.ticket
+    duration = _duration(rng, ticket.category, ticket.kind)
+    skills = _serviceable(_skills(rng, ticket.category, ticket.priority.rank), technicians)
+    required_parts: tuple[PartRequirement, ...] = ()
+    if item.part_sku is not None:
+        cheap = not parts[item.part_sku].scarce
+        quantity = rng.choice((1, 1, 1, 2, 3)) if cheap else 1
+        required_parts = (PartRequirement(item.part_sku, quantity),)
+    pinned = None
+    if rng.random() < PIN_SHARE:
+        pinned = _nearest_qualified(site, skills, working)
+    return Job(
+        id=job_id,
+        ticket_id=ticket.id,
+        site_id=site.id,
+        duration=duration,
+        priority=ticket.priority,
+        required_skills=skills,
+        required_parts=required_parts,
+        windows=_windows(rng, site, day, duration, ticket.kind, ticket.state),
+        sla_due=ticket.resolution_due,
+        pinned_technician_id=pinned,
+    )
+
+
+def typical_minutes(category: str, kind: TicketKind) -> float:
+    """The middle of what a job of ``category`` and ``kind`` is planned to take (before rounding)."""
+    minutes = float(BASE_MINUTES.get(category, 60))
+    if kind is TicketKind.MAINTENANCE:
+        minutes *= sum(MAINTENANCE_FACTOR) / 2
+    return minutes
+
+
+def planned_duration(rng: random.Random, category: str, kind: TicketKind) -> timedelta:
+    """What a job of ``category`` and ``kind`` is planned to take: a spread around ``typical_minutes``,
+    rounded to 5 minutes and kept in MIN_DURATION..MAX_DURATION."""
+    return _duration(rng, category, kind)
 
 
 def _duration(rng: random.Random, category: str, kind: TicketKind) -> timedelta:
     minutes = BASE_MINUTES.get(category, 60) * rng.uniform(0.75, 1.25)
     if kind is TicketKind.MAINTENANCE:
-        minutes *= rng.uniform(1.5, 2.5)
+        minutes *= rng.uniform(*MAINTENANCE_FACTOR)
     rounded = timedelta(minutes=5 * round(minutes / 5))
     return min(MAX_DURATION, max(MIN_DURATION, rounded))
 

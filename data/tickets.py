@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from data.customers import SiteKind
@@ -79,18 +80,20 @@ def make_tickets(
     part_skus: frozenset[str],
 ) -> list[OpenTicket]:
     """``count`` open tickets at the given sites, opened before the planning time of ``day``."""
-    weights = [SITE_ACTIVITY[site_kinds[s.id].code] for s in sites]
+    # Cumulative weights, summed once: ``choices`` would sum all the sites' weights on every draw (the same
+    # draws either way, but quadratic in the size of the provider).
+    cumulative = list(accumulate(SITE_ACTIVITY[site_kinds[s.id].code] for s in sites))
     open_sites = [s for s in sites if is_open_on(s.access_hours, day)]
-    open_weights = [SITE_ACTIVITY[site_kinds[s.id].code] for s in open_sites]
+    open_cumulative = list(accumulate(SITE_ACTIVITY[site_kinds[s.id].code] for s in open_sites))
     result: list[OpenTicket] = []
     for index in range(count):
         priority = rng.choices([p for p, _ in PRIORITY_MIX], weights=[w for _, w in PRIORITY_MIX], k=1)[0]
         kind = TicketKind.MAINTENANCE if rng.random() < MAINTENANCE_SHARE[priority] else TicketKind.SUPPORT
         onsite = kind is TicketKind.MAINTENANCE or rng.random() < ONSITE_SHARE
-        site = rng.choices(sites, weights=weights, k=1)[0]
+        site = rng.choices(sites, cum_weights=cumulative, k=1)[0]
         if onsite and not is_open_on(site.access_hours, day):
             if open_sites:
-                site = rng.choices(open_sites, weights=open_weights, k=1)[0]
+                site = rng.choices(open_sites, cum_weights=open_cumulative, k=1)[0]
             else:
                 onsite, kind = False, TicketKind.SUPPORT
         category = _category(rng, site_kinds[site.id], skill_codes)
@@ -177,3 +180,36 @@ def _channel(rng: random.Random, kind: TicketKind) -> Channel:
     if kind is TicketKind.MAINTENANCE:
         return rng.choices([Channel.ONLINE, Channel.TELEPHONE], weights=[0.7, 0.3], k=1)[0]
     return rng.choices(list(Channel), weights=[0.5, 0.35, 0.15], k=1)[0]
+
+
+def arriving_ticket(
+    rng: random.Random,
+    *,
+    ticket_id: str,
+    site: Site,
+    site_kind: SiteKind,
+    contract: Contract,
+    priority: Priority,
+    opened_at: datetime,
+    skill_codes: tuple[str, ...],
+    part_skus: frozenset[str],
+) -> OpenTicket:
+    """A fault reported at ``opened_at`` that could not be fixed remotely: it needs a technician on site."""
+    category = _category(rng, site_kind, skill_codes)
+    summary, part_sku = _summary(rng, TicketKind.SUPPORT, category, part_skus, site_kind.code, priority.rank)
+    due = ticket_due_times(opened_at, priority, contract.sla, site.timezone, site.state)
+    ticket = Ticket(
+        id=ticket_id,
+        site_id=site.id,
+        contract_id=contract.id,
+        channel=Channel.TELEPHONE,
+        kind=TicketKind.SUPPORT,
+        priority=priority,
+        category=category,
+        summary=summary,
+        opened_at=opened_at,
+        state=TicketState.ONSITE_REQUIRED,
+        response_due=due.response_due,
+        resolution_due=due.resolution_due,
+    )
+    return OpenTicket(ticket, True, part_sku)

@@ -48,6 +48,15 @@ class Settings(BaseSettings):
         ),
     )
     plan_time_limit_s: float = Field(default=10.0, gt=0, description="Solver time limit of a day plan.")
+    plan_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Processes a day plan solves its independent groups in (a local pool; 1 solves them one after "
+            "the other in the planning process)."
+        ),
+    )
     freeze_minutes: int = Field(
         default=45,
         ge=0,
@@ -55,6 +64,15 @@ class Settings(BaseSettings):
         description=(
             "A re-plan keeps each working technician's next visit and any visit planned to start within "
             "this many minutes where it is, unless only moving it serves a P1."
+        ),
+    )
+    window_confidence: float = Field(
+        default=0.8,
+        ge=0.5,
+        le=0.99,
+        description=(
+            "The probability with which a customer's arrival window holds the visit's start: windows are as "
+            "wide as they must be for it, from the learned durations of every visit and drive before it."
         ),
     )
     api_host: str = Field(default="127.0.0.1", description="Address ``dispatch serve`` listens on.")

@@ -34,6 +34,20 @@ def test_notebook_runs_and_has_no_stored_outputs(
         assert cell["outputs"] == [] and cell["execution_count"] is None
         source = "".join(cell["source"]).replace("DAY = date.today()", f"DAY = date.fromisoformat({DAY!r})")
         exec(compile(source, f"{notebook.name}", "exec"), namespace)
+    CHECKS[notebook.stem](namespace)
+
+
+def _day_overview(namespace: dict[str, object]) -> None:
     assert namespace["DAY"] == date.fromisoformat(DAY)
     assert namespace["plan"] is not None
     assert len(namespace["routes"]) > 0  # type: ignore[arg-type]
+
+
+def _simulated_days(namespace: dict[str, object]) -> None:
+    figures = namespace["figures"]
+    assert list(figures) == ["morning plan", "greedy", "ours"]  # type: ignore[call-overload]
+    assert len(namespace["sla"]) > 0  # type: ignore[arg-type]
+
+
+CHECKS = {"day_overview": _day_overview, "simulated_days": _simulated_days}
+"""What each notebook must have computed; a new notebook needs its line here."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import SessionDep
+from dispatch.services.unit_of_work import database_answers
 
 router = APIRouter(tags=["health"])
 
@@ -22,8 +21,6 @@ class HealthOut(BaseModel):
 )
 def health(session: SessionDep) -> HealthOut:
     """``ok`` when the service runs and its database answers; 503 when the database does not."""
-    try:
-        session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        raise HTTPException(503, "the database does not answer") from None
+    if not database_answers(session):
+        raise HTTPException(503, "the database does not answer")
     return HealthOut(status="ok", database="ok")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
-from sqlalchemy import ColumnElement
 
 from api.deps import NowDep, PageDep, SessionDep, require_dispatcher
 from api.schemas.common import Page, page_out
@@ -15,9 +14,9 @@ from api.schemas.plans import PublishedPlanOut
 from api.schemas.values import RecordId
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import JobStatus
-from dispatch.persistence.repositories import JobRepository
-from dispatch.persistence.repositories.paging import delete_record, page_of
+from dispatch.domain.listings import JobFilter
 from dispatch.services.day_events import cancel_visit
+from dispatch.services.jobs import find_jobs, job_records
 from dispatch.services.published_plan import view_of
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], dependencies=[Depends(require_dispatcher)])
@@ -34,47 +33,37 @@ def list_jobs(
     pinned_technician_id: Annotated[RecordId | None, Query()] = None,
 ) -> Page[JobOut]:
     """Jobs by id, filtered by ticket, site, status, priority or pinned technician."""
-    repository = JobRepository(session)
-    c = repository.table.c
-    conditions: list[ColumnElement[bool]] = []
-    if ticket_id is not None:
-        conditions.append(c.ticket_id == ticket_id)
-    if site_id is not None:
-        conditions.append(c.site_id == site_id)
-    if status_ is not None:
-        conditions.append(c.status == status_.value)
-    if priority is not None:
-        conditions.append(c.priority == priority.value)
-    if pinned_technician_id is not None:
-        conditions.append(c.pinned_technician_id == pinned_technician_id)
-    return page_out(page_of(repository, conditions, limit=paging.limit, offset=paging.offset), JobOut.of)
+    filters = JobFilter(
+        ticket_id=ticket_id,
+        site_id=site_id,
+        status=status_,
+        priority=priority,
+        pinned_technician_id=pinned_technician_id,
+    )
+    return page_out(find_jobs(session, filters, limit=paging.limit, offset=paging.offset), JobOut.of)
 
 
 @router.post("", response_model=JobOut, status_code=status.HTTP_201_CREATED)
 def create_job(body: JobIn, session: SessionDep) -> JobOut:
     """Add a job for an existing ticket and site; skills, parts and technician must exist."""
-    job = body.to_domain(body.id)
-    JobRepository(session).add(job)
-    return JobOut.of(job)
+    return JobOut.of(job_records.add(session, body.to_domain(body.id)))
 
 
 @router.get("/{job_id}", response_model=JobOut)
 def get_job(job_id: RecordId, session: SessionDep) -> JobOut:
-    return JobOut.of(JobRepository(session).require(job_id))
+    return JobOut.of(job_records.get(session, job_id))
 
 
 @router.put("/{job_id}", response_model=JobOut)
 def update_job(job_id: RecordId, body: JobChange, session: SessionDep) -> JobOut:
     """Replace the job, its requirements and windows included."""
-    job = body.to_domain(job_id)
-    JobRepository(session).update(job)
-    return JobOut.of(job)
+    return JobOut.of(job_records.replace(session, body.to_domain(job_id)))
 
 
 @router.delete("/{job_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_job(job_id: RecordId, session: SessionDep) -> None:
     """Delete a job that no plan refers to (409 otherwise)."""
-    delete_record(JobRepository(session), job_id)
+    job_records.delete(session, job_id)
 
 
 @router.post("/{job_id}/cancel", response_model=CancelledOut)

@@ -10,16 +10,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
-from sqlalchemy.orm import Session, sessionmaker
 
 from api.deps import DispatcherUser, SessionDep, require_dispatcher
 from api.schemas.common import RecordId
 from api.schemas.plan_jobs import PlanJobIn, PlanJobOut
 from api.schemas.plans import PublishedPlanOut
 from dispatch.domain.plan_jobs import PlanJob
-from dispatch.persistence.repositories import JobRepository, PlanRepository
 from dispatch.services.job_queue import PlanJobQueue
-from dispatch.services.plan_jobs import enqueue_plan_job, plan_job_status, request_plan, stop_plan_job
+from dispatch.services.plan_jobs import (
+    enqueue_plan_job,
+    plan_job_status,
+    plan_of_job,
+    request_plan,
+    stop_plan_job,
+)
+from dispatch.services.unit_of_work import SessionFactory
 
 router = APIRouter(prefix="/plans", tags=["plans"], dependencies=[Depends(require_dispatcher)])
 
@@ -30,21 +35,18 @@ def get_plan_queue(request: Request) -> PlanJobQueue:
     return queue
 
 
-def get_session_factory(request: Request) -> sessionmaker[Session]:
-    factory: sessionmaker[Session] = request.app.state.session_factory
+def get_session_factory(request: Request) -> SessionFactory:
+    factory: SessionFactory = request.app.state.session_factory
     return factory
 
 
 QueueDep = Annotated[PlanJobQueue, Depends(get_plan_queue)]
-SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
+SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
 
 
-def _out(session: Session, job: PlanJob) -> PlanJobOut:
-    plan = PlanRepository(session).get(job.plan_id) if job.plan_id else None
-    if plan is None:
-        return PlanJobOut.of(job)
-    jobs = JobRepository(session).get_many(plan.planned_job_ids)
-    return PlanJobOut.of(job, PublishedPlanOut.of(plan, {j.id: j for j in jobs}))
+def _out(session: SessionDep, job: PlanJob) -> PlanJobOut:
+    view = plan_of_job(session, job)
+    return PlanJobOut.of(job, None if view is None else PublishedPlanOut.of(view.plan, view.jobs))
 
 
 @router.post("", response_model=PlanJobOut, status_code=status.HTTP_202_ACCEPTED)

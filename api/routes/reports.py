@@ -9,8 +9,8 @@ from api.routes.plan_jobs import QueueDep, SessionFactoryDep
 from api.schemas.common import Problem, RecordId
 from api.schemas.progress import HistoryOut, ReportIn, ReportOut
 from dispatch.services.plan_jobs import enqueue_plan_job
-from dispatch.services.progress import report_history, report_progress
-from dispatch.services.report_replans import replan_after_report
+from dispatch.services.progress import report_history
+from dispatch.services.report_replans import report_and_replan
 
 router = APIRouter(tags=["progress"])
 
@@ -41,20 +41,16 @@ def report(
     Running well late, done well early or unable to complete starts a search for a better plan of the
     day, published only if better."""
     assert user.technician_id is not None
-    request = body.to_request(job_id)
-    answer = report_progress(session, technician_id=user.technician_id, request=request, now=now)
-    if answer.get("changed", True) or request.kind.status is None:
-        search = replan_after_report(
-            session,
-            job_id=job_id,
-            kind=request.kind,
-            late_by_min=request.late_by_min,
-            now=now,
-            time_limit_s=settings.plan_time_limit_s,
-            requested_by=user.id,
-        )
-        if search is not None:
-            after_commit.add_task(enqueue_plan_job, factory, queue, search.id)
+    answer, search = report_and_replan(
+        session,
+        technician_id=user.technician_id,
+        request=body.to_request(job_id),
+        now=now,
+        time_limit_s=settings.plan_time_limit_s,
+        requested_by=user.id,
+    )
+    if search is not None:
+        after_commit.add_task(enqueue_plan_job, factory, queue, search.id)
     return ReportOut.of(answer)
 
 

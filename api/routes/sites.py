@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
-from sqlalchemy import ColumnElement
 
 from api.deps import PageDep, SessionDep, require_dispatcher
 from api.schemas.common import Page, page_out
 from api.schemas.customers import SiteChange, SiteIn, SiteOut
 from api.schemas.values import RecordId, Region, SearchText, UsState
-from dispatch.persistence.repositories import SiteRepository
-from dispatch.persistence.repositories.paging import contains, delete_record, page_of
+from dispatch.domain.listings import SiteFilter
+from dispatch.services.customers import find_sites, site_records
 
 router = APIRouter(prefix="/sites", tags=["sites"], dependencies=[Depends(require_dispatcher)])
 
@@ -27,42 +26,29 @@ def list_sites(
     city: Annotated[SearchText | None, Query(description="Part of the city, any case.")] = None,
 ) -> Page[SiteOut]:
     """Sites by id, filtered by customer, dispatch region, US state or city."""
-    repository = SiteRepository(session)
-    c = repository.table.c
-    conditions: list[ColumnElement[bool]] = []
-    if customer_id is not None:
-        conditions.append(c.customer_id == customer_id)
-    if region is not None:
-        conditions.append(c.region == region)
-    if state is not None:
-        conditions.append(c.state == state)
-    if city:
-        conditions.append(contains(c.city, city))
-    return page_out(page_of(repository, conditions, limit=paging.limit, offset=paging.offset), SiteOut.of)
+    filters = SiteFilter(customer_id=customer_id, region=region, state=state, city=city)
+    found = find_sites(session, filters, limit=paging.limit, offset=paging.offset)
+    return page_out(found, SiteOut.of)
 
 
 @router.post("", response_model=SiteOut, status_code=status.HTTP_201_CREATED)
 def create_site(body: SiteIn, session: SessionDep) -> SiteOut:
     """Add a site of an existing customer."""
-    site = body.to_domain(body.id)
-    SiteRepository(session).add(site)
-    return SiteOut.of(site)
+    return SiteOut.of(site_records.add(session, body.to_domain(body.id)))
 
 
 @router.get("/{site_id}", response_model=SiteOut)
 def get_site(site_id: RecordId, session: SessionDep) -> SiteOut:
-    return SiteOut.of(SiteRepository(session).require(site_id))
+    return SiteOut.of(site_records.get(session, site_id))
 
 
 @router.put("/{site_id}", response_model=SiteOut)
 def update_site(site_id: RecordId, body: SiteChange, session: SessionDep) -> SiteOut:
     """Replace the site's details, access hours included."""
-    site = body.to_domain(site_id)
-    SiteRepository(session).update(site)
-    return SiteOut.of(site)
+    return SiteOut.of(site_records.replace(session, body.to_domain(site_id)))
 
 
 @router.delete("/{site_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_site(site_id: RecordId, session: SessionDep) -> None:
     """Delete a site that no ticket or job refers to (409 otherwise)."""
-    delete_record(SiteRepository(session), site_id)
+    site_records.delete(session, site_id)

@@ -17,7 +17,7 @@ from api.pages import PAGE_HEADERS, STATIC_DIR, templates
 from api.schemas.common import RecordId
 from api.schemas.progress import JobSheetOut
 from dispatch.domain.accounts import Role
-from dispatch.persistence.repositories import RecordNotFound
+from dispatch.domain.errors import RecordNotFound
 
 router = APIRouter(tags=["technicians"])
 

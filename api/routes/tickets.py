@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
-from sqlalchemy import ColumnElement
-from sqlalchemy.orm import Session
 
 from api.deps import NowDep, PageDep, SessionDep, require_dispatcher
 from api.schemas.common import Page, page_out
 from api.schemas.tickets import TicketChange, TicketIn, TicketOut, TicketTransition, TicketUpdate
 from api.schemas.values import Instant, RecordId
 from dispatch.domain.contracts import Priority
+from dispatch.domain.listings import TicketFilter
 from dispatch.domain.tickets import Ticket, TicketState
-from dispatch.persistence.repositories import TicketRepository
-from dispatch.persistence.repositories.paging import delete_record, page_of
 from dispatch.services.ticket_lifecycle import move_ticket, state_kept
 from dispatch.services.ticket_records import build_ticket
+from dispatch.services.tickets import find_tickets, ticket_records
 
 router = APIRouter(prefix="/tickets", tags=["tickets"], dependencies=[Depends(require_dispatcher)])
 
@@ -34,25 +32,18 @@ def list_tickets(
     opened_before: Annotated[Instant | None, Query(description="Opened before.")] = None,
 ) -> Page[TicketOut]:
     """Tickets by id, filtered by site, contract, state, priority or opening time."""
-    repository = TicketRepository(session)
-    c = repository.table.c
-    conditions: list[ColumnElement[bool]] = []
-    if site_id is not None:
-        conditions.append(c.site_id == site_id)
-    if contract_id is not None:
-        conditions.append(c.contract_id == contract_id)
-    if state is not None:
-        conditions.append(c.state == state.value)
-    if priority is not None:
-        conditions.append(c.priority == priority.value)
-    if opened_from is not None:
-        conditions.append(c.opened_at >= opened_from)
-    if opened_before is not None:
-        conditions.append(c.opened_at < opened_before)
-    return page_out(page_of(repository, conditions, limit=paging.limit, offset=paging.offset), TicketOut.of)
+    filters = TicketFilter(
+        site_id=site_id,
+        contract_id=contract_id,
+        state=state,
+        priority=priority,
+        opened_from=opened_from,
+        opened_before=opened_before,
+    )
+    return page_out(find_tickets(session, filters, limit=paging.limit, offset=paging.offset), TicketOut.of)
 
 
-def _ticket(session: Session, ticket_id: str, body: TicketChange, state: TicketState) -> Ticket:
+def _ticket(session: SessionDep, ticket_id: str, body: TicketChange, state: TicketState) -> Ticket:
     return build_ticket(
         session,
         ticket_id=ticket_id,
@@ -76,14 +67,12 @@ def _ticket(session: Session, ticket_id: str, body: TicketChange, state: TicketS
 @router.post("", response_model=TicketOut, status_code=status.HTTP_201_CREATED)
 def create_ticket(body: TicketIn, session: SessionDep) -> TicketOut:
     """Open a ticket; SLA due times left out are computed from the contract."""
-    ticket = _ticket(session, body.id, body, body.state)
-    TicketRepository(session).add(ticket)
-    return TicketOut.of(ticket)
+    return TicketOut.of(ticket_records.add(session, _ticket(session, body.id, body, body.state)))
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
 def get_ticket(ticket_id: RecordId, session: SessionDep) -> TicketOut:
-    return TicketOut.of(TicketRepository(session).require(ticket_id))
+    return TicketOut.of(ticket_records.get(session, ticket_id))
 
 
 @router.put("/{ticket_id}", response_model=TicketOut)
@@ -94,8 +83,7 @@ def update_ticket(ticket_id: RecordId, body: TicketUpdate, session: SessionDep) 
     lifecycle (``POST /tickets/{ticket_id}/transitions``, or a technician's reports on its visits).
     """
     ticket = _ticket(session, ticket_id, body, state_kept(session, ticket_id, body.state))
-    TicketRepository(session).update(ticket)
-    return TicketOut.of(ticket)
+    return TicketOut.of(ticket_records.replace(session, ticket))
 
 
 @router.post("/{ticket_id}/transitions", response_model=TicketOut)
@@ -109,4 +97,4 @@ def transition_ticket(
 @router.delete("/{ticket_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_ticket(ticket_id: RecordId, session: SessionDep) -> None:
     """Delete a ticket that no job or follow-up refers to (409 otherwise)."""
-    delete_record(TicketRepository(session), ticket_id)
+    ticket_records.delete(session, ticket_id)

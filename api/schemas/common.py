@@ -31,7 +31,7 @@ from api.schemas.values import (
     WeeklyHoursText,
     stock_lines,
 )
-from dispatch.persistence.repositories.paging import Page as StoredPage
+from dispatch.domain.listings import Page as FoundPage
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -77,8 +77,8 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
-def page_out(found: StoredPage[D], shape: Callable[[D], T]) -> Page[T]:
-    """A stored page with each item shaped for the API."""
+def page_out(found: FoundPage[D], shape: Callable[[D], T]) -> Page[T]:
+    """A page found by a service, with each item shaped for the API."""
     return Page[T](
         items=[shape(item) for item in found.items], total=found.total, limit=found.limit, offset=found.offset
     )

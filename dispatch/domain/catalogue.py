@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dispatch.domain.errors import DomainError
+from dispatch.domain.errors import DomainError, RecordNotFound
 
 MAX_SKILL_LEVEL = 5
 
@@ -47,7 +47,7 @@ def with_stock_line(stock: dict[str, int], sku: str, quantity: int) -> dict[str,
 
 
 def without_stock_line(stock: dict[str, int], sku: str, holder: str) -> dict[str, int]:
-    """A copy of ``stock`` without the line for ``sku``; ``LookupError`` naming ``holder`` if none."""
+    """A copy of ``stock`` without the line for ``sku``; ``RecordNotFound`` naming ``holder`` if none."""
     if sku not in stock:
-        raise LookupError(f"{holder} holds no stock line for {sku!r}")
+        raise RecordNotFound(f"{holder} holds no stock line for {sku!r}")
     return {k: v for k, v in stock.items() if k != sku}

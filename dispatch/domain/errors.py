@@ -15,3 +15,19 @@ class Stale(Conflict):
     def __init__(self, message: str, current: str | None) -> None:
         super().__init__(message)
         self.current = current
+
+
+class RecordNotFound(DomainError, LookupError):
+    """A request named a record that is not stored (an id, a day without a plan, a part not listed)."""
+
+
+class InvalidReference(DomainError):
+    """A record names another that is not stored (a site of a customer that does not exist)."""
+
+
+class StorageRuleBroken(DomainError):
+    """A record breaks a rule the storage keeps (a value missing, a check refused)."""
+
+
+class Unstorable(DomainError):
+    """A value that does not fit where it is stored (too long, out of range)."""

@@ -83,6 +83,12 @@ def authenticate(session: Session, email: str, password: str) -> Account | None:
     return account if password_matches(account, password) else None
 
 
+def active_account(session: Session, account_id: str) -> Account | None:
+    """The account a login token names, if it still exists and is enabled."""
+    account = AccountRepository(session).get(account_id)
+    return account if account is not None and account.active else None
+
+
 def password_matches(account: Account | None, password: str) -> bool:
     """Whether ``password`` opens ``account`` (active); no database work, only Argon2's CPU and memory.
 

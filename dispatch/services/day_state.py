@@ -200,7 +200,7 @@ def _started_route(
         technician_id=route.technician_id,
         published=route,
         kept=tuple(kept),
-        free=Whereabouts(lat, lon, end.end),
+        free=Whereabouts(lat, lon, max(end.end, now)),  # idle since: free from now, not before
         picked=picked,
         used=used,
     )

@@ -44,13 +44,15 @@ def assign_job(
     job_id: str,
     technician_id: str,
     start: datetime | None = None,
+    next_up: bool = False,
     pin: bool = True,
     version: str | None = None,
     params: opt.SolveParams | None = None,
     now: datetime | None = None,
 ) -> Plan:
-    """Put ``job_id`` on ``technician_id``'s day (at ``start`` if given), pinned there unless ``pin`` is
-    False; publish the edited plan if it breaks no rule (caller commits)."""
+    """Put ``job_id`` on ``technician_id``'s day (at ``start`` if given; ``next_up``: as the next visit they
+    go to, before anything not yet under way), pinned there unless ``pin`` is False; publish the edited
+    plan if it breaks no rule (caller commits)."""
     JobRepository(session).require(job_id)
     TechnicianRepository(session).require(technician_id)
     if start is not None and abs((start.date() - day).days) > 1:
@@ -68,7 +70,7 @@ def assign_job(
     if technician_id not in {t.id for t in editing.rest.planning.problem.technicians}:
         raise Conflict(f"{technician_id} is not available for more work on {day}")
     order = orders.get(technician_id, [])
-    position = None
+    position = 0 if next_up else None
     if start is not None:
         route = next((r for r in editing.published.routes if r.technician_id == technician_id), None)
         before = {

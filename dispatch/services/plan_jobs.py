@@ -28,9 +28,9 @@ from dispatch.config import get_settings
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.plan_jobs import PlanJob, PlanJobStatus, check_time_limit
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
-from dispatch.persistence.repositories import PlanRepository
+from dispatch.persistence.repositories import JobRepository, PlanRepository
 from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
-from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue
+from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue, Runner
 from dispatch.services.plan_day import (
     PlanOutcome,
     StalePlan,
@@ -39,6 +39,7 @@ from dispatch.services.plan_day import (
     publish_outcome,
     rebase,
 )
+from dispatch.services.published_plan import PlanView
 from dispatch.services.rest_of_day import load_live_day
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,16 @@ def plan_job_status(session: Session, plan_job_id: str) -> PlanJob:
     return repository.require(plan_job_id)
 
 
+def plan_of_job(session: Session, job: PlanJob) -> PlanView | None:
+    """The plan ``job`` has stored (its best so far, or the one it published) with the jobs the plan's
+    routes visit; ``None`` while it has none."""
+    plan = PlanRepository(session).get(job.plan_id) if job.plan_id else None
+    if plan is None:
+        return None
+    visited = JobRepository(session).get_many(plan.planned_job_ids)
+    return PlanView(plan, {visit.id: visit for visit in visited})
+
+
 def stop_plan_job(session: Session, plan_job_id: str) -> PlanJob:
     """Cancel a queued job, or ask a running one to stop and publish its best plan so far."""
     return PlanJobRepository(session).request_stop(plan_job_id, _now())
@@ -145,8 +156,13 @@ def run_plan_job(
     *,
     planner: Planner | None = None,
     heartbeat_s: float = HEARTBEAT_S,
+    clock: Callable[[], datetime] = _now,
 ) -> PlanJobStatus | None:
-    """Claim, solve, validate and publish one job; the final status, or None if it was not ours to run."""
+    """Claim, solve, validate and publish one job; the final status, or None if it was not ours to run.
+
+    ``clock`` tells the moment of the day the job plans from (the wall clock; a simulated day's own); the
+    job's own book-keeping (claimed, heartbeats, finished) always runs on the wall clock, which tells
+    whether its worker lives."""
     with session_scope(factory) as session:
         repository = PlanJobRepository(session)
         if not repository.claim(plan_job_id, _now()):
@@ -164,12 +180,12 @@ def run_plan_job(
     heart.start()
     try:
         with session_scope(factory) as session:
-            live = load_live_day(session, job.day, _now())
+            live = load_live_day(session, job.day, clock())
         plan = planner or default_planner()
         outcome = plan(
             live,
             region=job.region,
-            params=opt.SolveParams(time_limit_s=job.time_limit_s),
+            params=opt.SolveParams(time_limit_s=job.time_limit_s, workers=get_settings().plan_workers),
             freeze=timedelta(minutes=get_settings().freeze_minutes),
             on_progress=lambda report: setattr(progress, "latest", report),
             should_stop=lambda: stop.is_set() or (shutdown is not None and shutdown.is_set()),
@@ -186,10 +202,10 @@ def run_plan_job(
     status = PlanJobStatus.CANCELLED if cut_short else PlanJobStatus.SUCCEEDED
     try:
         with session_scope(factory) as session:
-            if job.only_if_better and not improves_on_published(session, outcome, _now()):
+            if job.only_if_better and not improves_on_published(session, outcome, clock()):
                 outcome = _kept(session, outcome)
             else:
-                outcome = _publish_rebased(session, outcome)
+                outcome = _publish_rebased(session, outcome, clock)
             repository = PlanJobRepository(session)
             finished = repository.finish(
                 plan_job_id,
@@ -211,11 +227,13 @@ def run_plan_job(
     return status
 
 
-def _publish_rebased(session: Session, outcome: PlanOutcome, tries: int = 3) -> PlanOutcome:
+def _publish_rebased(
+    session: Session, outcome: PlanOutcome, clock: Callable[[], datetime], tries: int = 3
+) -> PlanOutcome:
     """Publish the solved plan re-timed on the day as it stands now (reports and edits made during the
     solve are kept); a plan published in the very same moment makes it try again."""
     for attempt in range(tries):
-        rebased = rebase(session, outcome, _now())
+        rebased = rebase(session, outcome, clock())
         try:
             with session.begin_nested():
                 return publish_outcome(session, rebased)
@@ -275,12 +293,13 @@ def _beat(
             stop.set()
 
 
-def plan_queue_for(database_url: str, factory: sessionmaker[Session]) -> PlanJobQueue:
-    """Procrastinate on PostgreSQL (solved by ``dispatch worker``); a worker thread here on SQLite."""
+def plan_queue_for(
+    database_url: str, factory: sessionmaker[Session], *, clock: Callable[[], datetime] = _now
+) -> PlanJobQueue:
+    """Procrastinate on PostgreSQL (solved by ``dispatch worker``); a worker thread here on SQLite, planning
+    from the moment ``clock`` tells (the service's own clock)."""
 
-    def run(plan_job_id: str, shutdown: threading.Event) -> None:
-        _run(factory, plan_job_id, shutdown)
-
+    run = _runner(factory, clock)
     if make_url(database_url).get_backend_name() == "postgresql":
         return ProcrastinateQueue(database_url, run)
 
@@ -291,7 +310,13 @@ def plan_queue_for(database_url: str, factory: sessionmaker[Session]) -> PlanJob
     return InProcessQueue(run, pending)
 
 
-def run_worker(database_url: str, *, stop: threading.Event | None = None, wait: bool = True) -> None:
+def run_worker(
+    database_url: str,
+    *,
+    stop: threading.Event | None = None,
+    wait: bool = True,
+    clock: Callable[[], datetime] = _now,
+) -> None:
     """What ``dispatch worker`` does: take plan jobs from procrastinate and solve them, one at a time.
 
     Start as many as wanted, on as many machines as reach the database; stop one with Ctrl+C or SIGTERM
@@ -305,12 +330,13 @@ def run_worker(database_url: str, *, stop: threading.Event | None = None, wait: 
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     try:
-        ProcrastinateQueue(database_url, lambda job_id, shutdown: _run(factory, job_id, shutdown)).run_worker(
-            stop=stop, wait=wait
-        )
+        ProcrastinateQueue(database_url, _runner(factory, clock)).run_worker(stop=stop, wait=wait)
     finally:
         engine.dispose()
 
 
-def _run(factory: sessionmaker[Session], plan_job_id: str, shutdown: threading.Event) -> None:
-    run_plan_job(factory, plan_job_id, shutdown)
+def _runner(factory: sessionmaker[Session], clock: Callable[[], datetime]) -> Runner:
+    def run(plan_job_id: str, shutdown: threading.Event) -> None:
+        run_plan_job(factory, plan_job_id, shutdown, clock=clock)
+
+    return run

@@ -3,7 +3,8 @@
 The optimizer works in integer seconds from an origin; here the origin is midnight UTC of the planned day
 and the horizon runs 36 hours, so every mainland shift (Eastern mornings to Pacific evenings, which end
 after midnight UTC) fits. Local shift and break times are converted through each technician's time zone,
-and SLA due times already past become the horizon start (lateness is then counted from the start of
+and SLA due times (``visit_start_due``: respond by arriving, end by the resolution due time) already past
+become the horizon start (lateness is then counted from the start of
 the plan, which differs from counting from the true due time only by a constant).
 """
 
@@ -26,6 +27,8 @@ from dispatch.domain.plans import (
     VisitKind,
 )
 from dispatch.domain.technicians import Technician
+from dispatch.domain.tickets import Ticket
+from dispatch.domain.visit_due import visit_start_due
 from dispatch.services.on_call import NO_TECHNICIAN_ON_SHIFT, on_call_cover
 
 HORIZON = timedelta(hours=36)
@@ -78,6 +81,7 @@ def build_problem(
     cover = on_call_cover(dataset, day, origin, region, horizon=horizon)
     technicians += cover.technicians
     working = {t.id for t in technicians}
+    tickets = {t.id: t for t in dataset.tickets}
     jobs: list[opt.Job] = []
     skipped: list[SkippedJob] = []
     for job in dataset.jobs:
@@ -111,7 +115,7 @@ def build_problem(
                 windows=windows,
                 required_skills={r.skill: r.min_level for r in job.required_skills},
                 required_parts={r.sku: r.quantity for r in job.required_parts},
-                sla_due_s=None if job.sla_due is None else max(0, _seconds(job.sla_due, origin)),
+                sla_due_s=_start_due_s(job, tickets.get(job.ticket_id), origin),
                 pinned_technician_id=job.pinned_technician_id,
                 allowed_technician_ids=cover.allowed_technicians(job.id),  # on-call hook
             )
@@ -160,6 +164,12 @@ def _technician(tech: Technician, day: date, origin: datetime) -> opt.Technician
         skills=dict(tech.skills),
         van_stock=dict(tech.van_stock),
     )
+
+
+def _start_due_s(job: Job, ticket: Ticket | None, origin: datetime) -> int | None:
+    """The SLA's latest start in the problem's seconds (a due time already past: the horizon's start)."""
+    due = visit_start_due(job, ticket)
+    return None if due is None else max(0, _seconds(due, origin))
 
 
 def _windows(job: Job, origin: datetime, horizon: opt.TimeWindow) -> tuple[opt.TimeWindow, ...]:

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dispatch.domain.errors import Conflict, DomainError
+from dispatch.domain.errors import Conflict, DomainError, RecordNotFound
 from dispatch.domain.lifecycle import FINAL_JOB_STATUSES, advance_job
 from dispatch.domain.progress import NotCompletedReason, ReportKind, VisitReport
-from dispatch.persistence.repositories import JobRepository, RecordNotFound
+from dispatch.persistence.repositories import JobRepository
 from dispatch.persistence.repositories.visit_reports import StoredReport, VisitReportRepository
 from dispatch.services.report_effects import apply_report_effects
 

@@ -8,12 +8,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from dispatch.domain.errors import RecordNotFound
 from dispatch.domain.jobs import Job
 from dispatch.domain.plans import Plan
 from dispatch.persistence.repositories import (
     JobRepository,
     PlanRepository,
-    RecordNotFound,
     SiteRepository,
     TechnicianRepository,
 )

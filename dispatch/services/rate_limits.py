@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dispatch.config import Settings
 from dispatch.domain.accounts import Account
-from dispatch.persistence.db import session_scope
 from dispatch.persistence.repositories.accounts import AccountRepository
 from dispatch.persistence.repositories.rate_hits import RateHitRepository
+from dispatch.services.unit_of_work import unit_of_work
 
 TRACKING_WINDOW = timedelta(minutes=1)
 
@@ -72,7 +72,7 @@ def take_tracking_request(
     factory: sessionmaker[Session], settings: Settings, client: str, now: datetime
 ) -> int:
     """Count a tracking request of ``client``; the seconds to wait when it is over the limit."""
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         return take(session, tracking_limit(settings), client, now)
 
 
@@ -102,7 +102,7 @@ def check_login(
 ) -> LoginCheck:
     """The wait this attempt must honour (0: go ahead) and, when it may go ahead, the account it names."""
     by_account, by_client = login_limits(settings)
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         wait_s = max(
             retry_after_s(session, by_account, _email_key(email), now),
             retry_after_s(session, by_client, client, now),
@@ -124,7 +124,7 @@ def record_login(
 ) -> None:
     """Count a failure against the account and the client, or clear the account's failures after a success."""
     by_account, by_client = login_limits(settings)
-    with session_scope(factory) as session:
+    with unit_of_work(factory) as session:
         if succeeded:
             RateHitRepository(session).forget_subject(by_account.scope, _subject(_email_key(email)))
             return

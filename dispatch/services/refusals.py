@@ -34,8 +34,12 @@ class Refusals:
         return sentence or violation.detail
 
     def clock(self, seconds: int, timezone: str) -> str:
-        """``seconds`` from the plan's origin as a local clock time with its zone: ``14:25 EST``."""
-        return _clock(self.planning.instant(seconds), timezone)
+        """``seconds`` from the plan's origin as a local clock time with its zone: ``14:25 EST``, with the
+        day named when it is not the plan's own (``Wed 10:19 CST``): a refusal must not read as today."""
+        instant = self.planning.instant(seconds)
+        if instant.astimezone(zone(timezone)).date() == self.planning.day:
+            return _clock(instant, timezone)
+        return f"{instant.astimezone(zone(timezone)):%a} {_clock(instant, timezone)}"
 
     def technician(self, technician_id: str | None) -> tuple[str, str]:
         """A technician's ``"TECH-3 (Ana Diaz)"`` and home time zone."""

@@ -27,14 +27,14 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from dispatch.domain.errors import Conflict, DomainError
+from dispatch.domain.errors import Conflict, DomainError, RecordNotFound
 from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.lifecycle import FINAL_JOB_STATUSES, advance_ticket
 from dispatch.domain.part_movements import MovementKind, PartMovement
 from dispatch.domain.progress import ReportKind, VisitReport
 from dispatch.domain.tickets import Ticket, TicketState
 from dispatch.persistence.models import ID
-from dispatch.persistence.repositories import JobRepository, RecordNotFound
+from dispatch.persistence.repositories import JobRepository
 from dispatch.persistence.repositories.jobs import follow_up_of, job_statuses_of_ticket, link_follow_up
 from dispatch.persistence.repositories.part_movements import (
     add_movements,

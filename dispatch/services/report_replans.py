@@ -5,6 +5,7 @@ better than the one in force, so a report never makes the day worse or moves vis
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,7 @@ from dispatch.domain.plan_jobs import PlanJob
 from dispatch.domain.progress import ReportKind
 from dispatch.persistence.repositories.published_routes import placements, route_in_plan
 from dispatch.services.plan_jobs import improve_later
+from dispatch.services.progress import ReportRequest, report_progress
 
 LATE_ENOUGH = timedelta(minutes=15)
 """A delay this long or longer is worth a re-plan; a shorter one only moves the arrival estimates."""
@@ -48,3 +50,29 @@ def replan_after_report(
     if not worth:
         return None
     return improve_later(session, placement.day, time_limit_s, requested_by, now)
+
+
+def report_and_replan(
+    session: Session,
+    *,
+    technician_id: str,
+    request: ReportRequest,
+    now: datetime,
+    time_limit_s: float,
+    requested_by: str | None,
+) -> tuple[dict[str, Any], PlanJob | None]:
+    """Apply a technician's report (once per key) and, when it changes the rest of the day, the queued
+    search for a better plan (caller commits, then enqueues the search)."""
+    answer = report_progress(session, technician_id=technician_id, request=request, now=now)
+    if not answer.get("changed", True) and request.kind.status is not None:
+        return answer, None
+    search = replan_after_report(
+        session,
+        job_id=request.job_id,
+        kind=request.kind,
+        late_by_min=request.late_by_min,
+        now=now,
+        time_limit_s=time_limit_s,
+        requested_by=requested_by,
+    )
+    return answer, search

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -49,14 +49,16 @@ def seeded_settings(database_url: str) -> tuple[Settings, tuple[str, str]]:
 
 
 @contextmanager
-def plan_worker(database_url: str) -> Iterator[None]:
-    """On PostgreSQL, a procrastinate worker in a thread (as ``dispatch worker`` runs); on SQLite the app
-    runs its own in-process worker, so nothing is needed."""
+def plan_worker(database_url: str, clock: Callable[[], datetime] | None = None) -> Iterator[None]:
+    """On PostgreSQL, a procrastinate worker in a thread (as ``dispatch worker`` runs), planning from the
+    moment ``clock`` tells (default: the wall clock); on SQLite the app runs its own in-process worker on
+    the app's clock, so nothing is needed."""
     if make_url(database_url).get_backend_name() != "postgresql":
         yield
         return
     stop = threading.Event()
-    thread = threading.Thread(target=run_worker, args=(database_url,), kwargs={"stop": stop}, daemon=True)
+    options: dict[str, Any] = {"stop": stop} if clock is None else {"stop": stop, "clock": clock}
+    thread = threading.Thread(target=run_worker, args=(database_url,), kwargs=options, daemon=True)
     thread.start()
     try:
         yield

@@ -85,7 +85,8 @@ def app(seeded: tuple[Settings, tuple[str, str]]) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def client(app: FastAPI, database_url: str) -> Iterator[TestClient]:
-    with plan_worker(database_url), TestClient(app, base_url="https://testserver") as client:
+    clock = app.dependency_overrides[get_now]
+    with plan_worker(database_url, clock), TestClient(app, base_url="https://testserver") as client:
         yield client
 
 
@@ -222,7 +223,8 @@ def test_a_visit_en_route_and_a_completed_one_survive_a_full_replan(
     assert _report(client, technician, next_job, "en_route").status_code == 201
     job = client.post(f"/plans/{DAY}/resolve", json={"time_limit_s": 1}, headers=dispatcher)
     assert job.status_code == 202, job.text
-    assert wait_for(client, dispatcher, job.json()["id"])["status"] == "succeeded"
+    finished = wait_for(client, dispatcher, job.json()["id"])
+    assert finished["status"] == "succeeded", finished["error"]
     assert _jobs_of(_current(client, dispatcher), technician_id)[:2] == [done, next_job]
     assert _report(client, technician, next_job, "arrived").status_code == 201
     tracking = client.get(f"/track/{token}.json")

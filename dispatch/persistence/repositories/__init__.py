@@ -1,6 +1,7 @@
 """Repositories: one per aggregate, each taking a Session, returning domain objects, never committing."""
 
-from dispatch.persistence.repositories._base import RecordNotFound, Repository
+from dispatch.domain.errors import RecordNotFound
+from dispatch.persistence.repositories._base import Repository
 from dispatch.persistence.repositories.catalogue import PartRepository, SkillRepository
 from dispatch.persistence.repositories.contracts import ContractRepository, SlaPolicyRepository
 from dispatch.persistence.repositories.customers import CustomerRepository, SiteRepository

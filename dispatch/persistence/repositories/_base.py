@@ -9,19 +9,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Table, delete, insert, select, update
+from sqlalchemy import ColumnElement, Table, delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
+
+from dispatch.domain.errors import RecordNotFound
+from dispatch.domain.listings import Page
 
 T = TypeVar("T")
 
 Row = dict[str, Any]
 RowsByTable = dict[Table, list[Row]]
 ChildRows = Mapping[Table, Sequence[RowMapping]]
-
-
-class RecordNotFound(LookupError):
-    """An update or a lookup named an id that is not stored."""
 
 
 class Child:
@@ -95,6 +94,25 @@ class Repository(Generic[T]):
             self.session.execute(delete(child.table).where(child.table.c[child.parent_column] == key))
             if rows.get(child.table):
                 self.session.execute(insert(child.table), rows[child.table])
+
+    def delete(self, key: str) -> None:
+        """Delete one stored object (its children go with it); ``RecordNotFound`` if absent.
+
+        A row that others still reference raises ``IntegrityError`` from the database: the caller reports it.
+        """
+        result = self.session.execute(delete(self.table).where(self.table.c[self.key] == key))
+        if getattr(result, "rowcount", 0) == 0:
+            raise RecordNotFound(f"{self.table.name}: no record {key!r}")
+
+    def page(self, *, limit: int, offset: int) -> Page[T]:
+        """Every stored object from ``offset`` (at most ``limit``), with the count of all of them."""
+        return self._page([], limit=limit, offset=offset)
+
+    def _page(self, conditions: Sequence[ColumnElement[bool]], *, limit: int, offset: int) -> Page[T]:
+        """Objects matching ``conditions`` from ``offset`` (at most ``limit``), and how many match."""
+        total = self.session.scalar(select(func.count()).select_from(self.table).where(*conditions)) or 0
+        items = self._select(conditions, limit=limit, offset=offset) if total > offset else []
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     def all(self) -> list[T]:
         """Every stored object, ordered by id."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import builtins
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.engine import RowMapping
 
 from dispatch.domain.catalogue import Part, Skill
+from dispatch.domain.listings import Page, PartFilter
 from dispatch.persistence.models import PartRow, SkillRow, table_of
 from dispatch.persistence.repositories._base import ChildRows, Repository, RowsByTable
+from dispatch.persistence.repositories.paging import contains
 
 
 class SkillRepository(Repository[Skill]):
@@ -49,5 +52,16 @@ class PartRepository(Repository[Part]):
         self, *, category: str | None = None, limit: int | None = None, offset: int = 0
     ) -> builtins.list[Part]:
         """Parts by SKU, optionally of one category."""
-        conditions = [] if category is None else [self.table.c.category == category]
-        return self._select(conditions, limit=limit, offset=offset)
+        return self._select(self._matching(PartFilter(category=category)), limit=limit, offset=offset)
+
+    def find(self, filters: PartFilter, *, limit: int, offset: int) -> Page[Part]:
+        """A page of the parts matching ``filters``, by SKU."""
+        return self._page(self._matching(filters), limit=limit, offset=offset)
+
+    def _matching(self, filters: PartFilter) -> builtins.list[ColumnElement[bool]]:
+        conditions: builtins.list[ColumnElement[bool]] = []
+        if filters.category is not None:
+            conditions.append(self.table.c.category == filters.category)
+        if filters.name:
+            conditions.append(contains(self.table.c.name, filters.name))
+        return conditions

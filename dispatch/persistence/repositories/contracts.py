@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.contracts import Contract, Coverage, Priority, SlaPolicy, SlaTarget
 from dispatch.domain.errors import DomainError
+from dispatch.domain.listings import ContractFilter, Page
 from dispatch.persistence.models import (
     ContractRow,
     SlaCoverageHoursRow,
@@ -159,12 +160,21 @@ class ContractRepository(Repository[Contract]):
         offset: int = 0,
     ) -> builtins.list[Contract]:
         """Contracts by id, optionally of one customer, of one SLA tier, or in force on a day."""
+        filters = ContractFilter(customer_id=customer_id, tier=tier, active_on=active_on)
+        return self._select(self._matching(filters), limit=limit, offset=offset)
+
+    def find(self, filters: ContractFilter, *, limit: int, offset: int) -> Page[Contract]:
+        """A page of the contracts matching ``filters``, by id."""
+        return self._page(self._matching(filters), limit=limit, offset=offset)
+
+    def _matching(self, filters: ContractFilter) -> builtins.list[ColumnElement[bool]]:
+        c = self.table.c
         conditions: builtins.list[ColumnElement[bool]] = []
-        if customer_id is not None:
-            conditions.append(self.table.c.customer_id == customer_id)
-        if tier is not None:
-            conditions.append(self.table.c.sla_tier == tier)
-        if active_on is not None:
-            conditions.append(self.table.c.starts_on <= active_on)
-            conditions.append(or_(self.table.c.ends_on.is_(None), self.table.c.ends_on >= active_on))
-        return self._select(conditions, limit=limit, offset=offset)
+        if filters.customer_id is not None:
+            conditions.append(c.customer_id == filters.customer_id)
+        if filters.tier is not None:
+            conditions.append(c.sla_tier == filters.tier)
+        if filters.active_on is not None:
+            conditions.append(c.starts_on <= filters.active_on)
+            conditions.append(or_(c.ends_on.is_(None), c.ends_on >= filters.active_on))
+        return conditions

@@ -8,9 +8,11 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.engine import RowMapping
 
 from dispatch.domain.customers import Contact, Customer, Site
+from dispatch.domain.listings import CustomerFilter, Page, SiteFilter
 from dispatch.persistence.models import CustomerRow, SiteAccessHoursRow, SiteRow, table_of
 from dispatch.persistence.repositories._base import Child, ChildRows, Repository, RowsByTable
 from dispatch.persistence.repositories._conversions import weekly_hours_from_rows, weekly_hours_rows
+from dispatch.persistence.repositories.paging import contains
 
 _ACCESS_HOURS = table_of(SiteAccessHoursRow)
 
@@ -31,6 +33,11 @@ class CustomerRepository(Repository[Customer]):
     def list(self, *, limit: int | None = None, offset: int = 0) -> builtins.list[Customer]:
         """Customers by id."""
         return self._select([], limit=limit, offset=offset)
+
+    def find(self, filters: CustomerFilter, *, limit: int, offset: int) -> Page[Customer]:
+        """A page of the customers matching ``filters``, by id."""
+        conditions = [contains(self.table.c.name, filters.name)] if filters.name else []
+        return self._page(conditions, limit=limit, offset=offset)
 
 
 class SiteRepository(Repository[Site]):
@@ -87,11 +94,22 @@ class SiteRepository(Repository[Site]):
         offset: int = 0,
     ) -> builtins.list[Site]:
         """Sites by id, optionally of one customer, dispatch region or US state."""
+        filters = SiteFilter(customer_id=customer_id, region=region, state=state)
+        return self._select(self._matching(filters), limit=limit, offset=offset)
+
+    def find(self, filters: SiteFilter, *, limit: int, offset: int) -> Page[Site]:
+        """A page of the sites matching ``filters``, by id."""
+        return self._page(self._matching(filters), limit=limit, offset=offset)
+
+    def _matching(self, filters: SiteFilter) -> builtins.list[ColumnElement[bool]]:
+        c = self.table.c
         conditions: builtins.list[ColumnElement[bool]] = []
-        if customer_id is not None:
-            conditions.append(self.table.c.customer_id == customer_id)
-        if region is not None:
-            conditions.append(self.table.c.region == region)
-        if state is not None:
-            conditions.append(self.table.c.state == state)
-        return self._select(conditions, limit=limit, offset=offset)
+        if filters.customer_id is not None:
+            conditions.append(c.customer_id == filters.customer_id)
+        if filters.region is not None:
+            conditions.append(c.region == filters.region)
+        if filters.state is not None:
+            conditions.append(c.state == filters.state)
+        if filters.city:
+            conditions.append(contains(c.city, filters.city))
+        return conditions

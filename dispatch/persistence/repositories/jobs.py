@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequirement, TimeWindow
+from dispatch.domain.listings import JobFilter, Page
 from dispatch.persistence.models import JobPartRow, JobRow, JobSkillRow, JobWindowRow, table_of
 from dispatch.persistence.repositories._base import Child, ChildRows, Repository, RowsByTable
 from dispatch.persistence.repositories._conversions import whole_seconds
@@ -94,17 +95,27 @@ class JobRepository(Repository[Job]):
         offset: int = 0,
     ) -> builtins.list[Job]:
         """Jobs by id, filtered by ticket, site, status or priority."""
+        filters = JobFilter(ticket_id=ticket_id, site_id=site_id, status=status, priority=priority)
+        return self._select(self._matching(filters), limit=limit, offset=offset)
+
+    def find(self, filters: JobFilter, *, limit: int, offset: int) -> Page[Job]:
+        """A page of the jobs matching ``filters``, by id."""
+        return self._page(self._matching(filters), limit=limit, offset=offset)
+
+    def _matching(self, filters: JobFilter) -> builtins.list[ColumnElement[bool]]:
         c = self.table.c
         conditions: builtins.list[ColumnElement[bool]] = []
-        if ticket_id is not None:
-            conditions.append(c.ticket_id == ticket_id)
-        if site_id is not None:
-            conditions.append(c.site_id == site_id)
-        if status is not None:
-            conditions.append(c.status == status.value)
-        if priority is not None:
-            conditions.append(c.priority == priority.value)
-        return self._select(conditions, limit=limit, offset=offset)
+        if filters.ticket_id is not None:
+            conditions.append(c.ticket_id == filters.ticket_id)
+        if filters.site_id is not None:
+            conditions.append(c.site_id == filters.site_id)
+        if filters.status is not None:
+            conditions.append(c.status == filters.status.value)
+        if filters.priority is not None:
+            conditions.append(c.priority == filters.priority.value)
+        if filters.pinned_technician_id is not None:
+            conditions.append(c.pinned_technician_id == filters.pinned_technician_id)
+        return conditions
 
 
 def set_job_statuses(

@@ -16,10 +16,9 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dispatch.domain.errors import Conflict
+from dispatch.domain.errors import Conflict, RecordNotFound
 from dispatch.domain.plan_jobs import DayLock, PlanJob, PlanJobStatus, scope_of
 from dispatch.persistence.models import DayLockRow, JobPinRow, PlanJobRow, table_of
-from dispatch.persistence.repositories._base import RecordNotFound
 
 _JOBS = table_of(PlanJobRow)
 _LOCKS = table_of(DayLockRow)

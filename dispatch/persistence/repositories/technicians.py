@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.engine import RowMapping
 
+from dispatch.domain.listings import DepotFilter, Page, TechnicianFilter
 from dispatch.domain.technicians import Depot, LunchBreak, Shift, Technician, WorkingCalendar
 from dispatch.persistence.models import (
     DepotRow,
@@ -26,6 +27,7 @@ from dispatch.persistence.repositories._conversions import (
     time_of_day,
     whole_seconds,
 )
+from dispatch.persistence.repositories.paging import contains
 
 _DEPOT_STOCK = table_of(DepotStockRow)
 _SKILLS = table_of(TechnicianSkillRow)
@@ -78,6 +80,11 @@ class DepotRepository(Repository[Depot]):
     def list(self, *, limit: int | None = None, offset: int = 0) -> builtins.list[Depot]:
         """Depots by id."""
         return self._select([], limit=limit, offset=offset)
+
+    def find(self, filters: DepotFilter, *, limit: int, offset: int) -> Page[Depot]:
+        """A page of the depots matching ``filters``, by id."""
+        conditions = [contains(self.table.c.name, filters.name)] if filters.name else []
+        return self._page(conditions, limit=limit, offset=offset)
 
 
 def _shift_columns(shift: Shift) -> dict[str, int | None]:
@@ -179,12 +186,23 @@ class TechnicianRepository(Repository[Technician]):
         offset: int = 0,
     ) -> builtins.list[Technician]:
         """Technicians by id, optionally of one region, or holding ``skill`` at ``min_level`` or above."""
+        filters = TechnicianFilter(region=region, skill=skill, min_level=min_level)
+        return self._select(self._matching(filters), limit=limit, offset=offset)
+
+    def find(self, filters: TechnicianFilter, *, limit: int, offset: int) -> Page[Technician]:
+        """A page of the technicians matching ``filters``, by id."""
+        return self._page(self._matching(filters), limit=limit, offset=offset)
+
+    def _matching(self, filters: TechnicianFilter) -> builtins.list[ColumnElement[bool]]:
+        c = self.table.c
         conditions: builtins.list[ColumnElement[bool]] = []
-        if region is not None:
-            conditions.append(self.table.c.region == region)
-        if skill is not None:
-            conditions.append(self.table.c.id.in_(holders_of(skill, min_level)))
-        return self._select(conditions, limit=limit, offset=offset)
+        if filters.region is not None:
+            conditions.append(c.region == filters.region)
+        if filters.skill is not None:
+            conditions.append(c.id.in_(holders_of(filters.skill, filters.min_level)))
+        if filters.name:
+            conditions.append(contains(c.name, filters.name))
+        return conditions
 
     def holder_of_email(self, email: str, *, other_than: str | None = None) -> str | None:
         """The id of the technician whose login ``email`` is (any letter case), ignoring ``other_than``."""

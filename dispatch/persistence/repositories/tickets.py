@@ -11,6 +11,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from dispatch.domain.contracts import Priority
+from dispatch.domain.listings import Page, TicketFilter
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
 from dispatch.persistence.models import TicketRow, table_of
 from dispatch.persistence.repositories._base import ChildRows, Repository, RowsByTable
@@ -100,21 +101,36 @@ class TicketRepository(Repository[Ticket]):
         offset: int = 0,
     ) -> builtins.list[Ticket]:
         """Tickets by id, filtered by site, contract, state, priority or opening in [from, before)."""
+        filters = TicketFilter(
+            site_id=site_id,
+            contract_id=contract_id,
+            state=state,
+            priority=priority,
+            opened_from=opened_from,
+            opened_before=opened_before,
+        )
+        return self._select(self._matching(filters), limit=limit, offset=offset)
+
+    def find(self, filters: TicketFilter, *, limit: int, offset: int) -> Page[Ticket]:
+        """A page of the tickets matching ``filters``, by id."""
+        return self._page(self._matching(filters), limit=limit, offset=offset)
+
+    def _matching(self, filters: TicketFilter) -> builtins.list[ColumnElement[bool]]:
         c = self.table.c
         conditions: builtins.list[ColumnElement[bool]] = []
-        if site_id is not None:
-            conditions.append(c.site_id == site_id)
-        if contract_id is not None:
-            conditions.append(c.contract_id == contract_id)
-        if state is not None:
-            conditions.append(c.state == state.value)
-        if priority is not None:
-            conditions.append(c.priority == priority.value)
-        if opened_from is not None:
-            conditions.append(c.opened_at >= opened_from)
-        if opened_before is not None:
-            conditions.append(c.opened_at < opened_before)
-        return self._select(conditions, limit=limit, offset=offset)
+        if filters.site_id is not None:
+            conditions.append(c.site_id == filters.site_id)
+        if filters.contract_id is not None:
+            conditions.append(c.contract_id == filters.contract_id)
+        if filters.state is not None:
+            conditions.append(c.state == filters.state.value)
+        if filters.priority is not None:
+            conditions.append(c.priority == filters.priority.value)
+        if filters.opened_from is not None:
+            conditions.append(c.opened_at >= filters.opened_from)
+        if filters.opened_before is not None:
+            conditions.append(c.opened_at < filters.opened_before)
+        return conditions
 
 
 def lock_ticket(session: Session, ticket_id: str) -> Ticket:

@@ -1,0 +1,85 @@
+"""A small simulated day lived three ways through the product's services: what must hold whatever happens.
+
+Visits done or under way never leave their technician's route, no job is in two places, every visit a
+technician set off for is finished, and the figures count what the record holds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bench._sim_metrics import PolicyFigures, table
+from bench.simulate_day import SimulatedDay, parse_args, simulate
+from dispatch.persistence.db import upgrade_database
+
+DAY = date(2026, 3, 3)
+
+
+@pytest.fixture(scope="module")
+def lived(tmp_path_factory: pytest.TempPathFactory) -> SimulatedDay:
+    folder: Path = tmp_path_factory.mktemp("simulated")
+    empty = folder / "empty.sqlite3"
+    upgrade_database(f"sqlite+pysqlite:///{empty}")
+    args = parse_args(["--scale", "0.25", "--plan-seconds", "1", "--search-seconds", "1", "--arrivals", "24"])
+    return simulate(DAY, 2, folder, empty, args)
+
+
+def test_every_policy_lives_the_day(lived: SimulatedDay) -> None:
+    assert [policy for policy, _, _ in lived.lived] == ["morning plan", "greedy", "ours"]
+    for _, record, _ in lived.lived:
+        assert record.visits, "technicians made visits"
+        assert record.travel.total_seconds() > 0
+
+
+def test_the_product_takes_every_report(lived: SimulatedDay) -> None:
+    """Technicians report as their visits go: none of it is refused, whatever the dispatching."""
+    for policy, record, _ in lived.lived:
+        assert [r for r in record.refusals if r.startswith("report")] == [], policy
+        assert not any(r.startswith(("search", "place", "log")) for r in record.refusals), policy
+
+
+def test_visits_made_stay_on_their_technicians_route(lived: SimulatedDay) -> None:
+    for policy, record, _ in lived.lived:
+        assert record.final_plan is not None
+        routes = {r.technician_id: {v.job_id for v in r.visits} for r in record.final_plan.routes}
+        for visit in record.visits:
+            assert visit.job_id in routes.get(visit.technician_id, set()), (policy, visit)
+
+
+def test_no_job_is_in_two_places(lived: SimulatedDay) -> None:
+    for policy, record, _ in lived.lived:
+        assert record.final_plan is not None
+        placed = Counter(v.job_id for r in record.final_plan.routes for v in r.visits if v.job_id is not None)
+        assert [job for job, count in placed.items() if count > 1] == [], policy
+        made = Counter(v.job_id for v in record.visits)
+        assert [job for job, count in made.items() if count > 1] == [], policy
+
+
+def test_the_live_day_reaches_new_urgent_work_the_morning_plan_leaves(lived: SimulatedDay) -> None:
+    reached = {}
+    for policy, record, _ in lived.lived:
+        tickets = {v.ticket_id for v in record.visits}
+        reached[policy] = len(tickets & lived.facts.reported_during_day)
+    assert lived.facts.reported_during_day
+    assert reached["morning plan"] == 0
+    assert reached["ours"] >= 1
+
+
+def test_the_table_counts_what_happened(lived: SimulatedDay) -> None:
+    figures = {}
+    for policy, record, wall_s in lived.lived:
+        figures[policy] = PolicyFigures()
+        figures[policy].add_day(record, lived.facts, wall_s)
+        assert figures[policy].visits == len(record.visits)
+        counted = sum(t.counted for t in figures[policy].response.values())
+        assert counted == sum(
+            1
+            for t in lived.facts.tickets.values()
+            if t.responded_at is None and lived.facts.planned_at <= t.response_due <= lived.facts.day_end
+        )
+    printed = table(figures, 1)
+    assert "P1 response kept" in printed and "ours" in printed

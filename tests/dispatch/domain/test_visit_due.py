@@ -1,0 +1,59 @@
+"""By when a visit should start: respond by arriving, and end by the resolution due time."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+from dispatch.domain.contracts import Priority
+from dispatch.domain.jobs import Job
+from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
+from dispatch.domain.visit_due import visit_start_due
+
+OPENED = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+TICKET = Ticket(
+    id="TKT-1",
+    site_id="SITE-1",
+    contract_id="CON-1",
+    channel=Channel.TELEPHONE,
+    kind=TicketKind.SUPPORT,
+    priority=Priority.P1,
+    category="pos",
+    summary="Tills down",
+    opened_at=OPENED,
+    state=TicketState.ONSITE_REQUIRED,
+    response_due=OPENED + timedelta(hours=2),
+    resolution_due=OPENED + timedelta(hours=6),
+)
+JOB = Job(
+    id="JOB-1",
+    ticket_id="TKT-1",
+    site_id="SITE-1",
+    duration=timedelta(minutes=90),
+    priority=Priority.P1,
+    sla_due=TICKET.resolution_due,
+)
+
+
+def test_a_ticket_awaiting_its_response_is_answered_by_the_technician_arriving() -> None:
+    assert visit_start_due(JOB, TICKET) == OPENED + timedelta(hours=2)
+
+
+def test_a_ticket_answered_already_needs_the_visit_to_end_by_the_resolution_due_time() -> None:
+    answered = dataclasses.replace(TICKET, responded_at=OPENED + timedelta(minutes=20))
+    assert visit_start_due(JOB, answered) == OPENED + timedelta(hours=6) - timedelta(minutes=90)
+
+
+def test_a_long_visit_can_be_due_before_the_response() -> None:
+    long_job = dataclasses.replace(JOB, duration=timedelta(hours=5))
+    assert visit_start_due(long_job, TICKET) == OPENED + timedelta(hours=1)
+
+
+def test_a_resolved_ticket_or_a_job_without_sla_has_no_due_start() -> None:
+    done = dataclasses.replace(TICKET, responded_at=OPENED, resolved_at=OPENED + timedelta(hours=1))
+    assert visit_start_due(JOB, done) is None
+    assert visit_start_due(dataclasses.replace(JOB, sla_due=None), None) is None
+
+
+def test_without_its_ticket_the_job_ends_by_its_own_due_time() -> None:
+    assert visit_start_due(JOB, None) == TICKET.resolution_due - timedelta(minutes=90)
