@@ -4,6 +4,9 @@ A request arriving while the limit is reached is answered 503 with ``Retry-After
 takes a worker thread or a database connection, so the requests already admitted keep their pace and a
 client learns within a millisecond to come back, instead of waiting in a queue that only grows.
 ``/health`` is exempt: a load balancer must still see the process alive (and its database) under load.
+So is the board's event stream (``/board/events``): it stays open as long as a dispatcher's board does,
+so counting it would let a dozen open boards shed every other request; its checks are a short query a
+second each.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from api.errors import problem
 
 OVERLOAD_RETRY_AFTER_S = 1
 """What a shed request is told to wait: requests finish in milliseconds, so a second frees many slots."""
-EXEMPT_PATHS = frozenset({"/health"})
+EXEMPT_PATHS = frozenset({"/health", "/board/events"})
 
 
 class ConcurrencyLimit:

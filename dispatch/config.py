@@ -156,6 +156,19 @@ class Settings(BaseSettings):
         le=24,
         description="Lifetime of a technician's login: a working day, so the phone does not log out on site.",
     )
+    map_tile_url: str = Field(
+        default="",
+        max_length=300,
+        pattern=r"^(|https://[^\s'\";]+\{z\}[^\s'\";]*)$",
+        description=(
+            "Map tiles of the dispatchers' board, as a template such as "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png (a public tile server in production). "
+            "Empty: no tiles; the map draws routes and markers on a plain background."
+        ),
+    )
+    map_tile_attribution: str = Field(
+        default="", max_length=300, description="The tile source's attribution, shown on the map."
+    )
     session_cookie_secure: bool = Field(
         default=True, description="Send the session cookie over HTTPS only (browsers exempt localhost)."
     )

@@ -90,7 +90,8 @@ def demo_logins(settings: Settings, day: date, *, technicians_shown: int = 3) ->
     technicians = [login for login in logins if login[2] == "technician"]
     lines = [
         "Open in a browser:",
-        f"  dispatcher API   {base}/docs  (log in as {dispatcher[0]} / {dispatcher[1]})",
+        f"  dispatch board   {base}/board  (log in as {dispatcher[0]} / {dispatcher[1]})",
+        f"  dispatcher API   {base}/docs  (the same login)",
         f"  job sheets       {base}/tech/login  (on a phone; each technician's e-mail, password "
         f"{technicians[0][1] if technicians else '-'}), for example:",
         *(f"                     {email}" for email, _, _ in technicians[:technicians_shown]),

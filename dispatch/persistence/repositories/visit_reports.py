@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
@@ -95,6 +95,14 @@ class VisitReportRepository:
 
     def set_job_status(self, job_id: str, status: JobStatus) -> None:
         self.session.execute(update(_JOBS).where(_JOBS.c.id == job_id).values(status=status.value))
+
+
+def reports_stamp(session: Session) -> tuple[int, datetime | None]:
+    """How many reports are stored and when the latest was made: changes whenever one arrives."""
+    count, latest = session.execute(
+        select(func.count(), func.max(_REPORTS.c.reported_at)).select_from(_REPORTS)
+    ).one()
+    return int(count), latest
 
 
 def published_plan_id_with_job(session: Session, job_id: str) -> str | None:
