@@ -119,11 +119,12 @@ class Settings(BaseSettings):
         default=900, gt=0, description="The sliding window of login throttling; a lock ends when it passes."
     )
     password_hash_concurrency: int = Field(
-        default=2,
+        default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
         ge=1,
         description=(
             "Password checks (Argon2, CPU and memory heavy) run at once per process; the others wait "
-            "without holding a worker thread or a database connection."
+            "without holding a worker thread or a database connection. Default: one less than the "
+            "machine's cores (at least one), so a burst of logins always leaves a core to everything else."
         ),
     )
     password_hash_wait_s: float = Field(
