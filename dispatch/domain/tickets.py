@@ -67,3 +67,13 @@ class Ticket:
                 raise DomainError(f"ticket {self.id}: {name} must carry a time zone")
         if self.resolution_due < self.opened_at:
             raise DomainError(f"ticket {self.id}: resolution due before it was opened")
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPause:
+    """A span the ticket waited on the customer; ``resumed_at`` is ``None`` while it still waits."""
+
+    ticket_id: str
+    paused_at: datetime
+    resumed_at: datetime | None
+    reason: str
