@@ -20,8 +20,8 @@ NY = "America/New_York"
 OFFICE = Coverage(hours=WeeklyHours.weekdays(time(8), time(18)), holiday_country="US")
 
 
-def _ny(*args: int) -> datetime:
-    return datetime(*args, tzinfo=ZoneInfo(NY))
+def _ny(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=ZoneInfo(NY))
 
 
 def test_a_covered_pause_moves_the_due_time_by_its_length() -> None:
