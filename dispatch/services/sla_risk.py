@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from dispatch.domain.contracts import Priority
-from dispatch.domain.tickets import Ticket
+from dispatch.domain.tickets import Ticket, TicketState
 from dispatch.persistence.repositories import JobRepository, PlanRepository, SiteRepository, TicketRepository
 from dispatch.services.tracking_estimates import estimate_stored_route
 
@@ -103,10 +103,13 @@ def _planned_risk(
 def _unplanned(session: Session, day: date, now: datetime, on_route: set[str]) -> list[TicketAtRisk]:
     """Open tickets on no route of the plan whose response or resolution falls due by the day's end."""
     latest_end = datetime.combine(day + timedelta(days=2), time(0), ZoneInfo("UTC"))
+    tickets = TicketRepository(session)
     candidates = [
         t
-        for t in TicketRepository(session).list(opened_before=latest_end)
-        if t.state.is_open and t.id not in on_route
+        for state in TicketState
+        if state.is_open
+        for t in tickets.list(state=state, opened_before=latest_end)
+        if t.id not in on_route
     ]
     sites = {s.id: s for s in SiteRepository(session).get_many(sorted({t.site_id for t in candidates}))}
     found = []
