@@ -17,10 +17,12 @@ import optimizer as opt
 from api.deps import get_now
 from dispatch.config import Settings
 from dispatch.domain.plans import Plan, PlannedVisit
+from dispatch.domain.progress import ReportKind
 from dispatch.domain.tickets import TicketState
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
 from dispatch.persistence.repositories import JobRepository, SiteRepository, TicketRepository
 from dispatch.services.planning import plan_and_publish
+from dispatch.services.progress import ReportRequest, report_progress
 from tests.api.plan_demo import DAY, Headers, seeded_settings
 
 pytestmark = pytest.mark.postgis
@@ -170,3 +172,29 @@ def test_a_malformed_day_is_refused(client: TestClient, dispatcher_headers: Head
     """``day`` must be a date."""
     answer = client.get("/tickets/at-risk", params={"day": "26/11/2026"}, headers=dispatcher_headers)
     assert answer.status_code == 422
+
+
+def test_a_delay_report_moves_the_prediction(
+    client: TestClient, dispatcher_headers: Headers, arranged: Arranged, api_settings: Settings
+) -> None:
+    """The technician of the response-late visit reports running an hour late: the ticket's expected
+    arrival moves an hour and it is now 90 minutes late for its response (runs last: it adds a report)."""
+    visit = arranged.response_late
+    assert visit.job_id is not None
+    technician = next(r.technician_id for r in arranged.plan.routes if visit in r.visits)
+    engine = make_engine(api_settings.effective_database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            report_progress(
+                session,
+                technician_id=technician,
+                request=ReportRequest(
+                    "late-at-risk-1", visit.job_id, ReportKind.RUNNING_LATE, late_by_min=60
+                ),
+                now=NOW,
+            )
+    finally:
+        engine.dispose()
+    row = next(r for r in _at_risk(client, dispatcher_headers) if r["job_id"] == visit.job_id)
+    assert row["response_late_s"] == 90 * 60
+    assert datetime.fromisoformat(row["expected_arrival"]) == visit.arrival + timedelta(hours=1)
