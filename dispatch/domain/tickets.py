@@ -77,3 +77,9 @@ class TicketPause:
     paused_at: datetime
     resumed_at: datetime | None
     reason: str
+
+
+def duration_category(category: str, kind: TicketKind) -> str:
+    """The category visit durations are learned by: the ticket's trade, and whether it is planned
+    maintenance (which takes about twice as long as a repair in the same trade)."""
+    return f"{category} maintenance" if kind is TicketKind.MAINTENANCE else category

@@ -1,7 +1,7 @@
 """An SLA tier may make its due times binding for the planner (hard deadlines); existing tiers stay soft.
 
 Revision ID: b7d2e41c9a05
-Revises: 3e8a6f52c4d9
+Revises: 8d2f4b6a1c73
 Create Date: 2026-12-06 07:20:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b7d2e41c9a05"
-down_revision: str | None = "3e8a6f52c4d9"
+down_revision: str | None = "8d2f4b6a1c73"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
