@@ -1,7 +1,8 @@
 """Breach prediction: the open tickets the published plan, as the day has gone so far, will deliver late.
 
-Read on demand from the published plan and the reports so far (``estimate_stored_route``), so it is
-current after every re-plan and every status report. The response target is met on arrival, the
+Read on demand from the published plan and the reports so far, so it is current after every re-plan
+and every status report: the same point estimates as the job sheet and the tracking page
+(``forecast_stored_route``). The response target is met on arrival, the
 resolution target on completion: a ticket is at risk when its estimated arrival is past its response
 due time (while not yet responded to) or its estimated completion past its resolution due time. Open
 tickets on no route whose due time falls by the end of the day at their site are listed too, with how
@@ -19,7 +20,8 @@ from sqlalchemy.orm import Session
 from dispatch.domain.contracts import Priority
 from dispatch.domain.tickets import Ticket, TicketState
 from dispatch.persistence.repositories import JobRepository, PlanRepository, SiteRepository, TicketRepository
-from dispatch.services.tracking_estimates import estimate_stored_route
+from dispatch.services.durations import learn_durations
+from dispatch.services.tracking_estimates import forecast_stored_route
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +63,10 @@ def tickets_at_risk(session: Session, day: date, now: datetime) -> list[TicketAt
     }
     planned: list[TicketAtRisk] = []
     on_route: set[str] = set(tickets)
+    durations = learn_durations(session, now) if routes else None
     for route in routes:
-        for stop in estimate_stored_route(session, route, jobs=jobs):
+        outlooks = forecast_stored_route(session, route, jobs=jobs, tickets=tickets, durations=durations)
+        for stop in (o.estimate for o in outlooks):
             if stop.job_id is None or stop.job_id not in jobs:
                 continue
             ticket = tickets[jobs[stop.job_id].ticket_id]
