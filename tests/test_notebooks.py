@@ -49,5 +49,17 @@ def _simulated_days(namespace: dict[str, object]) -> None:
     assert len(namespace["sla"]) > 0  # type: ignore[arg-type]
 
 
-CHECKS = {"day_overview": _day_overview, "simulated_days": _simulated_days}
+def _sla_compliance(namespace: dict[str, object]) -> None:
+    report = namespace["report"]
+    tickets = namespace["tickets"]
+    assert len(report) > 0 and len(tickets) > 0  # type: ignore[arg-type]
+    assert int(report["tickets"].sum()) == len(tickets)  # type: ignore[index, arg-type]
+    assert list(namespace["figures"]) == ["outcomes by priority", "clock times by tier"]  # type: ignore[call-overload]
+
+
+CHECKS = {
+    "day_overview": _day_overview,
+    "simulated_days": _simulated_days,
+    "sla_compliance": _sla_compliance,
+}
 """What each notebook must have computed; a new notebook needs its line here."""

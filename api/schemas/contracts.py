@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.schemas.common import RequestModel
 from api.schemas.values import Day, Name, RecordId
@@ -43,6 +43,7 @@ class SlaPolicyOut(BaseModel):
     targets: dict[Priority, SlaTargetOut]
     coverage_hours: str
     holiday_country: str | None
+    hard_deadlines: bool = Field(description="Due times bind the planner: no visit is planned past them.")
 
     @classmethod
     def of(cls, policy: SlaPolicy) -> SlaPolicyOut:
@@ -57,6 +58,7 @@ class SlaPolicyOut(BaseModel):
             },
             coverage_hours=policy.coverage.hours.describe(),
             holiday_country=policy.coverage.holiday_country,
+            hard_deadlines=policy.hard_deadlines,
         )
 
 

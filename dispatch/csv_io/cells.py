@@ -47,6 +47,20 @@ def parse_code(text: str) -> str:
     return text.strip()
 
 
+_FLAGS = {"yes": True, "true": True, "no": False, "false": False}
+
+
+def parse_flag(text: str) -> bool:
+    try:
+        return _FLAGS[text.strip().lower()]
+    except KeyError:
+        raise ValueError(f"{text!r} is not yes or no") from None
+
+
+def format_flag(value: bool) -> str:
+    return "yes" if value else "no"
+
+
 def parse_int(text: str) -> int:
     try:
         return int(text.strip())

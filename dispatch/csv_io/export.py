@@ -74,6 +74,7 @@ def _records(dataset: Dataset) -> dict[str, list[Record]]:
                 "sla_tier": policy.tier,
                 "coverage_hours": cells.format_weekly_hours(policy.coverage.hours),
                 "holiday_country": policy.coverage.holiday_country or "",
+                "hard_deadlines": cells.format_flag(policy.hard_deadlines),
             }
             for policy in policies
         ],

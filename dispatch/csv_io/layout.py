@@ -154,6 +154,13 @@ SLA_POLICIES = Table(
         _code("sla_tier", "tier name, e.g. Gold"),
         Column("coverage_hours", cells.parse_weekly_hours, "hours the SLA clock runs, site local time"),
         _optional_code("holiday_country", "ISO country whose public holidays stop the clock (empty: none)"),
+        Column(
+            "hard_deadlines",
+            cells.parse_flag,
+            "yes: due times are binding for the planner; no (or empty): lateness is a cost",
+            required=False,
+            default=False,
+        ),
     ),
     key=("sla_tier",),
 )

@@ -236,7 +236,14 @@ class _DirectoryReader:
             if missing or tier in broken:
                 continue
             coverage = Coverage(row.get("coverage_hours", WeeklyHours), row.optional("holiday_country", str))
-            policy = row.build("sla_tier", SlaPolicy, tier=tier, targets=targets[tier], coverage=coverage)
+            policy = row.build(
+                "sla_tier",
+                SlaPolicy,
+                tier=tier,
+                targets=targets[tier],
+                coverage=coverage,
+                hard_deadlines=row.get("hard_deadlines", bool),
+            )
             if policy is not None:
                 policies[tier] = policy
         return policies

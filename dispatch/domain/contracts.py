@@ -56,11 +56,16 @@ class Coverage:
 
 @dataclass(frozen=True, slots=True)
 class SlaPolicy:
-    """A named SLA tier: a target per priority and the coverage calendar."""
+    """A named SLA tier: a target per priority and the coverage calendar.
+
+    ``hard_deadlines``: the contract makes its due times binding, so the planner may not plan a visit past
+    them (it leaves the job unassigned instead); otherwise lateness is a cost weighed by priority.
+    """
 
     tier: str
     targets: dict[Priority, SlaTarget]
     coverage: Coverage
+    hard_deadlines: bool = False
 
     def __post_init__(self) -> None:
         missing = [p.value for p in Priority if p not in self.targets]

@@ -69,6 +69,16 @@ class Ticket:
             raise DomainError(f"ticket {self.id}: resolution due before it was opened")
 
 
+@dataclass(frozen=True, slots=True)
+class TicketPause:
+    """A span the ticket waited on the customer; ``resumed_at`` is ``None`` while it still waits."""
+
+    ticket_id: str
+    paused_at: datetime
+    resumed_at: datetime | None
+    reason: str
+
+
 def duration_category(category: str, kind: TicketKind) -> str:
     """The category visit durations are learned by: the ticket's trade, and whether it is planned
     maintenance (which takes about twice as long as a repair in the same trade)."""

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -161,6 +162,7 @@ class SlaPolicyRow(Base):
 
     tier: Mapped[str] = mapped_column(ID, primary_key=True)
     holiday_country: Mapped[str | None] = mapped_column(String(2))
+    hard_deadlines: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class SlaTargetRow(Base):

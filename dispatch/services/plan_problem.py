@@ -10,11 +10,13 @@ the plan, which differs from counting from the true due time only by a constant)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import optimizer as opt
+from dispatch.domain.contracts import Contract
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.plans import (
@@ -61,10 +63,19 @@ class PlanningProblem:
 
 
 def build_problem(
-    dataset: Dataset, day: date, *, region: str | None = None, job_ids: set[str] | None = None
+    dataset: Dataset,
+    day: date,
+    *,
+    region: str | None = None,
+    job_ids: set[str] | None = None,
+    now: datetime | None = None,
 ) -> PlanningProblem:
-    """The day's plannable jobs and working technicians (optionally of one region) as a Problem."""
+    """The day's plannable jobs and working technicians (optionally of one region) as a Problem.
+
+    ``now`` is when the plan is made (default: the day's start): a contract's hard deadline binds only
+    while it is still ahead of it."""
     origin = datetime.combine(day, time(0), UTC)
+    earliest_binding_s = 0 if now is None else max(0, _seconds(now, origin))
     horizon = opt.TimeWindow(0, int(HORIZON.total_seconds()))
     sites = {s.id: s for s in dataset.sites}
 
@@ -82,6 +93,7 @@ def build_problem(
     technicians += cover.technicians
     working = {t.id for t in technicians}
     tickets = {t.id: t for t in dataset.tickets}
+    contracts = {c.id: c for c in dataset.contracts}
     jobs: list[opt.Job] = []
     skipped: list[SkippedJob] = []
     for job in dataset.jobs:
@@ -106,6 +118,7 @@ def build_problem(
         if nobody is not None:
             skipped.append(SkippedJob(job.id, NO_TECHNICIAN_ON_SHIFT, nobody))
             continue
+        due_s = _start_due_s(job, tickets.get(job.ticket_id), origin)
         jobs.append(
             opt.Job(
                 id=job.id,
@@ -115,7 +128,12 @@ def build_problem(
                 windows=windows,
                 required_skills={r.skill: r.min_level for r in job.required_skills},
                 required_parts={r.sku: r.quantity for r in job.required_parts},
-                sla_due_s=_start_due_s(job, tickets.get(job.ticket_id), origin),
+                sla_due_s=due_s,
+                must_start_by_s=(
+                    due_s
+                    if _binding(due_s, earliest_binding_s, tickets.get(job.ticket_id), contracts)
+                    else None
+                ),
                 pinned_technician_id=job.pinned_technician_id,
                 allowed_technician_ids=cover.allowed_technicians(job.id),  # on-call hook
             )
@@ -170,6 +188,16 @@ def _start_due_s(job: Job, ticket: Ticket | None, origin: datetime) -> int | Non
     """The SLA's latest start in the problem's seconds (a due time already past: the horizon's start)."""
     due = visit_start_due(job, ticket)
     return None if due is None else max(0, _seconds(due, origin))
+
+
+def _binding(
+    due_s: int | None, earliest_s: int, ticket: Ticket | None, contracts: Mapping[str, Contract]
+) -> bool:
+    """Whether the SLA start due is a hard deadline: the ticket's contract says so, and the due time is
+    still ahead when the plan is made (one already missed stays a cost, or the customer gets no visit)."""
+    if due_s is None or due_s <= earliest_s or ticket is None or ticket.contract_id not in contracts:
+        return False
+    return contracts[ticket.contract_id].sla.hard_deadlines
 
 
 def _windows(job: Job, origin: datetime, horizon: opt.TimeWindow) -> tuple[opt.TimeWindow, ...]:

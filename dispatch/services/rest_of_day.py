@@ -107,7 +107,7 @@ def rest_of_day(
     """
     state = live.state
     dataset = with_pinned_starts(live.dataset, {**live.kept.pinned_starts, **(extra_starts or {})})
-    planning = build_problem(dataset, live.day, region=region, job_ids=job_ids)
+    planning = build_problem(dataset, live.day, region=region, job_ids=job_ids, now=state.now)
     published_routes = state.published.routes if state.published else ()
     scope_technicians = _technicians_in(live, region)
     outside = tuple(r for r in published_routes if r.technician_id not in scope_technicians)

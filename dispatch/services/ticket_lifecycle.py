@@ -38,13 +38,16 @@ def state_kept(session: Session, ticket_id: str, asked: TicketState | None) -> T
 
 
 def move_ticket(session: Session, ticket_id: str, to: TicketState, *, now: datetime) -> Ticket:
-    """Move the ticket to ``to`` if its lifecycle allows it; reaching RESOLVED records when, once."""
+    """Move the ticket to ``to`` if its lifecycle allows it. Reaching REMOTE (a remote session starts) is
+    the ticket's response if it had none; reaching RESOLVED records when, once."""
     ticket = lock_ticket(session, ticket_id)
     try:
         state = advance_ticket(ticket.state, to)
     except DomainError as refused:
         raise TicketMoveRefused(f"ticket {ticket_id}: {refused}") from None
     moved = replace(ticket, state=state)
+    if state is TicketState.REMOTE and moved.responded_at is None:
+        moved = replace(moved, responded_at=now)
     if state is TicketState.RESOLVED and moved.resolved_at is None:
         moved = replace(moved, resolved_at=now)
     if moved != ticket:

@@ -55,7 +55,13 @@ class SlaPolicyRepository(Repository[SlaPolicy]):
             for priority, target in item.targets.items()
         ]
         return {
-            self.table: [{"tier": item.tier, "holiday_country": item.coverage.holiday_country}],
+            self.table: [
+                {
+                    "tier": item.tier,
+                    "holiday_country": item.coverage.holiday_country,
+                    "hard_deadlines": item.hard_deadlines,
+                }
+            ],
             _TARGETS: targets,
             _COVERAGE_HOURS: weekly_hours_rows(item.coverage.hours, tier=item.tier),
         }
@@ -71,7 +77,9 @@ class SlaPolicyRepository(Repository[SlaPolicy]):
         coverage = Coverage(
             hours=weekly_hours_from_rows(children[_COVERAGE_HOURS]), holiday_country=row["holiday_country"]
         )
-        return SlaPolicy(tier=row["tier"], targets=targets, coverage=coverage)
+        return SlaPolicy(
+            tier=row["tier"], targets=targets, coverage=coverage, hard_deadlines=bool(row["hard_deadlines"])
+        )
 
     def list(self, *, limit: int | None = None, offset: int = 0) -> builtins.list[SlaPolicy]:
         """SLA policies by tier."""

@@ -117,3 +117,14 @@ def test_spreadsheet_byte_order_mark_is_accepted(dataset: Dataset, exported: Pat
     path = exported / "skills.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert read_dataset(exported) == dataset
+
+
+def test_hard_deadline_tiers_round_trip_and_read_as_yes_or_no(dataset: Dataset, tmp_path: Path) -> None:
+    """A tier with hard deadlines is written ``yes`` and read back as such; the others ``no``."""
+    hard = replace(dataset.contracts[0].sla, hard_deadlines=True)
+    contracts = [replace(c, sla=hard) if c.sla.tier == hard.tier else c for c in dataset.contracts]
+    changed = replace(dataset, contracts=contracts)
+    export_dataset(changed, tmp_path)
+    flags = {r["sla_tier"]: r["hard_deadlines"] for r in _records(tmp_path / "sla_policies.csv")}
+    assert flags[hard.tier] == "yes" and set(flags.values()) == {"yes", "no"}
+    assert read_dataset(tmp_path) == changed

@@ -171,3 +171,19 @@ def test_list_filters_and_pages(session: Session) -> None:
     assert [j.id for j in JobRepository(session).list(status=JobStatus.PLANNED)] == ["J-1"]
     assert [p.sku for p in PartRepository(session).list(category="server")] == ["PSU-650"]
     assert [c.id for c in CustomerRepository(session).list(limit=1)] == ["C-ACME"]
+
+
+def test_an_sla_tier_keeps_its_hard_deadlines_flag(session: Session) -> None:
+    """A tier stored with hard deadlines reads back with them; the default is soft."""
+    repo = SlaPolicyRepository(session)
+    repo.add_many(
+        [
+            dataclasses.replace(GOLD, tier="hard-gold", hard_deadlines=True),
+            dataclasses.replace(GOLD, tier="soft-gold"),
+        ]
+    )
+    session.flush()
+    assert [(p.tier, p.hard_deadlines) for p in repo.get_many(["hard-gold", "soft-gold"])] == [
+        ("hard-gold", True),
+        ("soft-gold", False),
+    ]

@@ -87,3 +87,29 @@ def test_a_job_pinned_to_an_absent_technician_is_reported_not_dropped(demo: Data
     planning = build_problem(day, DAY)
     assert planning.problem.jobs == ()
     assert [(s.job_id, s.reason) for s in planning.skipped] == [(pinned.id, "pinned_technician_unable")]
+
+
+def test_a_hard_deadline_contract_makes_future_due_times_binding(demo: Dataset) -> None:
+    """Under a tier with hard deadlines, a job's SLA start due still ahead becomes its latest start; a
+    due already past when the plan is made stays a cost; soft tiers set no deadline at all."""
+    hard_tier = demo.contracts[0].sla.tier
+    hard = dataclasses.replace(demo.contracts[0].sla, hard_deadlines=True)
+    contracts = [dataclasses.replace(c, sla=hard) if c.sla.tier == hard_tier else c for c in demo.contracts]
+    hard_contracts = {c.id for c in contracts if c.sla.hard_deadlines}
+    tickets = {t.id: t for t in demo.tickets}
+    data = dataclasses.replace(demo, contracts=contracts)
+    now = datetime.combine(DAY, time(15), UTC)
+    for made_at in (None, now):
+        planning = build_problem(data, DAY, now=made_at)
+        earliest = 0 if made_at is None else planning.seconds(made_at)
+        source = {j.id: j for j in data.jobs}
+        binding = 0
+        for job in planning.problem.jobs:
+            contract = tickets[source[job.id].ticket_id].contract_id
+            due = job.sla_due_s
+            if contract in hard_contracts and due is not None and due > earliest:
+                assert job.must_start_by_s == due
+                binding += 1
+            else:
+                assert job.must_start_by_s is None
+        assert binding > 0, "the demo day has hard-deadline jobs due ahead"
