@@ -7,16 +7,19 @@ from datetime import UTC, date, datetime
 from dispatch.config import Settings
 from dispatch.domain.errors import DomainError
 from dispatch.domain.timezones import zone
+from dispatch.services.procedures import add_procedures
 
 
 def load_demo(
     settings: Settings, *, seed: int | None, day: date | None, scale: float, replace: bool
 ) -> dict[str, int]:
-    """Migrate the database, generate the demo day and save it in one transaction; return row counts.
+    """Migrate the database, generate the demo day and its procedures and save them in one transaction;
+    return row counts.
 
     Refuses to mix the demo into existing data unless ``replace`` (which deletes it in the same transaction).
     """
     from data.demo import DemoConfig, generate_demo
+    from data.procedures import demo_procedures
     from dispatch.persistence.dataset_store import clear_dataset, is_empty, save_dataset
     from dispatch.persistence.db import make_engine, make_session_factory, session_scope, upgrade_database
 
@@ -36,9 +39,11 @@ def load_demo(
             elif not is_empty(session):
                 raise DomainError("the database already holds data: add --replace to start from the demo")
             save_dataset(session, dataset)
+            procedures = demo_procedures(skill.code for skill in dataset.skills)
+            add_procedures(session, procedures)
     finally:
         engine.dispose()
-    return dataset.counts()
+    return {**dataset.counts(), "procedures": len(procedures)}
 
 
 def provider_today(settings: Settings) -> date:

@@ -1,12 +1,14 @@
 """Assembled job sheets kept per technician and day, reused while their version stamp is unchanged.
 
 A sheet takes a dozen queries to assemble but changes only when a plan is published for the day, a report
-arrives from the technician, or a job on their route changes status: the stamp (one small query, see
-``sheet_stamp``) sees all three, so a phone polling its sheet costs one query while nothing moved. The
-stamp lives in the database, so every worker process sees the same changes and each keeps its own copy.
+arrives from the technician, a job on their route changes status, or they mark a step of a checklist: the
+stamp (two small queries, see ``sheet_stamp`` and ``marks_version``) sees all four, so a phone polling its
+sheet costs two small queries while nothing moved. The stamp lives in the database, so every worker
+process sees the same changes and each keeps its own copy.
 
-What the stamp does not see (a site's contact or access notes edited after publishing, a part renamed)
-shows once the entry is older than ``max_age_s``, or at the next publication or report.
+What the stamp does not see (a site's contact or access notes edited after publishing, a part renamed, a
+procedure edited before its visit began) shows once the entry is older than ``max_age_s``, or at the next
+publication or report.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dispatch.persistence.repositories.published_routes import (
     technician_header,
 )
 from dispatch.services.job_sheet import JobSheet, job_sheet
+from dispatch.services.procedures import marks_version
 
 DEFAULT_MAX_ENTRIES = 4096
 """Far more than the technicians of a deployment times the days they look at."""
@@ -78,12 +81,13 @@ class SheetCache:
         stamp = sheet_stamp(session, technician_id, day)
         if stamp is None:
             return None
+        version = (*stamp.version, marks_version(session, technician_id))
         key = (technician_id, day)
         now = self._clock()
         with self._lock:
             entry = self._entries.get(key)
             fresh = entry is not None and now - entry.stored_at < self.max_age_s
-            if entry is not None and fresh and entry.version == stamp.version:
+            if entry is not None and fresh and entry.version == version:
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return SheetLookup(stamp.technician, day, entry.sheet)
@@ -91,7 +95,7 @@ class SheetCache:
         # Assembled after the stamp was read, so the sheet is at least as new as its stamp says.
         sheet = job_sheet(session, technician_id, day)
         with self._lock:
-            self._entries[key] = _Entry(stamp.version, now, sheet)
+            self._entries[key] = _Entry(version, now, sheet)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
