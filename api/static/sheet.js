@@ -41,11 +41,14 @@
   }
 
   function showConnection() {
-    var waiting = loadQueue().length;
+    var queue = loadQueue();
+    var steps = queue.filter(function (item) { return item.step; }).length;
+    var waiting = queue.length - steps;
     var line = document.getElementById("connection");
     var parts = [];
     if (!navigator.onLine) { parts.push("Offline: showing the last loaded sheet"); }
     if (waiting) { parts.push(waiting + " report" + (waiting > 1 ? "s" : "") + " waiting to send"); }
+    if (steps) { parts.push(steps + " checklist step" + (steps > 1 ? "s" : "") + " waiting to send"); }
     line.textContent = parts.join(" · ");
     line.classList.toggle("warn", parts.length > 0);
   }
@@ -126,6 +129,13 @@
     return answer.changed ? "Reported: " + answer.status.replace("_", " ") : "Already " + answer.status.replace("_", " ");
   }
 
+  // Once everything is sent, the sheet is fetched again so the copy the service worker keeps for offline
+  // use shows the steps done and the statuses reached.
+  function keepSheet() {
+    fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .catch(function () { /* kept as it was */ });
+  }
+
   function flush() {
     if (sending) { return; }
     var queue = loadQueue();
@@ -165,7 +175,7 @@
     }).then(function (sent) {
       sending = false;
       showConnection();
-      if (sent) { flush(); }
+      if (sent && loadQueue().length) { flush(); } else if (sent) { keepSheet(); }
     });
   }
 
