@@ -5,6 +5,7 @@
   "use strict";
   var QUEUE_KEY = "dispatch.reportQueue";
   var sending = false;
+  var FINAL = ["completed", "incomplete", "cancelled"];
 
   function newKey() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
@@ -38,6 +39,12 @@
     stop.dataset.status = status;
     stop.className = stop.className.replace(/status-\S+/, "status-" + status);
     stop.querySelector(".badge.status").textContent = status.replace("_", " ");
+    if (FINAL.indexOf(status) >= 0) {
+      Array.prototype.forEach.call(stop.querySelectorAll(".checklist input, .checklist button"), function (field) {
+        field.disabled = true;
+      });
+      showTally(stop);
+    }
   }
 
   function showConnection() {
@@ -92,7 +99,9 @@
     var steps = stop.querySelectorAll("li.step");
     var done = stop.querySelectorAll('li.step[data-done="yes"]').length;
     var open = openSteps(stop).length;
-    tally.textContent = done + " of " + steps.length + " done" + (open ? " \u00b7 " + open + " required open" : " \u00b7 ready to complete");
+    var over = FINAL.indexOf(stop.dataset.status) >= 0;
+    tally.textContent = done + " of " + steps.length + " done" +
+      (over ? "" : open ? " \u00b7 " + open + " required open" : " \u00b7 ready to complete");
   }
 
   function queueMark(jobId, code, done, answer) {

@@ -94,7 +94,7 @@ def test_the_checklist_must_be_done_before_the_visit_completes(
         expect(stop.locator("li.step.missing")).to_have_count(required.count())
         expect(stop.locator(".badge.status")).to_have_text("on site")
         stop.scroll_into_view_if_needed()
-        page.screenshot(path=str(shot / "checklist_refused_390.png"), full_page=True)
+        _stop(page, job).screenshot(path=str(shot / "checklist_refused_390.png"))
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], "the sheet must not scroll sideways at 390 px"
 
@@ -114,7 +114,7 @@ def test_the_checklist_must_be_done_before_the_visit_completes(
         expect(_stop(page, job).locator(f'li.step[data-step="{last_code}"]')).to_have_attribute(
             "data-done", "yes"
         )
-        page.screenshot(path=str(shot / "checklist_offline_390.png"), full_page=True)
+        _stop(page, job).screenshot(path=str(shot / "checklist_offline_390.png"))
         phone.set_offline(False)
         _wait_until_sent(page)
 
@@ -125,7 +125,7 @@ def test_the_checklist_must_be_done_before_the_visit_completes(
         page.reload()
         expect(_stop(page, job).locator("li.step input").first).to_be_disabled()
         _stop(page, job).scroll_into_view_if_needed()
-        page.screenshot(path=str(shot / "checklist_completed_390.png"), full_page=True)
+        _stop(page, job).screenshot(path=str(shot / "checklist_completed_390.png"))
         assert errors == [], "no script may fail on the sheet"
     finally:
         phone.close()
