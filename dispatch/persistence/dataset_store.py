@@ -19,6 +19,7 @@ from dispatch.persistence.repositories import (
     TechnicianRepository,
     TicketRepository,
 )
+from dispatch.persistence.repositories.procedures import ProcedureRepository
 
 
 def save_dataset(session: Session, dataset: Dataset) -> None:
@@ -33,6 +34,7 @@ def save_dataset(session: Session, dataset: Dataset) -> None:
     OnCallDutyRepository(session).add_many(dataset.on_call_duties)
     TicketRepository(session).add_many(dataset.tickets)
     JobRepository(session).add_many(dataset.jobs)
+    ProcedureRepository(session).add_many(dataset.procedures)
 
 
 def load_dataset(session: Session) -> Dataset:
@@ -48,6 +50,7 @@ def load_dataset(session: Session) -> Dataset:
         on_call_duties=OnCallDutyRepository(session).all(),
         tickets=TicketRepository(session).all(),
         jobs=JobRepository(session).all(),
+        procedures=ProcedureRepository(session).all(),
     )
 
 
