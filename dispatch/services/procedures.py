@@ -54,11 +54,7 @@ class MarkRequest:
 
 def find_procedures(session: Session, category: str | None, *, limit: int, offset: int) -> Page[Procedure]:
     """A page of procedures by id, of one category if given."""
-    repository = ProcedureRepository(session)
-    if category is None:
-        return repository.page(limit=limit, offset=offset)
-    found = repository.of_category(category)
-    return Page(items=found[offset : offset + limit], total=len(found), limit=limit, offset=offset)
+    return ProcedureRepository(session).find(category, limit=limit, offset=offset)
 
 
 def add_procedures(session: Session, procedures: Sequence[Procedure]) -> None:

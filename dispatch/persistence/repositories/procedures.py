@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
+from dispatch.domain.listings import Page
 from dispatch.domain.procedures import Procedure, ProcedureStep, StepKind, StepMark
 from dispatch.domain.tickets import TicketKind
 from dispatch.persistence.models import (
@@ -63,6 +64,11 @@ class ProcedureRepository(Repository[Procedure]):
                 for s in children[_STEPS]
             ),
         )
+
+    def find(self, category: str | None, *, limit: int, offset: int) -> Page[Procedure]:
+        """A page of procedures by id, of one category if given."""
+        conditions = [] if category is None else [self.table.c.category == category]
+        return self._page(conditions, limit=limit, offset=offset)
 
     def of_category(self, category: str) -> list[Procedure]:
         """The procedures of one category (the general one and those of a ticket kind)."""
