@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 import anyio
 from fastapi import Request
@@ -14,6 +17,7 @@ from fastapi import Request
 from dispatch.config import Settings
 
 _POLL_S = 0.01
+T = TypeVar("T")
 
 
 def client_address(request: Request) -> str:
@@ -52,12 +56,14 @@ class HashingSlots:
 
     Argon2 is deliberately slow and memory-hungry: unbounded, 40 concurrent wrong logins take every core
     and slow every other request. Waiters poll on the event loop, so they hold neither a worker thread
-    nor a database connection that ``/health`` and everyone else need.
+    nor a database connection that ``/health`` and everyone else need. The checks themselves run on
+    threads of their own (``run``), never on the request threads everyone else needs.
     """
 
     def __init__(self, size: int, wait_s: float) -> None:
         self.size = size
         self.wait_s = wait_s
+        self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="password-check")
         self._free = threading.BoundedSemaphore(size)
         self._lock = threading.Lock()
         self._in_use = 0
@@ -81,3 +87,8 @@ class HashingSlots:
             with self._lock:
                 self._in_use -= 1
             self._free.release()
+
+    async def run(self, check: Callable[..., T], *args: Any) -> T:
+        """``check(*args)`` in a slot, on a password-check thread; ``SlotsBusy`` as ``slot``."""
+        async with self.slot():
+            return await asyncio.get_running_loop().run_in_executor(self._executor, check, *args)

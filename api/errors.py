@@ -26,6 +26,7 @@ from dispatch.domain.errors import (
     RecordNotFound,
     Stale,
     StorageRuleBroken,
+    StorageUnavailable,
     Unstorable,
 )
 
@@ -147,6 +148,16 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     """The domain's refusal in its own words; stored data clashes arrive here too, already explained by
     the services' unit of work (the database's own text stays in the log)."""
     assert isinstance(exc, DomainError)
+    if isinstance(exc, StorageUnavailable):
+        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.__cause__)
+        return problem(
+            503,
+            f"{exc}; try again in {exc.retry_after_s} s (a repeated report or edit takes effect once)",
+            instance=_instance(request),
+            type_=f"{PROBLEM_BASE}database-unavailable",
+            title="Database unavailable",
+            headers={"Retry-After": str(exc.retry_after_s)},
+        )
     if isinstance(exc, Stale):
         response = problem(
             412,

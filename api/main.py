@@ -10,17 +10,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from api.body_limit import BodySizeLimit
 from api.clients import HashingSlots
 from api.deps import get_now
 from api.docs_pages import install_docs
 from api.errors import install_problem_handlers
+from api.load_shedding import ConcurrencyLimit
 from api.openapi import problem_aware_openapi
+from api.pages import STATIC_DIR
 from api.routes import ROUTERS
 from dispatch.config import Settings, get_settings, with_jwt_secret
 from dispatch.services.plan_jobs import plan_queue_for
 from dispatch.services.unit_of_work import open_storage
+
+LEAFLET_URL = "/static/vendor/leaflet"
+"""The map library of the dispatchers' board, served from the project's own copy."""
 
 DESCRIPTION = """Field-service dispatch for one IT support provider (one organisation per deployment).
 
@@ -37,7 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The in-process plan worker (SQLite) writes while requests do: transactions wait their turn.
-        storage = open_storage(the_settings.effective_database_url)
+        storage = open_storage(
+            the_settings.effective_database_url, pool_timeout_s=the_settings.database_pool_timeout_s
+        )
         app.state.engine = storage.engine
         app.state.session_factory = storage.sessions
         app.state.plan_queue = plan_queue_for(
@@ -66,8 +75,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=the_settings.max_request_body_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # event streams are never compressed
+    # Added last, so it runs first: a shed request costs no body reading and no thread.
+    app.add_middleware(ConcurrencyLimit, limit=the_settings.max_concurrent_requests)
     app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router)
     install_docs(app)
+    app.mount(LEAFLET_URL, StaticFiles(directory=STATIC_DIR / "vendor" / "leaflet"), name="leaflet")
     return app

@@ -32,13 +32,14 @@ from dispatch.domain.progress import NotCompletedReason, ReportKind
 from dispatch.domain.technicians import Technician
 from dispatch.domain.timezones import zone
 from dispatch.services.day_events import cancel_visit
-from dispatch.services.eta import StopProgress, arrival_window
+from dispatch.services.durations import job_category
+from dispatch.services.eta import StopProgress
 from dispatch.services.intake import log_onsite_work
 from dispatch.services.plan_jobs import improve_later, run_plan_job
 from dispatch.services.progress import ReportRequest, report_progress
 from dispatch.services.published_plan import PlanView, published_plan
 from dispatch.services.report_replans import LATE_ENOUGH, report_and_replan
-from dispatch.services.tracking_estimates import estimate_stored_route
+from dispatch.services.tracking_estimates import forecast_stored_route
 from dispatch.services.unit_of_work import unit_of_work
 
 if TYPE_CHECKING:
@@ -133,6 +134,8 @@ class DaySimulation:
         self.search_s = search_s
         self.jobs: dict[str, Job] = {j.id: j for j in dataset.jobs}
         self.jobs.update({a.job.id: a.job for a in world.arrivals})
+        tickets = [*dataset.tickets, *(a.ticket for a in world.arrivals)]
+        self.categories = {t.id: job_category(t.category, t.kind) for t in tickets}
         self.sites = {s.id: s for s in dataset.sites}
         self.depots: dict[str, Depot] = {d.id: d for d in dataset.depots}
         self.record = DayRecord(policy.name, world.day)
@@ -355,7 +358,9 @@ class DaySimulation:
                 NotCompletedReason.CUSTOMER_ABSENT,
             )
             return
-        actual = self.world.duration(job_id, job.duration)
+        actual = self.world.duration(
+            job_id, self.categories.get(job.ticket_id, ""), technician_id, job.duration
+        )
         if self.world.part_missing(job_id):
             self.at(
                 start + actual * MISSING_PART_AT,
@@ -425,17 +430,25 @@ class DaySimulation:
         view = self.view()
         with unit_of_work(self.factory) as session:
             for route in view.plan.routes:
-                for estimate in estimate_stored_route(session, route, jobs=view.jobs, depots=self.depots):
-                    if estimate.job_id is None or estimate.progress not in (
+                outlooks = forecast_stored_route(
+                    session,
+                    route,
+                    jobs=view.jobs,
+                    depots=self.depots,
+                    durations=self.world.durations,
+                    as_of=self.now,
+                )
+                for outlook in outlooks:
+                    job_id = outlook.estimate.job_id
+                    if job_id is None or outlook.estimate.progress not in (
                         StopProgress.PENDING,
                         StopProgress.EN_ROUTE,
                     ):
                         continue
-                    if self.status(view, estimate.job_id) not in (JobStatus.PLANNED, JobStatus.EN_ROUTE):
+                    if self.status(view, job_id) not in (JobStatus.PLANNED, JobStatus.EN_ROUTE):
                         continue
-                    self.record.snapshots.append(
-                        Snapshot(self.now, estimate.job_id, estimate.start, arrival_window(estimate.start))
-                    )
+                    window = (outlook.window.opens_at, outlook.window.closes_at)
+                    self.record.snapshots.append(Snapshot(self.now, job_id, outlook.estimate.start, window))
         if self._events:
             self.at(self.now + SNAPSHOT_EVERY, self._snapshot)
 

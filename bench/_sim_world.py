@@ -4,8 +4,11 @@ Every random fact is drawn from a generator keyed by the day's seed, the kind of
 technician) it concerns, so a job takes the same time, a customer is absent and a part is missing alike
 under every policy (common random numbers: the policies are compared on the very same days).
 
-- A visit lasts its planned duration times a log-normal factor (median 1, ``DURATION_SPREAD``), and one in
-  ``LONG_TAIL_SHARE`` runs 1.5 to 2.5 times longer again: the fat right tail of field work.
+- A visit lasts what the provider's history says such visits take: a draw from the duration learned for its
+  category and technician (``dispatch.services.durations``, from the demo's months of completed visits),
+  at the same percentile whoever does it; with nothing learned, its planned duration times a log-normal
+  factor (median 1, ``DURATION_SPREAD``). One visit in ``LONG_TAIL_SHARE`` runs 1.5 to 2.5 times longer
+  again: the fat right tail of field work that history seldom shows.
 - A drive lasts the plan's travel time times a log-normal factor with a slight slow bias (traffic).
 - A few customers are absent (the technician waits ``ABSENT_WAIT`` and leaves), a few visits find the part
   missing (diagnosed a third of the way in), a few visits are cancelled by the customer before they start.
@@ -16,12 +19,14 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from statistics import NormalDist
 from zoneinfo import ZoneInfo
 
 from data.arrivals import Arrival
 from dispatch.domain.dataset import Dataset
+from dispatch.services.durations import DurationModel
 
 DURATION_SPREAD = 0.25
 """Log-sd of a visit's duration around the plan: half of all visits within -16% .. +18%."""
@@ -58,16 +63,20 @@ class World:
     arrivals: tuple[Arrival, ...]
     cancellations: tuple[Cancellation, ...]
     sickness: Sickness | None
+    durations: DurationModel = field(default_factory=DurationModel)
 
     def _rng(self, kind: str, key: str) -> random.Random:
         return random.Random(f"simulated-day:{self.seed}:{kind}:{key}")
 
-    def duration(self, job_id: str, planned: timedelta) -> timedelta:
+    def duration(self, job_id: str, category: str, technician_id: str, planned: timedelta) -> timedelta:
         rng = self._rng("duration", job_id)
-        factor = math.exp(rng.gauss(0.0, DURATION_SPREAD))
+        share = min(0.999, max(0.001, rng.random()))
+        learned = self.durations.quantile(category, technician_id, share)
+        if learned is None:
+            learned = planned * math.exp(NormalDist(0.0, DURATION_SPREAD).inv_cdf(share))
         if rng.random() < LONG_TAIL_SHARE:
-            factor *= rng.uniform(1.5, 2.5)
-        return timedelta(seconds=round(planned.total_seconds() * factor))
+            learned *= rng.uniform(1.5, 2.5)
+        return timedelta(seconds=round(learned.total_seconds()))
 
     def drive(self, technician_id: str, job_id: str, planned_s: float) -> timedelta:
         rng = self._rng("drive", f"{technician_id}:{job_id}")
@@ -81,7 +90,12 @@ class World:
 
 
 def make_world(
-    seed: int, day: date, dataset: Dataset, arrivals: list[Arrival], planned: dict[str, tuple[str, datetime]]
+    seed: int,
+    day: date,
+    dataset: Dataset,
+    arrivals: list[Arrival],
+    planned: dict[str, tuple[str, datetime]],
+    durations: DurationModel,
 ) -> World:
     """The day's events; ``planned`` (job -> technician and start in the morning plan) says which visits a
     customer may cancel, until when, and who has work to leave when off sick."""
@@ -98,6 +112,7 @@ def make_world(
         arrivals=tuple(arrivals),
         cancellations=tuple(sorted(cancellations, key=lambda c: c.at)),
         sickness=_sickness(rng, day, dataset, {technician for technician, _ in planned.values()}),
+        durations=durations,
     )
 
 

@@ -11,6 +11,15 @@ and objective (default weights), travel hours, SLA hit rate by priority, P1 jobs
 
 ``--tight`` narrows every job to a two-hour appointment window and makes parts scarce (each van keeps about
 half of its SKUs, one unit of each), the kind of day where VROOM has been hardest to beat.
+
+``--oversubscribed`` makes a tight, oversubscribed day instead: about twice the work the technicians can
+do (service times scaled so), a fifth of the jobs P1 due 1.5-4 h after the day starts, one or two
+appointment windows of 1-2 h per job, scarce van stock as ``--tight``, and no depot to restock from.
+``--seeds 1,2,3,4,5`` plans one such day per seed and ends with a verdict per seed: whether we serve at
+least as many P1 jobs as VROOM with a lower objective:
+
+    python bench/field_service.py --jobs 250 --technicians 30 --region east --time-limit 30 \
+        --oversubscribed --seeds 1,2,3,4,5
 """
 
 from __future__ import annotations
@@ -142,6 +151,82 @@ def tightened(problem: Problem, seed: int) -> Problem:
     return replace(problem, name=f"{problem.name}-tight", jobs=tuple(jobs), technicians=tuple(technicians))
 
 
+OVERSUBSCRIPTION = 2.0
+"""Work (service plus a typical leg) over the technicians' working time on an oversubscribed day."""
+P1_SHARE = 0.2
+P1_DUE_AFTER_H = (1.5, 4.0)
+WINDOW_H = (1.0, 2.0)
+
+
+def oversubscribed(problem: Problem, seed: int) -> Problem:
+    """The day made tight and oversubscribed (see the module's docstring), deterministically by ``seed``.
+
+    A job's typical leg is the mean drive to its three nearest jobs; service times are scaled by one factor
+    so that service plus legs come to ``OVERSUBSCRIPTION`` times the shifts less lunch.
+    """
+    import random
+
+    import numpy as np
+
+    from optimizer.problem import TimeWindow
+    from optimizer.travel import problem_matrices
+
+    rng = random.Random(f"oversubscribed:{seed}")
+    day_start = min(t.shift.start_s for t in problem.technicians)
+    day_end = max(t.shift.end_s for t in problem.technicians)
+    matrices = problem_matrices(problem)
+    rows = np.array(matrices.rows[-len(problem.jobs) :], dtype=np.int64)
+    between = matrices.travel_time_s[np.ix_(rows, rows)].astype(np.float64)
+    np.fill_diagonal(between, np.inf)
+    legs = np.sort(between, axis=1)[:, :3].mean(axis=1) if len(rows) > 3 else np.zeros(len(rows))
+    capacity = sum(
+        t.shift.end_s - t.shift.start_s - (t.lunch.duration_s if t.lunch else 0) for t in problem.technicians
+    )
+    service = sum(job.service_s for job in problem.jobs)
+    factor = max(0.25, (OVERSUBSCRIPTION * capacity - float(legs.sum())) / max(1, service))
+    p1 = set(rng.sample(range(len(problem.jobs)), round(P1_SHARE * len(problem.jobs))))
+    jobs = []
+    for j, job in enumerate(problem.jobs):
+        length = round(rng.uniform(*WINDOW_H) * 3600)
+        sla_due_s: int | None
+        if j in p1:
+            due = day_start + round(rng.uniform(*P1_DUE_AFTER_H) * 3600)
+            first = rng.randint(day_start, max(day_start, min(due, day_end) - length))
+            priority, sla_due_s = 1, due
+        else:
+            first = rng.randint(day_start, max(day_start, day_end - length))
+            priority = job.priority if job.priority > 1 else rng.randint(2, 4)
+            sla_due_s = job.sla_due_s
+        windows = [TimeWindow(first, min(day_end, first + length))]
+        second_length = round(rng.uniform(*WINDOW_H) * 3600)
+        later = first + length + 3600
+        if rng.random() < 0.5 and later + second_length <= day_end:
+            start = rng.randint(later, day_end - second_length)
+            windows.append(TimeWindow(start, start + second_length))
+        jobs.append(
+            replace(
+                job,
+                priority=priority,
+                sla_due_s=sla_due_s,
+                windows=tuple(windows),
+                service_s=max(600, round(job.service_s * factor)),
+            )
+        )
+    technicians = [
+        replace(
+            t, van_stock={sku: 1 for sku, q in sorted(t.van_stock.items()) if q > 0 and rng.random() < 0.5}
+        )
+        for t in problem.technicians
+    ]
+    return replace(
+        problem,
+        name=f"{problem.name}-oversubscribed",
+        jobs=tuple(jobs),
+        technicians=tuple(technicians),
+        depots=(),
+    )
+
+
 @dataclass(frozen=True)
 class Run:
     """One planner's plan for the day and how long it took."""
@@ -225,6 +310,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--day", type=date.fromisoformat, default=DEFAULT_DAY, help="the day to plan")
     parser.add_argument("--region", default=None, help="keep one region: east, central, mountain or pacific")
     parser.add_argument("--tight", action="store_true", help="two-hour windows and scarce van stock")
+    parser.add_argument(
+        "--oversubscribed",
+        action="store_true",
+        help="twice the work, a fifth P1 due soon, 1-2 h windows, scarce stock, no depot",
+    )
+    parser.add_argument("--seeds", default=None, help="comma-separated seeds: one day each, then a verdict")
     args = parser.parse_args(argv)
     for name in args.solvers.split(","):
         if name not in SOLVER_NAMES:
@@ -236,10 +327,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     import csv
 
     args = parse_args(argv)
-    problem = generated_day(args.jobs, args.technicians, args.seed, args.day, args.region)
+    seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(CSV_COLUMNS)
+    verdicts: list[str] = []
+    for seed in seeds:
+        rows = plan_day(args, seed)
+        out.writerows(rows)
+        print()
+        print(side_by_side(CSV_COLUMNS[3:], rows))
+        print()
+        verdicts.append(verdict(seed, rows))
+    if len(seeds) > 1 or args.oversubscribed:
+        print("seed  ours_p1  vroom_p1  ours_objective  vroom_objective  gap_pct  verdict")
+        print("\n".join(verdicts))
+    return 0
+
+
+def plan_day(args: argparse.Namespace, seed: int) -> list[list[str]]:
+    """Plan one generated day with every solver asked for; its CSV rows."""
+    problem = generated_day(args.jobs, args.technicians, seed, args.day, args.region)
     if args.tight:
-        problem = tightened(problem, args.seed)
-    params = SolveParams(time_limit_s=args.time_limit, seed=args.seed, workers=1)
+        problem = tightened(problem, seed)
+    if args.oversubscribed:
+        problem = oversubscribed(problem, seed)
+    params = SolveParams(time_limit_s=args.time_limit, seed=seed, workers=1)
     runs: list[Run] = []
     failed: list[str] = []
     for name in args.solvers.split(","):
@@ -259,12 +371,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     empty = [""] * (len(CSV_COLUMNS) - 4)
     rows += [[name, problem.name, f"{args.time_limit:g}", *empty, "false"] for name in failed]
-    out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(CSV_COLUMNS)
-    out.writerows(rows)
-    print()
-    print(side_by_side(CSV_COLUMNS[3:], rows))
-    return 0
+    return rows
+
+
+def verdict(seed: int, rows: list[list[str]]) -> str:
+    """One line: P1 jobs served and objectives of ours and VROOM, and whether ours wins on both."""
+    by_solver = {row[0]: row for row in rows}
+    ours, vroom = by_solver.get("ours"), by_solver.get("vroom")
+    if ours is None or vroom is None or not ours[6] or not vroom[6]:
+        return f"{seed:>4}  (needs both ours and vroom with a plan)"
+    column = CSV_COLUMNS.index
+    p1_ours = int(ours[column("p1_served")].split("/")[0])
+    p1_vroom = int(vroom[column("p1_served")].split("/")[0])
+    obj_ours, obj_vroom = int(ours[column("objective")]), int(vroom[column("objective")])
+    gap = 100.0 * (obj_ours - obj_vroom) / max(1, obj_vroom)
+    valid = ours[column("feasible")] == "true"
+    won = valid and p1_ours >= p1_vroom and obj_ours < obj_vroom
+    return f"{seed:>4}  {p1_ours:>7}  {p1_vroom:>8}  {obj_ours:>14}  {obj_vroom:>15}  {gap:>7.2f}  " + (
+        "ours better" if won else "not better"
+    )
 
 
 def _explain(solver: str, report: ValidationReport) -> None:

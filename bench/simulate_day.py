@@ -1,7 +1,7 @@
 """Live days that go wrong, run three ways: the morning plan as is, greedy dispatch, and ours.
 
     python bench/simulate_day.py [--days 20] [--scale 1] [--seed 1] [--arrivals 14] [--p1-share 0.4]
-                                 [--plan-seconds 10] [--search-seconds 3] [--first-day 2026-03-02]
+                                 [--plan-seconds 10] [--search-seconds 3] [--first-day 2026-03-02] [--jobs 1]
 
 Each simulated day is a demo day (40 technicians and about 150 onsite jobs at ``--scale 1``; ``--scale 10``
 is the national size) stored in the embedded database and planned in the morning by the product. Its
@@ -16,13 +16,16 @@ table (``bench/_sim_metrics.py`` says how each figure is counted) compares them 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project root importable
@@ -34,12 +37,15 @@ from bench._sim_metrics import DayFacts, PolicyFigures, table
 from bench._sim_policies import policies
 from bench._sim_world import World, make_world
 from data.arrivals import make_arrivals
-from data.demo import DemoConfig, generate_demo
+from data.demo import DemoConfig, generate_demo, generate_history
 from dispatch.domain.dataset import Dataset
+from dispatch.domain.errors import DomainError
+from dispatch.domain.plan_jobs import check_time_limit
 from dispatch.domain.plans import Plan
 from dispatch.domain.timezones import zone
-from dispatch.persistence.dataset_store import save_dataset
+from dispatch.persistence.dataset_store import save_dataset, save_history
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope, upgrade_database
+from dispatch.services.durations import DurationModel, learn_durations
 from dispatch.services.planning import plan_and_publish
 
 PLANNED_BEFORE_SHIFTS = timedelta(minutes=30)
@@ -57,9 +63,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--p1-share", type=float, default=0.4)
     parser.add_argument("--plan-seconds", type=float, default=10.0, help="the morning plan's time limit")
-    parser.add_argument("--search-seconds", type=float, default=3.0, help="each re-plan search's time limit")
+    parser.add_argument(
+        "--search-seconds", type=_search_seconds, default=3.0, help="each re-plan search's time limit"
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="days simulated side by side, one process each")
     parser.add_argument("--first-day", type=date.fromisoformat, default=date(2026, 3, 2))
     return parser.parse_args(argv)
+
+
+def _search_seconds(text: str) -> float:
+    """A search's time limit, as the product accepts it."""
+    try:
+        return check_time_limit(float(text))
+    except (ValueError, DomainError) as wrong:
+        raise argparse.ArgumentTypeError(str(wrong)) from None
 
 
 def weekdays(first: date, count: int) -> list[date]:
@@ -83,20 +100,25 @@ def morning(dataset: Dataset, day: date) -> datetime:
 
 
 def plan_morning(
-    path: Path, empty: Path, dataset: Dataset, day: date, planned_at: datetime, seconds: float
-) -> Plan:
-    """Store the day in a copy of the empty database and plan it in the morning."""
+    path: Path, empty: Path, config: DemoConfig, dataset: Dataset, planned_at: datetime, seconds: float
+) -> tuple[Plan, DurationModel]:
+    """Store the day and the months before it in a copy of the empty database, plan it in the morning, and
+    learn from the history how long visits take."""
     shutil.copy(empty, path)
     url = f"sqlite+pysqlite:///{path}"
     engine = make_engine(url, sqlite_begin="BEGIN IMMEDIATE")
     try:
         factory = make_session_factory(engine)
+        history = generate_history(config, dataset)
         with session_scope(factory) as session:
             save_dataset(session, dataset)
+            save_history(session, history.tickets, history.jobs, history.reports)
         with session_scope(factory) as session:
-            return plan_and_publish(
-                session, day, params=opt.SolveParams(time_limit_s=seconds), now=planned_at
+            durations = learn_durations(session, planned_at)
+            plan = plan_and_publish(
+                session, config.day, params=opt.SolveParams(time_limit_s=seconds), now=planned_at
             ).plan
+            return plan, durations
     finally:
         engine.dispose()
 
@@ -145,11 +167,11 @@ def simulate(day: date, seed: int, folder: Path, empty: Path, args: argparse.Nam
     planned_at = morning(dataset, day)
     path = folder / f"day-{day}.sqlite3"
     started = time.perf_counter()
-    plan = plan_morning(path, empty, dataset, day, planned_at, args.plan_seconds)
+    plan, durations = plan_morning(path, empty, config, dataset, planned_at, args.plan_seconds)
     planned = {
         v.job_id: (r.technician_id, v.start) for r in plan.routes for v in r.visits if v.job_id is not None
     }
-    world = make_world(seed, day, dataset, arrivals, planned)
+    world = make_world(seed, day, dataset, arrivals, planned, durations)
     onsite = {j.ticket_id for j in dataset.jobs}
     tickets = [*(t for t in dataset.tickets if t.id in onsite), *(a.ticket for a in arrivals)]
     facts = DayFacts(
@@ -175,14 +197,14 @@ def end_of_shifts(dataset: Dataset, day: date) -> datetime:
 
 
 def run(args: argparse.Namespace, *, echo: bool = True) -> dict[str, PolicyFigures]:
-    """Every day simulated, the figures summed per policy."""
+    """Every day simulated (``--jobs`` at a time, each in its own process), the figures summed per policy."""
     figures: dict[str, PolicyFigures] = {}
     with tempfile.TemporaryDirectory(prefix="simulated-days-") as name:
         folder = Path(name)
         empty = folder / "empty.sqlite3"
         upgrade_database(f"sqlite+pysqlite:///{empty}")
-        for index, day in enumerate(weekdays(args.first_day, args.days)):
-            simulated = simulate(day, args.seed + index, folder, empty, args)
+        days = [(day, args.seed + index) for index, day in enumerate(weekdays(args.first_day, args.days))]
+        for simulated in _each_day(days, folder, empty, args):
             if echo:
                 print(simulated.summary, flush=True)
             for policy, record, wall_s in simulated.lived:
@@ -194,6 +216,18 @@ def run(args: argparse.Namespace, *, echo: bool = True) -> dict[str, PolicyFigur
                         flush=True,
                     )
     return figures
+
+
+def _each_day(
+    days: list[tuple[date, int]], folder: Path, empty: Path, args: argparse.Namespace
+) -> Iterator[SimulatedDay]:
+    """The days simulated in order, in this process or ``--jobs`` worker processes side by side."""
+    if args.jobs <= 1:
+        for day, seed in days:
+            yield simulate(day, seed, folder, empty, args)
+        return
+    with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(simulate, *zip(*days, strict=True), repeat(folder), repeat(empty), repeat(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,6 +34,8 @@ from dispatch.domain.weekly_hours import DailyHours, WeeklyHours
 METRO_WEIGHT_EXPONENT = 0.75
 REMOTE_SHARE = 0.03
 T = TypeVar("T")
+_PLAIN_NAME_TRIES = 50
+"""Random draws tried before a name takes more words (then a number), so a big provider never runs out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,12 +249,27 @@ def _weighted(rng: random.Random, options: tuple[tuple[T, float], ...]) -> T:
 
 
 def _unique_name(rng: random.Random, segment: Segment, taken: set[str]) -> str:
-    for _ in range(1000):
+    """A name no customer has yet: a pattern of the segment with name words, then with double words.
+
+    A segment has only a few hundred single-word names ("Summit Logistics"); a nationwide provider with
+    thousands of customers runs out of them, so after a few misses the words come in pairs ("Summit Harbor
+    Logistics"), and in the end a number tells apart what is left ("Summit Harbor Logistics 2").
+    """
+    for _ in range(_PLAIN_NAME_TRIES):
         a, b, c = rng.sample(_NAME_WORDS, 3)
         name = rng.choice(segment.name_patterns).format(a=a, b=b.split()[0], c=c.split()[0])
         if name not in taken:
             return name
-    raise RuntimeError("ran out of customer names")  # pragma: no cover - 27 words give thousands
+    for _ in range(_PLAIN_NAME_TRIES):
+        a, a2, b, b2, c = rng.sample(_NAME_WORDS, 5)
+        pattern = rng.choice(segment.name_patterns)
+        name = pattern.format(a=f"{a} {a2}", b=f"{b.split()[0]} {b2.split()[0]}", c=c.split()[0])
+        if name not in taken:
+            return name
+    number = 2
+    while f"{name} {number}" in taken:
+        number += 1
+    return f"{name} {number}"
 
 
 def _slug(name: str) -> str:

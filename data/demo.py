@@ -7,8 +7,13 @@ changing how tickets are drawn does not move the sites.
 
 ``scale`` multiplies the counts of customers, sites, technicians, depots and tickets (not the
 catalogue), so benchmarks can ask for 10x: 400 technicians, 2,000 sites, 1,500 tickets. The provider
-works in the ``METROS_AT_SCALE_1`` biggest metros (more, by the square root of the scale, when it grows),
-so each has technicians of its own and the big ones a team; a few sites lie in the outskirts.
+works in the ``METROS_AT_SCALE_1`` biggest metros for its 40 technicians, more (by the square root of the
+workforce, up to ``MAX_METROS``) when it grows, however the size is asked for (``scale`` or counts): so each
+metro has technicians of its own and the big ones a team, and 2,000 technicians work across 85 metros
+rather than 167 to a city; a few sites lie in the outskirts.
+
+Every stage is linear in the size of the provider, so a day of 20,000 jobs and 2,000 technicians takes
+seconds to generate.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from datetime import date
 
 from data import catalogue
 from data.customers import CustomerBook, make_customers
+from data.history import History, make_history
 from data.jobs import make_jobs
 from data.places import metros, outskirts
 from data.rota import make_rota
@@ -29,6 +35,7 @@ from data.workforce import make_depots, make_technicians
 from dispatch.domain.dataset import Dataset
 
 METROS_AT_SCALE_1 = 12
+WORKFORCE_AT_SCALE_1 = 40
 MIN_METROS = 8
 MAX_METROS = 120
 
@@ -62,12 +69,18 @@ class DemoConfig:
         return max(1, round(count * self.scale))
 
 
+def metros_for(technicians: int) -> int:
+    """How many metros a workforce of this size works in: 12 for 40, by the square root beyond."""
+    grown = round(METROS_AT_SCALE_1 * math.sqrt(technicians / WORKFORCE_AT_SCALE_1))
+    return min(MAX_METROS, max(MIN_METROS, grown))
+
+
 def _rng(config: DemoConfig, stage: str) -> random.Random:
     return random.Random(f"fieldops-demo:{config.seed}:{stage}")
 
 
 def _metro_count(config: DemoConfig) -> int:
-    return min(MAX_METROS, max(MIN_METROS, round(METROS_AT_SCALE_1 * math.sqrt(config.scale))))
+    return metros_for(config.scaled(config.technicians))
 
 
 def customer_book(config: DemoConfig) -> CustomerBook:
@@ -141,3 +154,8 @@ def generate_demo(config: DemoConfig) -> Dataset:
         tickets=[t.ticket for t in open_tickets],
         jobs=jobs,
     )
+
+
+def generate_history(config: DemoConfig, dataset: Dataset) -> History:
+    """The months of visits ``dataset``'s provider did before ``config.day`` (see ``data.history``)."""
+    return make_history(_rng(config, "history"), dataset, config.day)

@@ -63,6 +63,8 @@ LEVEL_WEIGHTS = {
 """Weights of required levels 1-5 per trade: level 4 or more is rare on everyday work, commoner on servers."""
 COMPANION_SHARE = 0.15
 PIN_SHARE = 0.03
+MAINTENANCE_FACTOR = (1.5, 2.5)
+"""Maintenance takes this many times as long as a repair in the same trade (drawn uniformly)."""
 MIN_DURATION = timedelta(minutes=30)
 MAX_DURATION = timedelta(minutes=180)
 
@@ -135,10 +137,24 @@ def onsite_job(
     )
 
 
+def typical_minutes(category: str, kind: TicketKind) -> float:
+    """The middle of what a job of ``category`` and ``kind`` is planned to take (before rounding)."""
+    minutes = float(BASE_MINUTES.get(category, 60))
+    if kind is TicketKind.MAINTENANCE:
+        minutes *= sum(MAINTENANCE_FACTOR) / 2
+    return minutes
+
+
+def planned_duration(rng: random.Random, category: str, kind: TicketKind) -> timedelta:
+    """What a job of ``category`` and ``kind`` is planned to take: a spread around ``typical_minutes``,
+    rounded to 5 minutes and kept in MIN_DURATION..MAX_DURATION."""
+    return _duration(rng, category, kind)
+
+
 def _duration(rng: random.Random, category: str, kind: TicketKind) -> timedelta:
     minutes = BASE_MINUTES.get(category, 60) * rng.uniform(0.75, 1.25)
     if kind is TicketKind.MAINTENANCE:
-        minutes *= rng.uniform(1.5, 2.5)
+        minutes *= rng.uniform(*MAINTENANCE_FACTOR)
     rounded = timedelta(minutes=5 * round(minutes / 5))
     return min(MAX_DURATION, max(MIN_DURATION, rounded))
 

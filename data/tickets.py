@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from data.customers import SiteKind
@@ -79,18 +80,20 @@ def make_tickets(
     part_skus: frozenset[str],
 ) -> list[OpenTicket]:
     """``count`` open tickets at the given sites, opened before the planning time of ``day``."""
-    weights = [SITE_ACTIVITY[site_kinds[s.id].code] for s in sites]
+    # Cumulative weights, summed once: ``choices`` would sum all the sites' weights on every draw (the same
+    # draws either way, but quadratic in the size of the provider).
+    cumulative = list(accumulate(SITE_ACTIVITY[site_kinds[s.id].code] for s in sites))
     open_sites = [s for s in sites if is_open_on(s.access_hours, day)]
-    open_weights = [SITE_ACTIVITY[site_kinds[s.id].code] for s in open_sites]
+    open_cumulative = list(accumulate(SITE_ACTIVITY[site_kinds[s.id].code] for s in open_sites))
     result: list[OpenTicket] = []
     for index in range(count):
         priority = rng.choices([p for p, _ in PRIORITY_MIX], weights=[w for _, w in PRIORITY_MIX], k=1)[0]
         kind = TicketKind.MAINTENANCE if rng.random() < MAINTENANCE_SHARE[priority] else TicketKind.SUPPORT
         onsite = kind is TicketKind.MAINTENANCE or rng.random() < ONSITE_SHARE
-        site = rng.choices(sites, weights=weights, k=1)[0]
+        site = rng.choices(sites, cum_weights=cumulative, k=1)[0]
         if onsite and not is_open_on(site.access_hours, day):
             if open_sites:
-                site = rng.choices(open_sites, weights=open_weights, k=1)[0]
+                site = rng.choices(open_sites, cum_weights=open_cumulative, k=1)[0]
             else:
                 onsite, kind = False, TicketKind.SUPPORT
         category = _category(rng, site_kinds[site.id], skill_codes)

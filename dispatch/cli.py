@@ -95,7 +95,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     host = args.host or settings.api_host
     port = settings.api_port if args.port is None else args.port
-    print(f"serving the dispatch API on http://{host}:{port} (documentation at /docs)")
+    print(f"serving the dispatch board on http://{host}:{port}/board (API documentation at /docs)")
     # The web layer is named, not imported: dispatch stays free of it, and the app reads the same settings.
     # uvicorn's proxy headers stay off: it would trust X-Forwarded-For from loopback and let any local
     # caller pick its address; the app reads the header itself, only from DISPATCH_TRUSTED_PROXIES.

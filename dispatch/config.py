@@ -48,6 +48,23 @@ class Settings(BaseSettings):
         ),
     )
     plan_time_limit_s: float = Field(default=10.0, gt=0, description="Solver time limit of a day plan.")
+    plan_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Processes a day plan solves its independent groups in (a local pool; 1 solves them one after "
+            "the other in the planning process)."
+        ),
+    )
+    max_jobs_per_solve: int = Field(
+        default=2000,
+        ge=1,
+        description=(
+            "Jobs one solve may take; a day with more is refused with a request to plan it region by "
+            "region (the solver's memory and time grow faster than the day)."
+        ),
+    )
     freeze_minutes: int = Field(
         default=45,
         ge=0,
@@ -55,6 +72,15 @@ class Settings(BaseSettings):
         description=(
             "A re-plan keeps each working technician's next visit and any visit planned to start within "
             "this many minutes where it is, unless only moving it serves a P1."
+        ),
+    )
+    window_confidence: float = Field(
+        default=0.8,
+        ge=0.5,
+        le=0.99,
+        description=(
+            "The probability with which a customer's arrival window holds the visit's start: windows are as "
+            "wide as they must be for it, from the learned durations of every visit and drive before it."
         ),
     )
     api_host: str = Field(default="127.0.0.1", description="Address ``dispatch serve`` listens on.")
@@ -106,11 +132,42 @@ class Settings(BaseSettings):
     max_request_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted; larger ones answer 413."
     )
+    max_concurrent_requests: int = Field(
+        default=12,
+        ge=1,
+        description=(
+            "Requests one server process handles at once; past it a request is answered 503 with "
+            "Retry-After at once instead of waiting in a queue (/health is exempt). Keep it under the "
+            "database pool of a process (5 connections and 10 more on demand), so an admitted request "
+            "never waits for a connection and /health always finds one."
+        ),
+    )
+    database_pool_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "How long a request waits for a database connection from the pool before a 503: a full pool "
+            "means the database is slow or gone, and a quick answer beats a long wait."
+        ),
+    )
     technician_session_hours: float = Field(
         default=12.0,
         gt=0,
         le=24,
         description="Lifetime of a technician's login: a working day, so the phone does not log out on site.",
+    )
+    map_tile_url: str = Field(
+        default="",
+        max_length=300,
+        pattern=r"^(|https://[^\s'\";]+\{z\}[^\s'\";]*)$",
+        description=(
+            "Map tiles of the dispatchers' board, as a template such as "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png (a public tile server in production). "
+            "Empty: no tiles; the map draws routes and markers on a plain background."
+        ),
+    )
+    map_tile_attribution: str = Field(
+        default="", max_length=300, description="The tile source's attribution, shown on the map."
     )
     session_cookie_secure: bool = Field(
         default=True, description="Send the session cookie over HTTPS only (browsers exempt localhost)."

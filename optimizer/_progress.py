@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
@@ -33,7 +33,8 @@ class SolveProgress:
     ``best_objective`` is in the objective's cost units; during the search it is the search's own estimate
     of the plan's cost (the last report of a solve carries the exact figure). ``assigned_jobs`` and
     ``unassigned_jobs`` count the jobs of the best complete plan known so far (after the first plan, then
-    after each independent group is improved; exact in the last report).
+    after each independent group is improved; exact in the last report). ``p1_assigned`` counts the P1 jobs
+    of that plan; ``groups_done`` of ``groups_total`` independent groups have finished their search.
     """
 
     elapsed_s: float
@@ -42,6 +43,9 @@ class SolveProgress:
     time_fraction: float
     assigned_jobs: int | None = None
     unassigned_jobs: int | None = None
+    p1_assigned: int | None = None
+    groups_done: int | None = None
+    groups_total: int | None = None
 
 
 ProgressCallback = Callable[[SolveProgress], None]
@@ -75,6 +79,8 @@ class SearchControl:
         self._offset = 0
         self._solutions = 0
         self._counts: tuple[int, int] | None = None
+        self._p1: int | None = None
+        self._groups: tuple[int, int] | None = None
         self._watcher: threading.Thread | None = None
 
     def __enter__(self) -> SearchControl:
@@ -126,22 +132,39 @@ class SearchControl:
         with self._lock:
             self._found(self._offset + group_objective)
 
-    def plan(self, objective: int, assigned: int, jobs: int) -> None:
-        """A complete plan of the given objective, serving ``assigned`` of the problem's ``jobs``."""
+    def plan(
+        self,
+        objective: int,
+        assigned: int,
+        jobs: int,
+        *,
+        p1_assigned: int | None = None,
+        groups: tuple[int, int] | None = None,
+    ) -> None:
+        """A complete plan of the given objective, serving ``assigned`` of the problem's ``jobs`` (of them
+        ``p1_assigned`` P1s), once ``groups`` (done, all) of the independent groups have been searched."""
         with self._lock:
             self._found(objective)
             self._counts = (assigned, jobs - assigned)
+            if p1_assigned is not None:
+                self._p1 = p1_assigned
+            if groups is not None:
+                self._groups = groups
 
     def _found(self, objective: int) -> None:
         self._solutions += 1
         if self._best is None or objective < self._best:
             self._best = objective
 
-    def final(self, objective: int, assigned: int, unassigned: int) -> None:
+    def final(self, objective: int, assigned: int, unassigned: int, p1_assigned: int | None = None) -> None:
         """The exact figures of the plan returned: the last report."""
         with self._lock:
             self._best = objective
             self._counts = (assigned, unassigned)
+            if p1_assigned is not None:
+                self._p1 = p1_assigned
+            if self._groups is not None:
+                self._groups = (self._groups[1], self._groups[1])
         if self._on_progress is not None:
             self._on_progress(self._progress())
 
@@ -155,6 +178,9 @@ class SearchControl:
                 time_fraction=min(1.0, elapsed / self._time_limit_s),
                 assigned_jobs=None if self._counts is None else self._counts[0],
                 unassigned_jobs=None if self._counts is None else self._counts[1],
+                p1_assigned=self._p1,
+                groups_done=None if self._groups is None else self._groups[0],
+                groups_total=None if self._groups is None else self._groups[1],
             )
 
     def _watch(self) -> None:
@@ -174,6 +200,13 @@ class SearchControl:
                 reported, last_report = state, now
 
 
-def served_jobs(plans: Sequence[Mapping[int, Sequence[int]]]) -> int:
-    """Jobs routed by group plans (technician -> stops; depot stops are negative)."""
-    return sum(1 for plan in plans for stops in plan.values() for stop in stops if stop >= 0)
+def served_jobs(plans: Sequence[Mapping[int, Sequence[int]]], among: Container[int] | None = None) -> int:
+    """Jobs routed by group plans (technician -> stops; depot stops are negative), only those ``among``
+    when given."""
+    return sum(
+        1
+        for plan in plans
+        for stops in plan.values()
+        for stop in stops
+        if stop >= 0 and (among is None or stop in among)
+    )

@@ -257,9 +257,13 @@ def solve_group(
 
     began = time.perf_counter()
     history: list[tuple[float, int]] = []
+    # The callback must not hold the model: OR-Tools keeps the callback alive, so a callback that refers to
+    # the model forms a cycle through C++ that Python never collects, and every group's model, with its
+    # search's memory, would stay until the process ends (memory growing with the time limit).
+    cost_var = routing.CostVar()
 
     def record() -> None:
-        history.append((time.perf_counter() - began, int(routing.CostVar().Value())))
+        history.append((time.perf_counter() - began, int(cost_var.Value())))
         control.solution(history[-1][1])
 
     routing.AddAtSolutionCallback(record)

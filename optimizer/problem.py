@@ -421,8 +421,9 @@ class SolveParams:
     OR-Tools' routing search is single-threaded and has no random seed; what varies between runs is only how
     far the search gets before the time limit. ``deterministic`` therefore caps each search by a solution
     count (``solution_limit``, default 200) so tests repeat exactly while the time limit stays a safety net.
-    ``seed`` and ``workers`` are kept for providers and parallel group solves (the groups are solved one
-    after the other today). ``first_solution_strategy`` and ``local_search_metaheuristic`` are OR-Tools enum
+    ``seed`` seeds ruin and recreate. ``workers`` above 1 solves the independent groups side by side in a
+    local pool of that many processes (spawned; not for time limits under 5 s, where starting them would
+    take much of the time). ``first_solution_strategy`` and ``local_search_metaheuristic`` are OR-Tools enum
     names; ``use_construction`` hands our priority-first greedy routes to OR-Tools as a start, beside its own
     first solution. ``decompose`` solves independent groups of technicians and jobs separately, splitting
     the time limit by size. ``break_model`` chooses how lunch breaks enter the model (see ``BreakModel``).

@@ -7,8 +7,12 @@
    the time to the first solution).
 4. Improve each group, its share of the remaining time by size: first ruin and recreate (``_ruin``: string
    removals reinserted by the construction's exact insertions, under annealing), then OR-Tools from that
-   plan (guided local search); depot stock is shared, so groups are solved one after the other, each
-   taking what is left. A group whose share is too short to build an OR-Tools model keeps its plan.
+   plan (guided local search). A group whose share is too short to build an OR-Tools model keeps its plan.
+   Each group is a self-contained task (``_groups``: its own small problem and matrices), solved in this
+   process one after the other, or with ``SolveParams.workers`` above 1 side by side in a local process
+   pool, largest first. Depot stock is divided between the groups before (each keeps what its constructed
+   plan picks; what nobody picked goes to the group nearest the depot), so no unit is promised twice, and
+   re-balanced after: stock no group used is offered to jobs still out for want of a part.
 5. Recompute every route's times with the exact scheduler, repair any route it refuses (dropping its
    lowest-priority jobs), keep the better of the improved and the constructed plan per group, try once
    more to insert every job still out (so "capacity" means no capable route has room for it), let
@@ -19,14 +23,27 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from multiprocessing.synchronize import Event
 
-from optimizer._construct import construct, fill_in, rescue
-from optimizer._progress import ProgressCallback, SearchControl, StopCheck, served_jobs
+from optimizer._construct import construct, fill_in
+from optimizer._groups import (
+    GroupOutcome,
+    GroupTask,
+    group_task,
+    in_problem,
+    init_worker,
+    ready,
+    run_group,
+    run_in_worker,
+)
+from optimizer._plans import Plan, Stock, divide_stock, minus, picks_of, plan_cost
+from optimizer._progress import POLL_S, ProgressCallback, SearchControl, StopCheck, served_jobs
 from optimizer._reach import Reach, compute_reach, groups
-from optimizer._routing import GroupResult, solve_group
-from optimizer._ruin import ruin_and_recreate
 from optimizer._schedule import Compiled, Timing, depot_of, schedule
 from optimizer.problem import Problem, SolveParams
 from optimizer.solution import (
@@ -43,17 +60,9 @@ from optimizer.solution import (
 )
 from optimizer.travel import TravelTimes
 
-Plan = dict[int, list[int]]
-
-RUIN_ITERATIONS_DETERMINISTIC = 30
-"""Ruin-and-recreate iterations per group in deterministic mode (seeded, so the plan repeats exactly)."""
-
-_RESCUE_SHARE = 0.05
-"""Share of a group's time kept for putting left-out P1 and P2 jobs in place of lesser work at the end."""
-
-_MIN_SEARCH_S = 0.3
-"""A group's share of the time below which no OR-Tools model is built: building one for a few hundred jobs
-takes about that long, so the search would start after its time was up."""
+MIN_POOL_TIME_S = 5.0
+"""Time limit below which groups are solved in this process whatever ``SolveParams.workers`` says: spawning
+workers that import OR-Tools takes a second or two on an idle machine, a large share of a shorter solve."""
 
 
 def solve(
@@ -74,7 +83,9 @@ def solve(
         solution = _solve(problem, params, travel, control)
     if control.stop_requested and solution.status in (SolveStatus.FEASIBLE, SolveStatus.TIMED_OUT):
         solution = dataclasses.replace(solution, status=SolveStatus.CANCELLED)
-    control.final(solution.objective.total, len(solution.assigned_job_ids), len(solution.unassigned))
+    assigned = solution.assigned_job_ids
+    p1_assigned = sum(1 for job_id in assigned if problem.job(job_id).priority == 1)
+    control.final(solution.objective.total, len(assigned), len(solution.unassigned), p1_assigned)
     return solution
 
 
@@ -93,6 +104,22 @@ def _solve(
     else:
         routable = [j for j, vs in enumerate(reach.allowed) if vs]
         parts = [(list(range(n_vehicles)), routable)] if routable else []
+    workers = min(params.workers, len(parts)) if params.time_limit_s >= MIN_POOL_TIME_S else 1
+    with _pool(workers) as pool:
+        return _improve(c, reach, parts, pool, workers, began, control)
+
+
+def _improve(
+    c: Compiled,
+    reach: Reach,
+    parts: list[tuple[list[int], list[int]]],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    began: float,
+    control: SearchControl,
+) -> Solution:
+    """Construct every group, improve the groups (side by side in ``pool`` when given), merge, re-balance."""
+    problem, params = c.problem, c.params
     available = dict(reach.depot_stock)
     constructed: list[Plan] = []
     for vehicles, jobs in parts:
@@ -104,176 +131,181 @@ def _solve(
             constructed.append({v: [] for v in vehicles})
     first_solution_s = time.perf_counter() - began if params.use_construction else None
     history: list[tuple[float, int]] = []
-    plans: list[Plan] = []
+    full_stock = dict(reach.depot_stock)
+    constructed_picks = [picks_of(c, plan) for plan in constructed]
+    # Each group gets its share of the depots' stock before any is improved, so that groups solved at once
+    # never promise the same unit; what their final plans leave is re-balanced afterwards.
+    shares = divide_stock(c, parts, full_stock, constructed_picks)
     costs = [
-        _plan_cost(c, p, jobs, dict(reach.depot_stock))
-        for p, (_, jobs) in zip(constructed, parts, strict=True)
+        plan_cost(c, p, jobs, shares[g])
+        for g, (p, (_, jobs)) in enumerate(zip(constructed, parts, strict=True))
     ]
     refused_drops = sum(params.weights.drop_penalty(problem.jobs[j].priority) for j in reach.refusals)
+    p1s = {j for j, job in enumerate(problem.jobs) if job.priority == 1}
     if params.use_construction:
         history.append((first_solution_s or 0.0, refused_drops + sum(costs)))
-        control.plan(history[-1][1], served_jobs(constructed), len(problem.jobs))
-    full_stock = dict(reach.depot_stock)
-    constructed_picks = [_picks_of(c, plan) for plan in constructed]
-    final_picks: list[dict[tuple[int, str], int]] = []
-    deadline = began + params.time_limit_s * 0.97
-    timed_out = False
-    found_any = not parts
-    solutions = len(history)
-    jobs_left = sum(len(jobs) for _, jobs in parts)
-    for g, (vehicles, jobs) in enumerate(parts):
-        group_available = _minus(full_stock, [*final_picks, *constructed_picks[g + 1 :]])
-        share = max(0.05, (deadline - time.perf_counter()) * len(jobs) / max(1, jobs_left))
-        group_deadline = time.perf_counter() + share
-        share *= 1 - _RESCUE_SHARE
-        jobs_left -= len(jobs)
-        initial = constructed[g] if params.use_construction else None
-        group_began = time.perf_counter() - began
-        control.group_offset((history[-1][1] if history else refused_drops + sum(costs)) - costs[g])
-        if initial is not None and params.ruin_share > 0 and jobs:
-            ruin_began = time.perf_counter()
-            initial, iterations = ruin_and_recreate(
-                c,
-                vehicles,
-                jobs,
-                reach.allowed,
-                group_available,
-                initial,
-                deadline=ruin_began + share * params.ruin_share,
-                seed=params.seed + g,
-                max_iterations=RUIN_ITERATIONS_DETERMINISTIC if params.deterministic else None,
-                control=control,
-            )
-            solutions += iterations
-            share = max(0.0, share - (time.perf_counter() - ruin_began))
-            rest = (history[-1][1] if history else refused_drops + sum(costs)) - costs[g]
-            costs[g] = _plan_cost(c, initial, jobs, group_available)
-            history.append((time.perf_counter() - began, rest + costs[g]))
-        if share >= _MIN_SEARCH_S or not params.use_construction:
-            result = solve_group(c, vehicles, jobs, reach.allowed, group_available, initial, share, control)
-        else:  # no time left to build and search a model: the constructed plan stands
-            result = GroupResult({}, False, None, [], 0, True)
-        timed_out = timed_out or result.timed_out
-        solutions += result.solutions
-        if result.first_solution_s is not None and first_solution_s is None:
-            first_solution_s = group_began + result.first_solution_s
-        found_any = found_any or result.found or any(constructed[g].values())
-        best = _repaired(c, initial if initial is not None else constructed[g], group_available)
-        best_cost = _plan_cost(c, best, jobs, group_available)
-        if result.found:
-            improved = _repaired(c, result.routes, group_available)
-            improved_cost = _plan_cost(c, improved, jobs, group_available)
-            if improved_cost <= best_cost:
-                best, best_cost = improved, improved_cost
-        if best != constructed[g]:  # the construction already tried every job on its own routes
-            filled = fill_in(c, best, jobs, reach.allowed, group_available)
-            filled_cost = _plan_cost(c, filled, jobs, group_available)
-            if filled_cost < best_cost:
-                best, best_cost = filled, filled_cost
-        rescued = rescue(
-            c, best, jobs, reach.allowed, group_available, max(group_deadline, time.perf_counter() + 0.1)
+        control.plan(
+            history[-1][1],
+            served_jobs(constructed),
+            len(problem.jobs),
+            p1_assigned=served_jobs(constructed, p1s),
+            groups=(0, len(parts)),
         )
-        rescued_cost = _plan_cost(c, rescued, jobs, group_available)
-        if rescued_cost < best_cost:
-            best, best_cost = rescued, rescued_cost
-        previous = history[-1][1] if history else refused_drops + sum(costs)
-        rest = previous - costs[g]
-        for at_s, group_objective in result.objective_over_time:
-            total = rest + group_objective
-            if not history or total < history[-1][1]:
-                history.append((group_began + at_s, total))
-        history.append((time.perf_counter() - began, rest + best_cost))
-        costs[g] = best_cost
-        plans.append(best)
-        control.plan(history[-1][1], served_jobs([*plans, *constructed[g + 1 :]]), len(problem.jobs))
-        final_picks.append(_picks_of(c, best))
+    deadline = began + params.time_limit_s * 0.97
+    deadline_epoch = time.time() + (deadline - time.perf_counter())
+    plans: list[Plan] = [dict(p) for p in constructed]
+    outcome_of: dict[int, GroupOutcome] = {}
+
+    def task(g: int, time_s: float) -> GroupTask:
+        vehicles, jobs = parts[g]
+        initial = constructed[g] if params.use_construction else None
+        return group_task(c, g, vehicles, jobs, reach.allowed, shares[g], initial, time_s, deadline_epoch)
+
+    def finished(outcome: GroupOutcome) -> None:
+        g = outcome.index
+        vehicles, jobs = parts[g]
+        outcome_of[g] = outcome
+        plans[g] = in_problem(outcome.plan, vehicles, jobs)
+        costs[g] = outcome.cost
+        history.append((time.perf_counter() - began, refused_drops + sum(costs)))
+        control.plan(
+            history[-1][1],
+            served_jobs(plans),
+            len(problem.jobs),
+            p1_assigned=served_jobs(plans, p1s),
+            groups=(len(outcome_of), len(parts)),
+        )
+
+    jobs_left = sum(len(jobs) for _, jobs in parts)
+    # Out of time already (a slow construction): the pool's workers may still be starting, so the groups'
+    # last steps run here rather than wait for them.
+    if pool is None or deadline - time.perf_counter() < MIN_POOL_TIME_S / 2:
+        for g, (_, jobs) in enumerate(parts):
+            share = max(0.05, (deadline - time.perf_counter()) * len(jobs) / max(1, jobs_left))
+            jobs_left -= len(jobs)
+            control.group_offset(refused_drops + sum(costs) - costs[g])
+            group_began = time.perf_counter() - began
+            outcome = run_group(task(g, share), control)
+            rest = refused_drops + sum(costs) - costs[g]
+            for at_s, group_objective in outcome.history:
+                if not history or rest + group_objective < history[-1][1]:
+                    history.append((group_began + at_s, rest + group_objective))
+            if outcome.first_solution_s is not None and first_solution_s is None:
+                first_solution_s = group_began + outcome.first_solution_s
+            finished(outcome)
+    else:
+        first_solution_s = _in_parallel(
+            pool, workers, parts, task, finished, deadline, control, first_solution_s, began
+        )
+    plans = _rebalanced(c, reach, parts, plans, full_stock)
+    outcomes = list(outcome_of.values())
     return _solution(
-        c, reach, parts, plans, began, first_solution_s, history, solutions, timed_out, found_any
+        c,
+        reach,
+        parts,
+        plans,
+        began,
+        first_solution_s,
+        history,
+        len(history) + sum(o.solutions for o in outcomes),
+        any(o.timed_out for o in outcomes),
+        not parts or any(o.found for o in outcomes) or any(any(p.values()) for p in constructed),
     )
 
 
-def _minus(
-    stock: Mapping[tuple[int, str], int], claims: list[dict[tuple[int, str], int]]
-) -> dict[tuple[int, str], int]:
-    left = dict(stock)
-    for claim in claims:
-        for key, q in claim.items():
-            left[key] = left.get(key, 0) - q
-    return left
+def _in_parallel(
+    pool: ProcessPoolExecutor,
+    workers: int,
+    parts: list[tuple[list[int], list[int]]],
+    task: Callable[[int, float], GroupTask],
+    finished: Callable[[GroupOutcome], None],
+    deadline: float,
+    control: SearchControl,
+    first_solution_s: float | None,
+    began: float,
+) -> float | None:
+    """Improve the groups in the pool, largest first, ``workers`` at a time; each task gets its share of the
+    workers' time left when it starts. A task that fails keeps its group's constructed plan; once the pool
+    itself is broken (a worker killed), the groups not yet started are improved in this process."""
+    order = sorted(range(len(parts)), key=lambda g: (-len(parts[g][1]), g))
+    jobs_left = sum(len(jobs) for _, jobs in parts)
+    running: dict[Future[GroupOutcome], int] = {}
+    while order or running:
+        while order and len(running) < workers:
+            g = order.pop(0)
+            size = len(parts[g][1])
+            left = max(0.0, deadline - time.perf_counter())
+            share = max(0.05, min(left, left * workers * size / max(1, jobs_left)))
+            jobs_left -= size
+            try:
+                running[pool.submit(run_in_worker, task(g, share))] = g
+            except BrokenExecutor:
+                finished(run_group(task(g, share / workers), control))
+        done, _ = wait(running, timeout=POLL_S, return_when=FIRST_COMPLETED)
+        if control.cancelled:
+            _STOP_EVENTS[id(pool)].set()
+        for future in done:
+            g = running.pop(future)
+            try:
+                outcome = future.result()
+            except Exception:  # a failed sub-solve keeps its constructed plan
+                continue
+            if outcome.first_solution_s is not None and first_solution_s is None:
+                first_solution_s = time.perf_counter() - began
+            finished(outcome)
+    return first_solution_s
 
 
-def _picks_of(c: Compiled, plan: Plan) -> dict[tuple[int, str], int]:
-    """Depot stock a plan picks up (the amounts its routes need, whatever else is free)."""
-    claimed: dict[tuple[int, str], int] = {}
-    free = {key: 10**12 for key in _all_depot_keys(c)}
-    for v, stops in plan.items():
-        timing = schedule(c, v, stops, free) if stops else None
-        if timing is None:
+def _rebalanced(
+    c: Compiled,
+    reach: Reach,
+    parts: list[tuple[list[int], list[int]]],
+    plans: list[Plan],
+    stock: Stock,
+) -> list[Plan]:
+    """The plans with depot stock no group used offered to jobs still out for want of a part."""
+    picks = [picks_of(c, plan) for plan in plans]
+    leftover = minus(stock, picks)
+    spare = {sku for (_, sku), q in leftover.items() if q > 0}
+    if not spare or len(parts) < 2:
+        return plans
+    result = list(plans)
+    for g, (_, jobs) in enumerate(parts):
+        served = {s for stops in result[g].values() for s in stops}
+        wanting = [j for j in jobs if j not in served and spare & set(c.problem.jobs[j].required_parts)]
+        if not wanting:
             continue
-        for stop, picked in zip(timing.stops, timing.picks, strict=True):
-            for sku, q in picked.items():
-                key = (depot_of(stop), sku)
-                claimed[key] = claimed.get(key, 0) + q
-    return claimed
-
-
-def _all_depot_keys(c: Compiled) -> list[tuple[int, str]]:
-    return [(d, sku) for d, depot in enumerate(c.problem.depots) for sku in depot.stock]
-
-
-def _repaired(c: Compiled, plan: Plan, available: dict[tuple[int, str], int]) -> Plan:
-    """The plan with each route made feasible for the exact scheduler (lowest priorities dropped first)."""
-    free = dict(available)
-    result: Plan = {}
-    for v in sorted(plan):
-        stops = list(plan[v])
-        locked = len(c.problem.technicians[v].locked_job_ids)
-        timing = schedule(c, v, stops, free) if stops else None
-        while stops and timing is None:
-            candidates = [k for k in range(locked, len(stops)) if stops[k] >= 0] or [len(stops) - 1]
-            worst = max(
-                candidates, key=lambda k: (c.problem.jobs[stops[k]].priority if stops[k] >= 0 else 9, k)
-            )
-            stops.pop(worst)
-            timing = schedule(c, v, stops, free) if stops else None
-        if timing is not None:
-            useless = [
-                k for k, (s, p) in enumerate(zip(timing.stops, timing.picks, strict=True)) if s < 0 and not p
-            ]
-            if useless:
-                trimmed = [s for k, s in enumerate(stops) if k not in useless]
-                shorter = schedule(c, v, trimmed, free)
-                if shorter is not None:
-                    stops, timing = trimmed, shorter
-            for stop, picked in zip(timing.stops, timing.picks, strict=True):
-                for sku, q in picked.items():
-                    key = (depot_of(stop), sku)
-                    free[key] = free.get(key, 0) - q
-        result[v] = stops if timing is not None else []
+        available = minus(stock, [p for k, p in enumerate(picks) if k != g])
+        filled = fill_in(c, result[g], wanting, reach.allowed, available)
+        if plan_cost(c, filled, jobs, available) < plan_cost(c, result[g], jobs, available):
+            result[g] = filled
+            picks[g] = picks_of(c, filled)
     return result
 
 
-def _plan_cost(c: Compiled, plan: Plan, jobs: list[int], available: dict[tuple[int, str], int]) -> int:
-    """Cost of a group's plan: its routes plus the drop penalties of its jobs left out."""
-    free = dict(available)
-    cost = 0
-    served: set[int] = set()
-    for v in sorted(plan):
-        stops = plan[v]
-        if not stops:
-            continue
-        timing = schedule(c, v, stops, free)
-        if timing is None:
-            return 2**62
-        cost += timing.cost
-        served.update(s for s in stops if s >= 0)
-        for stop, picked in zip(timing.stops, timing.picks, strict=True):
-            for sku, q in picked.items():
-                key = (depot_of(stop), sku)
-                free[key] = free.get(key, 0) - q
-    weights = c.params.weights
-    cost += sum(weights.drop_penalty(c.problem.jobs[j].priority) for j in jobs if j not in served)
-    return cost
+_STOP_EVENTS: dict[int, Event] = {}
+"""The stop event of each live pool, by the pool's id (set when the caller stops the solve)."""
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A local process pool of ``workers`` spawned processes, or None for one worker; the workers start at
+    once (a no-op task each) so that they import while the main process constructs the first plan."""
+    if workers < 2:
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")
+    stop = context.Event()
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(stop,))
+    _STOP_EVENTS[id(pool)] = stop
+    warming = [pool.submit(ready) for _ in range(workers)]
+    try:
+        yield pool
+    finally:
+        stop.set()
+        # Workers still starting when the pool went unused are not waited for: they exit once started.
+        pool.shutdown(wait=all(w.done() for w in warming), cancel_futures=True)
+        del _STOP_EVENTS[id(pool)]
 
 
 def _route(c: Compiled, v: int, timing: Timing) -> Route:

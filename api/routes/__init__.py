@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from api.routes import (
     auth,
+    board_pages,
     catalogue,
     contracts,
     customers,
@@ -12,6 +13,7 @@ from api.routes import (
     jobs,
     plan_control,
     plan_jobs,
+    plan_view,
     plans,
     procedures,
     reports,
@@ -35,9 +37,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     catalogue.router,
     procedures.router,
     plans.router,
+    plan_view.router,
     plan_jobs.router,
     plan_control.router,
     technician_pages.router,
     reports.router,
     tracking.router,
+    board_pages.router,
 )

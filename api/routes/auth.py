@@ -50,8 +50,7 @@ async def _login(request: Request, settings: Settings, email: str, password: str
         )
     slots: HashingSlots = request.app.state.hashing_slots
     try:
-        async with slots.slot():
-            opened = await run_in_threadpool(password_matches, check.account, password)
+        opened = await slots.run(password_matches, check.account, password)
     except SlotsBusy:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,

@@ -29,6 +29,9 @@ STATIC_FILES = {
     "track.js": "text/javascript",
     "login.js": "text/javascript",
     "icon.svg": "image/svg+xml",
+    "board.css": "text/css",
+    "board.js": "text/javascript",
+    "board-map.js": "text/javascript",
 }
 REASONS = (
     ("part_missing", "Part missing"),

@@ -31,3 +31,12 @@ class StorageRuleBroken(DomainError):
 
 class Unstorable(DomainError):
     """A value that does not fit where it is stored (too long, out of range)."""
+
+
+class StorageUnavailable(DomainError):
+    """The database cannot be reached now (restarting, unreachable, out of connections): nothing was
+    decided, and the request may be repeated after ``retry_after_s``."""
+
+    def __init__(self, message: str, retry_after_s: int = 2) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

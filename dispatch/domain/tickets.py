@@ -67,3 +67,9 @@ class Ticket:
                 raise DomainError(f"ticket {self.id}: {name} must carry a time zone")
         if self.resolution_due < self.opened_at:
             raise DomainError(f"ticket {self.id}: resolution due before it was opened")
+
+
+def duration_category(category: str, kind: TicketKind) -> str:
+    """The category visit durations are learned by: the ticket's trade, and whether it is planned
+    maintenance (which takes about twice as long as a repair in the same trade)."""
+    return f"{category} maintenance" if kind is TicketKind.MAINTENANCE else category

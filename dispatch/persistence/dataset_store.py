@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from dispatch.domain.dataset import Dataset
+from dispatch.domain.jobs import Job
+from dispatch.domain.progress import VisitReport
+from dispatch.domain.tickets import Ticket
 from dispatch.persistence.models import Base
 from dispatch.persistence.repositories import (
     ContractRepository,
@@ -20,6 +25,7 @@ from dispatch.persistence.repositories import (
     TicketRepository,
 )
 from dispatch.persistence.repositories.procedures import ProcedureRepository
+from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 
 
 def save_dataset(session: Session, dataset: Dataset) -> None:
@@ -35,6 +41,15 @@ def save_dataset(session: Session, dataset: Dataset) -> None:
     TicketRepository(session).add_many(dataset.tickets)
     JobRepository(session).add_many(dataset.jobs)
     ProcedureRepository(session).add_many(dataset.procedures)
+
+
+def save_history(
+    session: Session, tickets: Sequence[Ticket], jobs: Sequence[Job], reports: Sequence[VisitReport]
+) -> None:
+    """Insert past tickets, their jobs and the reports of their visits (after ``save_dataset``)."""
+    TicketRepository(session).add_many(tickets)
+    JobRepository(session).add_many(jobs)
+    VisitReportRepository(session).add_many(reports)
 
 
 def load_dataset(session: Session) -> Dataset:

@@ -18,11 +18,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dispatch.persistence.db import session_scope
-from dispatch.persistence.models import Base
+from dispatch.persistence.models import (
+    NO_OVERLAPPING_VISITS,
+    ONE_ASSIGNMENT_PER_JOB,
+    ONE_PUBLISHED_PLAN_PER_DAY,
+    Base,
+)
 
 _UNIQUE_VIOLATION = "23505"
 _FOREIGN_KEY_VIOLATION = "23503"
 _CHECK_VIOLATION = "23514"
+_EXCLUSION_VIOLATION = "23P01"
 _NOT_NULL_VIOLATION = "23502"
 
 _STATEMENT = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
@@ -52,8 +58,49 @@ ReferenceExists = Callable[[str, str, object], bool]
 """``(table, column, value) -> bool``: whether a row of ``table`` has ``value`` in ``column``."""
 
 
+_SQLITE_UNIQUE_RULES = {
+    "plans.day": ONE_PUBLISHED_PLAN_PER_DAY,
+    "plan_visits.plan_day, plan_visits.job_id": ONE_ASSIGNMENT_PER_JOB,
+}
+"""SQLite names a unique index's columns, not the index: the partial unique indexes by their columns."""
+
+_RULE_CLASHES = {
+    ONE_PUBLISHED_PLAN_PER_DAY: Clash(
+        ClashKind.DUPLICATE,
+        "another plan of this day was published at the same moment; reload the plan and try again",
+    ),
+    ONE_ASSIGNMENT_PER_JOB: Clash(
+        ClashKind.DUPLICATE,
+        "a job would be on the day's published plan twice, and a job has one assignment at a time; "
+        "reload the plan and try again",
+    ),
+    NO_OVERLAPPING_VISITS: Clash(
+        ClashKind.DUPLICATE,
+        "a technician would have two visits at the same time on the published plans; "
+        "reload the plan and try again",
+    ),
+}
+
+
+def violated_rule(error: IntegrityError) -> str | None:
+    """The name of the plan rule ``error`` broke (``ONE_PUBLISHED_PLAN_PER_DAY``, ...), if it was one."""
+    original = error.orig
+    diagnostics = getattr(original, "diag", None)
+    named = getattr(diagnostics, "constraint_name", None) if diagnostics is not None else None
+    if named in _RULE_CLASHES:
+        return str(named)
+    text = str(original)
+    if NO_OVERLAPPING_VISITS in text:
+        return NO_OVERLAPPING_VISITS
+    found = _SQLITE_COLUMNS.search(text.splitlines()[0] if text else "")
+    return _SQLITE_UNIQUE_RULES.get(found[1].strip()) if found else None
+
+
 def explain_integrity_error(error: IntegrityError, factory: sessionmaker[Session] | None = None) -> Clash:
     """The clash behind ``error``; ``factory`` lets SQLite's bare messages be narrowed by a look-up."""
+    rule = violated_rule(error)
+    if rule is not None:
+        return _RULE_CLASHES[rule]
     verb, table = _statement_target(error.statement or "")
     original = error.orig
     sqlstate = getattr(original, "sqlstate", None)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -434,6 +435,17 @@ class JobWindowRow(Base):
 
 # --- plans ---------------------------------------------------------------------------------------
 
+ONE_PUBLISHED_PLAN_PER_DAY = "uq_plans_one_published_per_day"
+ONE_ASSIGNMENT_PER_JOB = "uq_plan_visits_one_active_per_job"
+"""A job is on the published plan of a day once: one technician, one visit."""
+NO_OVERLAPPING_VISITS = "ex_plan_visits_no_overlap"
+"""A technician's visits on published plans never overlap in time (``[starts_at, ends_at)``, any day).
+
+PostgreSQL: an exclusion constraint (``btree_gist``, ``tstzrange``); SQLite: triggers of this name with
+``_insert`` and ``_update`` added, raising this name. Both are made by the migration
+``active_assignment_rules``, not by the models, since neither is portable SQLAlchemy metadata."""
+_PUBLISHED_VISIT = "plan_status = 'published'"
+
 
 class PlanRow(Base):
     """A solved and validated plan of a whole day; ``region`` names the part a regional solve re-planned.
@@ -447,12 +459,15 @@ class PlanRow(Base):
         CheckConstraint("status IN ('published', 'superseded')", name="status_known"),
         Index("ix_plans_day_region_status", "day", "region", "status"),
         Index(
-            "uq_plans_one_published_per_day",
+            ONE_PUBLISHED_PLAN_PER_DAY,
             "day",
             unique=True,
             postgresql_where=text("status = 'published'"),
             sqlite_where=text("status = 'published'"),
         ),
+        # What each visit copies of its plan (kept in step by ON UPDATE CASCADE), so that the rules of
+        # the published plan can be constraints on the visits themselves.
+        UniqueConstraint("id", "day", "status", name="uq_plans_id_day_status"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -486,7 +501,13 @@ class PlanRouteRow(Base):
 
 
 class PlanVisitRow(Base):
-    """One stop of a planned route: a job, or a depot where parts are collected."""
+    """One stop of a planned route: a job, or a depot where parts are collected.
+
+    ``plan_day`` and ``plan_status`` copy the plan's, and follow it when the plan is superseded (a
+    cascading foreign key), so the visits of a day's published plan, the active assignments, are
+    constrained directly: ``ONE_ASSIGNMENT_PER_JOB`` and ``NO_OVERLAPPING_VISITS``. Superseded plans keep
+    their visits as history, outside both rules.
+    """
 
     __tablename__ = "plan_visits"
     __table_args__ = (
@@ -497,11 +518,28 @@ class PlanVisitRow(Base):
             name="job_or_depot",
         ),
         CheckConstraint("starts_at >= arrives_at AND ends_at >= starts_at", name="times_ordered"),
+        ForeignKeyConstraint(
+            ["plan_id", "plan_day", "plan_status"],
+            ["plans.id", "plans.day", "plans.status"],
+            name="fk_plan_visits_plan_state_plans",
+            onupdate="CASCADE",
+            ondelete="CASCADE",
+        ),
+        Index(
+            ONE_ASSIGNMENT_PER_JOB,
+            "plan_day",
+            "job_id",
+            unique=True,
+            postgresql_where=text(_PUBLISHED_VISIT),
+            sqlite_where=text(_PUBLISHED_VISIT),
+        ),
     )
 
     plan_id: Mapped[str] = mapped_column(_parent("plans.id"), primary_key=True)
     technician_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"), primary_key=True)
     sequence: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_day: Mapped[date] = mapped_column(Date)
+    plan_status: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
     job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"), index=True)
     depot_id: Mapped[str | None] = mapped_column(ForeignKey("depots.id"))

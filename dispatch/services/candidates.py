@@ -9,20 +9,73 @@ a part neither their van nor any depot holds, no shift that day, or a day alread
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
+from dispatch.domain.customers import Site
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import Job
 from dispatch.domain.plans import Plan
 from dispatch.domain.technicians import Technician
-from optimizer.travel import ellipsoidal_distance_m
+from optimizer.travel import GeodesicTravelTimes, ellipsoidal_distance_m
 
 NAMED = 3
 """How many of the nearest technicians a reason names."""
 NEAREST = ". Nearest: "
+_TRAVEL = GeodesicTravelTimes()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One of the technicians nearest a job, and what stands between them and it (``None``: nothing
+    but the plan's other work)."""
+
+    technician_id: str
+    name: str
+    distance_m: float
+    drive_s: int
+    """Driving time from their home base, by the plan's travel model."""
+    lacks: str | None
+
+    def told(self) -> str:
+        return f"{self.technician_id} ({self.name}, {self.distance_m / 1000:.0f} km) " + (
+            self.lacks or "has the skills and parts, but the plan found no place for it"
+        )
+
+
+def nearest_candidates(
+    job: Job,
+    site: Site,
+    technicians: Sequence[Technician],
+    depot_stock: Mapping[str, int],
+    day: date,
+    working: frozenset[str],
+    reason: str,
+    *,
+    named: int = NAMED,
+) -> list[Candidate]:
+    """The ``named`` technicians nearest ``job``'s site, nearest first, each with what they lack."""
+    if not technicians:
+        return []
+    lat = np.array([t.home.lat for t in technicians])
+    lon = np.array([t.home.lon for t in technicians])
+    there = site.location
+    metres = ellipsoidal_distance_m(lat, lon, np.full_like(lat, there.lat), np.full_like(lon, there.lon))
+    nearest = [int(k) for k in np.argsort(metres, kind="stable")[:named]]
+    drive = _TRAVEL.drive_time_s(metres[nearest] * _TRAVEL.circuity)
+    return [
+        Candidate(
+            technician_id=technicians[k].id,
+            name=technicians[k].name,
+            distance_m=float(metres[k]),
+            drive_s=int(drive[i]),
+            lacks=_lacks(technicians[k], job, depot_stock, day, working, reason),
+        )
+        for i, k in enumerate(nearest)
+    ]
 
 
 def with_candidates(plan: Plan, dataset: Dataset, working: frozenset[str]) -> Plan:
@@ -32,27 +85,24 @@ def with_candidates(plan: Plan, dataset: Dataset, working: frozenset[str]) -> Pl
         return plan
     jobs = {j.id: j for j in dataset.jobs}
     sites = {s.id: s for s in dataset.sites}
-    stock = _depot_stock(dataset)
-    technicians = dataset.technicians
-    lat = np.array([t.home.lat for t in technicians])
-    lon = np.array([t.home.lon for t in technicians])
+    stock = depot_stock(dataset)
     told = []
     for left in plan.unplanned:
         job = jobs.get(left.job_id)
-        if job is None or not technicians:
+        if job is None or not dataset.technicians:
             told.append(left)
             continue
-        site = sites[job.site_id].location
-        metres = ellipsoidal_distance_m(lat, lon, np.full_like(lat, site.lat), np.full_like(lon, site.lon))
-        nearest = [int(k) for k in np.argsort(metres)[:NAMED]]
-        named = "; ".join(
-            f"{technicians[k].id} ({technicians[k].name}, {metres[k] / 1000:.0f} km) "
-            + _lacks(technicians[k], job, stock, plan.day, working, left.reason)
-            for k in nearest
+        found = nearest_candidates(
+            job, sites[job.site_id], dataset.technicians, stock, plan.day, working, left.reason
         )
-        reason = left.detail.split(NEAREST)[0]
-        told.append(dataclasses.replace(left, detail=f"{reason}{NEAREST}{named}"))
+        named = "; ".join(candidate.told() for candidate in found)
+        told.append(dataclasses.replace(left, detail=f"{reason_of(left.detail)}{NEAREST}{named}"))
     return dataclasses.replace(plan, unplanned=tuple(told))
+
+
+def reason_of(detail: str) -> str:
+    """A left-out job's detail without the nearest technicians it names."""
+    return detail.split(NEAREST)[0]
 
 
 def _lacks(
@@ -62,7 +112,7 @@ def _lacks(
     day: date,
     working: frozenset[str],
     reason: str,
-) -> str:
+) -> str | None:
     skills = [
         f"{need.skill} level {need.min_level} (has {technician.skills.get(need.skill, 0)})"
         for need in job.required_skills
@@ -79,7 +129,7 @@ def _lacks(
         return "cannot get " + ", ".join(parts) + " from their van or any depot"
     if technician.id not in working:
         return f"is not working on {day:%A}"
-    return _SHORT_OF.get(reason, "has the skills and parts, but the plan found no place for it")
+    return _SHORT_OF.get(reason)
 
 
 _SHORT_OF = {
@@ -88,7 +138,8 @@ _SHORT_OF = {
 }
 
 
-def _depot_stock(dataset: Dataset) -> dict[str, int]:
+def depot_stock(dataset: Dataset) -> dict[str, int]:
+    """Every part held at any depot, summed over depots."""
     total: dict[str, int] = {}
     for depot in dataset.depots:
         for sku, quantity in depot.stock.items():

@@ -12,14 +12,14 @@ from dispatch.domain.timezones import zone
 def load_demo(
     settings: Settings, *, seed: int | None, day: date | None, scale: float, replace: bool
 ) -> dict[str, int]:
-    """Migrate the database, generate the demo day and its procedures and save them in one transaction;
-    return row counts.
+    """Migrate the database, generate the demo day, its past months of visits and its procedures, and save
+    them in one transaction; return row counts.
 
     Refuses to mix the demo into existing data unless ``replace`` (which deletes it in the same transaction).
     """
-    from data.demo import DemoConfig, generate_demo
+    from data.demo import DemoConfig, generate_demo, generate_history
     from data.procedures import demo_procedures
-    from dispatch.persistence.dataset_store import clear_dataset, is_empty, save_dataset
+    from dispatch.persistence.dataset_store import clear_dataset, is_empty, save_dataset, save_history
     from dispatch.persistence.db import make_engine, make_session_factory, session_scope, upgrade_database
 
     url = settings.effective_database_url
@@ -33,6 +33,7 @@ def load_demo(
     # Added here rather than by the generator: the day simulations, which do not work through
     # checklists, load the generator's data set as it was.
     dataset.procedures = demo_procedures(skill.code for skill in dataset.skills)
+    history = generate_history(config, dataset)
     engine = make_engine(url)
     try:
         with session_scope(make_session_factory(engine)) as session:
@@ -41,9 +42,10 @@ def load_demo(
             elif not is_empty(session):
                 raise DomainError("the database already holds data: add --replace to start from the demo")
             save_dataset(session, dataset)
+            save_history(session, history.tickets, history.jobs, history.reports)
     finally:
         engine.dispose()
-    return dataset.counts()
+    return {**dataset.counts(), "past_visits": len(history.jobs)}
 
 
 def provider_today(settings: Settings) -> date:
@@ -92,7 +94,8 @@ def demo_logins(settings: Settings, day: date, *, technicians_shown: int = 3) ->
     technicians = [login for login in logins if login[2] == "technician"]
     lines = [
         "Open in a browser:",
-        f"  dispatcher API   {base}/docs  (log in as {dispatcher[0]} / {dispatcher[1]})",
+        f"  dispatch board   {base}/board  (log in as {dispatcher[0]} / {dispatcher[1]})",
+        f"  dispatcher API   {base}/docs  (the same login)",
         f"  job sheets       {base}/tech/login  (on a phone; each technician's e-mail, password "
         f"{technicians[0][1] if technicians else '-'}), for example:",
         *(f"                     {email}" for email, _, _ in technicians[:technicians_shown]),

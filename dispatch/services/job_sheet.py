@@ -27,9 +27,9 @@ from dispatch.persistence.repositories import (
     TicketRepository,
 )
 from dispatch.persistence.repositories.published_routes import published_route as route_of_technician
-from dispatch.services.eta import StopEstimate, arrival_window
+from dispatch.services.durations import DurationModel
 from dispatch.services.procedures import checklists_of_jobs
-from dispatch.services.tracking_estimates import estimate_stored_route
+from dispatch.services.tracking_estimates import StopOutlook, forecast_stored_route, window_moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +118,19 @@ def published_route(session: Session, technician: Technician, day: date) -> tupl
     return route_of_technician(session, technician.id, day)
 
 
-def job_sheet(session: Session, technician_id: str, day: date) -> JobSheet | None:
-    """The sheet of ``technician_id`` for ``day``, or ``None`` when no published plan gives them work."""
+def job_sheet(
+    session: Session,
+    technician_id: str,
+    day: date,
+    *,
+    durations: DurationModel | None = None,
+    now: datetime | None = None,
+) -> JobSheet | None:
+    """The sheet of ``technician_id`` for ``day``, or ``None`` when no published plan gives them work.
+
+    ``durations``: the learned model to draw arrival windows from (default: learned now); ``now``: the
+    moment the windows are for, when it is that day (default: as of the last report).
+    """
     technician = TechnicianRepository(session).get(technician_id)
     if technician is None:
         return None
@@ -140,16 +151,27 @@ def job_sheet(session: Session, technician_id: str, day: date) -> JobSheet | Non
     part_names = {p.sku: p.name for p in PartRepository(session).get_many(skus)}
     skill_names = {s.code: s.name for s in SkillRepository(session).get_many(codes)}
     checklists = checklists_of_jobs(session, list(jobs.values()), tickets)
-    estimates = {e.sequence: e for e in estimate_stored_route(session, route, jobs=jobs, depots=depots)}
+    outlooks = {
+        o.estimate.sequence: o
+        for o in forecast_stored_route(
+            session,
+            route,
+            jobs=jobs,
+            depots=depots,
+            tickets=tickets,
+            durations=durations,
+            as_of=window_moment(now, day, technician.timezone),
+        )
+    }
     van = dict(technician.van_stock)
     collected: dict[str, int] = {}
     stops = []
     for visit in route.visits:
-        estimate = estimates[visit.sequence]
+        outlook = outlooks[visit.sequence]
         if visit.kind is VisitKind.DEPOT_PICKUP and visit.depot_id in depots:
             for sku, quantity in visit.parts_picked.items():
                 collected[sku] = collected.get(sku, 0) + quantity
-            stops.append(_depot_stop(visit, estimate, depots[visit.depot_id], part_names))
+            stops.append(_depot_stop(visit, outlook, depots[visit.depot_id], part_names))
         elif visit.job_id in jobs:
             job = jobs[visit.job_id]
             site = sites[job.site_id]
@@ -157,7 +179,7 @@ def job_sheet(session: Session, technician_id: str, day: date) -> JobSheet | Non
             stops.append(
                 _job_stop(
                     visit,
-                    estimate,
+                    outlook,
                     job,
                     site,
                     summary=ticket.summary if ticket else "",
@@ -219,7 +241,7 @@ def _local(moment: datetime, timezone: str) -> datetime:
 
 def _job_stop(
     visit: PlannedVisit,
-    estimate: StopEstimate,
+    outlook: StopOutlook,
     job: Job,
     site: Site,
     *,
@@ -230,7 +252,7 @@ def _job_stop(
     checklist: Checklist | None = None,
 ) -> SheetStop:
     tz = site.timezone
-    low, high = arrival_window(visit.start)
+    low, high = outlook.window.opens_at, outlook.window.closes_at
     return SheetStop(
         sequence=visit.sequence,
         kind=visit.kind,
@@ -239,7 +261,7 @@ def _job_stop(
         end=_local(visit.end, tz),
         window_from=_local(low, tz),
         window_to=_local(high, tz),
-        estimated_start=_local(estimate.start, tz),
+        estimated_start=_local(outlook.estimate.start, tz),
         place_name=site.name,
         address=f"{site.address}, {site.city}, {site.state} {site.postcode}",
         lat=site.location.lat,
@@ -262,11 +284,9 @@ def _job_stop(
     )
 
 
-def _depot_stop(
-    visit: PlannedVisit, estimate: StopEstimate, depot: Depot, names: dict[str, str]
-) -> SheetStop:
+def _depot_stop(visit: PlannedVisit, outlook: StopOutlook, depot: Depot, names: dict[str, str]) -> SheetStop:
     tz = depot.timezone
-    low, high = arrival_window(visit.start)
+    low, high = outlook.window.opens_at, outlook.window.closes_at
     return SheetStop(
         sequence=visit.sequence,
         kind=visit.kind,
@@ -275,7 +295,7 @@ def _depot_stop(
         end=_local(visit.end, tz),
         window_from=_local(low, tz),
         window_to=_local(high, tz),
-        estimated_start=_local(estimate.start, tz),
+        estimated_start=_local(outlook.estimate.start, tz),
         place_name=depot.name,
         address=depot.address,
         lat=depot.location.lat,

@@ -22,10 +22,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import optimizer as opt
+from dispatch.config import get_settings
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.errors import Conflict, DomainError, Stale
 from dispatch.domain.jobs import JobStatus
 from dispatch.domain.plans import Plan, PlannedRoute, UnplannedJob
+from dispatch.persistence.integrity import violated_rule
+from dispatch.persistence.models import ONE_PUBLISHED_PLAN_PER_DAY
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.jobs import set_job_statuses
 from dispatch.services.candidates import with_candidates
@@ -86,6 +89,7 @@ def plan_day(
     """
     params = with_disruption_costs(params or opt.SolveParams())
     rest = rest_of_day(live, region=region)
+    check_solve_size(len(rest.planning.problem.jobs), live.day, region)
     frozen = keepable(rest.planning.problem, params, frozen_visits(live, rest, freeze))
     problem = with_frozen(rest.planning.problem, frozen)
     placed = set(live.state.published.planned_job_ids) if live.state.published else set()
@@ -104,6 +108,18 @@ def plan_day(
         problem, solution, params, f"the plan for {live.day}", edit=False, tolerated=broken, refusals=refusals
     )
     return _outcome(live, rest, solution, region=region, now=now)
+
+
+def check_solve_size(jobs: int, day: date, region: str | None) -> None:
+    """Refuse a solve of more jobs than ``Settings.max_jobs_per_solve``: its memory and time grow faster
+    than its size, and a region at a time keeps each solve in bounds."""
+    cap = get_settings().max_jobs_per_solve
+    if jobs > cap:
+        scope = f"region {region}" if region else "all regions"
+        raise DomainError(
+            f"{day} has {jobs} jobs to plan in {scope}, more than the {cap} one solve takes "
+            "(DISPATCH_MAX_JOBS_PER_SOLVE): plan it region by region"
+        )
 
 
 UNFROZEN_SHARE = 0.4
@@ -349,7 +365,9 @@ def publish_outcome(session: Session, outcome: PlanOutcome) -> PlanOutcome:
     try:
         with session.begin_nested():
             published = plans.publish(plan, replaces=outcome.replaces)
-    except IntegrityError:  # another plan of the day was published in the same instant
+    except IntegrityError as error:  # another plan of the day was published in the same instant
+        if violated_rule(error) != ONE_PUBLISHED_PLAN_PER_DAY:
+            raise  # an active-assignment rule: a 409 in the user's words, never a stale version
         published = False
     if not published:
         current = plans.published_id(outcome.plan.day)

@@ -6,8 +6,11 @@ The worker claims the row (queued -> running) and solves with the optimizer's pr
 while a heartbeat thread writes progress every ``HEARTBEAT_S`` seconds and reads back whether a dispatcher
 asked to stop. The solver's plan is validated before it is published, in the same transaction that marks
 the job finished; any error marks the job failed and publishes nothing, so the plan published before stays
-in force. A running job whose heartbeat is older than ``STALE_AFTER`` (its worker died) is marked failed
-whenever a new request or a read comes by.
+in force, and so does a solve that finds no plan at all. On PostgreSQL the worker holds the job's lease
+(``dispatch.persistence.leases``) while it runs: when the worker dies, PostgreSQL frees the lease at once
+and the next request or read marks the job failed, so the day can be planned again without waiting.
+A running job whose heartbeat is older than ``STALE_AFTER`` (its worker hangs, or SQLite) is marked
+failed the same way.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from dispatch.config import get_settings
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.plan_jobs import PlanJob, PlanJobStatus, check_time_limit
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
+from dispatch.persistence.leases import LeaseUnavailable, job_lease
 from dispatch.persistence.repositories import JobRepository, PlanRepository
 from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
 from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue, Runner
@@ -49,6 +53,8 @@ STALE_AFTER = timedelta(seconds=30)
 """A running job silent this long has lost its worker (60 missed heartbeats)."""
 
 Planner = Callable[..., PlanOutcome]
+_NO_PLAN = frozenset({opt.SolveStatus.NO_SOLUTION.value, opt.SolveStatus.INVALID_PROBLEM.value})
+"""Solver statuses that carry no plan worth publishing: every job unassigned by failure, not by choice."""
 
 
 def _now() -> datetime:
@@ -70,7 +76,7 @@ def request_plan(
     ``only_if_better``: publish the solve's plan only if it beats the plan published by then."""
     now = now or _now()
     repository = PlanJobRepository(session)
-    repository.fail_stale(now - STALE_AFTER, now)
+    _give_up_lost(repository, now)
     job = PlanJob(
         id=str(uuid.uuid4()),
         day=day,
@@ -123,8 +129,14 @@ def plan_job_status(session: Session, plan_job_id: str) -> PlanJob:
     """The job as stored now, after giving up any job whose worker went silent."""
     now = _now()
     repository = PlanJobRepository(session)
-    repository.fail_stale(now - STALE_AFTER, now)
+    _give_up_lost(repository, now)
     return repository.require(plan_job_id)
+
+
+def _give_up_lost(repository: PlanJobRepository, now: datetime) -> None:
+    """Mark failed the running jobs whose worker is gone (lease free) or silent (heartbeat stale)."""
+    repository.fail_orphaned(now)
+    repository.fail_stale(now - STALE_AFTER, now)
 
 
 def plan_of_job(session: Session, job: PlanJob) -> PlanView | None:
@@ -162,7 +174,29 @@ def run_plan_job(
 
     ``clock`` tells the moment of the day the job plans from (the wall clock; a simulated day's own); the
     job's own book-keeping (claimed, heartbeats, finished) always runs on the wall clock, which tells
-    whether its worker lives."""
+    whether its worker lives. The job's lease is taken before it is claimed and held until its end is
+    stored, so a running job always has a live worker holding its lease."""
+    engine = factory.kw["bind"]
+    try:
+        with job_lease(engine, plan_job_id):
+            return _run_leased(factory, plan_job_id, shutdown, planner, heartbeat_s, clock)
+    except LeaseUnavailable as error:
+        logger.error("%s", error)
+        with session_scope(factory) as session:
+            repository = PlanJobRepository(session)
+            if repository.claim(plan_job_id, _now()):
+                repository.finish(plan_job_id, PlanJobStatus.FAILED, _now(), error=str(error))
+        return PlanJobStatus.FAILED
+
+
+def _run_leased(
+    factory: sessionmaker[Session],
+    plan_job_id: str,
+    shutdown: threading.Event | None,
+    planner: Planner | None,
+    heartbeat_s: float,
+    clock: Callable[[], datetime],
+) -> PlanJobStatus | None:
     with session_scope(factory) as session:
         repository = PlanJobRepository(session)
         if not repository.claim(plan_job_id, _now()):
@@ -185,7 +219,7 @@ def run_plan_job(
         outcome = plan(
             live,
             region=job.region,
-            params=opt.SolveParams(time_limit_s=job.time_limit_s),
+            params=opt.SolveParams(time_limit_s=job.time_limit_s, workers=get_settings().plan_workers),
             freeze=timedelta(minutes=get_settings().freeze_minutes),
             on_progress=lambda report: setattr(progress, "latest", report),
             should_stop=lambda: stop.is_set() or (shutdown is not None and shutdown.is_set()),
@@ -198,6 +232,15 @@ def run_plan_job(
         return PlanJobStatus.FAILED
     beating.set()
     heart.join()
+    if outcome.plan.solver_status in _NO_PLAN:
+        _finish_failed(
+            factory,
+            plan_job_id,
+            DomainError(
+                f"the solver found no plan ({outcome.plan.solver_status}); the published plan is kept"
+            ),
+        )
+        return PlanJobStatus.FAILED
     cut_short = stop.is_set() or (shutdown is not None and shutdown.is_set())
     status = PlanJobStatus.CANCELLED if cut_short else PlanJobStatus.SUCCEEDED
     try:

@@ -91,7 +91,7 @@ def plan_day_command(settings: Settings, day: date, *, region: str | None, time_
                 session,
                 day,
                 region=region,
-                params=opt.SolveParams(time_limit_s=time_limit_s),
+                params=opt.SolveParams(time_limit_s=time_limit_s, workers=settings.plan_workers),
                 freeze=timedelta(minutes=settings.freeze_minutes),
             )
     finally:

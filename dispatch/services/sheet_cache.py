@@ -6,7 +6,8 @@ stamp (two small queries, see ``sheet_stamp`` and ``marks_version``) sees all fo
 sheet costs two small queries while nothing moved. The stamp lives in the database, so every worker
 process sees the same changes and each keeps its own copy.
 
-What the stamp does not see (a site's contact or access notes edited after publishing, a part renamed, a
+What the stamp does not see (a site's contact or access notes edited after publishing, a part renamed,
+visit durations relearned from the history, arrival windows moving as time passes without a report, a
 procedure edited before its visit began) shows once the entry is older than ``max_age_s``, or at the next
 publication or report.
 """
@@ -18,7 +19,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from dispatch.persistence.repositories.published_routes import (
     sheet_stamp,
     technician_header,
 )
+from dispatch.services.durations import LearnedDurations
 from dispatch.services.job_sheet import JobSheet, job_sheet
 from dispatch.services.procedures import marks_version
 
@@ -66,6 +68,8 @@ class SheetCache:
         self.max_entries = max_entries
         self.max_age_s = max_age_s
         self._clock = clock
+        self.durations = LearnedDurations()
+        """The learned visit durations every sheet's windows come from (relearned hourly)."""
         self._entries: OrderedDict[tuple[str, date], _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
@@ -93,7 +97,9 @@ class SheetCache:
                 return SheetLookup(stamp.technician, day, entry.sheet)
             self.misses += 1
         # Assembled after the stamp was read, so the sheet is at least as new as its stamp says.
-        sheet = job_sheet(session, technician_id, day)
+        moment = datetime.now(UTC)
+        durations = self.durations.current(session, moment)
+        sheet = job_sheet(session, technician_id, day, durations=durations, now=moment)
         with self._lock:
             self._entries[key] = _Entry(version, now, sheet)
             self._entries.move_to_end(key)

@@ -29,9 +29,8 @@ from dispatch.persistence.repositories.published_routes import (
 )
 from dispatch.persistence.repositories.tracking_links import TrackingLinkRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
-from dispatch.services.eta import arrival_window
 from dispatch.services.sheet_cache import SheetCache
-from dispatch.services.tracking_estimates import estimate_stored_route
+from dispatch.services.tracking_estimates import forecast_stored_route, window_moment
 
 GRACE_AFTER_CLOSING = timedelta(hours=2)
 """How long a link still shows a completed or cancelled visit: long enough to see that it is done."""
@@ -112,22 +111,21 @@ def tracking_view(
         )
     estimated = None if sheets is None else _estimate_from_sheet(session, sheets, job, placement)
     if estimated is None:
-        estimated = _estimate_from_route(session, job, placement)
-    start, timezone, first_name = estimated
-    low, high = arrival_window(start)
+        estimated = _estimate_from_route(session, job, placement, sheets, now)
+    low, high, timezone, first_name = estimated
     local = zone(timezone)
     return TrackingView(
         status=job.status.value,
         status_text=_STATUS_TEXT[job.status],
-        day=start.astimezone(local).date(),
+        day=low.astimezone(local).date(),
         window_from=low.astimezone(local),
         window_to=high.astimezone(local),
         technician_first_name=first_name,
     )
 
 
-_Estimated = tuple[datetime, str, str]
-"""The visit's estimated start, its site's time zone and the technician's first name."""
+_Estimated = tuple[datetime, datetime, str, str]
+"""The visit's arrival window, its site's time zone and the technician's first name."""
 
 
 def _estimate_from_sheet(
@@ -140,17 +138,25 @@ def _estimate_from_sheet(
     stop = next((s for s in found.sheet.stops if s.job_id == job.id), None)
     if stop is None:
         return None
-    return stop.estimated_start, stop.timezone, found.technician.first_name
+    return stop.window_from, stop.window_to, stop.timezone, found.technician.first_name
 
 
-def _estimate_from_route(session: Session, job: JobState, placement: Placement) -> _Estimated:
-    """From the route in the placing plan and the reports so far."""
+def _estimate_from_route(
+    session: Session, job: JobState, placement: Placement, sheets: SheetCache | None, now: datetime
+) -> _Estimated:
+    """From the route in the placing plan and the reports so far, as the job sheet computes it."""
     route = route_in_plan(session, placement.plan_id, placement.technician_id)
     assert route is not None, "a placed visit has a route"
-    estimate = next(e for e in estimate_stored_route(session, route) if e.job_id == job.id)
-    site = SiteRepository(session).require(job.site_id)
+    durations = None if sheets is None else sheets.durations.current(session, now)
     technician = technician_header(session, placement.technician_id)
-    return estimate.start, site.timezone, technician.first_name if technician else ""
+    as_of = None if technician is None else window_moment(now, placement.day, technician.timezone)
+    window = next(
+        o.window
+        for o in forecast_stored_route(session, route, durations=durations, as_of=as_of)
+        if o.estimate.job_id == job.id
+    )
+    site = SiteRepository(session).require(job.site_id)
+    return window.opens_at, window.closes_at, site.timezone, technician.first_name if technician else ""
 
 
 def _job_on_published_route(session: Session, jobs: list[JobState]) -> tuple[JobState, Placement] | None:

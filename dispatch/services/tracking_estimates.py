@@ -1,19 +1,37 @@
-"""Estimated times of a stored route, from the plan, the windows and depot hours, and the reports so far."""
+"""Estimated times and arrival windows of a stored route, from the plan, the windows and depot hours, the
+reports so far and the learned durations."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
+from dispatch.config import get_settings
 from dispatch.domain.jobs import Job
 from dispatch.domain.plans import PlannedRoute
 from dispatch.domain.technicians import Depot
+from dispatch.domain.tickets import Ticket
 from dispatch.domain.timezones import zone
-from dispatch.persistence.repositories import DepotRepository, JobRepository
+from dispatch.persistence.repositories import DepotRepository, JobRepository, TicketRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
-from dispatch.services.eta import PlannedStop, Progress, StopEstimate, estimate_route, opening_of
+from dispatch.services.arrival_windows import (
+    UNKNOWN_VISIT_LOG_SD,
+    ArrivalWindow,
+    StopForecast,
+    arrival_windows,
+)
+from dispatch.services.durations import DurationModel, LogNormal, job_category, learn_durations
+from dispatch.services.eta import (
+    PlannedStop,
+    Progress,
+    StopEstimate,
+    StopProgress,
+    estimate_route,
+    opening_of,
+)
 
 
 def planned_stops(
@@ -53,23 +71,97 @@ def planned_stops(
     return stops
 
 
-def estimate_stored_route(
+@dataclass(frozen=True, slots=True)
+class StopOutlook:
+    """A stop's point estimate and the window its customer is told: the one computation both the job sheet
+    and the tracking page show."""
+
+    estimate: StopEstimate
+    window: ArrivalWindow
+
+
+def forecast_stored_route(
     session: Session,
     route: PlannedRoute,
     *,
     jobs: Mapping[str, Job] | None = None,
     depots: Mapping[str, Depot] | None = None,
-) -> list[StopEstimate]:
-    """Estimates for every stop of ``route`` from its reports so far (pass jobs and depots if loaded)."""
+    tickets: Mapping[str, Ticket] | None = None,
+    durations: DurationModel | None = None,
+    confidence: float | None = None,
+    as_of: datetime | None = None,
+) -> list[StopOutlook]:
+    """Estimates and arrival windows of every stop of ``route``, in route order, from its reports so far.
+
+    Pass what is already loaded; ``durations`` defaults to a model learned now, ``confidence`` to the
+    setting ``window_confidence``. ``as_of``: the moment the windows are for, on the route's day (see
+    ``window_moment``): what has not been reported by then happens after it.
+    """
     if jobs is None:
         jobs = {job.id: job for job in JobRepository(session).get_many(list(route.job_ids))}
     if depots is None:
         depot_ids = [v.depot_id for v in route.visits if v.depot_id is not None]
         depots = {depot.id: depot for depot in DepotRepository(session).get_many(depot_ids)}
+    if tickets is None:
+        tickets = {t.id: t for t in TicketRepository(session).get_many([j.ticket_id for j in jobs.values()])}
+    if durations is None:
+        durations = learn_durations(session, datetime.now(UTC))
+    if confidence is None:
+        confidence = get_settings().window_confidence
     reports = VisitReportRepository(session).for_jobs(list(route.job_ids))
     progress = [
         Progress(r.job_id, r.kind, r.reported_at, r.late_by_min)
         for r in reports
         if r.technician_id == route.technician_id
     ]
-    return estimate_route(planned_stops(route, jobs, depots), progress)
+    stops = planned_stops(route, jobs, depots)
+    estimates = estimate_route(stops, progress)
+    forecasts = [
+        StopForecast(
+            estimate=estimate,
+            travel_s=stop.travel_s,
+            opens=stop.opens,
+            service=_service(estimate, jobs, tickets, durations, route.technician_id),
+            ends_not_before=_delayed_end(stop, estimate),
+        )
+        for stop, estimate in zip(sorted(stops, key=lambda s: s.sequence), estimates, strict=True)
+    ]
+    windows = arrival_windows(forecasts, confidence=confidence, as_of=as_of)
+    return [StopOutlook(e, w) for e, w in zip(estimates, windows, strict=True)]
+
+
+def window_moment(now: datetime | None, day: date, timezone: str) -> datetime | None:
+    """``now`` while it is ``day`` where the technician works, else ``None``: a day not begun has nothing
+    to wait for, and a past day's unreported visits are not moved to today."""
+    if now is None or now.astimezone(zone(timezone)).date() != day:
+        return None
+    return now
+
+
+def _delayed_end(stop: PlannedStop, estimate: StopEstimate) -> datetime | None:
+    """The end a delay report sets for a visit under way (the estimate ends later than its planned
+    time on site allows only because of one)."""
+    if estimate.progress is not StopProgress.ON_SITE:
+        return None
+    if estimate.end > estimate.start + (stop.end - stop.start):
+        return estimate.end
+    return None
+
+
+def _service(
+    estimate: StopEstimate,
+    jobs: Mapping[str, Job],
+    tickets: Mapping[str, Ticket],
+    durations: DurationModel,
+    technician_id: str,
+) -> LogNormal | None:
+    """The learned time on site of the stop's visit; unlearned, its planned duration with a wide spread."""
+    job = jobs.get(estimate.job_id or "")
+    if job is None:
+        return None
+    ticket = tickets.get(job.ticket_id)
+    if ticket is not None:
+        learned = durations.distribution(job_category(ticket.category, ticket.kind), technician_id)
+        if learned is not None:
+            return learned
+    return LogNormal(job.duration.total_seconds(), UNKNOWN_VISIT_LOG_SD)

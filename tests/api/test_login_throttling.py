@@ -110,6 +110,7 @@ def test_concurrent_logins_hash_at_most_the_configured_number_at_once_and_health
             "password_hash_concurrency": 2,
             "password_hash_wait_s": 60.0,
             "login_failures_per_client": 1000,
+            "max_concurrent_requests": 100,
         }
     )
     argon2.gate.clear()

@@ -26,16 +26,23 @@ PUBLIC_ROUTES = {
     ("GET", "/static/{name}"),
     ("GET", "/track/{token}"),
     ("GET", "/track/{token}.json"),
+    ("GET", "/board/login"),
+    ("GET", "/map"),
 }
-"""Routes open to anyone: logging in and out, the health check, the technicians' login page with its
-service worker and static files, and the customers' tracking link (its token is the credential)."""
+"""Routes open to anyone: logging in and out, the health check, the technicians' and dispatchers' login
+pages with the service worker and static files, the customers' tracking link (its token is the
+credential), and ``/map``, which only leads to the board."""
 
-LOGIN_PAGES = {("GET", "/tech/sheet")}
-"""Pages that need a login too, but send a phone without a valid session to the login form."""
+LOGIN_PAGES = {
+    ("GET", "/tech/sheet"): "/tech/login",
+    ("GET", "/board"): "/board/login",
+    ("GET", "/"): "/board/login",
+}
+"""Pages that need a login too, but send a browser without a valid session to their login form."""
 
 DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
-DOCUMENTATION_MOUNTS = {"/static/vendor/swagger-ui"}
-"""The documentation page's own copy of Swagger UI: static files only."""
+DOCUMENTATION_MOUNTS = {"/static/vendor/swagger-ui", "/static/vendor/leaflet"}
+"""The documentation page's own copy of Swagger UI and the board's map library: static files only."""
 
 
 def _calls(dependant: Dependant) -> Iterator[object]:
@@ -114,7 +121,7 @@ def test_every_protected_route_answers_401_without_credentials(app: FastAPI, cli
         concrete = re.sub(r"\{[^}]+\}", "X-1", path)
         answer = client.request(method, concrete, follow_redirects=False)
         if (method, path) in LOGIN_PAGES:
-            assert (answer.status_code, answer.headers["location"]) == (303, "/tech/login")
+            assert (answer.status_code, answer.headers["location"]) == (303, LOGIN_PAGES[(method, path)])
             continue
         answers[f"{method} {path}"] = answer.status_code
     assert answers, "the app has protected routes"

@@ -44,17 +44,31 @@ def _report(client: TestClient, headers: dict[str, str], job_id: str, kind: str,
     assert answer.status_code == 201, answer.text
 
 
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _holds(window: dict[str, str], clock: str) -> bool:
+    return _minutes(window["start"]) <= _minutes(clock) <= _minutes(window["end"])
+
+
 def test_a_link_shows_status_window_and_first_name_and_nothing_else(
     client: TestClient, dispatcher_headers: dict[str, str]
 ) -> None:
-    """JSON variant: exactly status, text, a 30-minute local window and the first name; no ids, no home."""
+    """JSON variant: exactly status, text, a local window on 5-minute marks around the estimated start
+    (15:00) and the first name; no ids, no home."""
     path = _link(client, dispatcher_headers, "TK-F5")
     answer = client.get(f"{path}.json")
     assert answer.status_code == 200
     body = answer.json()
     assert set(body) == {"status", "status_text", "window", "technician"}
     assert body["status"] == "planned" and body["technician"] == "Milwaukee"
-    assert body["window"] == {"date": "2026-11-26", "start": "15:00", "end": "15:30", "timezone": "CST"}
+    window = body["window"]
+    assert window["date"] == "2026-11-26" and window["timezone"] == "CST"
+    assert _holds(window, "15:00")
+    assert _minutes(window["start"]) % 5 == 0 and _minutes(window["end"]) % 5 == 0
+    assert _minutes(window["end"]) - _minutes(window["start"]) >= 10
     for secret in ("J-F5", "TK-F5", "T-MKE", "Home in", "S-CHI", "C-ACME", "Acme", "Wacker", "PLAN-"):
         assert secret not in answer.text
 
@@ -95,8 +109,8 @@ def test_each_link_is_scoped_to_its_own_ticket(
     """Two tickets' links show their own visit's window, not the other's."""
     first = client.get(_link(client, dispatcher_headers, "TK-F2") + ".json").json()
     second = client.get(_link(client, dispatcher_headers, "TK-F5") + ".json").json()
-    assert first["window"]["start"] == "11:45"
-    assert second["window"]["start"] == "15:00"
+    assert _holds(first["window"], "11:45") and not _holds(first["window"], "15:00")
+    assert _holds(second["window"], "15:00") and not _holds(second["window"], "11:45")
 
 
 def test_only_dispatchers_make_links(client: TestClient, technician_headers: dict[str, str]) -> None:
@@ -113,16 +127,34 @@ def test_unknown_ticket_has_no_link(client: TestClient, dispatcher_headers: dict
 def test_a_delay_on_an_earlier_visit_moves_the_customers_window(
     client: TestClient, dispatcher_headers: dict[str, str], technician_headers: dict[str, str]
 ) -> None:
-    """The technician reports 30 minutes late at J-F4: J-F5's window moves from 15:00 to 15:30."""
+    """The technician reports 30 minutes late at J-F4: J-F5's window moves half an hour later."""
     path = _link(client, dispatcher_headers, "TK-F5") + ".json"
-    assert client.get(path).json()["window"]["start"] == "15:00"
+    before = client.get(path).json()["window"]
     _report(client, technician_headers, "J-F4", "running_late", late_by_min=30)
-    assert client.get(path).json()["window"] == {
-        "date": "2026-11-26",
-        "start": "15:30",
-        "end": "16:00",
-        "timezone": "CST",
-    }
+    after = client.get(path).json()["window"]
+    assert 25 <= _minutes(after["start"]) - _minutes(before["start"]) <= 35
+    assert 25 <= _minutes(after["end"]) - _minutes(before["end"]) <= 35
+
+
+def test_the_tracking_page_and_the_job_sheet_show_the_same_window(
+    client: TestClient, dispatcher_headers: dict[str, str], technician_headers: dict[str, str]
+) -> None:
+    """For each of T-MKE's visits still to come, before and after another report, the customer's window
+    is the one on the technician's sheet."""
+    links = {job: _link(client, dispatcher_headers, f"TK-F{job[-1]}") + ".json" for job in ("J-F3", "J-F5")}
+    for _ in range(2):
+        sheet = client.get(
+            "/technicians/T-MKE/sheet", params={"day": "2026-11-26"}, headers=technician_headers
+        )
+        assert sheet.status_code == 200, sheet.text
+        stops = {s["job_id"]: s for s in sheet.json()["stops"]}
+        for job, path in links.items():
+            window = client.get(path).json()["window"]
+            assert (window["start"], window["end"]) == (
+                stops[job]["window_from"][11:16],
+                stops[job]["window_to"][11:16],
+            ), job
+        _report(client, technician_headers, "J-F3", "running_late", late_by_min=20)
 
 
 def test_a_link_closes_a_grace_period_after_the_visit_is_completed(
@@ -166,3 +198,22 @@ def test_tracking_is_rate_limited_per_client(
     assert limited.headers["content-type"].startswith("application/problem+json")
     assert int(limited.headers["retry-after"]) >= 1
     assert limited.headers["cache-control"] == "no-store"
+
+
+def test_the_window_narrows_once_the_technician_is_on_the_way(
+    client: TestClient, dispatcher_headers: dict[str, str], technician_headers: dict[str, str]
+) -> None:
+    """J-F5's window, wide behind three visits, shrinks to the drive's spread when "en route" is reported."""
+
+    def width() -> timedelta:
+        """From the sheet, which shows the tracking page's window with its date (it may cross midnight)."""
+        sheet = client.get(
+            "/technicians/T-MKE/sheet", params={"day": "2026-11-26"}, headers=technician_headers
+        )
+        stop = next(s for s in sheet.json()["stops"] if s["job_id"] == "J-F5")
+        return datetime.fromisoformat(stop["window_to"]) - datetime.fromisoformat(stop["window_from"])
+
+    before = width()
+    _report(client, technician_headers, "J-F5", "en_route")
+    after = width()
+    assert after < before and after <= timedelta(minutes=30), (before, after)

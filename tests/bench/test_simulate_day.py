@@ -24,9 +24,7 @@ def lived(tmp_path_factory: pytest.TempPathFactory) -> SimulatedDay:
     folder: Path = tmp_path_factory.mktemp("simulated")
     empty = folder / "empty.sqlite3"
     upgrade_database(f"sqlite+pysqlite:///{empty}")
-    args = parse_args(
-        ["--scale", "0.25", "--plan-seconds", "1", "--search-seconds", "0.5", "--arrivals", "24"]
-    )
+    args = parse_args(["--scale", "0.25", "--plan-seconds", "1", "--search-seconds", "1", "--arrivals", "24"])
     return simulate(DAY, 2, folder, empty, args)
 
 
@@ -35,6 +33,13 @@ def test_every_policy_lives_the_day(lived: SimulatedDay) -> None:
     for _, record, _ in lived.lived:
         assert record.visits, "technicians made visits"
         assert record.travel.total_seconds() > 0
+
+
+def test_the_product_takes_every_report(lived: SimulatedDay) -> None:
+    """Technicians report as their visits go: none of it is refused, whatever the dispatching."""
+    for policy, record, _ in lived.lived:
+        assert [r for r in record.refusals if r.startswith("report")] == [], policy
+        assert not any(r.startswith(("search", "place", "log")) for r in record.refusals), policy
 
 
 def test_visits_made_stay_on_their_technicians_route(lived: SimulatedDay) -> None:

@@ -50,7 +50,7 @@ def test_demo_summary_export_and_import_round_trip(
     settings = _settings(database_url)
     assert main(["demo", "generate", "--day", DAY, "--scale", "0.3", "--replace"], settings) == 0
     loaded = _row_counts(database_url)
-    assert loaded["technicians"] > 0 and loaded["jobs"] > 0
+    assert loaded["technicians"] > 0 and loaded["jobs"] > 0 and loaded["visit_reports"] > 0
 
     assert main(["summary", DAY], settings) == 0
     out = capsys.readouterr().out
@@ -59,7 +59,8 @@ def test_demo_summary_export_and_import_round_trip(
     assert main(["export", str(tmp_path / "csv")], settings) == 0
     assert (tmp_path / "csv" / "jobs.csv").exists()
     assert main(["import", str(tmp_path / "csv"), "--replace"], settings) == 0
-    assert _row_counts(database_url) == loaded
+    # Visit reports (the history durations are learned from) are not part of the CSV layout.
+    assert _row_counts(database_url) == {**loaded, "visit_reports": 0}
 
 
 def test_a_bad_file_names_file_line_and_field_and_loads_nothing(

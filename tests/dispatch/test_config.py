@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from dispatch.config import JWT_SECRET_FILE, Settings, is_published_secret, with_jwt_secret
 
@@ -60,3 +61,13 @@ def test_an_unusable_kept_key_is_refused_with_what_to_do(tmp_path: Path) -> None
     (tmp_path / JWT_SECRET_FILE).write_text("\n")
     with pytest.raises(ValueError, match="delete it"):
         with_jwt_secret(Settings(environment="development", data_dir=tmp_path))
+
+
+def test_plan_workers_come_from_the_environment_and_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DISPATCH_PLAN_WORKERS sets the day plan's worker processes (default 1); 0 is refused."""
+    assert Settings().plan_workers == 1
+    monkeypatch.setenv("DISPATCH_PLAN_WORKERS", "2")
+    assert Settings().plan_workers == 2
+    monkeypatch.setenv("DISPATCH_PLAN_WORKERS", "0")
+    with pytest.raises(ValidationError):
+        Settings()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.errors import Conflict, RecordNotFound
 from dispatch.domain.plan_jobs import DayLock, PlanJob, PlanJobStatus, scope_of
+from dispatch.persistence.leases import lease_is_free
 from dispatch.persistence.models import DayLockRow, JobPinRow, PlanJobRow, table_of
 
 _JOBS = table_of(PlanJobRow)
@@ -168,6 +169,25 @@ class PlanJobRepository:
                 error="the worker stopped reporting (crashed or was stopped); the published plan is kept",
             )
         return stale
+
+    def fail_orphaned(self, now: datetime) -> list[str]:
+        """Running jobs whose worker is gone (their lease is free) are marked failed at once (PostgreSQL;
+        on SQLite, ``fail_stale`` alone finds them)."""
+        bind = self.session.get_bind()
+        if bind.dialect.name != "postgresql":
+            return []
+        running = _JOBS.c.status == PlanJobStatus.RUNNING.value
+        orphaned = self.session.execute(
+            update(_JOBS)
+            .where(running, lease_is_free(_JOBS.c.id, running))
+            .values(
+                status=PlanJobStatus.FAILED.value,
+                finished_at=now,
+                error="the worker stopped (crashed or was killed) during the solve; the published plan stays",
+            )
+            .returning(_JOBS.c.id)
+        )
+        return list(orphaned.scalars())
 
     def _move(self, job_id: str, expected: PlanJobStatus, **values: Any) -> bool:
         changed = self.session.execute(

@@ -89,6 +89,7 @@ class PlanRepository(Repository[Plan]):
 
     def to_rows(self, item: Plan) -> RowsByTable:
         owner = {"plan_id": item.id}
+        visit_owner = {**owner, "plan_day": item.day, "plan_status": item.status.value}
         return {
             self.table: [
                 {
@@ -122,7 +123,7 @@ class PlanRepository(Repository[Plan]):
             ],
             _VISITS: [
                 {
-                    **owner,
+                    **visit_owner,
                     "technician_id": r.technician_id,
                     "sequence": v.sequence,
                     "kind": v.kind.value,

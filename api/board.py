@@ -1,0 +1,196 @@
+"""The dispatcher's board as drawn: the plan view laid out on a timeline in one time zone.
+
+Positions are percentages of the day's span (SVG lengths, so no inline styles are needed under the
+pages' content security policy). Every block carries a sentence for screen readers and tooltips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dispatch.services.eta import StopProgress
+from dispatch.services.plan_view import PlanDayView, StopView, TechnicianView
+
+MIN_SPAN = timedelta(hours=8)
+_X = Callable[[datetime], float]
+LABEL_MIN_PERCENT = 3.5
+"""Blocks narrower than this carry no text on the bar (their label stays in the tooltip)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: str
+    """travel, visit, pickup, lunch."""
+    x: float
+    width: float
+    label: str
+    text: str
+    """The short text drawn on the block (empty when too narrow)."""
+    classes: str
+    job_id: str | None = None
+    start_iso: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    technician: TechnicianView
+    shift_x: float | None
+    shift_width: float
+    blocks: tuple[Block, ...]
+    summary: str
+    jobs: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    start: datetime
+    end: datetime
+    zone: str
+    zone_abbreviation: str
+    ticks: tuple[Tick, ...]
+    now_x: float | None
+    lanes: tuple[Lane, ...] = field(default_factory=tuple)
+
+
+def layout(view: PlanDayView) -> Timeline:
+    """The board's timeline for ``view``, in ``view.display_timezone``."""
+    tz = ZoneInfo(view.display_timezone)
+    moments = [m for t in view.technicians for m in _moments(t)]
+    local_day = datetime.combine(view.day, datetime.min.time(), tz)
+    first = min(moments, default=local_day + timedelta(hours=7)).astimezone(tz)
+    last = max(moments, default=local_day + timedelta(hours=19)).astimezone(tz)
+    start = first.replace(minute=0, second=0, microsecond=0)
+    end = last.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if end - start < MIN_SPAN:
+        end = start + MIN_SPAN
+    span_s = (end - start).total_seconds()
+
+    def x(moment: datetime) -> float:
+        return round(max(0.0, min(100.0, (moment - start).total_seconds() / span_s * 100)), 3)
+
+    ticks: list[Tick] = []
+    hour = start
+    every = 1 if (end - start) <= timedelta(hours=14) else 2
+    while hour <= end:
+        index = len(ticks)
+        ticks.append(Tick(x(hour), hour.astimezone(tz).strftime("%H:%M") if index % every == 0 else ""))
+        hour += timedelta(hours=1)
+    now_x = x(view.now) if start <= view.now <= end else None
+    abbreviation = start.strftime("%Z")
+    lanes = tuple(_lane(t, x, tz, abbreviation) for t in view.technicians)
+    return Timeline(start, end, view.display_timezone, abbreviation, tuple(ticks), now_x, lanes)
+
+
+def _moments(technician: TechnicianView) -> list[datetime]:
+    found: list[datetime] = []
+    if technician.shift is not None:
+        found += list(technician.shift)
+    if technician.route is not None:
+        found += [technician.route.start, technician.route.end]
+    return found
+
+
+def clock(moment: datetime | None, tz: ZoneInfo) -> str:
+    return "" if moment is None else moment.astimezone(tz).strftime("%H:%M")
+
+
+def _lane(technician: TechnicianView, x: _X, tz: ZoneInfo, abbreviation: str) -> Lane:
+    shift_x = shift_width = None
+    if technician.shift is not None:
+        shift_x = x(technician.shift[0])
+        shift_width = x(technician.shift[1]) - shift_x
+    blocks: list[Block] = []
+    route = technician.route
+    jobs = 0
+    if route is not None:
+        for stop in route.stops:
+            leave = stop.arrival - timedelta(seconds=stop.travel_s)
+            if stop.travel_s > 0:
+                blocks.append(
+                    Block(
+                        "travel",
+                        x(leave),
+                        max(0.0, x(stop.arrival) - x(leave)),
+                        f"Driving {stop.travel_s // 60} min to {stop.place.name}",
+                        "",
+                        "travel",
+                    )
+                )
+            blocks.append(_stop_block(stop, x, tz, abbreviation))
+            jobs += stop.job_id is not None
+        if route.lunch is not None:
+            lx = x(route.lunch[0])
+            blocks.append(
+                Block(
+                    "lunch",
+                    lx,
+                    x(route.lunch[1]) - lx,
+                    f"Lunch break {clock(route.lunch[0], tz)}-{clock(route.lunch[1], tz)} {abbreviation}",
+                    "",
+                    "lunch",
+                )
+            )
+        last = route.stops[-1] if route.stops else None
+        if last is not None and route.end > last.end:
+            home = x(route.end) - x(last.end)
+            blocks.append(Block("travel", x(last.end), home, "Driving home", "", "travel"))
+    if technician.shift is not None:
+        hours = f"shift {clock(technician.shift[0], tz)}-{clock(technician.shift[1], tz)} {abbreviation}"
+    else:
+        hours = "no shift today"
+    summary = f"{technician.name}, {technician.region}, {hours}, {jobs} visit{'s' if jobs != 1 else ''}"
+    if technician.locked:
+        summary += ", day locked"
+    return Lane(technician, shift_x, shift_width or 0.0, tuple(blocks), summary, jobs)
+
+
+def _stop_block(stop: StopView, x: _X, tz: ZoneInfo, abbreviation: str) -> Block:
+    sx = x(stop.start)
+    width = max(0.4, x(stop.end) - sx)
+    when = f"{clock(stop.start, tz)}-{clock(stop.end, tz)} {abbreviation}"
+    if stop.job_id is None:
+        parts = ", ".join(f"{q} x {sku}" for sku, q in stop.parts_picked.items())
+        label = f"Depot pickup at {stop.place.name}, {when}: {parts}"
+        return Block("pickup", sx, width, label, "", "pickup")
+    priority = stop.priority.value if stop.priority is not None else ""
+    progress = {
+        StopProgress.DONE: "done",
+        StopProgress.ON_SITE: "on site",
+        StopProgress.EN_ROUTE: "en route",
+    }.get(stop.progress, "")
+    sla = ""
+    if stop.sla is not None and stop.sla.value == "at_risk":
+        sla = f", SLA due {clock(stop.sla_due, tz)}: at risk"
+    elif stop.sla is not None and stop.sla.value == "late":
+        sla = f", SLA due {clock(stop.sla_due, tz)}: past due"
+    moved = ""
+    if abs((stop.start - stop.planned_start).total_seconds()) >= 60:
+        moved = f" (planned {clock(stop.planned_start, tz)})"
+    label = (
+        f"{priority} {stop.job_id} at {stop.place.name}, {stop.place.address}; {when}{moved}{sla}"
+        + (f"; {progress}" if progress else "")
+        + ("; pinned" if stop.pinned else "")
+    )
+    classes = " ".join(
+        c
+        for c in (
+            "visit",
+            priority.lower(),
+            f"sla-{stop.sla.value}" if stop.sla is not None else "",
+            f"progress-{stop.progress.value}",
+            "" if stop.matches else "dimmed",
+            "pinned" if stop.pinned else "",
+        )
+        if c
+    )
+    text = f"{priority} {stop.place.name}" if width >= LABEL_MIN_PERCENT else ""
+    return Block("visit", sx, width, label, text, classes, stop.job_id, stop.start.isoformat())

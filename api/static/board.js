@@ -1,0 +1,311 @@
+// The dispatcher's board: drag or type an assignment, see it validated, follow the day live.
+// The server draws the board; this script sends edits to the public API with the plan's version
+// (If-Match), redraws the board's body from /board/fragment, and listens to /board/events.
+(function () {
+  "use strict";
+  var board = document.getElementById("board");
+  if (!board) { return; }
+  var day = board.dataset.day;
+  var liveLine = document.getElementById("live");
+  var noticeLine = document.getElementById("notice");
+  var version = "";
+  var refreshing = null;
+  var pendingRefresh = false;
+
+  function body() { return document.getElementById("board-body"); }
+
+  // The map lives outside the redrawn body and is put back into its slot after each redraw.
+  var mapPanel = document.getElementById("map-panel");
+  function placeMap() {
+    var slot = document.getElementById("map-slot");
+    if (mapPanel && slot) { slot.replaceWith(mapPanel); mapPanel.hidden = false; }
+    else if (mapPanel && !board.contains(mapPanel)) { mapPanel.hidden = true; }
+  }
+  placeMap();
+  function readVersion() { var b = body(); version = b ? b.dataset.version : ""; }
+  readVersion();
+
+  function clock(date) {
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+  function say(text) { liveLine.textContent = text; }
+  function notice(text, kind) {
+    noticeLine.textContent = text;
+    noticeLine.className = "notice" + (kind ? " " + kind : "");
+    noticeLine.hidden = !text;
+  }
+  function nameOf(technicianId) {
+    var lane = document.querySelector('.lane[data-technician="' + technicianId + '"]');
+    return lane ? lane.dataset.name + " (" + technicianId + ")" : technicianId;
+  }
+  function query() {
+    var params = new URLSearchParams(window.location.search);
+    params.set("day", day);
+    return params.toString();
+  }
+
+  function busyTyping() {
+    var active = document.activeElement;
+    return active && board.contains(active) && (active.tagName === "INPUT" || active.tagName === "SELECT");
+  }
+
+  // Redraw the board's body; ``changed`` are job ids to highlight on the timeline.
+  // Live redraws wait while the dispatcher types in a field of the board; their own edits do not.
+  function refresh(changed, force) {
+    if (!force && busyTyping()) { pendingRefresh = true; return Promise.resolve(); }
+    if (refreshing) { pendingRefresh = true; return refreshing; }
+    var list = document.querySelector(".side");
+    var scroll = list ? list.scrollTop : 0;
+    refreshing = fetch("/board/fragment?" + query(), { credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 401) { window.location.assign("/board/login"); return null; }
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        if (html === null) { return; }
+        if (mapPanel && board.contains(mapPanel)) { document.body.appendChild(mapPanel); }
+        board.innerHTML = html;
+        placeMap();
+        readVersion();
+        var newList = document.querySelector(".side");
+        if (newList) { newList.scrollTop = scroll; }
+        (changed || []).forEach(function (jobId) {
+          document.querySelectorAll('.visit[data-job="' + jobId + '"]').forEach(function (block) {
+            block.classList.add("changed");
+          });
+        });
+        moveNow();
+        window.dispatchEvent(new CustomEvent("board:refreshed"));
+        window.dispatchEvent(new CustomEvent("board:moved-map"));
+      })
+      .finally(function () {
+        refreshing = null;
+        if (pendingRefresh) { pendingRefresh = false; refresh(); }
+      });
+    return refreshing;
+  }
+
+  // An edit through the API with the plan's version; refusals are shown as the API words them.
+  function edit(method, url, payload, what, changed) {
+    var headers = { "Accept": "application/json", "If-Match": '"' + version + '"' };
+    var init = { method: method, credentials: "same-origin", headers: headers };
+    if (payload) { headers["Content-Type"] = "application/json"; init.body = JSON.stringify(payload); }
+    say(what + "…");
+    var started = performance.now();
+    return fetch(url, init).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        var took = Math.round(performance.now() - started);
+        board.dataset.lastEditMs = String(took);
+        if (response.ok) {
+          var etag = response.headers.get("ETag");
+          if (etag) { version = etag.replace(/"/g, ""); }
+          notice("");
+          say(what + ": saved (" + took + " ms).");
+          return refresh(changed, true).then(function () {
+            var shown = performance.now();
+            if (board.dataset.dropAt) {
+              board.dataset.lastRoundTripMs = String(Math.round(shown - Number(board.dataset.dropAt)));
+              delete board.dataset.dropAt;
+            }
+            return true;
+          });
+        }
+        if (response.status === 401) { window.location.assign("/board/login"); return false; }
+        if (response.status === 412) {
+          notice("Not saved: another dispatcher or an event changed the plan meanwhile. " +
+            "The board now shows the current plan; check it and try again.\n" + (answer.detail || ""));
+          say("");
+          return refresh(null, true).then(function () { return false; });
+        }
+        notice("Refused, nothing was saved: " + (answer.detail || ("error " + response.status)));
+        say("");
+        return false;
+      });
+    }).catch(function () {
+      notice("No connection to the server: nothing was saved.");
+      return false;
+    });
+  }
+
+  function assign(jobId, technicianId, start) {
+    var payload = { job_id: jobId, technician_id: technicianId, pin: true };
+    if (start) { payload.start = start; }
+    var at = start ? " at " + new Date(start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+    return edit("POST", "/plans/" + day + "/assignments", payload,
+      "Assigning " + jobId + " to " + nameOf(technicianId) + at, [jobId]);
+  }
+
+  function unassign(jobId) {
+    return edit("DELETE", "/plans/" + day + "/assignments/" + encodeURIComponent(jobId), null,
+      "Taking " + jobId + " out of the plan", []);
+  }
+
+  // "HH:MM" on the board's clock as an instant (the board's zone offset on the day).
+  function instantAt(hhmm) {
+    if (!hhmm) { return null; }
+    var offset = body().dataset.utcOffset || "Z";
+    return day + "T" + hhmm + ":00" + offset;
+  }
+
+  // The instant under the pointer on a technician's row, to 5 minutes.
+  function instantUnder(bar, clientX) {
+    var box = bar.getBoundingClientRect();
+    var b = body();
+    var from = Date.parse(b.dataset.axisStart), to = Date.parse(b.dataset.axisEnd);
+    var share = Math.min(1, Math.max(0, (clientX - box.left) / box.width));
+    var step = 5 * 60 * 1000;
+    return new Date(Math.round((from + share * (to - from)) / step) * step).toISOString();
+  }
+
+  // Dragging a job left out onto a technician's row.
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest(".job-card");
+    if (!card) { return; }
+    event.dataTransfer.setData("text/plain", card.dataset.job);
+    event.dataTransfer.effectAllowed = "move";
+    card.classList.add("dragging");
+  });
+  document.addEventListener("dragend", function (event) {
+    var card = event.target.closest && event.target.closest(".job-card");
+    if (card) { card.classList.remove("dragging"); }
+  });
+  function laneOf(target) { return target.closest ? target.closest(".lane[data-technician]") : null; }
+  document.addEventListener("dragover", function (event) {
+    var lane = laneOf(event.target);
+    if (!lane) { return; }
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    document.querySelectorAll(".lane.drop-hover").forEach(function (l) { if (l !== lane) { l.classList.remove("drop-hover"); } });
+    lane.classList.add("drop-hover");
+  });
+  document.addEventListener("dragleave", function (event) {
+    var lane = laneOf(event.target);
+    if (lane && !lane.contains(event.relatedTarget)) { lane.classList.remove("drop-hover"); }
+  });
+  document.addEventListener("drop", function (event) {
+    var lane = laneOf(event.target);
+    if (!lane) { return; }
+    event.preventDefault();
+    lane.classList.remove("drop-hover");
+    var jobId = event.dataTransfer.getData("text/plain");
+    if (!jobId) { return; }
+    board.dataset.dropAt = String(performance.now());
+    var atTime = document.getElementById("drop-at-time");
+    var start = null;
+    var bar = lane.querySelector(".lane-bar");
+    if (atTime && atTime.checked && bar) { start = instantUnder(bar, event.clientX); }
+    assign(jobId, lane.dataset.technician, start);
+  });
+
+  // The keyboard way: each job's own form, and the selected visit's panel.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.classList.contains("assign") || form.classList.contains("move")) {
+      event.preventDefault();
+      var technician = form.elements.technician_id.value.trim();
+      if (!technician) { return; }
+      assign(form.dataset.job, technician, instantAt(form.elements.at.value));
+    }
+  });
+
+  function select(block) {
+    document.querySelectorAll(".visit.selected").forEach(function (b) { b.classList.remove("selected"); });
+    block.classList.add("selected");
+    var panel = document.getElementById("selected");
+    var jobId = block.dataset.job;
+    panel.innerHTML = "";
+    var title = document.createElement("h2");
+    title.textContent = jobId + " · " + nameOf(block.dataset.technician);
+    var text = document.createElement("p");
+    text.textContent = block.getAttribute("aria-label");
+    var actions = document.createElement("div");
+    actions.className = "actions";
+    var out = document.createElement("button");
+    out.type = "button";
+    out.className = "unassign";
+    out.textContent = "Unassign";
+    out.addEventListener("click", function () { unassign(jobId); });
+    actions.appendChild(out);
+    var form = document.createElement("form");
+    form.className = "assign move";
+    form.dataset.job = jobId;
+    form.innerHTML = '<label>Move to <input name="technician_id" list="technician-list" required placeholder="technician id"></label>' +
+      '<label>at <input type="time" name="at" aria-label="Start time, optional"></label><button type="submit">Move</button>';
+    panel.appendChild(title);
+    panel.appendChild(text);
+    panel.appendChild(actions);
+    panel.appendChild(form);
+    panel.hidden = false;
+    window.dispatchEvent(new CustomEvent("board:select", { detail: { job: jobId, technician: block.dataset.technician } }));
+  }
+  document.addEventListener("click", function (event) {
+    var block = event.target.closest && event.target.closest(".visit[data-job]");
+    if (block) { select(block); return; }
+    var head = event.target.closest && event.target.closest(".lane-head");
+    if (head && !event.target.closest("button")) {
+      var lane = head.closest(".lane[data-technician]");
+      if (lane) {
+        window.dispatchEvent(new CustomEvent("board:select", { detail: { technician: lane.dataset.technician } }));
+        return;
+      }
+    }
+    var lock = event.target.closest && event.target.closest("button.lock-toggle");
+    if (lock) {
+      var locked = lock.dataset.locked === "yes";
+      edit(locked ? "DELETE" : "PUT", "/plans/" + day + "/locks/" + lock.dataset.technician, null,
+        (locked ? "Unlocking " : "Locking ") + "the day of " + nameOf(lock.dataset.technician), []);
+      return;
+    }
+    var sick = event.target.closest && event.target.closest("button.off-sick");
+    if (sick && window.confirm("Report " + nameOf(sick.dataset.technician) + " off sick for the rest of the day? " +
+        "Their visits not yet started go to others.")) {
+      edit("POST", "/plans/" + day + "/technicians/" + sick.dataset.technician + "/off-sick", null,
+        "Reporting " + nameOf(sick.dataset.technician) + " off sick", []);
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    var block = event.target.closest && event.target.closest(".visit[data-job]");
+    if (block && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); select(block); }
+  });
+  document.addEventListener("focusout", function () {
+    if (pendingRefresh) { window.setTimeout(function () { if (!busyTyping() && pendingRefresh) { pendingRefresh = false; refresh(); } }, 300); }
+  });
+
+  var logout = document.getElementById("logout");
+  if (logout) {
+    logout.addEventListener("click", function () {
+      fetch("/auth/logout", { method: "POST", credentials: "same-origin" }).finally(function () {
+        window.location.assign("/board/login");
+      });
+    });
+  }
+
+  // The "now" line follows the clock.
+  function moveNow() {
+    var b = body();
+    if (!b || !b.dataset.axisStart) { return; }
+    var from = Date.parse(b.dataset.axisStart), to = Date.parse(b.dataset.axisEnd), now = Date.now();
+    var lines = document.querySelectorAll("line.now");
+    if (now < from || now > to) { lines.forEach(function (l) { l.setAttribute("visibility", "hidden"); }); return; }
+    var x = ((now - from) / (to - from) * 100).toFixed(3) + "%";
+    lines.forEach(function (l) { l.setAttribute("x1", x); l.setAttribute("x2", x); l.removeAttribute("visibility"); });
+  }
+  window.setInterval(moveNow, 30000);
+
+  // Live: redraw whenever the day changes (a plan published, a report, a lock).
+  if (window.EventSource) {
+    var events = new EventSource("/board/events?day=" + encodeURIComponent(day));
+    events.addEventListener("changed", function (event) {
+      var data = JSON.parse(event.data);
+      if (data.first) { return; }
+      if (data.version && data.version !== version) {
+        notice("The plan changed (another dispatcher, a re-plan or an event): the board shows the new one.", "info");
+      }
+      refresh().then(function () { say("Updated " + clock(new Date()) + "."); });
+    });
+    events.addEventListener("open", function () { board.dataset.live = "yes"; });
+    events.addEventListener("error", function () { board.dataset.live = "no"; });
+  }
+  board.dataset.ready = "yes";
+  if (performance.mark) { performance.mark("board-ready"); }
+})();
