@@ -1,7 +1,7 @@
 """The demo provider's procedures: what a technician checks, does and writes down on each kind of visit.
 
 Every category has a break-fix procedure (diagnose, repair, test, sign-off, with the serial number of a
-unit fitted written down); the categories with routine upkeep have a maintenance procedure of their own.
+unit fitted written down) and a maintenance procedure of its own for planned upkeep.
 """
 
 from __future__ import annotations
@@ -94,6 +94,30 @@ _MAINTENANCE: dict[str, tuple[ProcedureStep, ...]] = {
         _s("inspect", "Inspect the racks: cooling, cabling, power"),
         _s("firmware", "Firmware updated to the agreed level"),
         _s("config_backup", "Configuration backup taken and stored"),
+    ),
+    "pos": (
+        _s("clean", "Clean the tills, scanners and receipt printers"),
+        _s("updates", "Till software and card reader firmware at the agreed level"),
+        _s("test_sale", "Test sale and refund run end to end with the staff"),
+    ),
+    "desktop": (
+        _s("updates", "Operating system and antivirus updates installed"),
+        _s("health", "Disk health and free space checked"),
+        _s("clean", "Fans and vents cleaned"),
+    ),
+    "wireless": (
+        _s("survey", "Signal survey of the covered areas"),
+        _s("firmware", "Access point firmware at the agreed level"),
+        _s("scanners", "Handheld scanners charged, docked and connecting"),
+    ),
+    "storage": (
+        _s("health", "Array health, disk errors and free space checked"),
+        _s("restore", "Test restore of one file from the latest backup"),
+        _s("capacity", "Free capacity in TB", _TEXT),
+    ),
+    "cabling": (
+        _s("inspect", "Inspect patch panels and cable management"),
+        _s("labels", "Missing or wrong labels corrected"),
     ),
 }
 
