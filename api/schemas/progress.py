@@ -6,11 +6,13 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.schemas.common import RequestModel
+from api.schemas.procedures import ChecklistOut
 from dispatch.domain.jobs import JobStatus
 from dispatch.domain.plans import VisitKind
+from dispatch.domain.procedures import Checklist
 from dispatch.domain.progress import MAX_LATE_MINUTES, NotCompletedReason, ReportKind
 from dispatch.services.progress import ReportRequest
 
@@ -120,6 +122,14 @@ class SheetStopOut(BaseModel):
     access_notes: str
     skills: list[SkillLineOut]
     parts: list[PartLineOut]
+    checklist: ChecklistOut | None = Field(
+        default=None, description="The visit's procedure steps and what is done; none without a procedure."
+    )
+
+    @field_validator("checklist", mode="before")
+    @classmethod
+    def _checklist_out(cls, value: object) -> object:
+        return ChecklistOut.of(value) if isinstance(value, Checklist) else value
 
 
 class JobSheetOut(BaseModel):

@@ -42,6 +42,20 @@ def parse_text(text: str) -> str:
     return text
 
 
+def parse_yes_no(text: str) -> bool:
+    """``yes`` or ``no`` (``true``/``false`` too), in any case."""
+    cleaned = text.strip().lower()
+    if cleaned in ("yes", "true"):
+        return True
+    if cleaned in ("no", "false"):
+        return False
+    raise ValueError(f"{text.strip()!r} is not yes or no")
+
+
+def format_yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
 def parse_code(text: str) -> str:
     """Identifiers and codes: surrounding spaces are a spreadsheet accident, not part of the id."""
     return text.strip()

@@ -206,6 +206,26 @@ def _records(dataset: Dataset) -> dict[str, list[Record]]:
             for j in dataset.jobs
             for w in j.windows
         ],
+        layout.PROCEDURES.file: [
+            {
+                "procedure_id": p.id,
+                "category": p.category,
+                "ticket_kind": "" if p.ticket_kind is None else p.ticket_kind.value,
+                "procedure_name": p.name,
+            }
+            for p in dataset.procedures
+        ],
+        layout.PROCEDURE_STEPS.file: [
+            {
+                "procedure_id": p.id,
+                "step_code": s.code,
+                "label": s.label,
+                "mandatory": cells.format_yes_no(s.mandatory),
+                "kind": s.kind.value,
+            }
+            for p in dataset.procedures
+            for s in p.steps
+        ],
     }
 
 

@@ -24,6 +24,7 @@ from dispatch.csv_io import cells
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import JobStatus
 from dispatch.domain.on_call import DEFAULT_CALL_OUT_COST
+from dispatch.domain.procedures import StepKind
 from dispatch.domain.tickets import Channel, TicketKind, TicketState
 from dispatch.domain.weekly_hours import WEEKDAY_NAMES, WeeklyHours
 
@@ -378,6 +379,43 @@ JOB_WINDOWS = Table(
     optional=True,
 )
 
+PROCEDURES = Table(
+    "procedures.csv",
+    "The checklist of a ticket category; a visit is completed only with its mandatory steps done.",
+    (
+        _code("procedure_id", "procedure id"),
+        _ref("category", SKILLS, "the ticket category (a skill_code in skills.csv)"),
+        Column(
+            "ticket_kind",
+            cells.enum_parser(TicketKind),
+            "only tickets of this kind (empty: every ticket of the category without a procedure of its kind)",
+            False,
+        ),
+        _text("procedure_name", "name"),
+    ),
+    key=("procedure_id",),
+    optional=True,
+)
+PROCEDURE_STEPS = Table(
+    "procedure_steps.csv",
+    "The steps of each procedure, in the order they are worked (the order of the lines).",
+    (
+        _ref("procedure_id", PROCEDURES),
+        _code("step_code", "step code, unique within its procedure"),
+        _text("label", "what to do or write down, in the technician's words"),
+        Column("mandatory", cells.parse_yes_no, "yes or no (empty: yes)", False, True),
+        Column(
+            "kind",
+            cells.enum_parser(StepKind),
+            "tick, or text for a written answer (empty: tick)",
+            False,
+            StepKind.TICK,
+        ),
+    ),
+    key=("procedure_id", "step_code"),
+    optional=True,
+)
+
 TABLES: tuple[Table, ...] = (
     SKILLS,
     PARTS,
@@ -399,6 +437,8 @@ TABLES: tuple[Table, ...] = (
     JOB_SKILLS,
     JOB_PARTS,
     JOB_WINDOWS,
+    PROCEDURES,
+    PROCEDURE_STEPS,
 )
 """Every file, in the order it is read (a table's references come before it)."""
 

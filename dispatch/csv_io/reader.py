@@ -17,6 +17,7 @@ from dispatch.domain.dataset import Dataset
 from dispatch.domain.geo import GeoPoint
 from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequirement, TimeWindow
 from dispatch.domain.on_call import OnCallDuty, overlapping_duties
+from dispatch.domain.procedures import Procedure, ProcedureStep, StepKind
 from dispatch.domain.technicians import Depot, LunchBreak, Shift, Technician, WorkingCalendar
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
 from dispatch.domain.weekly_hours import WeeklyHours
@@ -76,6 +77,7 @@ class _DirectoryReader:
         duties = self._on_call_duties()
         tickets = [self._ticket(r) for r in self._valid(layout.TICKETS)]
         jobs = self._jobs()
+        procedures = self._procedures()
         return Dataset(
             skills=skills,
             parts=parts,
@@ -87,6 +89,7 @@ class _DirectoryReader:
             on_call_duties=duties,
             tickets=[t for t in tickets if t is not None],
             jobs=[j for j in jobs if j is not None],
+            procedures=procedures,
         )
 
     # -- checks across rows -------------------------------------------------------------------------------
@@ -342,6 +345,33 @@ class _DirectoryReader:
                 f"{earlier.starts_at.isoformat()} to {earlier.ends_at.isoformat()})",
             )
         return [duty for duty, row in built.items() if row.ok]
+
+    def _procedures(self) -> list[Procedure]:
+        """Valid procedures with their steps in file order; a procedure without steps is reported."""
+        steps = self._children(layout.PROCEDURE_STEPS, "procedure_id")
+        procedures = []
+        for row in self._valid(layout.PROCEDURES):
+            kind = row.optional("ticket_kind", TicketKind)
+            procedure = row.build(
+                "procedure_id",
+                Procedure,
+                id=row.get("procedure_id", str),
+                category=row.get("category", str),
+                name=row.get("procedure_name", str),
+                ticket_kind=kind,
+                steps=tuple(
+                    ProcedureStep(
+                        code=s.get("step_code", str),
+                        label=s.get("label", str),
+                        mandatory=s.get("mandatory", bool),
+                        kind=s.get("kind", StepKind),
+                    )
+                    for s in steps[row.get("procedure_id", str)]
+                ),
+            )
+            if procedure is not None:
+                procedures.append(procedure)
+        return procedures
 
     @staticmethod
     def _ticket(row: Row) -> Ticket | None:

@@ -9,6 +9,7 @@ from dispatch.domain.contracts import Contract
 from dispatch.domain.customers import Customer, Site
 from dispatch.domain.jobs import Job
 from dispatch.domain.on_call import OnCallDuty
+from dispatch.domain.procedures import Procedure
 from dispatch.domain.technicians import Depot, Technician
 from dispatch.domain.tickets import Ticket
 
@@ -27,6 +28,7 @@ class Dataset:
     on_call_duties: list[OnCallDuty] = field(default_factory=list)
     tickets: list[Ticket] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    procedures: list[Procedure] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Rows per entity, for summaries and closing notes."""
@@ -41,4 +43,5 @@ class Dataset:
             "on_call_duties": len(self.on_call_duties),
             "tickets": len(self.tickets),
             "jobs": len(self.jobs),
+            "procedures": len(self.procedures),
         }

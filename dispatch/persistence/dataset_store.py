@@ -24,6 +24,7 @@ from dispatch.persistence.repositories import (
     TechnicianRepository,
     TicketRepository,
 )
+from dispatch.persistence.repositories.procedures import ProcedureRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 
 
@@ -39,6 +40,7 @@ def save_dataset(session: Session, dataset: Dataset) -> None:
     OnCallDutyRepository(session).add_many(dataset.on_call_duties)
     TicketRepository(session).add_many(dataset.tickets)
     JobRepository(session).add_many(dataset.jobs)
+    ProcedureRepository(session).add_many(dataset.procedures)
 
 
 def save_history(
@@ -63,6 +65,7 @@ def load_dataset(session: Session) -> Dataset:
         on_call_duties=OnCallDutyRepository(session).all(),
         tickets=TicketRepository(session).all(),
         jobs=JobRepository(session).all(),
+        procedures=ProcedureRepository(session).all(),
     )
 
 

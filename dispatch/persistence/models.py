@@ -761,3 +761,84 @@ class JobPinRow(Base):
 
     job_id: Mapped[str] = mapped_column(_parent("jobs.id"), primary_key=True)
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+_GENERAL_PROCEDURE = "ticket_kind IS NULL"
+
+
+class ProcedureRow(Base):
+    """The checklist of a ticket category, for one ticket kind or (``ticket_kind`` null) for any."""
+
+    __tablename__ = "procedures"
+    __table_args__ = (
+        CheckConstraint(
+            f"ticket_kind IS NULL OR {_one_of('ticket_kind', TicketKind)}", name="ticket_kind_known"
+        ),
+        UniqueConstraint("category", "ticket_kind", name="uq_procedures_category_kind"),
+        # NULLs never clash in a unique constraint: the general procedure of a category is kept single here.
+        Index(
+            "uq_procedures_category_general",
+            "category",
+            unique=True,
+            postgresql_where=text(_GENERAL_PROCEDURE),
+            sqlite_where=text(_GENERAL_PROCEDURE),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    category: Mapped[str] = mapped_column(ForeignKey("skills.code"))
+    ticket_kind: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(NAME)
+
+
+class ProcedureStepRow(Base):
+    __tablename__ = "procedure_steps"
+    __table_args__ = (
+        CheckConstraint("kind IN ('tick', 'text')", name="kind_known"),
+        CheckConstraint("position >= 1", name="position_positive"),
+        UniqueConstraint("procedure_id", "position", name="uq_procedure_steps_position"),
+    )
+
+    procedure_id: Mapped[str] = mapped_column(_parent("procedures.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(ID, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(NAME)
+    mandatory: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(10))
+
+
+class VisitChecklistRow(Base):
+    """A visit's checklist: the procedure's steps as they stood when work on the visit began (``steps``),
+    and who completed the visit with it, when."""
+
+    __tablename__ = "visit_checklists"
+
+    job_id: Mapped[str] = mapped_column(_parent("jobs.id"), primary_key=True)
+    procedure_id: Mapped[str] = mapped_column(ID)
+    procedure_name: Mapped[str] = mapped_column(NAME)
+    steps: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    completed_by: Mapped[str | None] = mapped_column(ForeignKey("technicians.id"))
+
+
+class ChecklistMarkRow(Base):
+    """A technician ticking, unticking or answering a step; only ever added. The idempotency key makes a
+    retried mark count once, as for reports."""
+
+    __tablename__ = "checklist_marks"
+    __table_args__ = (
+        Index("ix_checklist_marks_job_marked", "job_id", "marked_at"),
+        Index("ix_checklist_marks_technician_marked", "technician_id", "marked_at"),
+        UniqueConstraint("technician_id", "idempotency_key", name="uq_checklist_marks_technician_key"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    job_id: Mapped[str] = mapped_column(ForeignKey("visit_checklists.job_id", ondelete="CASCADE"))
+    step_code: Mapped[str] = mapped_column(ID)
+    done: Mapped[bool] = mapped_column(Boolean)
+    answer: Mapped[str | None] = mapped_column(Text)
+    technician_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"))
+    marked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reply: Mapped[dict[str, object]] = mapped_column(JSON)

@@ -12,12 +12,13 @@ from dispatch.domain.timezones import zone
 def load_demo(
     settings: Settings, *, seed: int | None, day: date | None, scale: float, replace: bool
 ) -> dict[str, int]:
-    """Migrate the database, generate the demo day and its past months of visits, and save them in one
-    transaction; return row counts.
+    """Migrate the database, generate the demo day, its past months of visits and its procedures, and save
+    them in one transaction; return row counts.
 
     Refuses to mix the demo into existing data unless ``replace`` (which deletes it in the same transaction).
     """
     from data.demo import DemoConfig, generate_demo, generate_history
+    from data.procedures import demo_procedures
     from dispatch.persistence.dataset_store import clear_dataset, is_empty, save_dataset, save_history
     from dispatch.persistence.db import make_engine, make_session_factory, session_scope, upgrade_database
 
@@ -29,6 +30,9 @@ def load_demo(
         scale=scale,
     )
     dataset = generate_demo(config)
+    # Added here rather than by the generator: the day simulations, which do not work through
+    # checklists, load the generator's data set as it was.
+    dataset.procedures = demo_procedures(skill.code for skill in dataset.skills)
     history = generate_history(config, dataset)
     engine = make_engine(url)
     try:

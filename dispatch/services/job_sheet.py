@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from dispatch.domain.customers import Site
 from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.plans import PlannedRoute, PlannedVisit, VisitKind
+from dispatch.domain.procedures import Checklist
 from dispatch.domain.technicians import Depot, Technician
 from dispatch.domain.timezones import zone
 from dispatch.persistence.repositories import (
@@ -27,6 +28,7 @@ from dispatch.persistence.repositories import (
 )
 from dispatch.persistence.repositories.published_routes import published_route as route_of_technician
 from dispatch.services.durations import DurationModel
+from dispatch.services.procedures import checklists_of_jobs
 from dispatch.services.tracking_estimates import StopOutlook, forecast_stored_route, window_moment
 
 
@@ -76,6 +78,8 @@ class SheetStop:
     access_notes: str = ""
     skills: tuple[SkillLine, ...] = ()
     parts: tuple[PartLine, ...] = ()
+    checklist: Checklist | None = None
+    """The procedure's steps for this visit and what is done (``None``: no procedure for its category)."""
 
     @property
     def after_sla(self) -> bool:
@@ -146,6 +150,7 @@ def job_sheet(
     codes = sorted({need.skill for job in jobs.values() for need in job.required_skills})
     part_names = {p.sku: p.name for p in PartRepository(session).get_many(skus)}
     skill_names = {s.code: s.name for s in SkillRepository(session).get_many(codes)}
+    checklists = checklists_of_jobs(session, list(jobs.values()), tickets)
     outlooks = {
         o.estimate.sequence: o
         for o in forecast_stored_route(
@@ -184,6 +189,7 @@ def job_sheet(
                         SkillLine(r.skill, skill_names.get(r.skill, r.skill), r.min_level)
                         for r in job.required_skills
                     ),
+                    checklist=checklists.get(job.id),
                 )
             )
     home = technician.timezone
@@ -243,6 +249,7 @@ def _job_stop(
     category: str,
     parts: tuple[PartLine, ...],
     skills: tuple[SkillLine, ...],
+    checklist: Checklist | None = None,
 ) -> SheetStop:
     tz = site.timezone
     low, high = outlook.window.opens_at, outlook.window.closes_at
@@ -273,6 +280,7 @@ def _job_stop(
         access_notes=site.access_notes,
         skills=skills,
         parts=parts,
+        checklist=checklist,
     )
 
 

@@ -17,10 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dispatch.domain.errors import Conflict, DomainError, RecordNotFound
+from dispatch.domain.jobs import JobStatus
 from dispatch.domain.lifecycle import FINAL_JOB_STATUSES, advance_job
 from dispatch.domain.progress import NotCompletedReason, ReportKind, VisitReport
 from dispatch.persistence.repositories import JobRepository
 from dispatch.persistence.repositories.visit_reports import StoredReport, VisitReportRepository
+from dispatch.services.procedures import refuse_completion_with_open_steps, seal_checklist
 from dispatch.services.report_effects import apply_report_effects
 
 
@@ -45,6 +47,9 @@ def report_progress(
     session: Session, *, technician_id: str, request: ReportRequest, now: datetime
 ) -> dict[str, Any]:
     """Apply a report (once per key) and return its answer; the caller's unit of work commits.
+
+    A visit is completed only with every mandatory step of its checklist done (``ChecklistIncomplete``,
+    a ``Conflict`` naming the open steps, otherwise); the checklist is then stored as completed with it.
 
     ``RecordNotFound`` when the job is not on the technician's published route: another technician's
     visit looks exactly like one that does not exist.
@@ -72,6 +77,9 @@ def report_progress(
             after = advance_job(current, target)
         except DomainError as refused:
             raise ReportOutOfOrder(f"{request.kind.value} cannot be reported now: {refused}") from None
+    completing = after is JobStatus.COMPLETED and current is not JobStatus.COMPLETED
+    if completing:
+        refuse_completion_with_open_steps(session, request.job_id)
     report = VisitReport(
         id=str(uuid.uuid4()),
         idempotency_key=request.idempotency_key,
@@ -99,6 +107,8 @@ def report_progress(
         if stored is None:
             raise
         return _replay(stored, technician_id, request)
+    if completing:
+        seal_checklist(session, request.job_id, technician_id, now)
     if after != current:
         reports.set_job_status(request.job_id, after)
         apply_report_effects(session, report)

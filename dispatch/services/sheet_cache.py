@@ -1,13 +1,15 @@
 """Assembled job sheets kept per technician and day, reused while their version stamp is unchanged.
 
 A sheet takes a dozen queries to assemble but changes only when a plan is published for the day, a report
-arrives from the technician, or a job on their route changes status: the stamp (one small query, see
-``sheet_stamp``) sees all three, so a phone polling its sheet costs one query while nothing moved. The
-stamp lives in the database, so every worker process sees the same changes and each keeps its own copy.
+arrives from the technician, a job on their route changes status, or they mark a step of a checklist: the
+stamp (two small queries, see ``sheet_stamp`` and ``marks_version``) sees all four, so a phone polling its
+sheet costs two small queries while nothing moved. The stamp lives in the database, so every worker
+process sees the same changes and each keeps its own copy.
 
 What the stamp does not see (a site's contact or access notes edited after publishing, a part renamed,
-visit durations relearned from the history, arrival windows moving as time passes without a report)
-shows once the entry is older than ``max_age_s``, or at the next publication or report.
+visit durations relearned from the history, arrival windows moving as time passes without a report, a
+procedure edited before its visit began) shows once the entry is older than ``max_age_s``, or at the next
+publication or report.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dispatch.persistence.repositories.published_routes import (
 )
 from dispatch.services.durations import LearnedDurations
 from dispatch.services.job_sheet import JobSheet, job_sheet
+from dispatch.services.procedures import marks_version
 
 DEFAULT_MAX_ENTRIES = 4096
 """Far more than the technicians of a deployment times the days they look at."""
@@ -82,12 +85,13 @@ class SheetCache:
         stamp = sheet_stamp(session, technician_id, day)
         if stamp is None:
             return None
+        version = (*stamp.version, marks_version(session, technician_id))
         key = (technician_id, day)
         now = self._clock()
         with self._lock:
             entry = self._entries.get(key)
             fresh = entry is not None and now - entry.stored_at < self.max_age_s
-            if entry is not None and fresh and entry.version == stamp.version:
+            if entry is not None and fresh and entry.version == version:
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return SheetLookup(stamp.technician, day, entry.sheet)
@@ -97,7 +101,7 @@ class SheetCache:
         durations = self.durations.current(session, moment)
         sheet = job_sheet(session, technician_id, day, durations=durations, now=moment)
         with self._lock:
-            self._entries[key] = _Entry(stamp.version, now, sheet)
+            self._entries[key] = _Entry(version, now, sheet)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
