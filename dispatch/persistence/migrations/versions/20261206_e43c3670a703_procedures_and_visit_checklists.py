@@ -1,7 +1,7 @@
 """Procedures per ticket category, and each visit's checklist with the marks technicians make on it.
 
 Revision ID: e43c3670a703
-Revises: 8d2f4b6a1c73
+Revises: b7d2e41c9a05
 Create Date: 2026-12-06 07:00:21.461457+00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from dispatch.persistence.types import UtcDateTime
 
 revision: str = "e43c3670a703"
-down_revision: str | None = "8d2f4b6a1c73"
+down_revision: str | None = "b7d2e41c9a05"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
