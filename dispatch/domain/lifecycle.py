@@ -1,12 +1,12 @@
 """Which moves a ticket's state and a job's status may make, so every writer obeys the same rules.
 
 Tickets are tried remotely first and go onsite when that fails; before a visit starts a ticket may
-wait on the customer (WAITING_CUSTOMER, which pauses the SLA clocks) and resume remotely or onsite; a visit that could not finish sends
-the ticket back to ONSITE_REQUIRED for another one. Jobs only move forward as the technician reports
-progress; the one step back, PLANNED to UNSCHEDULED, is a dispatcher unassigning the job
-(``unassign_job``), never a progress report. INCOMPLETE is final even when the customer was absent: the
-work left goes out as a new follow-up job, so the visit that happened stays in the day's history (and on
-its technician's route, where the live day keeps it as a fact).
+wait on the customer (WAITING_CUSTOMER, which pauses the SLA clocks) and resume remotely or onsite; a
+visit that could not finish sends the ticket back to ONSITE_REQUIRED for another one. Jobs only move
+forward as the technician reports progress; the one step back, PLANNED to UNSCHEDULED, is a dispatcher
+unassigning the job (``unassign_job``), never a progress report. INCOMPLETE is final even when the
+customer was absent: the work left goes out as a new follow-up job, so the visit that happened stays in
+the day's history (and on its technician's route, where the live day keeps it as a fact).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from dispatch.domain.lifecycle import FINAL_JOB_STATUSES, advance_job
 from dispatch.domain.progress import NotCompletedReason, ReportKind, VisitReport
 from dispatch.persistence.repositories import JobRepository
 from dispatch.persistence.repositories.visit_reports import StoredReport, VisitReportRepository
+from dispatch.services.audit import JOB, record
 from dispatch.services.report_effects import apply_report_effects
 
 
@@ -101,6 +102,8 @@ def report_progress(
         return _replay(stored, technician_id, request)
     if after != current:
         reports.set_job_status(request.job_id, after)
+        why = f"{request.kind.value} reported" + (f" ({request.reason.value})" if request.reason else "")
+        record(session, JOB, request.job_id, "status", at=now, from_value=current.value, to_value=after.value, why=why)
         apply_report_effects(session, report)
     return answer
 
