@@ -103,8 +103,8 @@ def report_progress(
     if after != current:
         reports.set_job_status(request.job_id, after)
         why = f"{request.kind.value} reported" + (f" ({request.reason.value})" if request.reason else "")
-        moved = {"from_value": current.value, "to_value": after.value}
-        record(session, JOB, request.job_id, "status", at=now, why=why, **moved)
+        old, new = current.value, after.value
+        record(session, JOB, request.job_id, "status", at=now, from_value=old, to_value=new, why=why)
         apply_report_effects(session, report)
     return answer
 
