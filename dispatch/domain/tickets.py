@@ -71,6 +71,17 @@ class Ticket:
             raise DomainError(f"ticket {self.id}: resolution due before it was opened")
 
 
+class RemoteOutcome(StrEnum):
+    """How a remote attempt (telephone or remote session) ended."""
+
+    RESOLVED = "resolved"
+    """Fixed remotely: the ticket is resolved."""
+    ESCALATED = "escalated"
+    """Cannot be fixed remotely: the ticket goes onsite."""
+    NOT_YET = "not_yet"
+    """Tried without result; the ticket stays with remote support."""
+
+
 @dataclass(frozen=True, slots=True)
 class TicketPause:
     """A stretch of time the ticket waited on the customer; ``resumed_at`` is ``None`` while it waits."""

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.lifecycle import advance_ticket
-from dispatch.domain.tickets import Ticket, TicketPause, TicketState
+from dispatch.domain.tickets import RemoteOutcome, Ticket, TicketPause, TicketState
 from dispatch.persistence.repositories import TicketRepository
 from dispatch.persistence.repositories.ticket_pauses import close_open_pauses, open_pause, pauses_of
 from dispatch.persistence.repositories.tickets import lock_ticket, set_ticket_progress
@@ -27,17 +26,6 @@ TRANSITION_OPERATION = "POST /tickets/{ticket_id}/transitions"
 
 class TicketMoveRefused(Conflict):
     """The ticket's lifecycle does not allow the move asked for, or implied by a report."""
-
-
-class RemoteOutcome(StrEnum):
-    """How a remote attempt (telephone or remote session) ended."""
-
-    RESOLVED = "resolved"
-    """Fixed remotely: the ticket is resolved."""
-    ESCALATED = "escalated"
-    """Cannot be fixed remotely: the ticket goes onsite."""
-    NOT_YET = "not_yet"
-    """Tried without result; the ticket stays with remote support."""
 
 
 _AFTER_REMOTE = {
