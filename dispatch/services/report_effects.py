@@ -93,6 +93,11 @@ def follow_up_id(session: Session, job_id: str) -> str:
 # --- tickets --------------------------------------------------------------------------------------
 
 
+_BEFORE_SCHEDULED = frozenset(
+    {TicketState.NEW, TicketState.REMOTE, TicketState.ONSITE_REQUIRED, TicketState.WAITING_CUSTOMER}
+)
+
+
 def _move(ticket: Ticket, to: TicketState, why: str, report: VisitReport) -> Ticket:
     return moved_to(ticket, to, at=report.reported_at, why=why)
 
@@ -105,15 +110,20 @@ def _start_onsite_work(session: Session, job: Job, report: VisitReport, *, respo
     on the customer stops waiting: the technician's visit is scheduled."""
     ticket = lock_ticket(session, job.ticket_id)
     why = f"{report.kind.value} on visit {job.id}"
-    moved = ticket
-    if moved.state in (TicketState.NEW, TicketState.REMOTE):
-        moved = _move(moved, TicketState.ONSITE_REQUIRED, why, report)
-    if moved.state in (TicketState.ONSITE_REQUIRED, TicketState.WAITING_CUSTOMER):
-        moved = _move(moved, TicketState.SCHEDULED, why, report)
-    moved = _move(moved, TicketState.IN_PROGRESS, why, report)
-    if responded and moved.responded_at is None:
-        moved = replace(moved, responded_at=report.reported_at)
-    store_move(session, ticket, moved, at=report.reported_at, why=why)
+    steps = []
+    if ticket.state in (TicketState.NEW, TicketState.REMOTE):
+        steps.append(TicketState.ONSITE_REQUIRED)
+    if ticket.state in _BEFORE_SCHEDULED:
+        steps.append(TicketState.SCHEDULED)
+    steps.append(TicketState.IN_PROGRESS)
+    for step in steps:  # each step is stored, so the audit trail shows every move the lifecycle made
+        moved = _move(ticket, step, why, report)
+        store_move(session, ticket, moved, at=report.reported_at, why=why)
+        ticket = moved
+    if responded and ticket.responded_at is None:
+        store_move(
+            session, ticket, replace(ticket, responded_at=report.reported_at), at=report.reported_at, why=why
+        )
 
 
 def _resolve_if_done(session: Session, job: Job, report: VisitReport) -> None:

@@ -119,16 +119,17 @@ def record_remote_attempt(
         raise DomainError("say what was tried remotely (note)")
     ticket = lock_ticket(session, ticket_id)
     why = f"remote attempt {outcome.value}: {note.strip()}"
-    moved = ticket
-    if moved.state in (TicketState.NEW, TicketState.WAITING_CUSTOMER):
-        moved = moved_to(moved, TicketState.REMOTE, at=now, why="a remote attempt")
-    if moved.state is not TicketState.REMOTE:
+    if ticket.state in (TicketState.NEW, TicketState.WAITING_CUSTOMER):
+        stepped = moved_to(ticket, TicketState.REMOTE, at=now, why="a remote attempt")
+        store_move(session, ticket, stepped, at=now, why="a remote attempt")
+        ticket = stepped
+    if ticket.state is not TicketState.REMOTE:
         raise TicketMoveRefused(
             f"ticket {ticket_id} is {ticket.state.value}: remote attempts are made on new tickets "
             "or tickets with remote support"
         )
     record(session, TICKET, ticket_id, "remote_attempt", at=now, to_value=outcome.value, why=note.strip())
-    moved = moved_to(moved, _AFTER_REMOTE[outcome], at=now)
+    moved = moved_to(ticket, _AFTER_REMOTE[outcome], at=now)
     store_move(session, ticket, moved, at=now, why=why)
     return moved
 
