@@ -7,14 +7,18 @@ through the lifecycle or read the audit trail.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
 from api.deps import CustomerUser, NowDep, PageDep, SessionDep, ViewerUser, require_dispatcher
 from api.schemas.common import Page, page_out
+from api.schemas.jobs import JobOut
 from api.schemas.tickets import (
     AuditEntryOut,
+    EscalationIn,
+    EscalationOut,
     OnlineTicketIn,
     RemoteAttemptIn,
     TicketChange,
@@ -26,6 +30,7 @@ from api.schemas.tickets import (
 )
 from api.schemas.values import Instant, RecordId
 from dispatch.domain.contracts import Priority
+from dispatch.domain.jobs import PartRequirement
 from dispatch.domain.listings import TicketFilter
 from dispatch.domain.tickets import Ticket, TicketState
 from dispatch.services.customer_scope import (
@@ -35,6 +40,7 @@ from dispatch.services.customer_scope import (
     tickets_seen_by,
     trail_seen_by,
 )
+from dispatch.services.escalation import escalate_onsite, propose_onsite_job
 from dispatch.services.ticket_lifecycle import move_ticket, record_remote_attempt, state_kept
 from dispatch.services.ticket_records import build_ticket
 from dispatch.services.tickets import ticket_records
@@ -161,6 +167,35 @@ def remote_attempt(ticket_id: RecordId, body: RemoteAttemptIn, session: SessionD
     """Record a remote attempt (who: you; when: now; its outcome and note) and move the ticket on:
     resolved remotely, escalated onsite, or still with remote support (409 if the ticket is past that)."""
     return TicketOut.of(record_remote_attempt(session, ticket_id, body.outcome, body.note, now=now))
+
+
+@router.get("/{ticket_id}/onsite-proposal", response_model=JobOut, dependencies=_DISPATCHERS)
+def onsite_proposal(ticket_id: RecordId, session: SessionDep) -> JobOut:
+    """The visit escalating the ticket would create: the category's skill, the parts of that category
+    earlier visits to the site needed (its equipment), 90 minutes on site. Nothing is stored."""
+    return JobOut.of(propose_onsite_job(session, ticket_id))
+
+
+@router.post(
+    "/{ticket_id}/escalations",
+    response_model=EscalationOut,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=_DISPATCHERS,
+)
+def escalate(ticket_id: RecordId, body: EscalationIn, session: SessionDep, now: NowDep) -> EscalationOut:
+    """Remote support failed: record the attempt, move the ticket onsite and create its visit to be
+    planned, as proposed or with the parts and duration given (409 if the ticket is past remote support)."""
+    ticket, job = escalate_onsite(
+        session,
+        ticket_id,
+        body.note,
+        now=now,
+        parts=None
+        if body.required_parts is None
+        else tuple(PartRequirement(n.sku, n.quantity) for n in body.required_parts),
+        duration=None if body.duration_min is None else timedelta(minutes=body.duration_min),
+    )
+    return EscalationOut(ticket=TicketOut.of(ticket), job=JobOut.of(job))
 
 
 @router.delete("/{ticket_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=_DISPATCHERS)

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from api.schemas.common import RequestModel
-from api.schemas.values import Category, Instant, RecordId, ShortText, Text
+from api.schemas.jobs import JobOut, PartNeed
+from api.schemas.values import Category, Instant, RecordId, ShortText, Text, WholeNumber
 from dispatch.domain.audit import AuditEntry
 from dispatch.domain.contracts import Priority
 from dispatch.domain.intake import Impact
@@ -60,6 +61,23 @@ class RemoteAttemptIn(RequestModel):
         description="resolved: fixed remotely; escalated: goes onsite; not_yet: stays with remote support."
     )
     note: ShortText = Field(description="What was tried and what came of it.")
+
+
+class EscalationIn(RequestModel):
+    """The remote attempt that failed, and the visit's parts and duration if not as proposed."""
+
+    note: ShortText = Field(description="What was tried remotely and why a visit is needed.")
+    required_parts: list[PartNeed] | None = Field(
+        default=None, max_length=50, description="Left out: the parts proposed (GET .../onsite-proposal)."
+    )
+    duration_min: WholeNumber | None = Field(
+        default=None, ge=1, le=24 * 60, description="Time on site in minutes; left out: as proposed."
+    )
+
+
+class EscalationOut(BaseModel):
+    ticket: TicketOut
+    job: JobOut
 
 
 class OnlineTicketIn(RequestModel):
@@ -153,3 +171,6 @@ class TicketOut(BaseModel):
             follow_up_of=ticket.follow_up_of,
             pauses=None if pauses is None else [TicketPauseOut.of(p) for p in pauses],
         )
+
+
+EscalationOut.model_rebuild()

@@ -248,3 +248,53 @@ def test_a_customer_user_cannot_move_tickets_or_read_the_audit_trail(
 def test_technicians_see_no_ticket_listing(client: TestClient, technician_headers: Headers) -> None:
     assert client.get("/tickets", headers=technician_headers).status_code == 403
     assert client.get("/sites", headers=technician_headers).status_code == 403
+
+
+def test_escalating_onsite_creates_the_visit_with_the_parts_proposed_or_as_edited(
+    client: TestClient, dispatcher_headers: Headers
+) -> None:
+    """A network ticket at Chicago is proposed the network skill and the switch earlier visits there needed
+    (not the receipt printers: another category); escalating as proposed creates that visit, to be planned,
+    and moves the ticket onsite; a second ticket escalated with its parts edited gets those instead."""
+    headers = dispatcher_headers
+    for ticket_id in ("TK-ESC-1", "TK-ESC-2"):
+        created = _new_ticket(client, headers, ticket_id)
+        body = {k: v for k, v in created.items() if k not in {"id", "state", "pauses"}} | {
+            "category": "network"
+        }
+        assert client.put(f"/tickets/{ticket_id}", json=body, headers=headers).status_code == 200
+
+    proposal = client.get("/tickets/TK-ESC-1/onsite-proposal", headers=headers)
+    assert proposal.status_code == 200, proposal.text
+    proposed = proposal.json()
+    assert proposed["required_parts"] == [{"sku": "SW-24P", "quantity": 1}]
+    assert proposed["required_skills"] == [{"skill": "network", "min_level": 1}]
+    assert client.get("/jobs/TK-ESC-1-V1", headers=headers).status_code == 404
+
+    escalated = client.post(
+        "/tickets/TK-ESC-1/escalations", json={"note": "switch port dead, checked remotely"}, headers=headers
+    )
+    assert escalated.status_code == 201, escalated.text
+    assert escalated.json()["ticket"]["state"] == "onsite_required"
+    job = client.get("/jobs/TK-ESC-1-V1", headers=headers).json()
+    assert (job["status"], job["ticket_id"], job["site_id"]) == ("unscheduled", "TK-ESC-1", "S-CHI")
+    assert job["required_parts"] == proposed["required_parts"]
+
+    edited = client.post(
+        "/tickets/TK-ESC-2/escalations",
+        json={
+            "note": "needs a visit",
+            "required_parts": [{"sku": "PSU-650", "quantity": 2}],
+            "duration_min": 45,
+        },
+        headers=headers,
+    )
+    assert edited.status_code == 201, edited.text
+    assert edited.json()["job"]["required_parts"] == [{"sku": "PSU-650", "quantity": 2}]
+    assert edited.json()["job"]["duration_min"] == 45
+    again = client.post("/tickets/TK-ESC-2/escalations", json={"note": "twice"}, headers=headers)
+    assert again.status_code == 409
+    trail = _trail(client, headers, "TK-ESC-2")
+    assert ("jobs", "TK-ESC-2-V1", "created") in {
+        (e["subject_kind"], e["subject_id"], e["action"]) for e in trail
+    }
