@@ -18,7 +18,8 @@ AT = datetime(2026, 12, 6, 15, 30, tzinfo=UTC)
 
 
 def _entry(subject_id: str, action: str, plan_day: date | None = None) -> AuditEntry:
-    return AuditEntry(AT, "someone@fieldops.example", "tickets", subject_id, action, "a", "b", "why", plan_day)
+    who = "someone@fieldops.example"
+    return AuditEntry(AT, who, "tickets", subject_id, action, "a", "b", "why", plan_day)
 
 
 def test_entries_read_back_per_subject_and_per_day_in_order(session: Session) -> None:
