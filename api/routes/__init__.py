@@ -6,6 +6,7 @@ from api.routes import (
     auth,
     catalogue,
     contracts,
+    customer_pages,
     customers,
     depots,
     health,
@@ -36,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     plan_jobs.router,
     plan_control.router,
     technician_pages.router,
+    customer_pages.router,
     reports.router,
     tracking.router,
 )
