@@ -27,6 +27,7 @@ from api.schemas.tickets import (
     TicketPauseOut,
     TicketTransition,
     TicketUpdate,
+    TriageIn,
 )
 from api.schemas.values import Instant, RecordId
 from dispatch.domain.contracts import Priority
@@ -44,6 +45,7 @@ from dispatch.services.escalation import escalate_onsite, propose_onsite_job
 from dispatch.services.ticket_lifecycle import move_ticket, record_remote_attempt, state_kept
 from dispatch.services.ticket_records import build_ticket
 from dispatch.services.tickets import ticket_records
+from dispatch.services.triage import confirm_priority
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 _DISPATCHERS = [Depends(require_dispatcher)]
@@ -160,6 +162,13 @@ def transition_ticket(
     ticket moves on; every move is in the audit trail.
     """
     return TicketOut.of(move_ticket(session, ticket_id, body.to, now=now, why=body.why))
+
+
+@router.post("/{ticket_id}/triage", response_model=TicketOut, dependencies=_DISPATCHERS)
+def triage(ticket_id: RecordId, body: TriageIn, session: SessionDep) -> TicketOut:
+    """Confirm the ticket's priority (suggested when it was raised online) or change it; a change counts
+    the SLA due times again from the contract. On the audit trail either way."""
+    return TicketOut.of(confirm_priority(session, ticket_id, body.priority, body.why))
 
 
 @router.post("/{ticket_id}/remote-attempts", response_model=TicketOut, dependencies=_DISPATCHERS)

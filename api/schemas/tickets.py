@@ -56,6 +56,11 @@ class TicketTransition(RequestModel):
     )
 
 
+class TriageIn(RequestModel):
+    priority: Priority = Field(description="The priority confirmed; a change counts the due times again.")
+    why: ShortText | None = Field(default=None, description="Why, for the audit trail.")
+
+
 class RemoteAttemptIn(RequestModel):
     outcome: RemoteOutcome = Field(
         description="resolved: fixed remotely; escalated: goes onsite; not_yet: stays with remote support."

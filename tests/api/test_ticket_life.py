@@ -298,3 +298,35 @@ def test_escalating_onsite_creates_the_visit_with_the_parts_proposed_or_as_edite
     assert ("jobs", "TK-ESC-2-V1", "created") in {
         (e["subject_kind"], e["subject_id"], e["action"]) for e in trail
     }
+
+
+def test_a_dispatcher_confirms_or_changes_the_suggested_priority(
+    client: TestClient, customer_headers: Headers, dispatcher_headers: Headers
+) -> None:
+    """Lowering an online ticket's P1 to P3 counts its due times again (later); both are on the trail."""
+    body = {"site_id": "S-DAL", "category": "pos", "summary": "One till slow", "impact": "stopped"}
+    raised = client.post("/tickets/online", json=body, headers=customer_headers).json()
+    assert raised["priority"] == "P1"
+    triaged = client.post(
+        f"/tickets/{raised['id']}/triage",
+        json={"priority": "P3", "why": "one till of six"},
+        headers=dispatcher_headers,
+    )
+    assert triaged.status_code == 200, triaged.text
+    after = triaged.json()
+    assert after["priority"] == "P3"
+    assert (
+        after["response_due"] > raised["response_due"] and after["resolution_due"] > raised["resolution_due"]
+    )
+    trail = _trail(client, dispatcher_headers, raised["id"])
+    confirmed = next(e for e in trail if e["action"] == "priority_confirmed")
+    assert (confirmed["from_value"], confirmed["to_value"], confirmed["why"]) == (
+        "P1",
+        "P3",
+        "one till of six",
+    )
+    assert any(e["action"] == "changed" and "priority=P3" in (e["to_value"] or "") for e in trail)
+    refused = client.post(
+        f"/tickets/{raised['id']}/triage", json={"priority": "P2"}, headers=customer_headers
+    )
+    assert refused.status_code == 403
