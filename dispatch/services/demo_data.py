@@ -97,7 +97,7 @@ def demo_logins(settings: Settings, day: date, *, technicians_shown: int = 3) ->
     customer = next((login for login in logins if login[2] == "customer"), None)
     if customer is not None:
         lines.append(
-            f"  customer user    {base}/docs  (log in as {customer[0]} / {customer[1]}: "
-            "their organisation's tickets and sites, online tickets)"
+            f"  customer user    {base}/customer/login  (log in as {customer[0]} / {customer[1]}: "
+            "their organisation's tickets, raise one online)"
         )
     return "\n".join(lines)
