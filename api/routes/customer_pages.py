@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import NowDep, PageUser, SessionDep
+from api.deps import CurrentUser, NowDep, PageUser, SessionDep
 from api.pages import PAGE_HEADERS, templates
 from dispatch.domain.accounts import Account, Role
 from dispatch.domain.errors import DomainError
@@ -89,7 +89,7 @@ def customer_tickets_page(request: Request, user: PageUser, session: SessionDep)
 @router.post(TICKETS_PATH, response_class=HTMLResponse, include_in_schema=False)
 def customer_raise_ticket(
     request: Request,
-    user: PageUser,
+    user: CurrentUser,
     session: SessionDep,
     now: NowDep,
     site_id: Annotated[str, Form(max_length=40)],
@@ -97,7 +97,8 @@ def customer_raise_ticket(
     summary: Annotated[str, Form(max_length=4000)],
     impact: Annotated[Impact, Form()],
 ) -> Response:
-    """Raise the ticket and show the list with it; a refusal is said on the form (422)."""
+    """Raise the ticket and show the list with it; a refusal is said on the form (422). Without a session
+    it is refused (401) before the form is read."""
     found = _customer(user)
     if isinstance(found, RedirectResponse):
         return found

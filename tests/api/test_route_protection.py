@@ -22,16 +22,18 @@ PUBLIC_ROUTES = {
     ("POST", "/auth/login"),
     ("POST", "/auth/logout"),
     ("GET", "/tech/login"),
+    ("GET", "/customer/login"),
     ("GET", "/tech/sw.js"),
     ("GET", "/static/{name}"),
     ("GET", "/track/{token}"),
     ("GET", "/track/{token}.json"),
 }
-"""Routes open to anyone: logging in and out, the health check, the technicians' login page with its
+"""Routes open to anyone: logging in and out, the health check, the technicians' and customer users' login
+pages, the technicians' with its
 service worker and static files, and the customers' tracking link (its token is the credential)."""
 
-LOGIN_PAGES = {("GET", "/tech/sheet")}
-"""Pages that need a login too, but send a phone without a valid session to the login form."""
+LOGIN_PAGES = {("GET", "/tech/sheet"): "/tech/login", ("GET", "/customer/tickets"): "/customer/login"}
+"""Pages that need a login too, but send a browser without a valid session to their login form."""
 
 DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 DOCUMENTATION_MOUNTS = {"/static/vendor/swagger-ui"}
@@ -114,7 +116,7 @@ def test_every_protected_route_answers_401_without_credentials(app: FastAPI, cli
         concrete = re.sub(r"\{[^}]+\}", "X-1", path)
         answer = client.request(method, concrete, follow_redirects=False)
         if (method, path) in LOGIN_PAGES:
-            assert (answer.status_code, answer.headers["location"]) == (303, "/tech/login")
+            assert (answer.status_code, answer.headers["location"]) == (303, LOGIN_PAGES[(method, path)])
             continue
         answers[f"{method} {path}"] = answer.status_code
     assert answers, "the app has protected routes"
