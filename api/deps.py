@@ -19,6 +19,7 @@ from api.security import SESSION_COOKIE, InvalidToken, account_id_in
 from dispatch.config import Settings
 from dispatch.domain.accounts import Account, Role
 from dispatch.services.accounts import active_account
+from dispatch.services.audit import act_as
 from dispatch.services.unit_of_work import Session, SessionFactory, unit_of_work
 
 TOKEN_URL = "/auth/token"
@@ -75,6 +76,7 @@ def get_current_user(
     account = active_account(session, account_id)
     if account is None:
         raise _unauthorized("the account of this token no longer exists or is disabled")
+    act_as(session, account)
     return account
 
 
@@ -113,7 +115,23 @@ def require_technician(user: CurrentUser) -> Account:
     return user
 
 
+def require_dispatcher_or_customer(user: CurrentUser) -> Account:
+    """The current user, if a dispatcher or a customer user (who sees only their organisation's)."""
+    if user.role not in (Role.DISPATCHER, Role.CUSTOMER):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a dispatcher or customer account")
+    return user
+
+
+def require_customer(user: CurrentUser) -> Account:
+    """The current user, if a customer user; 403 for anyone else."""
+    if user.role is not Role.CUSTOMER:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a customer user's account")
+    return user
+
+
 DispatcherUser = Annotated[Account, Depends(require_dispatcher)]
+ViewerUser = Annotated[Account, Depends(require_dispatcher_or_customer)]
+CustomerUser = Annotated[Account, Depends(require_customer)]
 TechnicianUser = Annotated[Account, Depends(require_technician)]
 
 

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import SessionDep, require_dispatcher
 from api.schemas.plans import PublishedPlanOut
+from api.schemas.tickets import AuditEntryOut
 from api.schemas.values import Day, Region
+from dispatch.services.audit import plan_trail
 from dispatch.services.published_plan import published_plan
 
 router = APIRouter(prefix="/plans", tags=["plans"], dependencies=[Depends(require_dispatcher)])
@@ -29,3 +31,10 @@ def published(
     view = published_plan(session, day, region)
     response.headers["ETag"] = f'"{view.version}"'
     return PublishedPlanOut.of(view.plan, view.jobs)
+
+
+@router.get("/{day}/audit", response_model=list[AuditEntryOut])
+def plan_audit(day: Day, session: SessionDep) -> list[AuditEntryOut]:
+    """Every change to the plan of ``day``: plans published (by whom, from which version to which, why),
+    days locked and unlocked, oldest first. Pins and job changes are on each ticket's trail."""
+    return [AuditEntryOut.of(e) for e in plan_trail(session, day)]

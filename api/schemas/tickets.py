@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
 from api.schemas.common import RequestModel
-from api.schemas.values import Category, Instant, RecordId, Text
+from api.schemas.jobs import JobOut, PartNeed
+from api.schemas.values import Category, Instant, RecordId, ShortText, Text, WholeNumber
+from dispatch.domain.audit import AuditEntry
 from dispatch.domain.contracts import Priority
-from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
+from dispatch.domain.intake import Impact
+from dispatch.domain.tickets import Channel, RemoteOutcome, Ticket, TicketKind, TicketPause, TicketState
 
 
 class TicketChange(RequestModel):
@@ -47,6 +50,90 @@ class TicketUpdate(TicketChange):
 
 class TicketTransition(RequestModel):
     to: TicketState = Field(description="The state to move to; the ticket lifecycle's rules apply.")
+    why: ShortText | None = Field(
+        default=None,
+        description="Why, for the audit trail; required to move to waiting_customer (the pause's reason).",
+    )
+
+
+class TriageIn(RequestModel):
+    priority: Priority = Field(description="The priority confirmed; a change counts the due times again.")
+    why: ShortText | None = Field(default=None, description="Why, for the audit trail.")
+
+
+class RemoteAttemptIn(RequestModel):
+    outcome: RemoteOutcome = Field(
+        description="resolved: fixed remotely; escalated: goes onsite; not_yet: stays with remote support."
+    )
+    note: ShortText = Field(description="What was tried and what came of it.")
+
+
+class EscalationIn(RequestModel):
+    """The remote attempt that failed, and the visit's parts and duration if not as proposed."""
+
+    note: ShortText = Field(description="What was tried remotely and why a visit is needed.")
+    required_parts: list[PartNeed] | None = Field(
+        default=None, max_length=50, description="Left out: the parts proposed (GET .../onsite-proposal)."
+    )
+    duration_min: WholeNumber | None = Field(
+        default=None, ge=1, le=24 * 60, description="Time on site in minutes; left out: as proposed."
+    )
+
+
+class EscalationOut(BaseModel):
+    ticket: TicketOut
+    job: JobOut
+
+
+class OnlineTicketIn(RequestModel):
+    """A customer user's ticket: where, what, and how badly it hurts; the priority is suggested."""
+
+    site_id: RecordId
+    category: Category = Field(description="What the fault is about: pos, network, desktop, printers, ...")
+    summary: Text
+    impact: Impact = Field(description="stopped: the business cannot work; degraded; one_user.")
+
+
+class TicketPauseOut(BaseModel):
+    """A wait on the customer: from, to (``null`` while it waits) and why."""
+
+    paused_at: datetime
+    resumed_at: datetime | None
+    reason: str
+
+    @classmethod
+    def of(cls, pause: TicketPause) -> TicketPauseOut:
+        return cls(paused_at=pause.paused_at, resumed_at=pause.resumed_at, reason=pause.reason)
+
+
+class AuditEntryOut(BaseModel):
+    """One change: who, when, on what, what they did, from, to, why."""
+
+    seq: int
+    at: datetime
+    actor: str
+    subject_kind: str
+    subject_id: str
+    action: str
+    from_value: str | None
+    to_value: str | None
+    why: str | None
+    plan_day: date | None
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditEntryOut:
+        return cls(
+            seq=entry.seq or 0,
+            at=entry.at,
+            actor=entry.actor,
+            subject_kind=entry.subject_kind,
+            subject_id=entry.subject_id,
+            action=entry.action,
+            from_value=entry.from_value,
+            to_value=entry.to_value,
+            why=entry.why,
+            plan_day=entry.plan_day,
+        )
 
 
 class TicketOut(BaseModel):
@@ -65,9 +152,12 @@ class TicketOut(BaseModel):
     responded_at: datetime | None
     resolved_at: datetime | None
     follow_up_of: str | None
+    pauses: list[TicketPauseOut] | None = Field(
+        default=None, description="Its waits on the customer (on GET /tickets/{id}; not in listings)."
+    )
 
     @classmethod
-    def of(cls, ticket: Ticket) -> TicketOut:
+    def of(cls, ticket: Ticket, pauses: list[TicketPause] | None = None) -> TicketOut:
         return cls(
             id=ticket.id,
             site_id=ticket.site_id,
@@ -84,4 +174,8 @@ class TicketOut(BaseModel):
             responded_at=ticket.responded_at,
             resolved_at=ticket.resolved_at,
             follow_up_of=ticket.follow_up_of,
+            pauses=None if pauses is None else [TicketPauseOut.of(p) for p in pauses],
         )
+
+
+EscalationOut.model_rebuild()

@@ -1,7 +1,8 @@
 """User accounts of the provider's staff: dispatchers see everything, technicians only their own work.
 
-A deployment serves one provider organisation, so an account belongs to the deployment itself; there is
-no organisation column. Customers have no accounts: they follow a ticket through its tracking link.
+A deployment serves one provider organisation, so a staff account belongs to the deployment itself. A
+customer user's account is bound to one customer organisation and sees only that organisation's tickets
+and sites; other customers follow a ticket through its tracking link.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ class Role(StrEnum):
     """Plans and edits all of the provider's data."""
     TECHNICIAN = "technician"
     """Sees and reports on their own job sheets only."""
+    CUSTOMER = "customer"
+    """A customer organisation's user: raises tickets online, sees only that organisation's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +35,14 @@ class Account:
     created_at: datetime
     technician_id: str | None = None
     active: bool = True
+    customer_id: str | None = None
 
     def __post_init__(self) -> None:
         if "@" not in self.email or self.email != self.email.strip().lower():
             raise DomainError(f"{self.email!r} is not a lower-case email address")
         if self.role is Role.TECHNICIAN and not self.technician_id:
             raise DomainError("a technician account must name its technician")
-        if self.role is Role.DISPATCHER and self.technician_id:
-            raise DomainError("a dispatcher account cannot be linked to a technician")
+        if self.role is not Role.TECHNICIAN and self.technician_id:
+            raise DomainError(f"a {self.role.value} account cannot be linked to a technician")
+        if (self.role is Role.CUSTOMER) != (self.customer_id is not None):
+            raise DomainError("a customer account, and only one, names its customer organisation")

@@ -1,11 +1,12 @@
 """Which moves a ticket's state and a job's status may make, so every writer obeys the same rules.
 
-Tickets are tried remotely first and go onsite when that fails; a visit that could not finish sends
-the ticket back to ONSITE_REQUIRED for another one. Jobs only move forward as the technician reports
-progress; the one step back, PLANNED to UNSCHEDULED, is a dispatcher unassigning the job
-(``unassign_job``), never a progress report. INCOMPLETE is final even when the customer was absent: the
-work left goes out as a new follow-up job, so the visit that happened stays in the day's history (and on
-its technician's route, where the live day keeps it as a fact).
+Tickets are tried remotely first and go onsite when that fails; before a visit starts a ticket may
+wait on the customer (WAITING_CUSTOMER, which pauses the SLA clocks) and resume remotely or onsite; a
+visit that could not finish sends the ticket back to ONSITE_REQUIRED for another one. Jobs only move
+forward as the technician reports progress; the one step back, PLANNED to UNSCHEDULED, is a dispatcher
+unassigning the job (``unassign_job``), never a progress report. INCOMPLETE is final even when the
+customer was absent: the work left goes out as a new follow-up job, so the visit that happened stays in
+the day's history (and on its technician's route, where the live day keeps it as a fact).
 """
 
 from __future__ import annotations
@@ -22,16 +23,20 @@ _OPEN_TICKET_STATES = tuple(state for state in TicketState if state.is_open)
 TICKET_TRANSITIONS: MappingProxyType[TicketState, frozenset[TicketState]] = MappingProxyType(
     {
         # Onsite requests and planned maintenance go straight to a visit; the rest is tried remotely.
-        _T.NEW: frozenset({_T.REMOTE, _T.ONSITE_REQUIRED, _T.CANCELLED}),
-        _T.REMOTE: frozenset({_T.RESOLVED, _T.ONSITE_REQUIRED, _T.CANCELLED}),
-        _T.ONSITE_REQUIRED: frozenset({_T.SCHEDULED, _T.CANCELLED}),
+        _T.NEW: frozenset({_T.REMOTE, _T.ONSITE_REQUIRED, _T.WAITING_CUSTOMER, _T.CANCELLED}),
+        _T.REMOTE: frozenset({_T.RESOLVED, _T.ONSITE_REQUIRED, _T.WAITING_CUSTOMER, _T.CANCELLED}),
+        _T.ONSITE_REQUIRED: frozenset({_T.SCHEDULED, _T.WAITING_CUSTOMER, _T.CANCELLED}),
         # Back to ONSITE_REQUIRED when the dispatcher unassigns the visit before it starts.
-        _T.SCHEDULED: frozenset({_T.IN_PROGRESS, _T.ONSITE_REQUIRED, _T.CANCELLED}),
+        _T.SCHEDULED: frozenset({_T.IN_PROGRESS, _T.ONSITE_REQUIRED, _T.WAITING_CUSTOMER, _T.CANCELLED}),
         # Back to ONSITE_REQUIRED when the visit could not complete and another is needed.
         _T.IN_PROGRESS: frozenset({_T.RESOLVED, _T.ONSITE_REQUIRED, _T.CANCELLED}),
         _T.RESOLVED: frozenset({_T.CLOSED}),
         _T.CLOSED: frozenset(),
         _T.CANCELLED: frozenset(),
+        # Waiting on the customer pauses the work before a visit starts; it resumes where it can go on.
+        _T.WAITING_CUSTOMER: frozenset(
+            {_T.REMOTE, _T.ONSITE_REQUIRED, _T.SCHEDULED, _T.RESOLVED, _T.CANCELLED}
+        ),
     }
 )
 
@@ -50,8 +55,20 @@ JOB_TRANSITIONS: MappingProxyType[JobStatus, frozenset[JobStatus]] = MappingProx
     }
 )
 
-# How far along each state is; used to tell a stale report from one that moves the record on.
-_TICKET_PROGRESS = {state: rank for rank, state in enumerate(TicketState)}
+# How far along each state is; used to tell a stale report from one that moves the record on. Waiting on
+# the customer ranks with the states it can be entered from, before a visit starts.
+_TICKET_ORDER = (
+    _T.NEW,
+    _T.REMOTE,
+    _T.WAITING_CUSTOMER,
+    _T.ONSITE_REQUIRED,
+    _T.SCHEDULED,
+    _T.IN_PROGRESS,
+    _T.RESOLVED,
+    _T.CLOSED,
+    _T.CANCELLED,
+)
+_TICKET_PROGRESS = {state: rank for rank, state in enumerate(_TICKET_ORDER)}
 _JOB_PROGRESS = {
     _J.UNSCHEDULED: 0,
     _J.PLANNED: 1,

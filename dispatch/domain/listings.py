@@ -53,6 +53,8 @@ class ContractFilter:
 @dataclass(frozen=True, slots=True)
 class TicketFilter:
     site_id: str | None = None
+    customer_id: str | None = None
+    """Only tickets at this customer's sites."""
     contract_id: str | None = None
     state: TicketState | None = None
     priority: Priority | None = None

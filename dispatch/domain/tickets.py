@@ -34,6 +34,8 @@ class TicketState(StrEnum):
     RESOLVED = "resolved"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    WAITING_CUSTOMER = "waiting_customer"
+    """Paused on the customer (a reason is recorded with each pause; the SLA clocks stop meanwhile)."""
 
     @property
     def is_open(self) -> bool:
@@ -69,14 +71,33 @@ class Ticket:
             raise DomainError(f"ticket {self.id}: resolution due before it was opened")
 
 
+class RemoteOutcome(StrEnum):
+    """How a remote attempt (telephone or remote session) ended."""
+
+    RESOLVED = "resolved"
+    """Fixed remotely: the ticket is resolved."""
+    ESCALATED = "escalated"
+    """Cannot be fixed remotely: the ticket goes onsite."""
+    NOT_YET = "not_yet"
+    """Tried without result; the ticket stays with remote support."""
+
+
 @dataclass(frozen=True, slots=True)
 class TicketPause:
-    """A span the ticket waited on the customer; ``resumed_at`` is ``None`` while it still waits."""
+    """A stretch of time the ticket waited on the customer; ``resumed_at`` is ``None`` while it waits."""
 
     ticket_id: str
     paused_at: datetime
     resumed_at: datetime | None
     reason: str
+
+    def __post_init__(self) -> None:
+        if self.paused_at.tzinfo is None or (self.resumed_at is not None and self.resumed_at.tzinfo is None):
+            raise DomainError(f"ticket {self.ticket_id}: pause times must carry a time zone")
+        if self.resumed_at is not None and self.resumed_at < self.paused_at:
+            raise DomainError(f"ticket {self.ticket_id}: a pause cannot end before it began")
+        if not self.reason.strip():
+            raise DomainError(f"ticket {self.ticket_id}: a pause needs its reason")
 
 
 def duration_category(category: str, kind: TicketKind) -> str:

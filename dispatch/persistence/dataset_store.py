@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import Table, delete, exists, select
 from sqlalchemy.orm import Session
 
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import Job
 from dispatch.domain.progress import VisitReport
 from dispatch.domain.tickets import Ticket
-from dispatch.persistence.models import Base
+from dispatch.persistence.models import AuditEventRow, Base, table_of
 from dispatch.persistence.repositories import (
     ContractRepository,
     CustomerRepository,
@@ -69,12 +69,21 @@ def load_dataset(session: Session) -> Dataset:
     )
 
 
+KEPT_ACROSS_REPLACE = frozenset({table_of(AuditEventRow).name})
+"""Tables a replaced data set leaves alone: the audit trail is append-only and outlives what it speaks of."""
+
+
+def _entity_tables() -> list[Table]:
+    return [t for t in Base.metadata.sorted_tables if t.name not in KEPT_ACROSS_REPLACE]
+
+
 def clear_dataset(session: Session) -> None:
-    """Delete every stored entity, children before parents; the caller commits (or rolls back)."""
-    for table in reversed(Base.metadata.sorted_tables):
+    """Delete every stored entity, children before parents; the caller commits (or rolls back). The
+    audit trail stays."""
+    for table in reversed(_entity_tables()):
         session.execute(delete(table))
 
 
 def is_empty(session: Session) -> bool:
-    """True when no entity is stored at all (the catalogue included)."""
-    return not any(session.scalar(select(exists().select_from(t))) for t in Base.metadata.sorted_tables)
+    """True when no entity is stored at all (the catalogue included; the audit trail does not count)."""
+    return not any(session.scalar(select(exists().select_from(t))) for t in _entity_tables())

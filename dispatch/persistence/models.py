@@ -383,6 +383,20 @@ class TicketRow(Base):
     follow_up_of: Mapped[str | None] = mapped_column(ForeignKey("tickets.id"))
 
 
+class TicketPauseRow(Base):
+    """A stretch a ticket waited on the customer; ``resumed_at`` is null while it still waits."""
+
+    __tablename__ = "ticket_pauses"
+    __table_args__ = (
+        CheckConstraint("resumed_at IS NULL OR resumed_at >= paused_at", name="resumed_after_pause"),
+    )
+
+    ticket_id: Mapped[str] = mapped_column(_parent("tickets.id"), primary_key=True)
+    paused_at: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    resumed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reason: Mapped[str] = mapped_column(Text)
+
+
 class JobRow(Base):
     __tablename__ = "jobs"
     __table_args__ = (
@@ -567,15 +581,20 @@ class PlanUnassignedRow(Base):
 
 
 class AccountRow(Base):
-    """A staff login of the deployment's one provider; a technician's login names the technician."""
+    """A login: staff of the deployment's one provider (a technician's names the technician), or a
+    customer organisation's user (names the customer)."""
 
     __tablename__ = "user_accounts"
     __table_args__ = (
-        CheckConstraint("role IN ('dispatcher', 'technician')", name="role_known"),
+        CheckConstraint("role IN ('dispatcher', 'technician', 'customer')", name="role_known"),
         CheckConstraint(
             "(role = 'technician' AND technician_id IS NOT NULL)"
-            " OR (role = 'dispatcher' AND technician_id IS NULL)",
+            " OR (role <> 'technician' AND technician_id IS NULL)",
             name="technician_link",
+        ),
+        CheckConstraint(
+            "(role = 'customer') = (customer_id IS NOT NULL)",
+            name="customer_link",
         ),
     )
 
@@ -587,6 +606,8 @@ class AccountRow(Base):
     technician_id: Mapped[str | None] = mapped_column(ForeignKey("technicians.id"), unique=True)
     active: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    """The customer organisation a customer user belongs to; none for staff."""
 
 
 # --- progress reports and customer tracking -------------------------------------------------------
@@ -842,3 +863,30 @@ class ChecklistMarkRow(Base):
     technician_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"))
     marked_at: Mapped[datetime] = mapped_column(UtcDateTime())
     reply: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+# --- audit trail ---------------------------------------------------------------------------------
+
+
+class AuditEventRow(Base):
+    """One change (who, when, what, from, to, why); appended, never updated or deleted (on PostgreSQL a
+    trigger refuses both). No foreign keys: the trail outlives what it speaks of."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_subject", "subject_kind", "subject_id", "seq"),
+        Index("ix_audit_events_plan_day", "plan_day", "seq"),
+    )
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(254))
+    subject_kind: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    from_value: Mapped[str | None] = mapped_column(Text)
+    to_value: Mapped[str | None] = mapped_column(Text)
+    why: Mapped[str | None] = mapped_column(Text)
+    plan_day: Mapped[date | None] = mapped_column(Date)

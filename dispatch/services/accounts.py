@@ -8,6 +8,7 @@ into a production database:
 
 - dispatcher: ``dispatcher@fieldops.example`` / ``DEMO_DISPATCHER_PASSWORD``
 - each technician: their email in the demo data / ``DEMO_TECHNICIAN_PASSWORD``
+- a customer user of the first customer: ``DEMO_CUSTOMER_EMAIL`` / ``DEMO_CUSTOMER_PASSWORD``
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.accounts import Account, Role
 from dispatch.domain.errors import Conflict, DomainError
-from dispatch.persistence.repositories import TechnicianRepository
+from dispatch.persistence.repositories import CustomerRepository, TechnicianRepository
 from dispatch.persistence.repositories.accounts import AccountRepository
 
 DEMO_DISPATCHER_EMAIL = "dispatcher@fieldops.example"
 DEMO_DISPATCHER_PASSWORD = "dispatch-demo-2026"
 DEMO_TECHNICIAN_PASSWORD = "technician-demo-2026"
+DEMO_CUSTOMER_EMAIL = "customer@fieldops.example"
+DEMO_CUSTOMER_PASSWORD = "customer-demo-2026"
 MIN_PASSWORD_LENGTH = 10
 
 _HASHER = PasswordHash.recommended()
@@ -51,8 +54,9 @@ def create_account(
     role: Role,
     technician_id: str | None = None,
     password_hash: str | None = None,
+    customer_id: str | None = None,
 ) -> Account:
-    """Store a new login; refuses a short password, a taken email, or an unknown technician.
+    """Store a new login; refuses a short password, a taken email, or an unknown technician or customer.
 
     ``password_hash`` lets a caller that creates many logins with one password hash it only once.
     """
@@ -64,6 +68,8 @@ def create_account(
         raise AccountExists(f"an account with email {normalised!r} already exists")
     if technician_id is not None and TechnicianRepository(session).get(technician_id) is None:
         raise DomainError(f"no technician {technician_id!r} to link the account to")
+    if customer_id is not None and CustomerRepository(session).get(customer_id) is None:
+        raise DomainError(f"no customer {customer_id!r} to link the account to")
     account = Account(
         id=f"ACC-{uuid.uuid4().hex[:12]}",
         email=normalised,
@@ -72,6 +78,7 @@ def create_account(
         password_hash=password_hash or hash_password(password),
         created_at=datetime.now(UTC),
         technician_id=technician_id,
+        customer_id=customer_id,
     )
     accounts.add(account)
     return account
@@ -101,7 +108,8 @@ def password_matches(account: Account | None, password: str) -> bool:
 
 
 def ensure_demo_accounts(session: Session) -> list[tuple[str, str, Role]]:
-    """Create the demo dispatcher and one login per stored technician, where missing.
+    """Create the demo dispatcher, one login per stored technician and a customer user of the first
+    customer (when there is one), where missing.
 
     Returns every demo login as ``(email, password, role)``, those already present included.
     The technicians share one password, hashed once.
@@ -137,4 +145,16 @@ def ensure_demo_accounts(session: Session) -> list[tuple[str, str, Role]]:
             password_hash=shared_hash,
         )
         logins.append((email, DEMO_TECHNICIAN_PASSWORD, Role.TECHNICIAN))
+    first_customer = CustomerRepository(session).list(limit=1)
+    if first_customer and accounts.by_email(DEMO_CUSTOMER_EMAIL) is None:
+        create_account(
+            session,
+            email=DEMO_CUSTOMER_EMAIL,
+            display_name=f"Demo customer user ({first_customer[0].name})",
+            password=DEMO_CUSTOMER_PASSWORD,
+            role=Role.CUSTOMER,
+            customer_id=first_customer[0].id,
+        )
+    if accounts.by_email(DEMO_CUSTOMER_EMAIL) is not None:
+        logins.append((DEMO_CUSTOMER_EMAIL, DEMO_CUSTOMER_PASSWORD, Role.CUSTOMER))
     return logins

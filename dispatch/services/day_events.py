@@ -26,6 +26,7 @@ from dispatch.persistence.repositories import JobRepository, TechnicianRepositor
 from dispatch.persistence.repositories.jobs import set_job_statuses
 from dispatch.persistence.repositories.on_call import OnCallDutyRepository
 from dispatch.persistence.repositories.published_routes import placements
+from dispatch.services.audit import JOB, record
 from dispatch.services.plan_day import compose, hold_plan, publish_outcome
 from dispatch.services.rest_of_day import load_live_day, orders_of, rest_of_day
 from optimizer.fixed_routes import cheapest_insertion
@@ -81,6 +82,16 @@ def cancel_visit(
         raise Conflict(f"job {job_id} cannot be cancelled: {refused}") from None
     found = placements(session, [job_id])
     set_job_statuses(session, {job_id: JobStatus.CANCELLED})
+    record(
+        session,
+        JOB,
+        job_id,
+        "status",
+        at=now,
+        from_value=job.status.value,
+        to_value=JobStatus.CANCELLED.value,
+        why="the customer no longer needs the visit",
+    )
     if not found:
         return None
     return _replace_visits(session, found[0].day, now, params, f"cancelling {job_id}").plan
@@ -155,4 +166,4 @@ def _replace_visits(
                 )
             )
     outcome = compose(live, rest, orders, left, params, what, now=now)
-    return Reassigned(publish_outcome(session, outcome).plan, moved_to)
+    return Reassigned(publish_outcome(session, outcome, what).plan, moved_to)

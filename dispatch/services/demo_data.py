@@ -102,4 +102,10 @@ def demo_logins(settings: Settings, day: date, *, technicians_shown: int = 3) ->
     ]
     if token is not None:
         lines.append(f"  customer view    {base}/track/{token}  (ticket {ticket_id})")
+    customer = next((login for login in logins if login[2] == "customer"), None)
+    if customer is not None:
+        lines.append(
+            f"  customer user    {base}/customer/login  (log in as {customer[0]} / {customer[1]}: "
+            "their organisation's tickets, raise one online)"
+        )
     return "\n".join(lines)

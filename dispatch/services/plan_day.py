@@ -31,6 +31,7 @@ from dispatch.persistence.integrity import violated_rule
 from dispatch.persistence.models import ONE_PUBLISHED_PLAN_PER_DAY
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.jobs import set_job_statuses
+from dispatch.services.audit import PLAN, record
 from dispatch.services.candidates import with_candidates
 from dispatch.services.day_state import DayState, StartedRoute
 from dispatch.services.freeze import FREEZE_AHEAD, frozen_visits, keepable, with_frozen
@@ -354,10 +355,11 @@ def hold_plan(session: Session, day: date, version: str | None) -> str | None:
     return current
 
 
-def publish_outcome(session: Session, outcome: PlanOutcome) -> PlanOutcome:
+def publish_outcome(session: Session, outcome: PlanOutcome, why: str = "planning the day") -> PlanOutcome:
     """Publish the day's plan in place of the one it was made from, with what it changes, and mark the
     jobs it decided planned or unscheduled (caller commits); ``StalePlan`` if another plan was published
-    meanwhile. The outcome as published."""
+    meanwhile. ``why`` (the edit or event that made it) goes to the day's audit trail. The outcome as
+    published."""
     plans = PlanRepository(session)
     plan = outcome.plan
     if outcome.before is not None:
@@ -383,7 +385,26 @@ def publish_outcome(session: Session, outcome: PlanOutcome) -> PlanOutcome:
         {job_id: JobStatus.PLANNED if job_id in planned else JobStatus.UNSCHEDULED for job_id in considered},
         only_from=frozenset(PLANNABLE),
     )
+    record(
+        session,
+        PLAN,
+        plan.day.isoformat() + (f"/{plan.region}" if plan.region else ""),
+        "published",
+        at=plan.created_at,
+        from_value=outcome.replaces,
+        to_value=plan.id,
+        why=_with_changes(why, plan),
+        plan_day=plan.day,
+    )
     return dataclasses.replace(outcome, plan=plan)
+
+
+def _with_changes(why: str, plan: Plan) -> str:
+    """The reason, with how many visits moved to another technician and arrival windows moved."""
+    changes = plan.changes
+    if changes is None:
+        return why
+    return f"{why} ({len(changes.reassigned)} visits reassigned, {len(changes.windows_moved)} windows moved)"
 
 
 def join_day(

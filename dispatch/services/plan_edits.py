@@ -23,6 +23,7 @@ from dispatch.domain.plan_jobs import DayLock
 from dispatch.domain.plans import Plan
 from dispatch.persistence.repositories import JobRepository, TechnicianRepository
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository, PinnedStartRepository
+from dispatch.services.audit import JOB, PLAN, record
 from dispatch.services.plan_day import StalePlan, compose, hold_plan, publish_outcome
 from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
 from optimizer.fixed_routes import best_position
@@ -119,7 +120,9 @@ def lock_day(
 ) -> None:
     """Keep ``technician_id``'s day as published through later solves and edits (caller commits)."""
     TechnicianRepository(session).require(technician_id)
-    DayLockRepository(session).lock(DayLock(technician_id, day, now or datetime.now(UTC), by))
+    at = now or datetime.now(UTC)
+    DayLockRepository(session).lock(DayLock(technician_id, day, at, by))
+    record(session, PLAN, day.isoformat(), "day_locked", at=at, to_value=technician_id, plan_day=day)
 
 
 def locked_technicians(session: Session, day: date) -> list[str]:
@@ -130,9 +133,17 @@ def locked_technicians(session: Session, day: date) -> list[str]:
 def unlock_day(session: Session, day: date, technician_id: str) -> None:
     TechnicianRepository(session).require(technician_id)
     DayLockRepository(session).unlock(technician_id, day)
+    record(session, PLAN, day.isoformat(), "day_unlocked", from_value=technician_id, plan_day=day)
 
 
 def _pin(session: Session, job_id: str, technician_id: str | None, start: datetime | None) -> None:
+    record(
+        session,
+        JOB,
+        job_id,
+        "pinned" if technician_id else "unpinned",
+        to_value=technician_id and (technician_id + (f" at {start.isoformat()}" if start else "")),
+    )
     table = JobRepository.table
     session.execute(update(table).where(table.c.id == job_id).values(pinned_technician_id=technician_id))
     PinnedStartRepository(session).set(job_id, start if technician_id is not None else None)
@@ -198,4 +209,4 @@ def _publish_edit(
     what: str,
 ) -> Plan:
     outcome = compose(editing.live, editing.rest, orders, unassigned, params, what, now=now)
-    return publish_outcome(session, outcome).plan
+    return publish_outcome(session, outcome, what).plan

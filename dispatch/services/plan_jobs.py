@@ -279,7 +279,7 @@ def _publish_rebased(
         rebased = rebase(session, outcome, clock())
         try:
             with session.begin_nested():
-                return publish_outcome(session, rebased)
+                return publish_outcome(session, rebased, "a plan job's solve")
         except StalePlan:
             if attempt == tries - 1:
                 raise

@@ -22,6 +22,7 @@ from dispatch.domain.lifecycle import FINAL_JOB_STATUSES, advance_job
 from dispatch.domain.progress import NotCompletedReason, ReportKind, VisitReport
 from dispatch.persistence.repositories import JobRepository
 from dispatch.persistence.repositories.visit_reports import StoredReport, VisitReportRepository
+from dispatch.services.audit import JOB, record
 from dispatch.services.procedures import refuse_completion_with_open_steps, seal_checklist
 from dispatch.services.report_effects import apply_report_effects
 
@@ -111,6 +112,9 @@ def report_progress(
         seal_checklist(session, request.job_id, technician_id, now)
     if after != current:
         reports.set_job_status(request.job_id, after)
+        why = f"{request.kind.value} reported" + (f" ({request.reason.value})" if request.reason else "")
+        old, new = current.value, after.value
+        record(session, JOB, request.job_id, "status", at=now, from_value=old, to_value=new, why=why)
         apply_report_effects(session, report)
     return answer
 

@@ -1,7 +1,8 @@
 """Records a dispatcher edits one at a time: read, add, replace and delete by id, or page through them.
 
 Each works inside the caller's unit of work and never commits; a missing id is ``RecordNotFound``, and a
-clash with the stored data is explained when the unit of work ends.
+clash with the stored data is explained when the unit of work ends. Every change is appended to the audit
+trail (``audit.record_change``), under the record's table name.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.listings import Page
 from dispatch.persistence.repositories import Repository
+from dispatch.services.audit import record_change
 
 T = TypeVar("T")
 
@@ -32,17 +34,26 @@ class Records(Generic[T]):
 
     def add(self, session: Session, item: T) -> T:
         """Store a new record; an id already used is a ``Conflict`` when the unit of work ends."""
-        self.of(session).add(item)
+        repository = self.of(session)
+        repository.add(item)
+        record_change(session, repository.table.name, None, item, repository.key_of(item))
         return item
 
     def replace(self, session: Session, item: T) -> T:
         """Replace the stored record with the same id; ``RecordNotFound`` if there is none."""
-        self.of(session).update(item)
+        repository = self.of(session)
+        key = repository.key_of(item)
+        before = repository.get(key)
+        repository.update(item)
+        record_change(session, repository.table.name, before, item, key)
         return item
 
     def delete(self, session: Session, key: str) -> None:
         """Delete the record; one that others still refer to is a ``Conflict``."""
-        self.of(session).delete(key)
+        repository = self.of(session)
+        before = repository.get(key)
+        repository.delete(key)
+        record_change(session, repository.table.name, before, None, key)
 
     def page(self, session: Session, *, limit: int, offset: int) -> Page[T]:
         """Every record, by id, from ``offset`` (at most ``limit``), with how many there are."""

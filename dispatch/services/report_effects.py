@@ -12,7 +12,8 @@ report's unit of work, so a refused effect refuses the report and nothing is hal
 - Could not complete: a follow-up job goes out to be planned (for every reason: the visit that happened
   stays in the day's history as incomplete), and the ticket goes back to ONSITE_REQUIRED.
 
-Ticket states move only through ``lifecycle.advance_ticket``; a move the lifecycle refuses refuses the
+Ticket states move only through ``lifecycle.advance_ticket`` and are stored with their audit entries
+(``ticket_lifecycle.store_move``); a move the lifecycle refuses refuses the
 report (409) with the reason. Parts are recorded as movements, never taken off ``van_stock`` or
 ``depot_stock`` during the day: the live day derives each van from the published route (``day_state``),
 so changing the tables as well would count each part twice. ``settle_day`` applies a day's movements once
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.errors import Conflict, DomainError, RecordNotFound
 from dispatch.domain.jobs import Job, JobStatus
-from dispatch.domain.lifecycle import FINAL_JOB_STATUSES, advance_ticket
+from dispatch.domain.lifecycle import FINAL_JOB_STATUSES
 from dispatch.domain.part_movements import MovementKind, PartMovement
 from dispatch.domain.progress import ReportKind, VisitReport
 from dispatch.domain.tickets import Ticket, TicketState
@@ -48,8 +49,8 @@ from dispatch.persistence.repositories.part_movements import (
     van_stock_of,
 )
 from dispatch.persistence.repositories.published_routes import placements, published_route
-from dispatch.persistence.repositories.tickets import lock_ticket, set_ticket_progress
-from dispatch.services.ticket_lifecycle import TicketMoveRefused
+from dispatch.persistence.repositories.tickets import lock_ticket
+from dispatch.services.ticket_lifecycle import moved_to, store_move
 
 FOLLOW_UP_MARK = "-F"
 """A follow-up's id is its first visit's id, this mark and how many visits came before it: J-7-F1, J-7-F2."""
@@ -92,31 +93,37 @@ def follow_up_id(session: Session, job_id: str) -> str:
 # --- tickets --------------------------------------------------------------------------------------
 
 
-def _move(ticket: Ticket, to: TicketState, why: str) -> Ticket:
-    try:
-        state = advance_ticket(ticket.state, to)
-    except DomainError as refused:
-        raise TicketMoveRefused(f"{why} would move ticket {ticket.id}, but {refused}") from None
-    return ticket if state is ticket.state else replace(ticket, state=state)
+_BEFORE_SCHEDULED = frozenset(
+    {TicketState.NEW, TicketState.REMOTE, TicketState.ONSITE_REQUIRED, TicketState.WAITING_CUSTOMER}
+)
+
+
+def _move(ticket: Ticket, to: TicketState, why: str, report: VisitReport) -> Ticket:
+    return moved_to(ticket, to, at=report.reported_at, why=why)
 
 
 def _start_onsite_work(session: Session, job: Job, report: VisitReport, *, responded: bool) -> None:
     """The ticket's onsite work is in progress. A visit on a published route is scheduled, which the
     ticket may not say yet (publishing a plan does not touch tickets), so ONSITE_REQUIRED steps through
     SCHEDULED first, as the lifecycle requires; a ticket still new or tried remotely has, with a
-    technician on the way, gone onsite, and steps through ONSITE_REQUIRED before that."""
+    technician on the way, gone onsite, and steps through ONSITE_REQUIRED before that. A ticket waiting
+    on the customer stops waiting: the technician's visit is scheduled."""
     ticket = lock_ticket(session, job.ticket_id)
     why = f"{report.kind.value} on visit {job.id}"
-    moved = ticket
-    if moved.state in (TicketState.NEW, TicketState.REMOTE):
-        moved = _move(moved, TicketState.ONSITE_REQUIRED, why)
-    if moved.state is TicketState.ONSITE_REQUIRED:
-        moved = _move(moved, TicketState.SCHEDULED, why)
-    moved = _move(moved, TicketState.IN_PROGRESS, why)
-    if responded and moved.responded_at is None:
-        moved = replace(moved, responded_at=report.reported_at)
-    if moved != ticket:
-        set_ticket_progress(session, moved)
+    steps = []
+    if ticket.state in (TicketState.NEW, TicketState.REMOTE):
+        steps.append(TicketState.ONSITE_REQUIRED)
+    if ticket.state in _BEFORE_SCHEDULED:
+        steps.append(TicketState.SCHEDULED)
+    steps.append(TicketState.IN_PROGRESS)
+    for step in steps:  # each step is stored, so the audit trail shows every move the lifecycle made
+        moved = _move(ticket, step, why, report)
+        store_move(session, ticket, moved, at=report.reported_at, why=why)
+        ticket = moved
+    if responded and ticket.responded_at is None:
+        store_move(
+            session, ticket, replace(ticket, responded_at=report.reported_at), at=report.reported_at, why=why
+        )
 
 
 def _resolve_if_done(session: Session, job: Job, report: VisitReport) -> None:
@@ -125,11 +132,9 @@ def _resolve_if_done(session: Session, job: Job, report: VisitReport) -> None:
     statuses = job_statuses_of_ticket(session, job.ticket_id)
     if any(status not in FINAL_JOB_STATUSES for job_id, status in statuses.items() if job_id != job.id):
         return
-    moved = _move(ticket, TicketState.RESOLVED, f"completing visit {job.id}")
-    if moved.resolved_at is None:
-        moved = replace(moved, resolved_at=report.reported_at)
-    if moved != ticket:
-        set_ticket_progress(session, moved)
+    why = f"completing visit {job.id}"
+    moved = _move(ticket, TicketState.RESOLVED, why, report)
+    store_move(session, ticket, moved, at=report.reported_at, why=why)
 
 
 def _send_follow_up(session: Session, job: Job, report: VisitReport) -> None:
@@ -164,9 +169,8 @@ def _send_follow_up(session: Session, job: Job, report: VisitReport) -> None:
             f"cannot send out the follow-up of {job.id}: job {new_id} already exists for other work"
         )
     why = f"visit {job.id} not completed ({report.reason.value if report.reason else 'no reason'})"
-    moved = _move(ticket, TicketState.ONSITE_REQUIRED, why)
-    if moved != ticket:
-        set_ticket_progress(session, moved)
+    moved = _move(ticket, TicketState.ONSITE_REQUIRED, why, report)
+    store_move(session, ticket, moved, at=report.reported_at, why=why)
 
 
 # --- parts ----------------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def place_urgent_job(
         ]
     what = f"placing {job_id}" + (f" with {found.technician_id}" if found else "")
     outcome = compose(live, rest, orders, unassigned, params, what, now=now, status=INSERTED)
-    published_outcome = publish_outcome(session, outcome)
+    published_outcome = publish_outcome(session, outcome, what)
     if found is None:
         return Placement(published_outcome.plan, None)
     return Placement(published_outcome.plan, found.technician_id, found.bumped)

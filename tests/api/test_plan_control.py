@@ -241,3 +241,31 @@ def test_only_dispatchers_control_the_plan(
     body = {"job_id": "J-1", "technician_id": "T-1"} if path.endswith("assignments") else {}
     assert client.request(method, path, json=body, headers=technician).status_code == 403
     assert client.request(method, path, json=body).status_code == 401
+
+
+def test_plan_edits_and_locks_are_on_the_days_audit_trail(
+    client: TestClient, dispatcher: Headers, published: Plan
+) -> None:
+    """Taking a job out publishes a plan whose entry names the dispatcher, the plan it replaced, the new
+    one and the edit; a lock and an unlock follow; the job's pin changes are on its ticket's trail."""
+    job_id, technician_id = _first_routed(published)
+    out = client.delete(f"/plans/{DAY}/assignments/{job_id}", headers=dispatcher)
+    assert out.status_code == 200, out.text
+    assert client.put(f"/plans/{DAY}/locks/{technician_id}", headers=dispatcher).status_code == 200
+    assert client.delete(f"/plans/{DAY}/locks/{technician_id}", headers=dispatcher).status_code == 200
+
+    answer = client.get(f"/plans/{DAY}/audit", headers=dispatcher)
+    assert answer.status_code == 200, answer.text
+    trail = answer.json()
+    assert all(e["plan_day"] == DAY.isoformat() for e in trail)
+    edit = next(e for e in trail if e["action"] == "published" and e["to_value"] == out.json()["id"])
+    assert edit["actor"] == DEMO_DISPATCHER_EMAIL
+    assert edit["from_value"] == published.id
+    assert edit["why"].startswith(f"taking {job_id} out")
+    tail = [(e["action"], e["from_value"], e["to_value"]) for e in trail[-2:]]
+    assert tail == [("day_locked", None, technician_id), ("day_unlocked", technician_id, None)]
+    assert [e["seq"] for e in trail] == sorted(e["seq"] for e in trail)
+
+    ticket_id = client.get(f"/jobs/{job_id}", headers=dispatcher).json()["ticket_id"]
+    ticket_trail = client.get(f"/tickets/{ticket_id}/audit", headers=dispatcher).json()
+    assert any(e["subject_id"] == job_id and e["action"] == "unpinned" for e in ticket_trail)

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import URL
 
 from dispatch.config import Settings
+from tests.api.conftest import TECHNICIAN_EMAIL
 from tests.api.field_fixtures import field_database, field_settings
 
 pytestmark = pytest.mark.postgis
@@ -66,6 +67,34 @@ def test_a_visit_done_resolves_the_ticket_and_takes_its_parts_off_the_van_once(
     assert ticket["state"] == "resolved" and ticket["resolved_at"] is not None
     assert client.get("/technicians/T-MKE/van-stock-now", headers=dispatcher_headers).json() == []
     assert client.get("/technicians/T-MKE/van-stock", headers=dispatcher_headers).json() == []
+
+
+def test_the_reports_and_what_they_did_to_the_ticket_are_on_its_audit_trail(
+    client: TestClient, dispatcher_headers: Headers
+) -> None:
+    """After J-1's reports (the completion sent twice): each status of J-1 once, and each step the ticket
+    took, by the technician who reported, with the report as the reason."""
+    answer = client.get("/tickets/TK-1/audit", headers=dispatcher_headers)
+    assert answer.status_code == 200, answer.text
+    trail = answer.json()
+    job = [
+        (e["from_value"], e["to_value"])
+        for e in trail
+        if e["subject_id"] == "J-1" and e["action"] == "status"
+    ]
+    assert job == [("planned", "en_route"), ("en_route", "on_site"), ("on_site", "completed")]
+    ticket = [
+        (e["from_value"], e["to_value"], e["why"])
+        for e in trail
+        if e["subject_id"] == "TK-1" and e["action"] == "transition"
+    ]
+    assert ticket == [
+        ("onsite_required", "scheduled", "en_route on visit J-1"),
+        ("scheduled", "in_progress", "en_route on visit J-1"),
+        ("in_progress", "resolved", "completing visit J-1"),
+    ]
+    reported = [e for e in trail if e["action"] in ("status", "transition")]
+    assert {e["actor"] for e in reported} == {TECHNICIAN_EMAIL}
 
 
 def test_a_part_missing_sends_out_one_follow_up_job_however_often_it_is_reported(

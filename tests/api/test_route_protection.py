@@ -22,6 +22,7 @@ PUBLIC_ROUTES = {
     ("POST", "/auth/login"),
     ("POST", "/auth/logout"),
     ("GET", "/tech/login"),
+    ("GET", "/customer/login"),
     ("GET", "/tech/sw.js"),
     ("GET", "/static/{name}"),
     ("GET", "/track/{token}"),
@@ -29,14 +30,15 @@ PUBLIC_ROUTES = {
     ("GET", "/board/login"),
     ("GET", "/map"),
 }
-"""Routes open to anyone: logging in and out, the health check, the technicians' and dispatchers' login
-pages with the service worker and static files, the customers' tracking link (its token is the
+"""Routes open to anyone: logging in and out, the health check, the technicians', dispatchers' and customer
+users' login pages with the service worker and static files, the customers' tracking link (its token is the
 credential), and ``/map``, which only leads to the board."""
 
 LOGIN_PAGES = {
     ("GET", "/tech/sheet"): "/tech/login",
     ("GET", "/board"): "/board/login",
     ("GET", "/"): "/board/login",
+    ("GET", "/customer/tickets"): "/customer/login",
 }
 """Pages that need a login too, but send a browser without a valid session to their login form."""
 

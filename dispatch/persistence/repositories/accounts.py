@@ -27,6 +27,7 @@ class AccountRepository(Repository[Account]):
             "role": item.role.value,
             "password_hash": item.password_hash,
             "technician_id": item.technician_id,
+            "customer_id": item.customer_id,
             "active": item.active,
             "created_at": item.created_at,
         }
@@ -40,6 +41,7 @@ class AccountRepository(Repository[Account]):
             role=Role(row["role"]),
             password_hash=row["password_hash"],
             technician_id=row["technician_id"],
+            customer_id=row["customer_id"],
             active=row["active"],
             created_at=row["created_at"],
         )

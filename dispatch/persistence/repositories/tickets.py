@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from dispatch.domain.contracts import Priority
 from dispatch.domain.listings import Page, TicketFilter
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
-from dispatch.persistence.models import TicketRow, table_of
+from dispatch.persistence.models import SiteRow, TicketRow, table_of
 from dispatch.persistence.repositories._base import ChildRows, Repository, RowsByTable
 
 
@@ -122,6 +122,11 @@ class TicketRepository(Repository[Ticket]):
             conditions.append(c.site_id == filters.site_id)
         if filters.contract_id is not None:
             conditions.append(c.contract_id == filters.contract_id)
+        if filters.customer_id is not None:
+            sites = table_of(SiteRow)
+            conditions.append(
+                c.site_id.in_(select(sites.c.id).where(sites.c.customer_id == filters.customer_id))
+            )
         if filters.state is not None:
             conditions.append(c.state == filters.state.value)
         if filters.priority is not None:

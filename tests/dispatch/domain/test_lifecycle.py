@@ -32,6 +32,8 @@ ALLOWED_TICKET_MOVES = {
     (T.IN_PROGRESS, T.RESOLVED),
     (T.IN_PROGRESS, T.ONSITE_REQUIRED),
     (T.RESOLVED, T.CLOSED),
+    *((state, T.WAITING_CUSTOMER) for state in (T.NEW, T.REMOTE, T.ONSITE_REQUIRED, T.SCHEDULED)),
+    *((T.WAITING_CUSTOMER, state) for state in (T.REMOTE, T.ONSITE_REQUIRED, T.SCHEDULED, T.RESOLVED)),
     *((state, T.CANCELLED) for state in T if state.is_open),
 }
 

@@ -1,0 +1,49 @@
+"""Ticket pauses: the stretches a ticket waited on the customer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from dispatch.domain.tickets import TicketPause
+from dispatch.persistence.models import TicketPauseRow, table_of
+
+_TABLE = table_of(TicketPauseRow)
+
+
+def open_pause(session: Session, pause: TicketPause) -> None:
+    """Store a pause that has just begun."""
+    session.execute(
+        insert(_TABLE).values(
+            ticket_id=pause.ticket_id,
+            paused_at=pause.paused_at,
+            resumed_at=pause.resumed_at,
+            reason=pause.reason,
+        )
+    )
+
+
+def close_open_pauses(session: Session, ticket_id: str, resumed_at: datetime) -> int:
+    """End the ticket's pause still running at ``resumed_at``; how many were ended (0 or 1)."""
+    c = _TABLE.c
+    result = session.execute(
+        update(_TABLE).where(c.ticket_id == ticket_id, c.resumed_at.is_(None)).values(resumed_at=resumed_at)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def pauses_of(session: Session, ticket_id: str) -> list[TicketPause]:
+    """The ticket's pauses, oldest first."""
+    c = _TABLE.c
+    rows = session.execute(select(_TABLE).where(c.ticket_id == ticket_id).order_by(c.paused_at)).mappings()
+    return [
+        TicketPause(
+            ticket_id=row["ticket_id"],
+            paused_at=row["paused_at"],
+            resumed_at=row["resumed_at"],
+            reason=row["reason"],
+        )
+        for row in rows
+    ]
