@@ -21,6 +21,7 @@ from dispatch.domain.sla_compliance import (
 )
 from dispatch.domain.sla_pauses import PauseSpan
 from dispatch.persistence.repositories import ContractRepository, SiteRepository, TicketRepository
+from dispatch.persistence.repositories.ticket_pauses import pauses_of_tickets
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ def sla_compliance(
 ) -> list[ContractMonth]:
     """The month's report for one contract, or for every contract with tickets opened in it (by id).
 
-    ``pauses`` are each ticket's waits on the customer, by ticket id (none when not given).
+    ``pauses`` are each ticket's waits on the customer, by ticket id (default: the pauses stored).
     """
     contracts = ContractRepository(session)
     if contract_id is not None and contracts.get(contract_id) is None:
@@ -62,7 +63,9 @@ def sla_compliance(
     wanted = {t.contract_id for t in tickets} | ({contract_id} if contract_id is not None else set())
     by_contract = {c.id: c for c in contracts.get_many(sorted(wanted))}
     sites = {s.id: s for s in SiteRepository(session).get_many(sorted({t.site_id for t in tickets}))}
-    pauses = pauses or {}
+    if pauses is None:
+        stored = pauses_of_tickets(session, [t.id for t in tickets])
+        pauses = {tid: [(p.paused_at, p.resumed_at) for p in spans] for tid, spans in stored.items()}
     reports = []
     for cid in sorted(by_contract):
         contract = by_contract[cid]

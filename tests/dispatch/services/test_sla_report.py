@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 from dispatch.domain.contracts import Priority
 from dispatch.domain.errors import RecordNotFound
 from dispatch.domain.sla_compliance import TargetCounts, TargetOutcome
+from dispatch.domain.tickets import TicketPause
 from dispatch.persistence.dataset_store import save_dataset
 from dispatch.persistence.repositories import TicketRepository
+from dispatch.persistence.repositories.ticket_pauses import close_open_pauses, open_pause
 from dispatch.services.sla_report import month_bounds, sla_compliance
 from tests.dispatch.persistence.sample_data import small_dataset
 from tests.dispatch.services.sla_month import NOW, OCTOBER, OUTSIDE, PAUSES
@@ -74,3 +76,16 @@ def test_an_unknown_contract_is_not_found(month: Session) -> None:
     """Naming a contract that does not exist is an error saying so."""
     with pytest.raises(RecordNotFound, match="no contract 'K-NONE'"):
         sla_compliance(month, OCT, NOW, contract_id="K-NONE")
+
+
+def test_the_pauses_stored_with_the_tickets_count_by_default(month: Session) -> None:
+    """A wait on the customer stored as the ticket's life records it moves the report as given pauses do."""
+    for ticket_id, spans in PAUSES.items():
+        for paused_at, resumed_at in spans:
+            open_pause(month, TicketPause(ticket_id, paused_at, None, "waiting for the shop to open"))
+            if resumed_at is not None:
+                close_open_pauses(month, ticket_id, resumed_at)
+    given = sla_compliance(month, OCT, NOW, contract_id="K-GLOBEX", pauses=PAUSES)[0]
+    stored = sla_compliance(month, OCT, NOW, contract_id="K-GLOBEX")[0]
+    assert stored == given
+    assert stored.figures.paused == 2 * H
