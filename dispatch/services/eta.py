@@ -68,28 +68,63 @@ class StopEstimate:
 
 
 def estimate_route(stops: Sequence[PlannedStop], reports: Iterable[Progress]) -> list[StopEstimate]:
-    """Estimated arrival, start and end of every stop, in route order, given the reports so far."""
+    """Estimated arrival, start and end of every stop, in route order, given the reports so far.
+
+    A technician reports "en route" as they set off for a visit; the depot pickups on the way come after
+    that moment, so they and the visit's arrival are counted from it (a pickup is never reported)."""
     by_job: dict[str, list[Progress]] = {}
     for report in sorted(reports, key=lambda r: r.reported_at):
         by_job.setdefault(report.job_id, []).append(report)
+    ordered = sorted(stops, key=lambda s: s.sequence)
+    set_off = _set_off_for_pickups(ordered, by_job)
     estimates: list[StopEstimate] = []
     shift = timedelta(0)
-    for stop in sorted(stops, key=lambda s: s.sequence):
-        estimate = _estimate_stop(stop, shift, by_job.get(stop.job_id or "", []))
+    on_the_way = False
+    for stop in ordered:
+        left_at = estimates[-1].end if on_the_way and estimates else None
+        if stop.job_id is None:
+            left_at = set_off.get(stop.sequence, left_at)
+            on_the_way = left_at is not None
+            estimate = _estimate_stop(stop, shift, [], left_at)
+        else:
+            estimate = _estimate_stop(stop, shift, by_job.get(stop.job_id, []), left_at)
+            on_the_way = False
         estimates.append(estimate)
         shift = estimate.end - stop.end
     return estimates
 
 
-def _estimate_stop(stop: PlannedStop, shift: timedelta, reports: Sequence[Progress]) -> StopEstimate:
+def _set_off_for_pickups(
+    ordered: Sequence[PlannedStop], by_job: dict[str, list[Progress]]
+) -> dict[int, datetime]:
+    """The first depot stop before each visit reported en route, with the moment the technician set off."""
+    found: dict[int, datetime] = {}
+    pickups: list[int] = []
+    for stop in ordered:
+        if stop.job_id is None:
+            pickups.append(stop.sequence)
+            continue
+        set_off = next(
+            (r.reported_at for r in by_job.get(stop.job_id, []) if r.kind is ReportKind.EN_ROUTE), None
+        )
+        if set_off is not None and pickups:
+            found[pickups[0]] = set_off
+        pickups = []
+    return found
+
+
+def _estimate_stop(
+    stop: PlannedStop, shift: timedelta, reports: Sequence[Progress], left_at: datetime | None
+) -> StopEstimate:
+    """``left_at``: when the technician left the stop before for this one, when a report tells it."""
     service = stop.end - stop.start
-    arrival = stop.arrival + shift
+    arrival = stop.arrival + shift if left_at is None else left_at + timedelta(seconds=stop.travel_s)
     start: datetime | None = None
     end: datetime | None = None
     progress = StopProgress.PENDING
     for report in reports:
         if report.kind is ReportKind.EN_ROUTE:
-            arrival = report.reported_at + timedelta(seconds=stop.travel_s)
+            arrival = (left_at or report.reported_at) + timedelta(seconds=stop.travel_s)
             progress = StopProgress.EN_ROUTE
         elif report.kind is ReportKind.RUNNING_LATE and report.late_by_min is not None:
             late = timedelta(minutes=report.late_by_min)

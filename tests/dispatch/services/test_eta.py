@@ -113,3 +113,32 @@ def test_arrival_window_is_thirty_minutes_on_five_minute_marks() -> None:
     )
     assert high - low == WINDOW_WIDTH
     assert arrival_window(datetime(2026, 3, 10, 10, 33, tzinfo=UTC))[0].minute == 20
+
+
+def _route_with_pickup() -> list[PlannedStop]:
+    """Visit A 9:00-10:00, then a ten-minute pickup (20 minutes' drive), then visit B (15 minutes on)."""
+    return [
+        PlannedStop(1, _at(0), _at(0), _at(60), 1800, opens=_at(-60), job_id="A"),
+        PlannedStop(2, _at(80), _at(80), _at(90), 1200, opens=_at(-60)),
+        PlannedStop(3, _at(105), _at(105), _at(165), 900, opens=_at(-60), job_id="B"),
+    ]
+
+
+def test_setting_off_for_a_visit_counts_the_pickup_on_the_way_from_that_moment() -> None:
+    """Done early and en route to B at 9:40: the pickup is at 10:00-10:10, B reached at 10:25; the pickup
+    never overlaps the visit it serves."""
+    reports = [
+        Progress("A", ReportKind.ARRIVED, _at(0)),
+        Progress("A", ReportKind.COMPLETED, _at(40)),
+        Progress("B", ReportKind.EN_ROUTE, _at(40)),
+    ]
+    done, pickup, visit = estimate_route(_route_with_pickup(), reports)
+    assert (pickup.arrival, pickup.start, pickup.end) == (_at(60), _at(60), _at(70))
+    assert (visit.arrival, visit.progress) == (_at(85), StopProgress.EN_ROUTE)
+    assert done.end <= pickup.start and pickup.end <= visit.arrival
+
+
+def test_a_pickup_before_a_visit_not_yet_set_off_for_follows_the_plan_moved_by_delays() -> None:
+    reports = [Progress("A", ReportKind.ARRIVED, _at(0)), Progress("A", ReportKind.COMPLETED, _at(70))]
+    _, pickup, visit = estimate_route(_route_with_pickup(), reports)
+    assert (pickup.start, visit.start) == (_at(90), _at(115))
