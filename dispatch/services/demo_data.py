@@ -83,7 +83,14 @@ def demo_logins(settings: Settings, day: date, *, technicians_shown: int = 3) ->
             first_job = next((r.job_ids[0] for r in plan.routes if r.job_ids), None) if plan else None
             ticket_id = JobRepository(session).require(first_job).ticket_id if first_job else None
             token = None
-            dispatcher_account = AccountRepository(session).by_email(logins[0][0])
+            accounts = AccountRepository(session)
+            dispatcher_account = accounts.by_email(logins[0][0])
+            busiest = {r.technician_id: len(r.job_ids) for r in (plan.routes if plan else ())}
+            visits_of = {
+                email: busiest.get(found.technician_id or "", 0) if (found := accounts.by_email(email)) else 0
+                for email, _, role in logins
+                if role == "technician"
+            }
             if ticket_id is not None and dispatcher_account is not None:
                 token = create_tracking_link(
                     session, ticket_id=ticket_id, created_by=dispatcher_account.id, now=datetime.now(UTC)
@@ -91,7 +98,10 @@ def demo_logins(settings: Settings, day: date, *, technicians_shown: int = 3) ->
     finally:
         engine.dispose()
     dispatcher = next(login for login in logins if login[2] == "dispatcher")
-    technicians = [login for login in logins if login[2] == "technician"]
+    # The technicians with the most visits on the day first: a sheet to look at, whatever the weekday.
+    technicians = sorted(
+        (login for login in logins if login[2] == "technician"), key=lambda t: -visits_of[t[0]]
+    )
     lines = [
         "Open in a browser:",
         f"  dispatch board   {base}/board  (log in as {dispatcher[0]} / {dispatcher[1]})",
