@@ -214,8 +214,12 @@ def test_drag_to_assign_is_validated_saved_or_refused_with_its_reason(
 
     _unassign_by_keyboard(page, second)
     expect(_card(page, second)).to_be_visible(timeout=EDIT_TIMEOUT_MS)
+    # The live redraw of that edit may still replace the list: type once the board shows the plan in force.
+    current = _view(server, day)["version"]
+    expect(page.locator("#board-body")).to_have_attribute("data-version", current, timeout=EDIT_TIMEOUT_MS)
     field = _card(page, second).locator("input[name=technician_id]")
     field.fill(holder)
+    expect(field).to_have_value(holder)
     field.press("Enter")
     expect(_lane(page, holder).locator(f'svg.visit[data-job="{second}"]')).to_have_count(
         1, timeout=EDIT_TIMEOUT_MS
