@@ -63,6 +63,8 @@
       })
       .then(function (html) {
         if (html === null) { return; }
+        // The dispatcher began typing while this live redraw was on its way: keep what they typed.
+        if (!force && busyTyping()) { pendingRefresh = true; return; }
         if (mapPanel && board.contains(mapPanel)) { document.body.appendChild(mapPanel); }
         board.innerHTML = html;
         placeMap();
