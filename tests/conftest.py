@@ -72,11 +72,17 @@ def postgis_server_url() -> URL:
     return url
 
 
+def _database_prefix() -> str:
+    """The chosen prefix, then the test worker's name when the tests run in parallel processes."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return os.environ.get(DATABASE_PREFIX_VARIABLE, "") + (f"{worker}_" if worker else "")
+
+
 @contextmanager
 def fresh_postgis_database(server_url: URL) -> Iterator[str]:
     """Create the test database anew with the postgis extension; drop it when done."""
     assert server_url.database, "the PostGIS test URL must name a database"
-    name = os.environ.get(DATABASE_PREFIX_VARIABLE, "") + server_url.database
+    name = _database_prefix() + server_url.database
     server_url = server_url.set(database=name)
     admin = _maintenance_engine(server_url)
     try:

@@ -9,6 +9,10 @@
   var liveLine = document.getElementById("live");
   var noticeLine = document.getElementById("notice");
   var version = "";
+  // Versions this board has shown or saved itself: an event about one of them is not someone else's change.
+  var known = {};
+  var lastSavedAt = -Infinity;
+  var SAVED_SHOWN_MS = 5000;
   var refreshing = null;
   var pendingRefresh = false;
 
@@ -22,7 +26,8 @@
     else if (mapPanel && !board.contains(mapPanel)) { mapPanel.hidden = true; }
   }
   placeMap();
-  function readVersion() { var b = body(); version = b ? b.dataset.version : ""; }
+  function setVersion(value) { version = value; if (value) { known[value] = true; } }
+  function readVersion() { var b = body(); setVersion(b ? b.dataset.version : ""); }
   readVersion();
 
   function clock(date) {
@@ -44,9 +49,15 @@
     return params.toString();
   }
 
+  // True while the dispatcher types in a field of the board or drags a job: a redraw then would undo it.
+  var dragging = false;
   function busyTyping() {
+    if (dragging) { return true; }
     var active = document.activeElement;
     return active && board.contains(active) && (active.tagName === "INPUT" || active.tagName === "SELECT");
+  }
+  function refreshIfWaiting() {
+    if (!busyTyping() && pendingRefresh) { pendingRefresh = false; refresh(); }
   }
 
   // Redraw the board's body; ``changed`` are job ids to highlight on the timeline.
@@ -65,6 +76,7 @@
         if (html === null) { return; }
         // The dispatcher began typing while this live redraw was on its way: keep what they typed.
         if (!force && busyTyping()) { pendingRefresh = true; return; }
+        var kept = selection();
         if (mapPanel && board.contains(mapPanel)) { document.body.appendChild(mapPanel); }
         board.innerHTML = html;
         placeMap();
@@ -79,6 +91,7 @@
         moveNow();
         window.dispatchEvent(new CustomEvent("board:refreshed"));
         window.dispatchEvent(new CustomEvent("board:moved-map"));
+        restoreSelection(kept);
       })
       .finally(function () {
         refreshing = null;
@@ -100,7 +113,8 @@
         board.dataset.lastEditMs = String(took);
         if (response.ok) {
           var etag = response.headers.get("ETag");
-          if (etag) { version = etag.replace(/"/g, ""); }
+          if (etag) { setVersion(etag.replace(/"/g, "")); }
+          lastSavedAt = performance.now();
           notice("");
           say(what + ": saved (" + took + " ms).");
           return refresh(changed, true).then(function () {
@@ -166,10 +180,13 @@
     event.dataTransfer.setData("text/plain", card.dataset.job);
     event.dataTransfer.effectAllowed = "move";
     card.classList.add("dragging");
+    dragging = true;
   });
   document.addEventListener("dragend", function (event) {
     var card = event.target.closest && event.target.closest(".job-card");
     if (card) { card.classList.remove("dragging"); }
+    dragging = false;
+    window.setTimeout(refreshIfWaiting, 300);
   });
   function laneOf(target) { return target.closest ? target.closest(".lane[data-technician]") : null; }
   document.addEventListener("dragover", function (event) {
@@ -189,6 +206,7 @@
     if (!lane) { return; }
     event.preventDefault();
     lane.classList.remove("drop-hover");
+    dragging = false;
     var jobId = event.dataTransfer.getData("text/plain");
     if (!jobId) { return; }
     board.dataset.dropAt = String(performance.now());
@@ -209,6 +227,30 @@
       assign(form.dataset.job, technician, instantAt(form.elements.at.value));
     }
   });
+
+  // What the dispatcher has open and in focus, so a redraw puts them back where they were.
+  function selection() {
+    var chosen = document.querySelector(".visit.selected[data-job]");
+    var active = document.activeElement;
+    var focused = active && active.closest ? active.closest(".visit[data-job]") : null;
+    var panel = document.getElementById("selected");
+    return {
+      job: chosen ? chosen.dataset.job : null,
+      focusedJob: focused ? focused.dataset.job : null,
+      panelControl: panel && active && panel.contains(active) && active.className ? active.className : null,
+    };
+  }
+  function visitBlock(jobId) {
+    return jobId ? document.querySelector('.visit[data-job="' + CSS.escape(jobId) + '"]') : null;
+  }
+  function restoreSelection(kept) {
+    var chosen = visitBlock(kept.job);
+    if (chosen) { select(chosen); }
+    var focused = visitBlock(kept.focusedJob);
+    var panel = document.getElementById("selected");
+    var control = chosen && kept.panelControl && panel ? panel.querySelector("." + kept.panelControl.split(" ")[0]) : null;
+    if (control) { control.focus(); } else if (focused) { focused.focus(); }
+  }
 
   function select(block) {
     document.querySelectorAll(".visit.selected").forEach(function (b) { b.classList.remove("selected"); });
@@ -270,7 +312,7 @@
     if (block && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); select(block); }
   });
   document.addEventListener("focusout", function () {
-    if (pendingRefresh) { window.setTimeout(function () { if (!busyTyping() && pendingRefresh) { pendingRefresh = false; refresh(); } }, 300); }
+    if (pendingRefresh) { window.setTimeout(refreshIfWaiting, 300); }
   });
 
   var logout = document.getElementById("logout");
@@ -300,10 +342,15 @@
     events.addEventListener("changed", function (event) {
       var data = JSON.parse(event.data);
       if (data.first) { return; }
-      if (data.version && data.version !== version) {
+      // Events are polled, so one may tell of this board's own edit after the edit's answer did.
+      var foreign = Boolean(data.version) && !known[data.version];
+      if (foreign) {
         notice("The plan changed (another dispatcher, a re-plan or an event): the board shows the new one.", "info");
       }
-      refresh().then(function () { say("Updated " + clock(new Date()) + "."); });
+      refresh().then(function () {
+        // Keep "saved" in view for a moment rather than replacing it with the echo of that same save.
+        if (foreign || performance.now() - lastSavedAt > SAVED_SHOWN_MS) { say("Updated " + clock(new Date()) + "."); }
+      });
     });
     events.addEventListener("open", function () { board.dataset.live = "yes"; });
     events.addEventListener("error", function () { board.dataset.live = "no"; });

@@ -30,6 +30,8 @@ SECOND_DISPATCHER = ("second.dispatcher@fieldops.example", "second-dispatcher-20
 SCREENSHOT_DIR = os.environ.get("DISPATCH_TEST_SCREENSHOTS")
 """Where to keep the board's screenshots (the test's temporary folder when unset)."""
 EDIT_TIMEOUT_MS = 30_000
+EVENT_SETTLE_MS = 1_500
+"""Longer than the board's event poll (1 s), so the echo of an edit has arrived and been drawn."""
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +114,13 @@ def _shot(page: Page, tmp_path: Path, name: str) -> None:
     page.screenshot(path=str(folder / name), full_page=True)
 
 
+def _wait_for_the_plan_in_force(page: Page, server: str, day: str) -> None:
+    """Act once the board shows the plan in force and its live redraws have settled, as a person would."""
+    current = _view(server, day)["version"]
+    expect(page.locator("#board-body")).to_have_attribute("data-version", current, timeout=EDIT_TIMEOUT_MS)
+    page.wait_for_timeout(EVENT_SETTLE_MS)
+
+
 def _unassign_by_keyboard(page: Page, job_id: str) -> None:
     """Focus the visit on the timeline, open it with Enter, and press its Unassign button."""
     _visit(page, job_id).focus()
@@ -189,6 +198,7 @@ def test_drag_to_assign_is_validated_saved_or_refused_with_its_reason(
     expect(_card(page, job_id).locator(".reason")).to_have_text("A dispatcher took it out of the plan.")
     expect(_visit(page, job_id)).to_have_count(0)
 
+    _wait_for_the_plan_in_force(page, server, day)
     version = page.locator("#board-body").get_attribute("data-version")
     _card(page, job_id).drag_to(_lane(page, unable["id"]))
     notice = page.locator("#notice")
@@ -198,6 +208,7 @@ def test_drag_to_assign_is_validated_saved_or_refused_with_its_reason(
     assert page.locator("#board-body").get_attribute("data-version") == version
     expect(_card(page, job_id)).to_be_visible()
 
+    _wait_for_the_plan_in_force(page, server, day)
     _card(page, job_id).drag_to(_lane(page, holder))
     expect(page.locator("#live")).to_contain_text("saved", timeout=EDIT_TIMEOUT_MS)
     expect(notice).to_be_hidden()
@@ -214,9 +225,7 @@ def test_drag_to_assign_is_validated_saved_or_refused_with_its_reason(
 
     _unassign_by_keyboard(page, second)
     expect(_card(page, second)).to_be_visible(timeout=EDIT_TIMEOUT_MS)
-    # The live redraw of that edit may still replace the list: type once the board shows the plan in force.
-    current = _view(server, day)["version"]
-    expect(page.locator("#board-body")).to_have_attribute("data-version", current, timeout=EDIT_TIMEOUT_MS)
+    _wait_for_the_plan_in_force(page, server, day)
     field = _card(page, second).locator("input[name=technician_id]")
     field.fill(holder)
     expect(field).to_have_value(holder)
