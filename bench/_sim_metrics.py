@@ -65,6 +65,8 @@ class PolicyFigures:
     moved: int = 0
     morning_visits: int = 0
     in_window: Tally = field(default_factory=Tally)
+    before_window: int = 0
+    after_window: int = 0
     window_width: list[float] = field(default_factory=list)
     estimate_error_min: list[float] = field(default_factory=list)
     p1_minutes: list[float] = field(default_factory=list)
@@ -120,6 +122,8 @@ class PolicyFigures:
             shown = max(seen, key=lambda s: s.at)
             low, high = shown.window
             self.in_window.add(low <= visit.start <= high)
+            self.before_window += visit.start < low
+            self.after_window += visit.start > high
             self.window_width.append((high - low).total_seconds() / 60)
             self.estimate_error_min.append(abs((shown.estimate - visit.start).total_seconds()) / 60)
 
@@ -152,6 +156,10 @@ def table(figures: dict[str, PolicyFigures], days: int) -> str:
             [f"{f.moved} ({_share(f.moved, f.morning_visits)})" for f in figures.values()],
         ),
         ("arrivals inside the window shown 1 h before", [_rate(f.in_window) for f in figures.values()]),
+        (
+            "  missed: began before / after it",
+            [f"{f.before_window} / {f.after_window}" for f in figures.values()],
+        ),
         ("mean window width (min)", [_mean(f.window_width) for f in figures.values()]),
         (
             "arrival estimate error 1 h before (MAE, min)",

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bench._sim_engine import DaySimulation
@@ -161,6 +162,10 @@ class Ours:
         return None
 
 
-def policies() -> list[MorningPlan | Greedy | Ours]:
-    """A fresh instance of each policy (the greedy one keeps its waiting list for one day)."""
-    return [MorningPlan(), Greedy(), Ours()]
+POLICY_NAMES = ("morning", "greedy", "ours")
+
+
+def policies(names: Sequence[str] = POLICY_NAMES) -> list[MorningPlan | Greedy | Ours]:
+    """A fresh instance of each policy named (the greedy one keeps its waiting list for one day)."""
+    made = {"morning": MorningPlan, "greedy": Greedy, "ours": Ours}
+    return [made[name]() for name in names]

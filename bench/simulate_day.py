@@ -2,6 +2,7 @@
 
     python bench/simulate_day.py [--days 20] [--scale 1] [--seed 1] [--arrivals 14] [--p1-share 0.4]
                                  [--plan-seconds 10] [--search-seconds 3] [--first-day 2026-03-02] [--jobs 1]
+                                 [--policies morning,greedy,ours]
 
 Each simulated day is a demo day (40 technicians and about 150 onsite jobs at ``--scale 1``; ``--scale 10``
 is the national size) stored in the embedded database and planned in the morning by the product. Its
@@ -34,7 +35,7 @@ if __package__ in (None, ""):  # run as a script: make the project root importab
 import optimizer as opt
 from bench._sim_engine import MAX_OVERTIME, DayRecord, DaySimulation
 from bench._sim_metrics import DayFacts, PolicyFigures, table
-from bench._sim_policies import policies
+from bench._sim_policies import POLICY_NAMES, policies
 from bench._sim_world import World, make_world
 from data.arrivals import make_arrivals
 from data.demo import DemoConfig, generate_demo, generate_history
@@ -66,6 +67,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--search-seconds", type=_search_seconds, default=3.0, help="each re-plan search's time limit"
     )
+    parser.add_argument(
+        "--policies",
+        type=_policy_names,
+        default=POLICY_NAMES,
+        help=f"which policies live each day, comma-separated among {', '.join(POLICY_NAMES)}",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="days simulated side by side, one process each")
     parser.add_argument("--first-day", type=date.fromisoformat, default=date(2026, 3, 2))
     return parser.parse_args(argv)
@@ -77,6 +84,16 @@ def _search_seconds(text: str) -> float:
         return check_time_limit(float(text))
     except (ValueError, DomainError) as wrong:
         raise argparse.ArgumentTypeError(str(wrong)) from None
+
+
+def _policy_names(text: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [n for n in names if n not in POLICY_NAMES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown policy {', '.join(unknown) or '(none given)'}: choose among {', '.join(POLICY_NAMES)}"
+        )
+    return names
 
 
 def weekdays(first: date, count: int) -> list[date]:
@@ -128,7 +145,7 @@ def live(
 ) -> list[tuple[str, DayRecord, float]]:
     """The day lived once per policy, each on its own copy of the morning's database."""
     results = []
-    for policy in policies():
+    for policy in policies(args.policies):
         copy = path.with_name(f"{path.stem}-{policy.name.replace(' ', '-')}.sqlite3")
         shutil.copy(path, copy)
         engine = make_engine(f"sqlite+pysqlite:///{copy}", sqlite_begin="BEGIN IMMEDIATE")

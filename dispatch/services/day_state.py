@@ -11,6 +11,8 @@ Pure functions over domain objects, so the planner, the edits and the tests read
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -194,6 +196,7 @@ def _started_route(
         if visit.job_id is not None and jobs[visit.job_id].status is not JobStatus.INCOMPLETE:
             for need in jobs[visit.job_id].required_parts:  # a visit not completed used none
                 used[need.sku] = used.get(need.sku, 0) + need.quantity
+    kept = _before_what_followed(kept)
     end = kept[-1]
     lat, lon = _place(end, jobs, sites, depots)
     return StartedRoute(
@@ -204,6 +207,19 @@ def _started_route(
         picked=picked,
         used=used,
     )
+
+
+def _before_what_followed(kept: list[PlannedVisit]) -> list[PlannedVisit]:
+    """The kept visits with each one over by the time the technician reached the next: a pickup on the
+    way is only expected, and an arrival reported sooner than expected means it took less time."""
+    ordered = list(kept)
+    for k in range(len(ordered) - 2, -1, -1):
+        visit, reached = ordered[k], ordered[k + 1].arrival
+        if visit.end > reached:
+            end = reached
+            start = min(visit.start, end)
+            ordered[k] = dataclasses.replace(visit, arrival=min(visit.arrival, start), start=start, end=end)
+    return ordered
 
 
 def _started(job: Job | None) -> bool:

@@ -10,6 +10,8 @@ the plan, which differs from counting from the true due time only by a constant)
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -60,6 +62,10 @@ class PlanningProblem:
 
     def seconds(self, instant: datetime) -> int:
         return int((instant - self.origin).total_seconds())
+
+    def seconds_from(self, instant: datetime) -> int:
+        """The first whole second not before ``instant``: when something may begin once it has passed."""
+        return math.ceil((instant - self.origin).total_seconds())
 
 
 def build_problem(

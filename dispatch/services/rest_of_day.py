@@ -261,7 +261,7 @@ def _resume(
     over by then."""
     if started is None:
         return technician
-    free_s = max(technician.shift.start_s, planning.seconds(started.free.at))
+    free_s = max(technician.shift.start_s, planning.seconds_from(started.free.at))
     start = opt.Location.at(started.free.lat, started.free.lon)
     van = started.van_stock(technician.van_stock)
     lunch = None if started.lunch_taken else technician.lunch

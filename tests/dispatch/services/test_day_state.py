@@ -84,3 +84,13 @@ def test_a_visit_not_completed_used_no_parts() -> None:
     state = _state({"J-F2": JobStatus.INCOMPLETE}, reports)
     assert state.started["T-MKE"].van_stock({}) == {"SW-24P": 1}
     assert "J-1" in state.rest_stops(plan().routes[0])
+
+
+def test_a_pickup_on_the_way_is_over_when_the_technician_is_reported_on_site() -> None:
+    """Set off at 9:00 with the depot pickup planned on the way, T-MKE reports J-1 reached at 9:10, sooner
+    than the pickup and the drives allow: the pickup is kept as done before that arrival, not across it."""
+    reports = [_report("J-1", ReportKind.EN_ROUTE, 0), _report("J-1", ReportKind.ARRIVED, 10)]
+    kept = _state({"J-1": JobStatus.ON_SITE}, reports).started["T-MKE"].kept
+    assert [v.job_id or v.depot_id for v in kept] == ["D-CHI", "J-1"]
+    assert kept[1].arrival == local(9, 10)
+    assert kept[0].arrival <= kept[0].start <= kept[0].end <= kept[1].arrival
