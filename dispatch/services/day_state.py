@@ -12,7 +12,6 @@ Pure functions over domain objects, so the planner, the edits and the tests read
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime

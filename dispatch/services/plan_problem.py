@@ -11,7 +11,6 @@ the plan, which differs from counting from the true due time only by a constant)
 from __future__ import annotations
 
 import math
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import Engine
@@ -59,7 +60,7 @@ def _live_through(engine: Engine, route: PlannedRoute, done_at: datetime) -> tup
 def _assert_no_visit_overlaps_another(plan: Plan) -> None:
     for route in plan.routes:
         visits = [v for v in sorted(route.visits, key=lambda v: v.start) if v.start < v.end]
-        for before, after in zip(visits, visits[1:], strict=False):
+        for before, after in pairwise(visits):
             assert after.start >= before.end, (route.technician_id, before, after)
 
 
