@@ -34,7 +34,7 @@ from dispatch.persistence.repositories import RecordNotFound
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.candidates import Candidate, depot_stock, nearest_candidates, reason_of
 from dispatch.services.eta import Progress, StopProgress, arrival_window, estimate_route
-from dispatch.services.rest_of_day import LiveDay, load_live_day
+from dispatch.services.rest_of_day import LiveDay, load_plan_day
 from dispatch.services.summary import AT_RISK_THRESHOLD
 from dispatch.services.tracking_estimates import planned_stops
 
@@ -249,7 +249,7 @@ def published_view(
     """The published plan of ``day`` as the board shows it; ``None`` when none is published."""
     now = now or datetime.now(UTC)
     filters = filters or ViewFilters()
-    live = load_live_day(session, day, now)
+    live = load_plan_day(session, day, now)
     plan = live.state.published
     if plan is None:
         return None
