@@ -153,6 +153,16 @@ def _lane(technician: TechnicianView, x: _X, tz: ZoneInfo, abbreviation: str) ->
     return Lane(technician, shift_x, shift_width or 0.0, tuple(blocks), summary, jobs)
 
 
+def _sla_label(stop: StopView, tz: ZoneInfo) -> str:
+    """``, response due 10:00, SLA due 14:00: past due`` for a visit late or at risk, else nothing."""
+    if stop.sla is None or stop.sla.value not in ("at_risk", "late"):
+        return ""
+    dues = [] if stop.response_due is None else [f"response due {clock(stop.response_due, tz)}"]
+    if stop.sla_due is not None:
+        dues.append(f"SLA due {clock(stop.sla_due, tz)}")
+    return f", {', '.join(dues)}: {'at risk' if stop.sla.value == 'at_risk' else 'past due'}"
+
+
 def _stop_block(stop: StopView, x: _X, tz: ZoneInfo, abbreviation: str) -> Block:
     sx = x(stop.start)
     width = max(0.4, x(stop.end) - sx)
@@ -167,11 +177,7 @@ def _stop_block(stop: StopView, x: _X, tz: ZoneInfo, abbreviation: str) -> Block
         StopProgress.ON_SITE: "on site",
         StopProgress.EN_ROUTE: "en route",
     }.get(stop.progress, "")
-    sla = ""
-    if stop.sla is not None and stop.sla.value == "at_risk":
-        sla = f", SLA due {clock(stop.sla_due, tz)}: at risk"
-    elif stop.sla is not None and stop.sla.value == "late":
-        sla = f", SLA due {clock(stop.sla_due, tz)}: past due"
+    sla = _sla_label(stop, tz)
     moved = ""
     if abs((stop.start - stop.planned_start).total_seconds()) >= 60:
         moved = f" (planned {clock(stop.planned_start, tz)})"

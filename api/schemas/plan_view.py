@@ -64,8 +64,16 @@ class StopOut(BaseModel):
     priority: str | None
     ticket_id: str | None
     summary: str
-    sla_due: datetime | None
-    sla: SlaOutlook | None = Field(description="on_time, at_risk (ends < 2 h before due) or late.")
+    sla_due: datetime | None = Field(description="The resolution due time the job was given.")
+    response_due: datetime | None = Field(
+        description="The ticket's response due time while it awaits its response (arriving answers it)."
+    )
+    sla: SlaOutlook | None = Field(
+        description="late when the estimated arrival is past the response due time (while the ticket awaits "
+        "its response) or the estimated end past the resolution due time, the rule GET /tickets/at-risk "
+        "applies; at_risk when in time with less than 2 h to spare on either; else on_time; none "
+        "without an SLA target open."
+    )
     window: SpanOut | None = Field(description="The customer's arrival window.")
     pinned: bool
     skills: dict[str, int] = Field(description="Skills the job needs, with the level asked.")
@@ -92,6 +100,7 @@ class StopOut(BaseModel):
             ticket_id=stop.ticket_id,
             summary=stop.summary,
             sla_due=stop.sla_due,
+            response_due=stop.response_due,
             sla=stop.sla,
             window=SpanOut.of(stop.window),
             pinned=stop.pinned,
@@ -197,8 +206,13 @@ class LeftOutOut(BaseModel):
     duration_s: int
     skills: dict[str, int]
     parts: dict[str, int]
-    sla_due: datetime | None
-    sla: SlaOutlook
+    sla_due: datetime | None = Field(description="The resolution due time the job was given.")
+    response_due: datetime | None = Field(
+        description="The ticket's response due time while it awaits its response."
+    )
+    sla: SlaOutlook = Field(
+        description="late when the response or resolution due time is already past, else unplanned."
+    )
     reason: str = Field(description="Machine-readable reason, such as no_skilled_technician.")
     reason_text: str = Field(description="The reason in plain words.")
     detail: str = Field(description="What the planner found, for this job.")
@@ -218,6 +232,7 @@ class LeftOutOut(BaseModel):
             skills=dict(job.skills),
             parts=dict(job.parts),
             sla_due=job.sla_due,
+            response_due=job.response_due,
             sla=job.sla,
             reason=job.reason,
             reason_text=job.reason_text,

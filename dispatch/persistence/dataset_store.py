@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 
-from sqlalchemy import Table, delete, exists, select
+from sqlalchemy import ColumnElement, Table, delete, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch.domain.dataset import Dataset
@@ -24,6 +25,7 @@ from dispatch.persistence.repositories import (
     TechnicianRepository,
     TicketRepository,
 )
+from dispatch.persistence.repositories.plans import job_ids_of_plan
 from dispatch.persistence.repositories.procedures import ProcedureRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 
@@ -67,6 +69,38 @@ def load_dataset(session: Session) -> Dataset:
         jobs=JobRepository(session).all(),
         procedures=ProcedureRepository(session).all(),
     )
+
+
+def load_day_dataset(
+    session: Session, plan_id: str | None, also: Collection[str], duties: tuple[datetime, datetime]
+) -> Dataset:
+    """What one day's plan speaks of, without the rest of the history: the jobs of plan ``plan_id`` and
+    those named in ``also``, their tickets and sites; every technician, depot, contract and catalogue entry
+    (the workforce and the offer, not the history); the on-call duties with some time in ``duties``.
+    Customers and procedures are left out: no plan reads them. Each list is ordered as ``load_dataset``
+    orders it."""
+    jobs = JobRepository.table
+    in_day = _jobs_of(plan_id, also)
+    tickets = TicketRepository.table
+    sites = SiteRepository.table
+    return Dataset(
+        skills=SkillRepository(session).all(),
+        parts=PartRepository(session).all(),
+        sites=SiteRepository(session).where(sites.c.id.in_(select(jobs.c.site_id).where(in_day))),
+        contracts=ContractRepository(session).all(),
+        depots=DepotRepository(session).all(),
+        technicians=TechnicianRepository(session).all(),
+        on_call_duties=OnCallDutyRepository(session).overlapping(*duties),
+        tickets=TicketRepository(session).where(tickets.c.id.in_(select(jobs.c.ticket_id).where(in_day))),
+        jobs=JobRepository(session).where(in_day),
+    )
+
+
+def _jobs_of(plan_id: str | None, also: Collection[str]) -> ColumnElement[bool]:
+    """Jobs of the plan ``plan_id`` (none when ``None``) or named in ``also``."""
+    ids = JobRepository.table.c.id
+    named = ids.in_(sorted(also)) if also else false()
+    return named if plan_id is None else or_(ids.in_(job_ids_of_plan(plan_id)), named)
 
 
 KEPT_ACROSS_REPLACE = frozenset({table_of(AuditEventRow).name})

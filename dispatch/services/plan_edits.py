@@ -25,7 +25,7 @@ from dispatch.persistence.repositories import JobRepository, TechnicianRepositor
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository, PinnedStartRepository
 from dispatch.services.audit import JOB, PLAN, record
 from dispatch.services.plan_day import StalePlan, compose, hold_plan, publish_outcome
-from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
+from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_plan_day, orders_of, rest_of_day
 from optimizer.fixed_routes import best_position
 
 
@@ -158,7 +158,7 @@ def _editing(
     extra_starts: dict[str, datetime] | None = None,
     include: str | None = None,
 ) -> _Editing:
-    live = load_live_day(session, day, now)
+    live = load_plan_day(session, day, now, also=() if include is None else (include,))
     published = live.state.published
     if published is None:
         raise Conflict(f"there is no published plan for {day} to edit; plan the day first")

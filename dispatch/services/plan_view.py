@@ -1,7 +1,9 @@
 """The day's plan as a dispatcher reads it: names, places, local times, SLA risk, and who could help.
 
 The stored plan speaks in ids; a dispatcher reads "Ana Diaz, 09:40-10:25 at Acme Dental, 12 Main St,
-P1, SLA due 11:00, at risk". This view joins the published plan to the day's facts (technicians, sites,
+P1, SLA due 11:00, at risk". A visit's SLA outlook follows the rule the planner and the list of tickets
+at risk share (``VisitDues``): arrive by the response due time while the ticket awaits its response, end
+by the resolution due time. This view joins the published plan to the day's facts (technicians, sites,
 depots, tickets and contracts, the reports so far) once, so that the board, the map and any API client
 read the same thing. Times of visits are the current estimates (the plan moved by the technicians'
 reports, as customers see them), beside the times planned. Jobs left out carry their reason in plain
@@ -29,24 +31,28 @@ from dispatch.domain.errors import DomainError
 from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.plans import PlanChanges, PlannedRoute, VisitKind
 from dispatch.domain.technicians import Depot, Technician
+from dispatch.domain.tickets import Ticket
 from dispatch.domain.timezones import zone
+from dispatch.domain.visit_due import VisitDues, visit_dues
 from dispatch.persistence.repositories import RecordNotFound
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.candidates import Candidate, depot_stock, nearest_candidates, reason_of
 from dispatch.services.eta import Progress, StopProgress, arrival_window, estimate_route
-from dispatch.services.rest_of_day import LiveDay, load_live_day
+from dispatch.services.rest_of_day import LiveDay, load_plan_day
 from dispatch.services.summary import AT_RISK_THRESHOLD
 from dispatch.services.tracking_estimates import planned_stops
 
 
 class SlaOutlook(StrEnum):
-    """How a job's SLA resolution due time looks with the plan as it stands."""
+    """How a job's SLA targets still open (``VisitDues``) look with the plan as it stands."""
 
     ON_TIME = "on_time"
     AT_RISK = "at_risk"
-    """Planned to finish less than ``AT_RISK_THRESHOLD`` before it falls due."""
+    """In time, with less than ``AT_RISK_THRESHOLD`` to spare on a target: arriving that close to the
+    response due time, or ending that close to the resolution due time."""
     LATE = "late"
-    """Planned to finish after it falls due (or, left out, already past it)."""
+    """Planned to arrive after the response due time or to end after the resolution due time (or, left
+    out, one of them already past)."""
     UNPLANNED = "unplanned"
     """Left out of the plan, not yet due."""
 
@@ -104,6 +110,8 @@ class StopView:
     ticket_id: str | None = None
     summary: str = ""
     sla_due: datetime | None = None
+    response_due: datetime | None = None
+    """The ticket's response due time while it awaits its response (met by arriving)."""
     sla: SlaOutlook | None = None
     window: tuple[datetime, datetime] | None = None
     """The customer's arrival window."""
@@ -166,6 +174,7 @@ class LeftOutView:
     skills: Mapping[str, int]
     parts: Mapping[str, int]
     sla_due: datetime | None
+    response_due: datetime | None
     sla: SlaOutlook
     reason: str
     reason_text: str
@@ -249,7 +258,7 @@ def published_view(
     """The published plan of ``day`` as the board shows it; ``None`` when none is published."""
     now = now or datetime.now(UTC)
     filters = filters or ViewFilters()
-    live = load_live_day(session, day, now)
+    live = load_plan_day(session, day, now)
     plan = live.state.published
     if plan is None:
         return None
@@ -304,6 +313,7 @@ class _Facts:
     jobs: Mapping[str, Job]
     sites: Mapping[str, Site]
     depots: Mapping[str, Depot]
+    tickets: Mapping[str, Ticket]
     tier_of_ticket: Mapping[str, str]
     summary_of_ticket: Mapping[str, str]
 
@@ -315,6 +325,7 @@ class _Facts:
             jobs={j.id: j for j in dataset.jobs},
             sites={s.id: s for s in dataset.sites},
             depots={d.id: d for d in dataset.depots},
+            tickets={t.id: t for t in dataset.tickets},
             tier_of_ticket={
                 t.id: contracts[t.contract_id].sla.tier for t in dataset.tickets if t.contract_id in contracts
             },
@@ -352,12 +363,18 @@ def _job_matches(job: Job, facts: _Facts, filters: ViewFilters, *, by_region: bo
     return filters.tier is None or facts.tier_of_ticket.get(job.ticket_id) == filters.tier
 
 
-def _outlook(end: datetime | None, due: datetime | None) -> SlaOutlook | None:
-    if due is None or end is None:
+def _dues(job: Job, facts: _Facts) -> VisitDues:
+    return visit_dues(job, facts.tickets.get(job.ticket_id))
+
+
+def _outlook(dues: VisitDues, arrival: datetime, end: datetime) -> SlaOutlook | None:
+    """Late or at risk by the shared rule; ``None`` when the job has no SLA target open."""
+    spare = dues.slack(arrival, end)
+    if spare is None:
         return None
-    if end > due:
+    if dues.is_late(arrival, end):
         return SlaOutlook.LATE
-    return SlaOutlook.AT_RISK if due - end < AT_RISK_THRESHOLD else SlaOutlook.ON_TIME
+    return SlaOutlook.AT_RISK if spare < AT_RISK_THRESHOLD else SlaOutlook.ON_TIME
 
 
 def _technician_view(
@@ -419,6 +436,7 @@ def _route_view(
             site = facts.sites[job.site_id]
             status = live.state.job_status.get(job.id)
             stop_progress = _progress_of(status, estimate.progress)
+            dues = _dues(job, facts)
             stops.append(
                 StopView(
                     sequence=visit.sequence,
@@ -438,7 +456,8 @@ def _route_view(
                     ticket_id=job.ticket_id,
                     summary=facts.summary_of_ticket.get(job.ticket_id, ""),
                     sla_due=job.sla_due,
-                    sla=_outlook(estimate.end, job.sla_due),
+                    response_due=dues.response,
+                    sla=_outlook(dues, estimate.arrival, estimate.end),
                     window=arrival_window(estimate.start),
                     pinned=job.pinned_technician_id is not None or job.id in pinned,
                     skills={s.skill: s.min_level for s in job.required_skills},
@@ -515,13 +534,8 @@ def _left_out_view(
 ) -> LeftOutView:
     job = facts.jobs[job_id]
     site = facts.sites[job.site_id]
-    due = job.sla_due
-    if due is None:
-        outlook = SlaOutlook.UNPLANNED
-    elif due <= now:
-        outlook = SlaOutlook.LATE
-    else:
-        outlook = SlaOutlook.UNPLANNED
+    dues = _dues(job, facts)
+    outlook = SlaOutlook.LATE if dues.is_late(now, now) else SlaOutlook.UNPLANNED
     return LeftOutView(
         job_id=job.id,
         ticket_id=job.ticket_id,
@@ -533,7 +547,8 @@ def _left_out_view(
         duration_s=int(job.duration.total_seconds()),
         skills={s.skill: s.min_level for s in job.required_skills},
         parts={p.sku: p.quantity for p in job.required_parts},
-        sla_due=due,
+        sla_due=job.sla_due,
+        response_due=dues.response,
         sla=outlook,
         reason=reason,
         reason_text=REASONS.get(reason, reason.replace("_", " ")),

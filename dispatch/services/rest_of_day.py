@@ -10,9 +10,9 @@ and the depot stock they and the morning's pickups collect is not promised again
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -20,13 +20,13 @@ import optimizer as opt
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import TimeWindow
 from dispatch.domain.plans import Plan, PlannedRoute, UnplannedJob
-from dispatch.persistence.dataset_store import load_dataset
+from dispatch.persistence.dataset_store import load_dataset, load_day_dataset
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository, PinnedStartRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.day_state import STARTED, DayState, StartedRoute, day_state
 from dispatch.services.eta import arrival_window
-from dispatch.services.plan_problem import PlanningProblem, SkippedJob, build_problem
+from dispatch.services.plan_problem import HORIZON, PlanningProblem, SkippedJob, build_problem
 
 PINNED_START_WINDOW = timedelta(minutes=1)
 """A pinned start is the job's only window, this long, so the visit starts at the minute pinned."""
@@ -80,7 +80,20 @@ class RestOfDay:
 def load_live_day(session: Session, day: date, now: datetime) -> LiveDay:
     """The stored data set, the published plan of ``day`` with the facts so far, locks and pins."""
     dataset = load_dataset(session)
+    return _live(session, day, now, dataset, PlanRepository(session).published(day))
+
+
+def load_plan_day(session: Session, day: date, now: datetime, *, also: Collection[str] = ()) -> LiveDay:
+    """As ``load_live_day``, with only what the published plan of ``day`` speaks of (its jobs, and those
+    in ``also``, with their tickets and sites) instead of every job and ticket ever stored: enough to show
+    the plan or to edit it (``rest_of_day`` with ``job_ids`` within those), not to plan the day afresh."""
     published = PlanRepository(session).published(day)
+    origin = datetime.combine(day, time(0), UTC)
+    dataset = load_day_dataset(session, published.id if published else None, also, (origin, origin + HORIZON))
+    return _live(session, day, now, dataset, published)
+
+
+def _live(session: Session, day: date, now: datetime, dataset: Dataset, published: Plan | None) -> LiveDay:
     jobs = {job.id: job for job in dataset.jobs}
     routed = [j for j in (published.planned_job_ids if published else ()) if j in jobs]
     reports = VisitReportRepository(session).for_jobs(routed)

@@ -3,8 +3,9 @@
 Read on demand from the published plan and the reports so far, so it is current after every re-plan
 and every status report: the same point estimates as the job sheet and the tracking page
 (``forecast_stored_route``). The response target is met on arrival, the
-resolution target on completion: a ticket is at risk when its estimated arrival is past its response
-due time (while not yet responded to) or its estimated completion past its resolution due time. Open
+resolution target on completion (``VisitDues``, the rule the planner and the board share): a ticket is
+at risk when its estimated arrival is past its response due time (while not yet responded to) or its
+estimated completion past its resolution due time. Open
 tickets on no route whose due time falls by the end of the day at their site are listed too, with how
 late they already are.
 """
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.contracts import Priority
 from dispatch.domain.tickets import Ticket, TicketState
+from dispatch.domain.visit_due import ticket_dues
 from dispatch.persistence.repositories import JobRepository, PlanRepository, SiteRepository, TicketRepository
 from dispatch.services.durations import learn_durations
 from dispatch.services.tracking_estimates import forecast_stored_route
@@ -83,9 +85,8 @@ def tickets_at_risk(session: Session, day: date, now: datetime) -> list[TicketAt
 def _planned_risk(
     ticket: Ticket, job_id: str, technician_id: str, arrival: datetime, completion: datetime
 ) -> TicketAtRisk | None:
-    response_due = ticket.response_due if ticket.responded_at is None else None
-    response_late = _late(arrival, response_due)
-    resolution_late = _late(completion, ticket.resolution_due)
+    dues = ticket_dues(ticket)
+    response_late, resolution_late = dues.late_by(arrival, completion)
     if response_late is None and resolution_late is None:
         return None
     return TicketAtRisk(
@@ -95,7 +96,7 @@ def _planned_risk(
         site_id=ticket.site_id,
         job_id=job_id,
         technician_id=technician_id,
-        response_due=response_due,
+        response_due=dues.response,
         resolution_due=ticket.resolution_due,
         expected_arrival=arrival,
         expected_completion=completion,
@@ -121,10 +122,10 @@ def _unplanned(session: Session, day: date, now: datetime, on_route: set[str]) -
         day_end = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(sites[ticket.site_id].timezone))
         if ticket.opened_at >= day_end:
             continue
-        response_due = ticket.response_due if ticket.responded_at is None else None
-        dues = [d for d in (response_due, ticket.resolution_due) if d is not None]
-        if not any(d < day_end for d in dues):
+        dues = ticket_dues(ticket)
+        if not any(d < day_end for d in (dues.response, ticket.resolution_due) if d is not None):
             continue
+        response_late, resolution_late = dues.late_by(now, now)
         found.append(
             TicketAtRisk(
                 ticket_id=ticket.id,
@@ -133,19 +134,15 @@ def _unplanned(session: Session, day: date, now: datetime, on_route: set[str]) -
                 site_id=ticket.site_id,
                 job_id=None,
                 technician_id=None,
-                response_due=response_due,
+                response_due=dues.response,
                 resolution_due=ticket.resolution_due,
                 expected_arrival=None,
                 expected_completion=None,
-                response_late_by=_late(now, response_due),
-                resolution_late_by=_late(now, ticket.resolution_due),
+                response_late_by=response_late,
+                resolution_late_by=resolution_late,
             )
         )
     return found
-
-
-def _late(expected: datetime, due: datetime | None) -> timedelta | None:
-    return None if due is None or expected <= due else expected - due
 
 
 def _latest_first(risk: TicketAtRisk) -> tuple[timedelta, str]:

@@ -68,7 +68,8 @@ class Arranged:
 @pytest.fixture(scope="module")
 def arranged(api_settings: Settings) -> Iterator[Arranged]:
     """The demo day planned and published; then the due times of three tickets set to known lateness and
-    every other planned ticket given due times far ahead, so the expected answer is known by hand."""
+    every other planned ticket given due times far ahead, so the expected answer is known by hand (each
+    job's own due time follows its ticket's resolution due time, as when it was made)."""
     engine = make_engine(api_settings.effective_database_url)
     try:
         with session_scope(make_session_factory(engine)) as session:
@@ -90,6 +91,9 @@ def arranged(api_settings: Settings) -> Iterator[Arranged]:
                 ticket = tickets.require(ticket_id)
                 if ticket.state.is_open:
                     tickets.update(dataclasses.replace(ticket, response_due=FAR, resolution_due=FAR))
+            for visit in visits:
+                if visit.job_id is not None:
+                    JobRepository(session).update(dataclasses.replace(jobs[visit.job_id], sla_due=FAR))
             for visit, changes in (
                 (first, {"response_due": first.arrival - timedelta(minutes=30), "responded_at": None}),
                 (
@@ -103,6 +107,9 @@ def arranged(api_settings: Settings) -> Iterator[Arranged]:
                 tickets.update(
                     dataclasses.replace(ticket, state=TicketState.SCHEDULED, opened_at=opened, **changes)
                 )
+                if "resolution_due" in changes:
+                    job = dataclasses.replace(jobs[visit.job_id], sla_due=changes["resolution_due"])
+                    JobRepository(session).update(job)
             outside = next(
                 t
                 for t in tickets.all()
@@ -166,6 +173,33 @@ def test_unplanned_tickets_due_today_follow_with_how_late_now(
         dues = [datetime.fromisoformat(d) for d in (row["response_due"], row["resolution_due"]) if d]
         assert min(dues) < day_end
     assert not set(unplanned) & arranged.planned_tickets
+
+
+def test_the_board_flags_the_visits_the_list_calls_late(
+    client: TestClient, dispatcher_headers: Headers, arranged: Arranged
+) -> None:
+    """The plan view judges a visit by the same rule: the visit arriving 30 minutes after its response due
+    time, though hours before its resolution due time, is late on the board, and so is the one ending
+    after its resolution due time; the visits late on the board are the ones the list names."""
+    view = client.get(f"/plans/{DAY}/view", headers=dispatcher_headers)
+    assert view.status_code == 200, view.text
+    stops = {
+        s["job_id"]: s
+        for t in view.json()["technicians"]
+        if t["route"]
+        for s in t["route"]["stops"]
+        if s["job_id"]
+    }
+    response = stops[arranged.response_late.job_id]
+    assert response["sla"] == "late"
+    assert datetime.fromisoformat(response["sla_due"]) == FAR
+    assert datetime.fromisoformat(response["response_due"]) == (
+        arranged.response_late.arrival - timedelta(minutes=30)
+    )
+    resolution = stops[arranged.resolution_late.job_id]
+    assert resolution["sla"] == "late" and resolution["response_due"] is None
+    listed = {r["job_id"] for r in _at_risk(client, dispatcher_headers) if r["planned"]}
+    assert {job for job, stop in stops.items() if stop["sla"] == "late"} == listed
 
 
 def test_a_malformed_day_is_refused(client: TestClient, dispatcher_headers: Headers) -> None:

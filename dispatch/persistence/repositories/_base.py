@@ -118,6 +118,10 @@ class Repository(Generic[T]):
         """Every stored object, ordered by id."""
         return self._select([])
 
+    def where(self, *conditions: ColumnElement[bool]) -> list[T]:
+        """The stored objects matching every one of ``conditions``, ordered by id."""
+        return self._select(conditions)
+
     def get_many(self, keys: Sequence[str]) -> list[T]:
         """The stored objects among ``keys``, in the order of ``keys``."""
         if not keys:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, union, update
 from sqlalchemy.engine import RowMapping
 
 from dispatch.domain.plans import (
@@ -26,6 +26,13 @@ from dispatch.persistence.repositories._base import Child, ChildRows, Repository
 _ROUTES = table_of(PlanRouteRow)
 _VISITS = table_of(PlanVisitRow)
 _UNASSIGNED = table_of(PlanUnassignedRow)
+
+
+def job_ids_of_plan(plan_id: str) -> Select[tuple[str]]:
+    """The ids of the jobs a plan speaks of (on its routes or left out), as a statement to filter by."""
+    routed = select(_VISITS.c.job_id).where(_VISITS.c.plan_id == plan_id, _VISITS.c.job_id.is_not(None))
+    left_out = select(_UNASSIGNED.c.job_id).where(_UNASSIGNED.c.plan_id == plan_id)
+    return select(union(routed, left_out).subquery().c.job_id)
 
 
 class PlanRepository(Repository[Plan]):

@@ -1,4 +1,4 @@
-"""By when a visit should start: respond by arriving, and end by the resolution due time."""
+"""By when a visit should start, and when it is late: respond by arriving, end by the resolution due time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import Job
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
-from dispatch.domain.visit_due import visit_start_due
+from dispatch.domain.visit_due import visit_dues, visit_start_due
 
 OPENED = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 TICKET = Ticket(
@@ -57,3 +57,34 @@ def test_a_resolved_ticket_or_a_job_without_sla_has_no_due_start() -> None:
 
 def test_without_its_ticket_the_job_ends_by_its_own_due_time() -> None:
     assert visit_start_due(JOB, None) == TICKET.resolution_due - timedelta(minutes=90)
+
+
+def test_a_visit_arriving_after_the_response_due_time_is_late_though_it_ends_before_resolution() -> None:
+    """Arriving 30 minutes past the response due time, ending hours before the resolution due time."""
+    dues = visit_dues(JOB, TICKET)
+    arrival = TICKET.response_due + timedelta(minutes=30)
+    end = arrival + JOB.duration
+    assert end < TICKET.resolution_due
+    assert dues.late_by(arrival, end) == (timedelta(minutes=30), None)
+    assert dues.is_late(arrival, end)
+    assert dues.slack(arrival, end) == -timedelta(minutes=30)
+
+
+def test_once_answered_only_the_resolution_counts_and_the_slack_is_to_the_nearer_target() -> None:
+    answered = dataclasses.replace(TICKET, responded_at=OPENED)
+    late_arrival = TICKET.response_due + timedelta(hours=1)
+    end = TICKET.resolution_due - timedelta(minutes=10)
+    assert visit_dues(JOB, answered).late_by(late_arrival, end) == (None, None)
+    assert visit_dues(JOB, answered).slack(late_arrival, end) == timedelta(minutes=10)
+    early = OPENED + timedelta(minutes=30)
+    assert visit_dues(JOB, TICKET).slack(early, early + JOB.duration) == timedelta(minutes=90)
+    over = TICKET.resolution_due + timedelta(minutes=5)
+    assert visit_dues(JOB, answered).late_by(late_arrival, over) == (None, timedelta(minutes=5))
+
+
+def test_without_targets_open_nothing_is_late() -> None:
+    done = dataclasses.replace(TICKET, responded_at=OPENED, resolved_at=OPENED + timedelta(hours=1))
+    far = OPENED + timedelta(days=3)
+    assert visit_dues(JOB, done).slack(far, far) is None
+    assert not visit_dues(JOB, done).is_late(far, far)
+    assert visit_dues(JOB, None).late_by(far, far) == (None, far - TICKET.resolution_due)
