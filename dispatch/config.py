@@ -66,12 +66,13 @@ class Settings(BaseSettings):
         ),
     )
     freeze_minutes: int = Field(
-        default=45,
+        default=60,
         ge=0,
         le=24 * 60,
         description=(
             "A re-plan keeps each working technician's next visit and any visit planned to start within "
-            "this many minutes where it is, unless only moving it serves a P1."
+            "this many minutes where it is, unless only moving it serves a P1: an hour by default, so the "
+            "arrival window a customer sees an hour ahead is not moved by a re-plan."
         ),
     )
     window_confidence: float = Field(

@@ -14,11 +14,12 @@ import dataclasses
 from datetime import timedelta
 
 import optimizer as opt
+from dispatch.config import Settings
 from dispatch.services.rest_of_day import DEPOT_STOP, LiveDay, RestOfDay
 from optimizer.fixed_routes import timed_solution
 from optimizer.validate import validate
 
-FREEZE_AHEAD = timedelta(minutes=45)
+FREEZE_AHEAD = timedelta(minutes=Settings.model_fields["freeze_minutes"].default)
 """Default horizon: visits planned to start within this long of now stay put (``DISPATCH_FREEZE_MINUTES``)."""
 
 
