@@ -3,37 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, update
 
-import optimizer as opt
-from data.demo import DemoConfig, generate_demo
 from dispatch.domain.plans import Plan
-from dispatch.persistence.dataset_store import clear_dataset, save_dataset
 from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.persistence.models import JobRow
 from dispatch.services.freeze import frozen_visits, keepable
 from dispatch.services.plan_day import plan_day
-from dispatch.services.planning import plan_and_publish
 from dispatch.services.rest_of_day import load_live_day, rest_of_day
+from tests.dispatch.services.small_day import DAY, NIGHT_BEFORE, QUICK, publish_small_day
 
-DAY = date(2026, 3, 10)
-QUICK = opt.SolveParams(time_limit_s=1, deterministic=True, solution_limit=30)
-NIGHT_BEFORE = datetime(2026, 3, 9, 20, tzinfo=UTC)
 MID_MORNING = datetime(2026, 3, 10, 16, tzinfo=UTC)
 """Eleven in the East, eight on the Pacific coast: most routes have begun."""
 
 
 @pytest.fixture(scope="module")
 def morning_plan(engine: Engine) -> Iterator[tuple[Engine, Plan]]:
-    with session_scope(make_session_factory(engine)) as session:
-        clear_dataset(session)
-        save_dataset(session, generate_demo(DemoConfig(seed=5, day=DAY, scale=0.2)))
-    with session_scope(make_session_factory(engine)) as session:
-        plan = plan_and_publish(session, DAY, params=QUICK, now=NIGHT_BEFORE).plan
-    yield engine, plan
+    yield engine, publish_small_day(engine)
 
 
 def _next_jobs(plan: Plan, before: datetime) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,16 +25,14 @@ from dispatch.domain.errors import DomainError
 from dispatch.domain.jobs import JobStatus
 from dispatch.domain.plans import Plan
 from dispatch.domain.progress import NotCompletedReason, ReportKind
-from dispatch.persistence.dataset_store import clear_dataset, save_dataset
-from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.persistence.repositories import JobRepository, PlanRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.day_state import STARTED
 from dispatch.services.plan_edits import assign_job, unassign_job
 from dispatch.services.planning import plan_and_publish
 from dispatch.services.progress import ReportRequest, report_progress
+from tests.dispatch.services.small_day import DAY, publish_small_day
 
-DAY = date(2026, 3, 10)
 QUICK = opt.SolveParams(time_limit_s=0.5, deterministic=True, solution_limit=20)
 NEXT_REPORT = {
     JobStatus.PLANNED: ReportKind.EN_ROUTE,
@@ -53,11 +51,7 @@ ALL_JOBS = [j.id for j in generate_demo(DemoConfig(seed=5, day=DAY, scale=0.2)).
 @pytest.fixture(scope="module")
 def planned_day(engine: Engine) -> Iterator[Engine]:
     """A small demo day stored with its morning plan published."""
-    with session_scope(make_session_factory(engine)) as session:
-        clear_dataset(session)
-        save_dataset(session, generate_demo(DemoConfig(seed=5, day=DAY, scale=0.2)))
-    with session_scope(make_session_factory(engine)) as session:
-        plan_and_publish(session, DAY, params=QUICK, now=datetime(2026, 3, 9, 20, tzinfo=UTC))
+    publish_small_day(engine, QUICK)
     yield engine
 
 

@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-import optimizer as opt
-from data.demo import DemoConfig, generate_demo
 from dispatch.domain.plan_jobs import IMPROVEMENT_SCOPE, PlanJobStatus
 from dispatch.domain.plans import Plan
 from dispatch.domain.progress import ReportKind
-from dispatch.persistence.dataset_store import clear_dataset, save_dataset
-from dispatch.persistence.db import make_session_factory, session_scope
-from dispatch.services.planning import plan_and_publish
 from dispatch.services.report_replans import replan_after_report
-
-DAY = date(2026, 3, 10)
-QUICK = opt.SolveParams(time_limit_s=1, deterministic=True, solution_limit=30)
+from tests.dispatch.services.small_day import publish_small_day
 
 
 @pytest.fixture(scope="module")
 def planned(engine: Engine) -> Iterator[Plan]:
-    with session_scope(make_session_factory(engine)) as session:
-        clear_dataset(session)
-        save_dataset(session, generate_demo(DemoConfig(seed=5, day=DAY, scale=0.2)))
-    with session_scope(make_session_factory(engine)) as session:
-        plan = plan_and_publish(session, DAY, params=QUICK, now=datetime(2026, 3, 9, 20, tzinfo=UTC)).plan
-    yield plan
+    yield publish_small_day(engine)
 
 
 def _asks(session: Session, plan: Plan, kind: ReportKind, *, late: int | None = None, early: int = 0) -> bool:

@@ -2,38 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 
 import pytest
 from sqlalchemy import Engine
 
-import optimizer as opt
-from data.demo import DemoConfig, generate_demo
 from dispatch.domain.plans import Plan, PlannedRoute
 from dispatch.domain.progress import ReportKind
-from dispatch.persistence.dataset_store import clear_dataset, save_dataset
 from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.services.plan_day import plan_day
 from dispatch.services.plan_problem import PlanningProblem
-from dispatch.services.planning import plan_and_publish
 from dispatch.services.progress import ReportRequest, report_progress
 from dispatch.services.rest_of_day import load_live_day, rest_of_day
-
-DAY = date(2026, 3, 10)
-QUICK = opt.SolveParams(time_limit_s=1, deterministic=True, solution_limit=30)
-NIGHT_BEFORE = datetime(2026, 3, 9, 20, tzinfo=UTC)
+from tests.dispatch.services.small_day import DAY, QUICK, publish_small_day
 
 
 @pytest.fixture(scope="module")
-def morning_plan(engine: Engine) -> Iterator[Plan]:
-    with session_scope(make_session_factory(engine)) as session:
-        clear_dataset(session)
-        save_dataset(session, generate_demo(DemoConfig(seed=5, day=DAY, scale=0.2)))
-    with session_scope(make_session_factory(engine)) as session:
-        plan = plan_and_publish(session, DAY, params=QUICK, now=NIGHT_BEFORE).plan
-    yield plan
+def morning_plan(engine: Engine) -> Plan:
+    return publish_small_day(engine)
 
 
 def _live_through(engine: Engine, route: PlannedRoute, done_at: datetime) -> tuple[PlanningProblem, Plan]:
