@@ -115,7 +115,17 @@ class SheetStopOut(BaseModel):
     summary: str
     category: str
     priority: str
-    sla_due: datetime | None
+    sla_due: datetime | None = Field(
+        default=None, description="Resolve by then: the ticket's resolution due time while it is unresolved."
+    )
+    response_due: datetime | None = Field(
+        default=None,
+        description="Arrive by then: the ticket's response due time while it awaits its first response.",
+    )
+    after_sla: bool = Field(
+        default=False,
+        description="Planned to arrive after the response due time or to end after the resolution due time.",
+    )
     contact_name: str
     contact_phone: str
     contact_email: str

@@ -16,7 +16,9 @@ from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.plans import PlannedRoute, PlannedVisit, VisitKind
 from dispatch.domain.procedures import Checklist
 from dispatch.domain.technicians import Depot, Technician
+from dispatch.domain.tickets import Ticket
 from dispatch.domain.timezones import zone
+from dispatch.domain.visit_due import VisitDues, visit_dues
 from dispatch.persistence.repositories import (
     DepotRepository,
     JobRepository,
@@ -72,6 +74,9 @@ class SheetStop:
     category: str = ""
     priority: str = ""
     sla_due: datetime | None = None
+    """Resolve by then: the ticket's resolution due time while it is unresolved."""
+    response_due: datetime | None = None
+    """Arrive by then: the ticket's response due time while it awaits its first response."""
     contact_name: str = ""
     contact_phone: str = ""
     contact_email: str = ""
@@ -83,8 +88,9 @@ class SheetStop:
 
     @property
     def after_sla(self) -> bool:
-        """Whether the visit is planned to start after the SLA's due time."""
-        return self.sla_due is not None and self.start > self.sla_due
+        """Whether the visit is planned to arrive after the response due time or end after the resolution
+        due time (the rule the planner and the board share)."""
+        return VisitDues(self.response_due, self.sla_due).is_late(self.arrival, self.end)
 
     @property
     def maps_url(self) -> str:
@@ -190,6 +196,7 @@ def job_sheet(
                         for r in job.required_skills
                     ),
                     checklist=checklists.get(job.id),
+                    ticket=ticket,
                 )
             )
     home = technician.timezone
@@ -250,8 +257,10 @@ def _job_stop(
     parts: tuple[PartLine, ...],
     skills: tuple[SkillLine, ...],
     checklist: Checklist | None = None,
+    ticket: Ticket | None = None,
 ) -> SheetStop:
     tz = site.timezone
+    dues = visit_dues(job, ticket)
     low, high = outlook.window.opens_at, outlook.window.closes_at
     return SheetStop(
         sequence=visit.sequence,
@@ -273,7 +282,8 @@ def _job_stop(
         summary=summary,
         category=category,
         priority=job.priority.value,
-        sla_due=None if job.sla_due is None else _local(job.sla_due, tz),
+        sla_due=None if dues.resolution is None else _local(dues.resolution, tz),
+        response_due=None if dues.response is None else _local(dues.response, tz),
         contact_name=site.contact.name,
         contact_phone=site.contact.phone,
         contact_email=site.contact.email,

@@ -79,7 +79,9 @@ def test_sheet_page_shows_what_the_technician_needs_at_a_stop(page: str) -> None
     assert shown is not None and shown[1] <= "09:00" <= shown[2], "the window holds the planned start"
     assert "Dana Reyes" in first and 'href="tel:+1 312 555 0100"' in first
     assert "Store network down, tills offline" in first and "network" in first
-    assert "SLA due Thu 12:05 CST" in first
+    assert "Resolve by Thu 12:05 CST" in first and "Arrive by Thu" not in first, "its ticket has its response"
+    second = page[page.index('data-job="J-F2"') : page.index('data-job="J-F3"')]
+    assert "Arrive by Wed 13:00 CST" in second and "planned past the SLA" in second
     assert "Networking ≥3" in first
     assert "Loading dock on Franklin St" in first
     assert page.index("Lunch break 11:00–11:30 CST") < page.index('data-job="J-F2"')
@@ -138,6 +140,8 @@ def test_sheet_json_gives_local_times_parts_and_skills(
     assert stops[1]["window_from"].startswith("2026-11-26T0") and stops[1]["window_from"].endswith("-06:00")
     assert stops[1]["window_from"] <= stops[1]["start"] <= stops[1]["window_to"]
     assert stops[1]["sla_due"] == "2026-11-26T12:05:00-06:00"
+    assert stops[1]["response_due"] is None and not stops[1]["after_sla"]
+    assert stops[2]["response_due"] == "2026-11-25T13:00:00-06:00" and stops[2]["after_sla"]
     switch = [p for p in stops[2]["parts"] if p["sku"] == "SW-24P"]
     assert switch == [{"sku": "SW-24P", "name": "24-port switch", "quantity": 1, "source": "depot"}]
     assert stops[2]["skills"] == [{"code": "network", "name": "Networking", "min_level": 2}]
