@@ -152,7 +152,13 @@ class TechnicianViewOut(BaseModel):
     timezone: str
     home: PlaceOut
     skills: dict[str, int]
-    shift: SpanOut | None = Field(description="Today's shift; none on a day off.")
+    shift: SpanOut | None = Field(
+        description="Today's shift, or for a technician off today but on call, the on-call period the plan "
+        "may use; none on a day off."
+    )
+    on_call: bool = Field(
+        default=False, description="Off today but on call: ``shift`` is the on-call period."
+    )
     lunch_window: SpanOut | None = Field(description="When the lunch break may fall.")
     locked: bool = Field(description="The day is kept as published through solves and edits.")
     position: PositionOut | None = Field(description="Last reported place (on site or done there).")
@@ -168,6 +174,7 @@ class TechnicianViewOut(BaseModel):
             home=PlaceOut.of(technician.home),
             skills=dict(technician.skills),
             shift=SpanOut.of(technician.shift),
+            on_call=technician.on_call,
             lunch_window=SpanOut.of(technician.lunch_window),
             locked=technician.locked,
             position=PositionOut.of(technician.position),

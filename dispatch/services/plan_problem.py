@@ -67,6 +67,17 @@ class PlanningProblem:
         return math.ceil((instant - self.origin).total_seconds())
 
 
+def on_call_shifts(dataset: Dataset, day: date) -> dict[str, tuple[datetime, datetime]]:
+    """The period each technician off on ``day`` but on call works in the day's plan, as instants."""
+    origin = datetime.combine(day, time(0), UTC)
+    horizon = opt.TimeWindow(0, int(HORIZON.total_seconds()))
+    cover = on_call_cover(dataset, day, origin, None, horizon=horizon)
+    return {
+        t.id: (origin + timedelta(seconds=t.shift.start_s), origin + timedelta(seconds=t.shift.end_s))
+        for t in cover.technicians
+    }
+
+
 def build_problem(
     dataset: Dataset,
     day: date,

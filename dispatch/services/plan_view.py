@@ -38,6 +38,7 @@ from dispatch.persistence.repositories import RecordNotFound
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.candidates import Candidate, depot_stock, nearest_candidates, reason_of
 from dispatch.services.eta import Progress, StopProgress, arrival_window, estimate_route
+from dispatch.services.plan_problem import on_call_shifts
 from dispatch.services.rest_of_day import LiveDay, load_plan_day
 from dispatch.services.summary import AT_RISK_THRESHOLD
 from dispatch.services.tracking_estimates import planned_stops
@@ -157,6 +158,8 @@ class TechnicianView:
     locked: bool
     position: Position | None
     route: RouteView | None
+    on_call: bool = False
+    """Off today but on call: ``shift`` is the on-call period."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,8 +278,9 @@ def published_view(
         )
     routes = {r.technician_id: r for r in plan.routes}
     shown = [t for t in dataset.technicians if _technician_matches(t, filters)]
+    on_call = on_call_shifts(dataset, day)
     technicians = tuple(
-        _technician_view(t, routes.get(t.id), facts, progress.get(t.id, []), live, filters)
+        _technician_view(t, routes.get(t.id), facts, progress.get(t.id, []), live, filters, on_call.get(t.id))
         for t in sorted(shown, key=lambda t: (t.region, t.name, t.id))
     )
     working = frozenset(t.id for t in dataset.technicians if t.calendar.shift_on(day) is not None)
@@ -384,10 +388,12 @@ def _technician_view(
     progress: list[Progress],
     live: LiveDay,
     filters: ViewFilters,
+    on_call: tuple[datetime, datetime] | None = None,
 ) -> TechnicianView:
+    """``on_call``: the on-call period of a technician off today, shown (and counted) as their shift."""
     tz = zone(technician.timezone)
     shift = technician.calendar.shift_on(live.day)
-    shift_span = lunch_window = None
+    shift_span, lunch_window = on_call, None
     if shift is not None:
         shift_span = (
             datetime.combine(live.day, shift.start, tz).astimezone(UTC),
@@ -418,6 +424,7 @@ def _technician_view(
         locked=technician.id in live.kept.locked,
         position=_position(route_view),
         route=route_view,
+        on_call=shift is None and on_call is not None,
     )
 
 
