@@ -108,6 +108,13 @@ def require_dispatcher(user: CurrentUser) -> Account:
     return user
 
 
+def require_admin(user: CurrentUser) -> Account:
+    """The current user, if a dispatcher who manages the logins; 403 for anyone else."""
+    if user.role is not Role.DISPATCHER or not user.is_admin:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "managing logins needs an admin dispatcher's account")
+    return user
+
+
 def require_technician(user: CurrentUser) -> Account:
     """The current user, if a technician; 403 for anyone else."""
     if user.role is not Role.TECHNICIAN:
@@ -130,6 +137,7 @@ def require_customer(user: CurrentUser) -> Account:
 
 
 DispatcherUser = Annotated[Account, Depends(require_dispatcher)]
+AdminUser = Annotated[Account, Depends(require_admin)]
 ViewerUser = Annotated[Account, Depends(require_dispatcher_or_customer)]
 CustomerUser = Annotated[Account, Depends(require_customer)]
 TechnicianUser = Annotated[Account, Depends(require_technician)]
