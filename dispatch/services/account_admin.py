@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from dispatch.domain.accounts import Account, Role
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.listings import Page
+from dispatch.domain.technicians import Technician
+from dispatch.persistence.repositories import TechnicianRepository
 from dispatch.persistence.repositories.accounts import AccountRepository
 from dispatch.services.accounts import check_password, create_account, hash_password
 from dispatch.services.audit import ACCOUNT, record
@@ -24,6 +26,12 @@ STAFF_ROLES = (Role.DISPATCHER, Role.TECHNICIAN)
 def list_accounts(session: Session, *, limit: int, offset: int) -> Page[Account]:
     """Every login by id, customer users' included."""
     return AccountRepository(session).page(limit=limit, offset=offset)
+
+
+def technicians_without_login(session: Session) -> list[Technician]:
+    """The stored technicians a login can still be made for, by id."""
+    linked = {account.technician_id for account in AccountRepository(session).list(role=Role.TECHNICIAN)}
+    return [technician for technician in TechnicianRepository(session).all() if technician.id not in linked]
 
 
 def create_staff_login(

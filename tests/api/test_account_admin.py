@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from dispatch.persistence.repositories import TechnicianRepository
 from dispatch.persistence.repositories.audit import entries_of_subjects
-from dispatch.services.accounts import DEMO_DISPATCHER_EMAIL
+from dispatch.services.accounts import DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD
 from dispatch.services.audit import ACCOUNT
 from dispatch.services.unit_of_work import unit_of_work
 from tests.api.conftest import OWN_TECHNICIAN, TECHNICIAN_EMAIL, bearer_for
@@ -218,3 +218,36 @@ def test_every_change_is_on_the_audit_trail(
     assert {entry.actor for entry in entries} == {DEMO_DISPATCHER_EMAIL}
     shown = " ".join(f"{entry.from_value} {entry.to_value}" for entry in entries)
     assert PASSWORD not in shown and "yet another one" not in shown and "argon2" not in shown
+
+
+def _page_as(client: TestClient, email: str, password: str, path: str) -> Any:
+    client.cookies.clear()
+    assert client.post("/auth/login", data={"username": email, "password": password}).status_code == 200
+    return client.get(path, follow_redirects=False)
+
+
+def test_the_logins_page_lists_every_login_for_an_admin(
+    client: TestClient, dispatcher_headers: dict[str, str], fresh_cookies: None
+) -> None:
+    """The board links an admin to the logins page, which lists each login with labelled forms."""
+    board = _page_as(client, DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD, "/board")
+    assert 'href="/board/accounts"' in board.text
+    page = client.get("/board/accounts")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    listed = client.get("/accounts", params={"limit": 500}, headers=dispatcher_headers).json()["items"]
+    for item in listed:
+        assert f'data-account="{item["id"]}"' in page.text
+    assert '<label for="new-email">Email</label>' in page.text
+
+
+def test_the_logins_page_is_refused_to_a_dispatcher_who_is_not_an_admin(
+    client: TestClient, dispatcher_headers: dict[str, str], fresh_cookies: None
+) -> None:
+    """No link on the board and a 403 on the page; without a session the page sends to the login."""
+    assert _create(client, dispatcher_headers, email="page.viewer@fieldops.example").status_code == 201
+    board = _page_as(client, "page.viewer@fieldops.example", PASSWORD, "/board")
+    assert board.status_code == 200 and 'href="/board/accounts"' not in board.text
+    assert client.get("/board/accounts").status_code == 403
+    client.cookies.clear()
+    anonymous = client.get("/board/accounts", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/board/login"
