@@ -11,6 +11,7 @@ import dataclasses
 
 from sqlalchemy.orm import Session
 
+from dispatch.config import Settings
 from dispatch.domain.accounts import Account, Role
 from dispatch.domain.errors import Conflict, DomainError
 from dispatch.domain.listings import Page
@@ -97,3 +98,23 @@ def _kind(account: Account) -> str:
     if account.technician_id is not None:
         return f"technician {account.technician_id}"
     return account.role.value
+
+
+def create_admin(settings: Settings, *, email: str, display_name: str, password: str) -> Account:
+    """An admin dispatcher's login made from the command line (the first one of a deployment)."""
+    from dispatch.persistence.db import make_engine, make_session_factory
+    from dispatch.services.unit_of_work import unit_of_work
+
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            return create_staff_login(
+                session,
+                email=email,
+                display_name=display_name,
+                password=password,
+                role=Role.DISPATCHER,
+                is_admin=True,
+            )
+    finally:
+        engine.dispose()
