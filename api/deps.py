@@ -23,6 +23,7 @@ from dispatch.services.audit import act_as
 from dispatch.services.unit_of_work import Session, SessionFactory, unit_of_work
 
 TOKEN_URL = "/auth/token"
+ADMIN_NEEDED = "managing logins needs an admin dispatcher's account"
 
 _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 _session_cookie = APIKeyCookie(
@@ -111,7 +112,7 @@ def require_dispatcher(user: CurrentUser) -> Account:
 def require_admin(user: CurrentUser) -> Account:
     """The current user, if a dispatcher who manages the logins; 403 for anyone else."""
     if user.role is not Role.DISPATCHER or not user.is_admin:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "managing logins needs an admin dispatcher's account")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, ADMIN_NEEDED)
     return user
 
 

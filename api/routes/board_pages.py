@@ -21,7 +21,7 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from api.board import layout
-from api.deps import NowDep, PageUser, SessionDep, SettingsDep
+from api.deps import ADMIN_NEEDED, NowDep, PageUser, SessionDep, SettingsDep
 from api.pages import PAGE_HEADERS, templates
 from api.routes.plan_jobs import SessionFactoryDep
 from api.routes.plan_view import ViewQueryDep
@@ -147,7 +147,7 @@ def accounts_page(request: Request, user: PageUser, session: SessionDep) -> Resp
     if admin is None:
         return _see_other(LOGIN_PATH)
     if not admin.is_admin:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "managing logins needs an admin dispatcher's account")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, ADMIN_NEEDED)
     context = {
         "user": admin,
         "accounts": list_accounts(session, limit=ACCOUNTS_SHOWN, offset=0).items,
