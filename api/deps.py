@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import APIKeyCookie, OAuth2PasswordBearer
 
 from api.schemas.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from api.security import SESSION_COOKIE, InvalidToken, account_id_in
+from api.security import SESSION_COOKIE, InvalidToken, claims_in
 from dispatch.config import Settings
 from dispatch.domain.accounts import Account, Role
 from dispatch.services.accounts import active_account
@@ -71,12 +71,15 @@ def get_current_user(
     if not token:
         raise _unauthorized("authentication required: send a bearer token or log in")
     try:
-        account_id = account_id_in(token, settings)
+        claims = claims_in(token, settings)
     except InvalidToken:
         raise _unauthorized("the access token is invalid or has expired; log in again") from None
-    account = active_account(session, account_id)
+    account = active_account(session, claims.account_id, claims.password_stamp)
     if account is None:
-        raise _unauthorized("the account of this token no longer exists or is disabled")
+        raise _unauthorized(
+            "the account of this token no longer exists or is disabled, or its password was reset; "
+            "log in again"
+        )
     act_as(session, account)
     return account
 

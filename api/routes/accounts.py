@@ -77,5 +77,5 @@ def enable_login(account_id: RecordId, session: SessionDep, admin: AdminUser) ->
     responses={**_UNKNOWN, 422: {"model": Problem, "description": "The new password is too weak"}},
 )
 def set_password(account_id: RecordId, body: PasswordIn, session: SessionDep) -> None:
-    """Set the password the admin chose; the old one stops opening the login."""
+    """Set the password the admin chose; the old one stops opening the login and its sessions end."""
     reset_password(session, account_id, body.password)

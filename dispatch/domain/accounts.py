@@ -9,6 +9,7 @@ and sites; other customers follow a ticket through its tracking link.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -52,3 +53,9 @@ class Account:
             raise DomainError("a customer account, and only one, names its customer organisation")
         if self.is_admin and self.role is not Role.DISPATCHER:
             raise DomainError("only a dispatcher can manage the logins")
+
+    @property
+    def password_stamp(self) -> str:
+        """Changes whenever the password does: a login token carries it, so a reset ends older sessions.
+        A digest of the (salted) hash, so it tells nothing about the password."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]

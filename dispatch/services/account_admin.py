@@ -82,7 +82,8 @@ def set_account_active(session: Session, admin: Account, account_id: str, *, act
 
 
 def reset_password(session: Session, account_id: str, password: str) -> Account:
-    """Give a login the new password the admin chose; the old one stops opening it."""
+    """Give a login the new password the admin chose; the old one stops opening it, and the sessions
+    opened with it stop working (their tokens carry the old ``password_stamp``)."""
     accounts = AccountRepository(session)
     account = accounts.require(account_id)
     check_password(password, account.email)

@@ -105,10 +105,15 @@ def authenticate(session: Session, email: str, password: str) -> Account | None:
     return account if password_matches(account, password) else None
 
 
-def active_account(session: Session, account_id: str) -> Account | None:
-    """The account a login token names, if it still exists and is enabled."""
+def active_account(session: Session, account_id: str, password_stamp: str | None = None) -> Account | None:
+    """The account a login token names, if it still exists, is enabled and its password is still the one
+    the token was issued under (``password_stamp``; a token without one predates stamps)."""
     account = AccountRepository(session).get(account_id)
-    return account if account is not None and account.active else None
+    if account is None or not account.active:
+        return None
+    if password_stamp is not None and password_stamp != account.password_stamp:
+        return None
+    return account
 
 
 def password_matches(account: Account | None, password: str) -> bool:
