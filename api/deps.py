@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import APIKeyCookie, OAuth2PasswordBearer
 
 from api.schemas.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from api.security import SESSION_COOKIE, InvalidToken, account_id_in
+from api.security import SESSION_COOKIE, InvalidToken, claims_in
 from dispatch.config import Settings
 from dispatch.domain.accounts import Account, Role
 from dispatch.services.accounts import active_account
@@ -23,6 +23,7 @@ from dispatch.services.audit import act_as
 from dispatch.services.unit_of_work import Session, SessionFactory, unit_of_work
 
 TOKEN_URL = "/auth/token"
+ADMIN_NEEDED = "managing logins needs an admin dispatcher's account"
 
 _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 _session_cookie = APIKeyCookie(
@@ -70,12 +71,15 @@ def get_current_user(
     if not token:
         raise _unauthorized("authentication required: send a bearer token or log in")
     try:
-        account_id = account_id_in(token, settings)
+        claims = claims_in(token, settings)
     except InvalidToken:
         raise _unauthorized("the access token is invalid or has expired; log in again") from None
-    account = active_account(session, account_id)
+    account = active_account(session, claims.account_id, claims.password_stamp)
     if account is None:
-        raise _unauthorized("the account of this token no longer exists or is disabled")
+        raise _unauthorized(
+            "the account of this token no longer exists or is disabled, or its password was reset; "
+            "log in again"
+        )
     act_as(session, account)
     return account
 
@@ -108,6 +112,13 @@ def require_dispatcher(user: CurrentUser) -> Account:
     return user
 
 
+def require_admin(user: CurrentUser) -> Account:
+    """The current user, if a dispatcher who manages the logins; 403 for anyone else."""
+    if user.role is not Role.DISPATCHER or not user.is_admin:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, ADMIN_NEEDED)
+    return user
+
+
 def require_technician(user: CurrentUser) -> Account:
     """The current user, if a technician; 403 for anyone else."""
     if user.role is not Role.TECHNICIAN:
@@ -130,6 +141,7 @@ def require_customer(user: CurrentUser) -> Account:
 
 
 DispatcherUser = Annotated[Account, Depends(require_dispatcher)]
+AdminUser = Annotated[Account, Depends(require_admin)]
 ViewerUser = Annotated[Account, Depends(require_dispatcher_or_customer)]
 CustomerUser = Annotated[Account, Depends(require_customer)]
 TechnicianUser = Annotated[Account, Depends(require_technician)]

@@ -1,7 +1,8 @@
 """Access tokens: HS256 JWTs naming the account, carried as a bearer token or in the session cookie.
 
 The token says who the bearer is; every request still reads the account, so a deactivated login stops
-working at once rather than when its token expires.
+working at once rather than when its token expires, and so does a token issued before a password reset
+(it carries the account's ``password_stamp``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dispatch.domain.accounts import Account, Role
 ALGORITHM = "HS256"
 SESSION_COOKIE = "dispatch_session"
 AUDIENCE = "dispatch-api"
+PASSWORD_STAMP_CLAIM = "pws"
 
 
 class InvalidToken(Exception):
@@ -55,13 +57,21 @@ def issue_token(account: Account, settings: Settings, *, now: datetime | None = 
         "aud": AUDIENCE,
         "iat": issued,
         "exp": issued + lifetime,
+        PASSWORD_STAMP_CLAIM: account.password_stamp,
     }
     token = jwt.encode(claims, _signing_key(settings), algorithm=ALGORITHM)
     return IssuedToken(token=token, expires_in_s=int(lifetime.total_seconds()))
 
 
-def account_id_in(token: str, settings: Settings) -> str:
-    """The account id a valid token names; ``InvalidToken`` otherwise."""
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    account_id: str
+    password_stamp: str | None
+    """The account's ``password_stamp`` when the token was issued (none in tokens issued before stamps)."""
+
+
+def claims_in(token: str, settings: Settings) -> TokenClaims:
+    """The account a valid token names and when it was issued; ``InvalidToken`` otherwise."""
     try:
         claims = jwt.decode(
             token,
@@ -72,7 +82,9 @@ def account_id_in(token: str, settings: Settings) -> str:
         )
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
-    subject = claims["sub"]
+    subject, stamp = claims["sub"], claims.get(PASSWORD_STAMP_CLAIM)
     if not isinstance(subject, str) or not subject:
         raise InvalidToken("the token names no account")
-    return subject
+    if stamp is not None and not isinstance(stamp, str):
+        raise InvalidToken("the token's password stamp is not text")
+    return TokenClaims(account_id=subject, password_stamp=stamp)

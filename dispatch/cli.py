@@ -14,6 +14,9 @@ from pathlib import Path
 
 from dispatch.config import Settings, get_settings
 
+ADMIN_PASSWORD_VARIABLE = "DISPATCH_ADMIN_PASSWORD"
+"""Where ``dispatch admin create`` reads the new password from, when set (scripts); else it asks."""
+
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -47,6 +50,20 @@ def _cmd_demo_run(args: argparse.Namespace, settings: Settings) -> int:
     print(run_demo(settings, seed=args.seed, day=args.day, scale=args.scale), flush=True)
     if args.serve:
         return _cmd_serve(argparse.Namespace(host=None, port=None), settings)
+    return 0
+
+
+def _cmd_admin_create(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+    import os
+
+    from dispatch.services.account_admin import create_admin
+
+    password = os.environ.get(ADMIN_PASSWORD_VARIABLE) or getpass.getpass("password of the new admin: ")
+    account = create_admin(
+        settings, email=args.email, display_name=args.name or args.email, password=password
+    )
+    print(f"admin login {account.email} created")
     return 0
 
 
@@ -152,6 +169,17 @@ def build_parser() -> argparse.ArgumentParser:
                 "--serve", action=argparse.BooleanOptionalAction, default=True, help="then serve the API"
             )
         sub.set_defaults(handler=handler)
+
+    admin = commands.add_parser("admin", help="logins of admin dispatchers").add_subparsers(
+        dest="admin_command", required=True
+    )
+    create = admin.add_parser(
+        "create",
+        help=f"make an admin dispatcher's login (password from {ADMIN_PASSWORD_VARIABLE} or a prompt)",
+    )
+    create.add_argument("email", help="the login's email")
+    create.add_argument("--name", default=None, help="the name shown (default: the email)")
+    create.set_defaults(handler=_cmd_admin_create)
 
     imp = commands.add_parser("import", help="load a directory of CSV files (all or nothing)")
     imp.add_argument("directory")

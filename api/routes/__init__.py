@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from api.routes import (
+    accounts,
     auth,
     board_pages,
     catalogue,
@@ -29,6 +30,7 @@ from api.routes import (
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     auth.router,
+    accounts.router,
     customers.router,
     sites.router,
     contracts.router,

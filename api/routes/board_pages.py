@@ -21,12 +21,13 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from api.board import layout
-from api.deps import NowDep, PageUser, SessionDep, SettingsDep
+from api.deps import ADMIN_NEEDED, NowDep, PageUser, SessionDep, SettingsDep
 from api.pages import PAGE_HEADERS, templates
 from api.routes.plan_jobs import SessionFactoryDep
 from api.routes.plan_view import ViewQueryDep
 from api.schemas.plan_view import PlanDayViewOut
 from dispatch.domain.accounts import Account, Role
+from dispatch.services.account_admin import list_accounts, technicians_without_login
 from dispatch.services.board_events import day_stamp
 from dispatch.services.demo_data import provider_today
 from dispatch.services.plan_view import published_view
@@ -34,6 +35,9 @@ from dispatch.services.plan_view import published_view
 router = APIRouter(tags=["board"], include_in_schema=False)
 
 BOARD_PATH = "/board"
+ACCOUNTS_PATH = "/board/accounts"
+ACCOUNTS_SHOWN = 500
+"""Logins listed on the accounts page: a provider's staff fits on one page."""
 LOGIN_PATH = "/board/login"
 EVENT_POLL_S = 1.0
 """How often an open event stream looks at the day's stamp."""
@@ -134,6 +138,22 @@ def _headers_with_tiles(tile_url: str) -> dict[str, str]:
         "img-src 'self' data:", f"img-src 'self' data: {origin}"
     )
     return {**PAGE_HEADERS, "Content-Security-Policy": policy}
+
+
+@router.get(ACCOUNTS_PATH, response_class=HTMLResponse)
+def accounts_page(request: Request, user: PageUser, session: SessionDep) -> Response:
+    """The logins, with forms to add, disable, enable and reset them (admin dispatchers only)."""
+    admin = _dispatcher_or_none(user)
+    if admin is None:
+        return _see_other(LOGIN_PATH)
+    if not admin.is_admin:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, ADMIN_NEEDED)
+    context = {
+        "user": admin,
+        "accounts": list_accounts(session, limit=ACCOUNTS_SHOWN, offset=0).items,
+        "technicians": technicians_without_login(session),
+    }
+    return templates.TemplateResponse(request, "accounts.html", context, headers={**PAGE_HEADERS, **NO_STORE})
 
 
 @router.get("/map", response_class=HTMLResponse)

@@ -32,6 +32,7 @@ STATIC_FILES = {
     "board.css": "text/css",
     "board.js": "text/javascript",
     "board-map.js": "text/javascript",
+    "accounts.js": "text/javascript",
 }
 REASONS = (
     ("part_missing", "Part missing"),

@@ -1,5 +1,7 @@
 """User accounts of the provider's staff: dispatchers see everything, technicians only their own work.
 
+A dispatcher who is an admin also manages the logins.
+
 A deployment serves one provider organisation, so a staff account belongs to the deployment itself. A
 customer user's account is bound to one customer organisation and sees only that organisation's tickets
 and sites; other customers follow a ticket through its tracking link.
@@ -7,6 +9,7 @@ and sites; other customers follow a ticket through its tracking link.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -36,6 +39,8 @@ class Account:
     technician_id: str | None = None
     active: bool = True
     customer_id: str | None = None
+    is_admin: bool = False
+    """A dispatcher who may also manage the logins (create, disable, enable, reset a password)."""
 
     def __post_init__(self) -> None:
         if "@" not in self.email or self.email != self.email.strip().lower():
@@ -46,3 +51,11 @@ class Account:
             raise DomainError(f"a {self.role.value} account cannot be linked to a technician")
         if (self.role is Role.CUSTOMER) != (self.customer_id is not None):
             raise DomainError("a customer account, and only one, names its customer organisation")
+        if self.is_admin and self.role is not Role.DISPATCHER:
+            raise DomainError("only a dispatcher can manage the logins")
+
+    @property
+    def password_stamp(self) -> str:
+        """Changes whenever the password does: a login token carries it, so a reset ends older sessions.
+        A digest of the (salted) hash, so it tells nothing about the password."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]

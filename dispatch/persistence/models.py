@@ -608,6 +608,8 @@ class AccountRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
     """The customer organisation a customer user belongs to; none for staff."""
+    is_admin: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """A dispatcher who also manages the logins."""
 
 
 # --- progress reports and customer tracking -------------------------------------------------------

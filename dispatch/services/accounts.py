@@ -6,7 +6,7 @@ One deployment serves one provider organisation, so every dispatcher sees all of
 Demo logins (``ensure_demo_accounts``), fine for a demo and refused nowhere, so never load the demo
 into a production database:
 
-- dispatcher: ``dispatcher@fieldops.example`` / ``DEMO_DISPATCHER_PASSWORD``
+- dispatcher (an admin: manages logins): ``dispatcher@fieldops.example`` / ``DEMO_DISPATCHER_PASSWORD``
 - each technician: their email in the demo data / ``DEMO_TECHNICIAN_PASSWORD``
 - a customer user of the first customer: ``DEMO_CUSTOMER_EMAIL`` / ``DEMO_CUSTOMER_PASSWORD``
 """
@@ -30,6 +30,7 @@ DEMO_TECHNICIAN_PASSWORD = "technician-demo-2026"
 DEMO_CUSTOMER_EMAIL = "customer@fieldops.example"
 DEMO_CUSTOMER_PASSWORD = "customer-demo-2026"
 MIN_PASSWORD_LENGTH = 10
+MIN_DISTINCT_CHARACTERS = 4
 
 _HASHER = PasswordHash.recommended()
 # Verified when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -38,6 +39,16 @@ _UNKNOWN_ACCOUNT_HASH = _HASHER.hash("no account has this password")
 
 class AccountExists(Conflict):
     """The email (or the technician) already has a login."""
+
+
+def check_password(password: str, email: str) -> None:
+    """Refuse a password too short to resist guessing, or one that is the login's own email."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if password.strip().lower() == email.strip().lower():
+        raise DomainError("a password cannot be the login's own email")
+    if len(set(password)) < MIN_DISTINCT_CHARACTERS:
+        raise DomainError(f"a password needs at least {MIN_DISTINCT_CHARACTERS} different characters")
 
 
 def hash_password(password: str) -> str:
@@ -55,19 +66,22 @@ def create_account(
     technician_id: str | None = None,
     password_hash: str | None = None,
     customer_id: str | None = None,
+    is_admin: bool = False,
 ) -> Account:
-    """Store a new login; refuses a short password, a taken email, or an unknown technician or customer.
+    """Store a new login; refuses a weak password, a taken email, an unknown technician or customer, or
+    a technician who already has a login.
 
     ``password_hash`` lets a caller that creates many logins with one password hash it only once.
     """
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-    accounts = AccountRepository(session)
     normalised = email.strip().lower()
+    check_password(password, normalised)
+    accounts = AccountRepository(session)
     if accounts.by_email(normalised) is not None:
         raise AccountExists(f"an account with email {normalised!r} already exists")
     if technician_id is not None and TechnicianRepository(session).get(technician_id) is None:
         raise DomainError(f"no technician {technician_id!r} to link the account to")
+    if technician_id is not None and accounts.of_technician(technician_id) is not None:
+        raise AccountExists(f"technician {technician_id!r} already has a login")
     if customer_id is not None and CustomerRepository(session).get(customer_id) is None:
         raise DomainError(f"no customer {customer_id!r} to link the account to")
     account = Account(
@@ -79,6 +93,7 @@ def create_account(
         created_at=datetime.now(UTC),
         technician_id=technician_id,
         customer_id=customer_id,
+        is_admin=is_admin,
     )
     accounts.add(account)
     return account
@@ -90,10 +105,15 @@ def authenticate(session: Session, email: str, password: str) -> Account | None:
     return account if password_matches(account, password) else None
 
 
-def active_account(session: Session, account_id: str) -> Account | None:
-    """The account a login token names, if it still exists and is enabled."""
+def active_account(session: Session, account_id: str, password_stamp: str | None = None) -> Account | None:
+    """The account a login token names, if it still exists, is enabled and its password is still the one
+    the token was issued under (``password_stamp``; a token without one predates stamps)."""
     account = AccountRepository(session).get(account_id)
-    return account if account is not None and account.active else None
+    if account is None or not account.active:
+        return None
+    if password_stamp is not None and password_stamp != account.password_stamp:
+        return None
+    return account
 
 
 def password_matches(account: Account | None, password: str) -> bool:
@@ -123,6 +143,7 @@ def ensure_demo_accounts(session: Session) -> list[tuple[str, str, Role]]:
             display_name="Demo dispatcher",
             password=DEMO_DISPATCHER_PASSWORD,
             role=Role.DISPATCHER,
+            is_admin=True,
         )
     logins.append((DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD, Role.DISPATCHER))
     linked = {account.technician_id: account for account in accounts.list(role=Role.TECHNICIAN)}

@@ -25,6 +25,7 @@ MAX_VALUE_CHARS = 300
 TICKET = "tickets"
 JOB = "jobs"
 PLAN = "plans"
+ACCOUNT = "accounts"
 
 
 def act_as(session: Session, account: Account) -> None:

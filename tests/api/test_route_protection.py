@@ -37,6 +37,7 @@ credential), and ``/map``, which only leads to the board."""
 LOGIN_PAGES = {
     ("GET", "/tech/sheet"): "/tech/login",
     ("GET", "/board"): "/board/login",
+    ("GET", "/board/accounts"): "/board/login",
     ("GET", "/"): "/board/login",
     ("GET", "/customer/tickets"): "/customer/login",
 }

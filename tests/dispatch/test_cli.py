@@ -111,3 +111,26 @@ def test_a_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
         main(["summary", "2026-13-01"], Settings())
     assert exit_info.value.code == 2
     assert "'2026-13-01' is not a date" in capsys.readouterr().err
+
+
+def test_admin_create_makes_an_admin_login_that_opens(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``dispatch admin create`` reads the password from the environment; a weak one is refused."""
+    from dispatch.persistence.db import make_session_factory, session_scope
+    from dispatch.services.accounts import authenticate
+
+    settings = _settings(database_url)
+    monkeypatch.setenv("DISPATCH_ADMIN_PASSWORD", "short")
+    assert main(["admin", "create", "boss@fieldops.example"], settings) == 2
+    assert "a password needs at least 10 characters" in capsys.readouterr().err
+    monkeypatch.setenv("DISPATCH_ADMIN_PASSWORD", "the boss's own password")
+    assert main(["admin", "create", "Boss@fieldops.example", "--name", "The boss"], settings) == 0
+    assert "admin login boss@fieldops.example created" in capsys.readouterr().out
+    engine = make_engine(database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            account = authenticate(session, "boss@fieldops.example", "the boss's own password")
+            assert account is not None and account.is_admin and account.display_name == "The boss"
+    finally:
+        engine.dispose()

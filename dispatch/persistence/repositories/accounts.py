@@ -29,6 +29,7 @@ class AccountRepository(Repository[Account]):
             "technician_id": item.technician_id,
             "customer_id": item.customer_id,
             "active": item.active,
+            "is_admin": item.is_admin,
             "created_at": item.created_at,
         }
         return {self.table: [row]}
@@ -43,12 +44,18 @@ class AccountRepository(Repository[Account]):
             technician_id=row["technician_id"],
             customer_id=row["customer_id"],
             active=row["active"],
+            is_admin=row["is_admin"],
             created_at=row["created_at"],
         )
 
     def by_email(self, email: str) -> Account | None:
         """The account whose email matches ``email`` whatever its case, or ``None``."""
         found = self._select([func.lower(self.table.c.email) == email.strip().lower()])
+        return found[0] if found else None
+
+    def of_technician(self, technician_id: str) -> Account | None:
+        """The login of the technician, or ``None``."""
+        found = self._select([self.table.c.technician_id == technician_id])
         return found[0] if found else None
 
     def list(
