@@ -35,7 +35,9 @@ def test_upgrade_makes_stored_dispatchers_admins_and_new_ones_are_not(empty_data
         with engine.begin() as connection:
             connection.execute(insert(accounts), [_dispatcher("ACC-3")])
         with engine.connect() as connection:
-            admins = dict(connection.execute(select(accounts.c.id, accounts.c.is_admin)).tuples().all())
+            admins = {
+                row.id: row.is_admin for row in connection.execute(select(accounts.c.id, accounts.c.is_admin))
+            }
         assert admins == {"ACC-1": True, "ACC-2": True, "ACC-3": False}
     finally:
         engine.dispose()
