@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.contracts import Priority
 from dispatch.domain.tickets import Ticket, TicketState
-from dispatch.domain.visit_due import ticket_dues
+from dispatch.domain.visit_due import VisitDues, ticket_dues
 from dispatch.persistence.repositories import JobRepository, PlanRepository, SiteRepository, TicketRepository
 from dispatch.services.durations import learn_durations
 from dispatch.services.tracking_estimates import forecast_stored_route
@@ -89,6 +89,28 @@ def _planned_risk(
     response_late, resolution_late = dues.late_by(arrival, completion)
     if response_late is None and resolution_late is None:
         return None
+    return _at_risk(
+        ticket,
+        dues,
+        (response_late, resolution_late),
+        job_id=job_id,
+        technician_id=technician_id,
+        arrival=arrival,
+        completion=completion,
+    )
+
+
+def _at_risk(
+    ticket: Ticket,
+    dues: VisitDues,
+    late: tuple[timedelta | None, timedelta | None],
+    *,
+    job_id: str | None = None,
+    technician_id: str | None = None,
+    arrival: datetime | None = None,
+    completion: datetime | None = None,
+) -> TicketAtRisk:
+    """The listing of a ticket late (``late``: by how much on response and on resolution), planned or not."""
     return TicketAtRisk(
         ticket_id=ticket.id,
         priority=ticket.priority,
@@ -100,8 +122,8 @@ def _planned_risk(
         resolution_due=ticket.resolution_due,
         expected_arrival=arrival,
         expected_completion=completion,
-        response_late_by=response_late,
-        resolution_late_by=resolution_late,
+        response_late_by=late[0],
+        resolution_late_by=late[1],
     )
 
 
@@ -125,23 +147,7 @@ def _unplanned(session: Session, day: date, now: datetime, on_route: set[str]) -
         dues = ticket_dues(ticket)
         if not any(d < day_end for d in (dues.response, ticket.resolution_due) if d is not None):
             continue
-        response_late, resolution_late = dues.late_by(now, now)
-        found.append(
-            TicketAtRisk(
-                ticket_id=ticket.id,
-                priority=ticket.priority,
-                contract_id=ticket.contract_id,
-                site_id=ticket.site_id,
-                job_id=None,
-                technician_id=None,
-                response_due=dues.response,
-                resolution_due=ticket.resolution_due,
-                expected_arrival=None,
-                expected_completion=None,
-                response_late_by=response_late,
-                resolution_late_by=resolution_late,
-            )
-        )
+        found.append(_at_risk(ticket, dues, dues.late_by(now, now)))
     return found
 
 
