@@ -29,6 +29,7 @@ from dispatch.domain.plans import Plan
 from dispatch.services.day_events import report_off_sick
 from dispatch.services.plan_edits import assign_job, lock_day, locked_technicians, unassign_job, unlock_day
 from dispatch.services.plan_jobs import enqueue_plan_job, improve_later, request_plan
+from dispatch.services.plan_proposals import accept_proposal, discard_proposal
 from dispatch.services.published_plan import view_of
 from dispatch.services.urgent import place_urgent_job
 
@@ -171,10 +172,40 @@ def resolve(
     response: Response,
     after_commit: BackgroundTasks,
 ) -> PlanJobOut:
-    """Re-plan the rest of the day as a plan job, keeping locked days and pinned jobs (409 if one runs)."""
+    """Re-plan the rest of the day as a plan job, keeping locked days and pinned jobs (409 if one runs).
+
+    With ``preview`` the plan is proposed, not published: read it with ``GET /plans/{day}/view?proposal=``
+    (the job's ``plan_id``), then accept or discard it."""
     job = request_plan(
-        session, day=day, region=body.region, time_limit_s=body.time_limit_s, requested_by=user.id
+        session,
+        day=day,
+        region=body.region,
+        time_limit_s=body.time_limit_s,
+        requested_by=user.id,
+        preview=body.preview,
     )
     after_commit.add_task(enqueue_plan_job, factory, queue, job.id)
     response.headers["Location"] = f"/plans/{job.id}"
     return PlanJobOut.of(job)
+
+
+@router.post("/proposals/{plan_id}/accept", response_model=PublishedPlanOut)
+def accept(
+    day: Day,
+    plan_id: RecordId,
+    session: SessionDep,
+    response: Response,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> PublishedPlanOut:
+    """Publish a proposed re-plan, timed again on the day as it stands; 412 if the plan in force is no
+    longer the one it was proposed from (or the version in ``If-Match``), 409 if what happened since
+    makes it break a rule."""
+    plan = accept_proposal(session, day, plan_id, version=_version(if_match), now=now)
+    return _plan_out(session, plan, response)
+
+
+@router.delete("/proposals/{plan_id}", status_code=status.HTTP_204_NO_CONTENT)
+def discard(day: Day, plan_id: RecordId, session: SessionDep, now: NowDep) -> None:
+    """Turn a proposed re-plan down; the plan in force is untouched."""
+    discard_proposal(session, day, plan_id, now=now)

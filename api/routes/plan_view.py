@@ -41,16 +41,35 @@ ViewQueryDep = Annotated[ViewQuery, Depends()]
 
 @router.get("/view", response_model=PlanDayViewOut)
 def plan_view(
-    day: Day, query: ViewQueryDep, session: SessionDep, settings: SettingsDep, now: NowDep, response: Response
+    day: Day,
+    query: ViewQueryDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    response: Response,
+    proposal: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=64,
+            description="A proposed re-plan's id (a preview plan job's ``plan_id``): show it instead.",
+        ),
+    ] = None,
 ) -> PlanDayViewOut:
     """The published plan of ``day`` with names, addresses, coordinates and local time zones: each
     technician's shift, route (estimated and planned times, priorities, SLA outlook, the customer's
     window), last known position; the jobs left out with the reason in plain words and the nearest
     technicians with what each lacks; depots; and the day's key figures.
 
-    The ``ETag`` is the plan's version, to send as ``If-Match`` with an edit."""
+    The ``ETag`` is the plan's version, to send as ``If-Match`` with an edit. With ``proposal``, the
+    proposed re-plan is shown in its place, with the plan in force's figures beside it."""
     view = plan_day_view(
-        session, day, now=now, filters=query.filters, provider_timezone=settings.provider_timezone
+        session,
+        day,
+        now=now,
+        filters=query.filters,
+        provider_timezone=settings.provider_timezone,
+        proposal_id=proposal,
     )
     response.headers["ETag"] = f'"{view.version}"'
     return PlanDayViewOut.of(view)

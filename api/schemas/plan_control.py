@@ -29,6 +29,10 @@ class ResolveIn(RequestModel):
         default=None, min_length=1, max_length=40, description="Re-plan only this region's part of the day."
     )
     time_limit_s: float = Field(default=10.0, ge=MIN_TIME_LIMIT_S, le=MAX_TIME_LIMIT_S)
+    preview: bool = Field(
+        default=False,
+        description="Propose the new plan for a dispatcher to accept or discard, instead of publishing it.",
+    )
 
 
 class LocksOut(BaseModel):

@@ -47,7 +47,10 @@ class PlanJobOut(BaseModel):
     heartbeat_at: datetime | None = Field(description="Last sign of life of the worker solving it.")
     stop_requested: bool
     error: str | None
-    plan_id: str | None = Field(description="The plan this job published, if any.")
+    plan_id: str | None = Field(
+        description="The plan this job published, or proposed when ``preview`` (see /plans/{day}/proposals)."
+    )
+    preview: bool = Field(default=False, description="Whether the plan is proposed rather than published.")
     best_so_far: PlanSummaryOut
     plan: PublishedPlanOut | None = Field(default=None, description="The plan itself, once published.")
 
@@ -67,6 +70,7 @@ class PlanJobOut(BaseModel):
             stop_requested=job.cancel_requested,
             error=job.error,
             plan_id=job.plan_id,
+            preview=job.preview,
             best_so_far=PlanSummaryOut(
                 objective=job.best_objective,
                 solutions_found=job.solutions_found,

@@ -17,6 +17,7 @@ from dispatch.services.plan_view import (
     Place,
     PlanDayView,
     Position,
+    ProposalView,
     RouteView,
     SlaOutlook,
     StopView,
@@ -290,6 +291,26 @@ class FiltersOut(BaseModel):
     tier: str | None
 
 
+class ProposalOut(BaseModel):
+    """A proposed re-plan the view shows in place of the plan in force."""
+
+    id: str = Field(description="Accept it with POST /plans/{day}/proposals/{id}/accept, or DELETE it.")
+    based_on: str | None = Field(description="The version of the plan in force it was made from.")
+    stale: bool = Field(description="The plan in force changed since: accepting it would be refused.")
+    solved_at: datetime
+    in_force: KpisOut = Field(description="The plan in force's key figures, under the same filters.")
+
+    @classmethod
+    def of(cls, proposal: ProposalView) -> ProposalOut:
+        return cls(
+            id=proposal.id,
+            based_on=proposal.based_on,
+            stale=proposal.stale,
+            solved_at=proposal.solved_at,
+            in_force=KpisOut.of(proposal.in_force),
+        )
+
+
 class PlanDayViewOut(BaseModel):
     day: date
     version: str = Field(description="The plan's version (its ETag): send it as If-Match with an edit.")
@@ -307,6 +328,11 @@ class PlanDayViewOut(BaseModel):
     depots: list[DepotOut]
     kpis: KpisOut
     changes: PlanChangesOut | None = Field(description="What this plan changed from the one it replaced.")
+    proposal: ProposalOut | None = Field(
+        default=None,
+        description="Set when the view shows a proposed re-plan (``?proposal=``) instead of the plan in "
+        "force; ``changes`` are then what accepting it would change.",
+    )
 
     @classmethod
     def of(cls, view: PlanDayView) -> PlanDayViewOut:
@@ -331,4 +357,5 @@ class PlanDayViewOut(BaseModel):
             depots=[DepotOut.of(d) for d in view.depots],
             kpis=KpisOut.of(view.kpis),
             changes=None if view.changes is None else PlanChangesOut.of(view.changes),
+            proposal=None if view.proposal is None else ProposalOut.of(view.proposal),
         )

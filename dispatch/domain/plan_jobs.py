@@ -23,7 +23,7 @@ class PlanJobStatus(StrEnum):
     RUNNING = "running"
     """A worker is solving; progress and the best objective so far are updated as it goes."""
     SUCCEEDED = "succeeded"
-    """Solved, validated and published (``plan_id``)."""
+    """Solved, validated and published (``plan_id``), or proposed when the job is a preview."""
     FAILED = "failed"
     """Stopped by an error or a lost worker; the plan published before stays in force."""
     CANCELLED = "cancelled"
@@ -62,6 +62,8 @@ class PlanJob:
     only_if_better: bool = False
     """Publish only a plan better than the one published when the solve ends (the background search
     after an emergency was placed); otherwise keep that one."""
+    preview: bool = False
+    """Store the plan as a proposal the dispatcher accepts or discards, instead of publishing it."""
 
     def __post_init__(self) -> None:
         check_time_limit(self.time_limit_s)

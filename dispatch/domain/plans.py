@@ -15,6 +15,12 @@ class PlanStatus(StrEnum):
     """The plan technicians and customers see for its day and region."""
     SUPERSEDED = "superseded"
     """Replaced by a later published plan for the same day and region; kept for the record."""
+    PROPOSED = "proposed"
+    """A re-plan a dispatcher asked to see before it replaces the published plan; nobody else sees it."""
+    ACCEPTED = "accepted"
+    """A proposal a dispatcher accepted: it was published (re-timed on the day as it then stood)."""
+    DISCARDED = "discarded"
+    """A proposal a dispatcher turned down; kept for the record."""
 
 
 class VisitKind(StrEnum):

@@ -33,6 +33,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from dispatch.domain.contracts import Priority
 from dispatch.domain.geo import GeoPoint
 from dispatch.domain.jobs import JobStatus
+from dispatch.domain.plans import PlanStatus
 from dispatch.domain.tickets import Channel, TicketKind, TicketState
 from dispatch.persistence.types import GeoPointColumn, UtcDateTime
 
@@ -64,7 +65,9 @@ def table_of(row_class: type[Base]) -> Table:
     return table
 
 
-def _one_of(column: str, values: type[Priority | JobStatus | Channel | TicketKind | TicketState]) -> str:
+def _one_of(
+    column: str, values: type[Priority | JobStatus | Channel | TicketKind | TicketState | PlanStatus]
+) -> str:
     listed = ", ".join(f"'{member.value}'" for member in values)
     return f"{column} IN ({listed})"
 
@@ -472,7 +475,7 @@ class PlanRow(Base):
 
     __tablename__ = "plans"
     __table_args__ = (
-        CheckConstraint("status IN ('published', 'superseded')", name="status_known"),
+        CheckConstraint(_one_of("status", PlanStatus), name="status_known"),
         Index("ix_plans_day_region_status", "day", "region", "status"),
         Index(
             ONE_PUBLISHED_PLAN_PER_DAY,
@@ -764,6 +767,8 @@ class PlanJobRow(Base):
     unassigned_count: Mapped[int | None] = mapped_column(Integer)
     only_if_better: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     """Publish only a plan better than the one published by then (the search after an emergency)."""
+    preview: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    """Store the plan as a proposal for the dispatcher to accept or discard, instead of publishing it."""
 
 
 class DayLockRow(Base):

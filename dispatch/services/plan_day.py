@@ -269,14 +269,19 @@ def rebase(session: Session, outcome: PlanOutcome, now: datetime) -> PlanOutcome
     current = None if published is None else published.id
     if current == outcome.replaces and live.state.fixed_job_ids <= _kept_in(outcome.plan, live.state):
         return outcome
-    in_plan = set(outcome.plan.planned_job_ids) | {u.job_id for u in outcome.plan.unplanned}
+    return retimed(live, outcome.plan, now)
+
+
+def retimed(live: LiveDay, plan: Plan, now: datetime, what: str | None = None) -> PlanOutcome:
+    """``plan``'s routes as orders on the day as it stands: what is done or under way stays where it
+    happened, the rest is timed again and validated (``what`` names the plan in a refusal)."""
+    in_plan = set(plan.planned_job_ids) | {u.job_id for u in plan.unplanned}
     rest = rest_of_day(live, job_ids=in_plan)
-    orders, unassigned = orders_of(live, rest, outcome.plan)
-    rebased = compose(live, rest, orders, unassigned, None, f"the plan for {live.day}", now=now, edit=False)
-    plan = dataclasses.replace(
-        rebased.plan, solver_status=outcome.plan.solver_status, solve_ms=outcome.plan.solve_ms
-    )
-    return dataclasses.replace(rebased, plan=plan)
+    orders, unassigned = orders_of(live, rest, plan)
+    what = what or f"the plan for {live.day}"
+    rebased = compose(live, rest, orders, unassigned, None, what, now=now, edit=False)
+    timed = dataclasses.replace(rebased.plan, solver_status=plan.solver_status, solve_ms=plan.solve_ms)
+    return dataclasses.replace(rebased, plan=timed)
 
 
 def improves_on_published(session: Session, outcome: PlanOutcome, now: datetime) -> bool:
@@ -388,7 +393,7 @@ def publish_outcome(session: Session, outcome: PlanOutcome, why: str = "planning
     record(
         session,
         PLAN,
-        plan.day.isoformat() + (f"/{plan.region}" if plan.region else ""),
+        plan_subject(plan),
         "published",
         at=plan.created_at,
         from_value=outcome.replaces,
@@ -397,6 +402,11 @@ def publish_outcome(session: Session, outcome: PlanOutcome, why: str = "planning
         plan_day=plan.day,
     )
     return dataclasses.replace(outcome, plan=plan)
+
+
+def plan_subject(plan: Plan) -> str:
+    """How the day's audit trail names a plan's subject: its day, and its region if regional."""
+    return plan.day.isoformat() + (f"/{plan.region}" if plan.region else "")
 
 
 def _with_changes(why: str, plan: Plan) -> str:

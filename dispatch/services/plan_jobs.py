@@ -43,6 +43,7 @@ from dispatch.services.plan_day import (
     publish_outcome,
     rebase,
 )
+from dispatch.services.plan_proposals import propose_outcome
 from dispatch.services.published_plan import PlanView
 from dispatch.services.rest_of_day import load_live_day
 
@@ -70,10 +71,12 @@ def request_plan(
     requested_by: str | None,
     now: datetime | None = None,
     only_if_better: bool = False,
+    preview: bool = False,
 ) -> PlanJob:
     """A new queued job (caller commits); ``Conflict`` while another solve of the day and region is live.
 
-    ``only_if_better``: publish the solve's plan only if it beats the plan published by then."""
+    ``only_if_better``: publish the solve's plan only if it beats the plan published by then.
+    ``preview``: propose the plan to the dispatcher (``plan_proposals``) instead of publishing it."""
     now = now or _now()
     repository = PlanJobRepository(session)
     _give_up_lost(repository, now)
@@ -86,6 +89,7 @@ def request_plan(
         requested_at=now,
         requested_by=requested_by,
         only_if_better=only_if_better,
+        preview=preview,
     )
     repository.add(job)
     return job
@@ -245,7 +249,9 @@ def _run_leased(
     status = PlanJobStatus.CANCELLED if cut_short else PlanJobStatus.SUCCEEDED
     try:
         with session_scope(factory) as session:
-            if job.only_if_better and not improves_on_published(session, outcome, clock()):
+            if job.preview:
+                outcome = _proposed(session, outcome, clock)
+            elif job.only_if_better and not improves_on_published(session, outcome, clock()):
                 outcome = _kept(session, outcome)
             else:
                 outcome = _publish_rebased(session, outcome, clock)
@@ -284,6 +290,12 @@ def _publish_rebased(
             if attempt == tries - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _proposed(session: Session, outcome: PlanOutcome, clock: Callable[[], datetime]) -> PlanOutcome:
+    """Store the solved plan, timed on the day as it stands now, as a proposal for the dispatcher."""
+    rebased = rebase(session, outcome, clock())
+    return dataclasses.replace(rebased, plan=propose_outcome(session, rebased))
 
 
 def _kept(session: Session, outcome: PlanOutcome) -> PlanOutcome:

@@ -29,7 +29,7 @@ from dispatch.domain.contracts import Priority
 from dispatch.domain.customers import Site
 from dispatch.domain.errors import DomainError
 from dispatch.domain.jobs import Job, JobStatus
-from dispatch.domain.plans import PlanChanges, PlannedRoute, VisitKind
+from dispatch.domain.plans import Plan, PlanChanges, PlannedRoute, VisitKind
 from dispatch.domain.technicians import Depot, Technician
 from dispatch.domain.tickets import Ticket
 from dispatch.domain.timezones import zone
@@ -39,6 +39,7 @@ from dispatch.persistence.repositories.visit_reports import VisitReportRepositor
 from dispatch.services.candidates import Candidate, depot_stock, nearest_candidates, reason_of
 from dispatch.services.eta import Progress, StopProgress, arrival_window, estimate_route
 from dispatch.services.plan_problem import on_call_shifts
+from dispatch.services.plan_proposals import based_on, proposal
 from dispatch.services.rest_of_day import LiveDay, load_plan_day
 from dispatch.services.summary import AT_RISK_THRESHOLD
 from dispatch.services.tracking_estimates import planned_stops
@@ -216,6 +217,20 @@ class Kpis:
 
 
 @dataclass(frozen=True, slots=True)
+class ProposalView:
+    """A proposed re-plan, shown in place of the plan in force until a dispatcher decides."""
+
+    id: str
+    based_on: str | None
+    """The version of the plan in force it was made from."""
+    stale: bool
+    """The plan in force has changed since: accepting it will be refused."""
+    solved_at: datetime
+    in_force: Kpis
+    """The plan in force's figures, under the same filters, to compare with the proposal's."""
+
+
+@dataclass(frozen=True, slots=True)
 class PlanDayView:
     day: date
     version: str
@@ -233,6 +248,8 @@ class PlanDayView:
     kpis: Kpis
     changes: PlanChanges | None
     locked: frozenset[str]
+    proposal: ProposalView | None = None
+    """Set when the view shows a proposed re-plan instead of the plan in force."""
 
 
 def plan_day_view(
@@ -242,9 +259,18 @@ def plan_day_view(
     now: datetime | None = None,
     filters: ViewFilters | None = None,
     provider_timezone: str = "UTC",
+    proposal_id: str | None = None,
 ) -> PlanDayView:
-    """The published plan of ``day`` as the board shows it; ``RecordNotFound`` when none is published."""
-    view = published_view(session, day, now=now, filters=filters, provider_timezone=provider_timezone)
+    """The published plan of ``day`` (or the proposal ``proposal_id`` in its place) as the board shows it;
+    ``RecordNotFound`` when none is published."""
+    view = published_view(
+        session,
+        day,
+        now=now,
+        filters=filters,
+        provider_timezone=provider_timezone,
+        proposal_id=proposal_id,
+    )
     if view is None:
         raise RecordNotFound(f"no published plan for {day}; plan the day first")
     return view
@@ -257,59 +283,93 @@ def published_view(
     now: datetime | None = None,
     filters: ViewFilters | None = None,
     provider_timezone: str = "UTC",
+    proposal_id: str | None = None,
 ) -> PlanDayView | None:
-    """The published plan of ``day`` as the board shows it; ``None`` when none is published."""
+    """The published plan of ``day`` as the board shows it; ``None`` when none is published.
+
+    With ``proposal_id``, the proposed re-plan in its place, with the same figures of the plan in force
+    beside it (``PlanDayView.proposal``); its version stays the plan in force's, which accepting it names.
+    """
     now = now or datetime.now(UTC)
     filters = filters or ViewFilters()
-    live = load_plan_day(session, day, now)
-    plan = live.state.published
-    if plan is None:
+    proposed = None if proposal_id is None else proposal(session, day, proposal_id)
+    also = () if proposed is None else (*proposed.planned_job_ids, *(u.job_id for u in proposed.unplanned))
+    live = load_plan_day(session, day, now, also=also)
+    published = live.state.published
+    if published is None:
         return None
     dataset = live.dataset
     regions = tuple(sorted({t.region for t in dataset.technicians}))
     if filters.region is not None and filters.region not in regions:
         raise DomainError(f"no region {filters.region!r}; the regions are {', '.join(regions) or 'none yet'}")
-    facts = _Facts.of(live)
-    reports = VisitReportRepository(session).for_jobs(list(plan.planned_job_ids))
-    progress: dict[str, list[Progress]] = {}
-    for r in reports:
-        progress.setdefault(r.technician_id, []).append(
-            Progress(r.job_id, r.kind, r.reported_at, r.late_by_min)
+    shown = _Shown.of(session, live, now, filters, proposed or published)
+    in_force = None
+    if proposed is not None:
+        kept = _Shown.of(session, live, now, filters, published)
+        in_force = ProposalView(
+            id=proposed.id,
+            based_on=based_on(proposed),
+            stale=based_on(proposed) != published.id,
+            solved_at=proposed.created_at,
+            in_force=_kpis(kept.technicians, kept.left_out),
         )
-    routes = {r.technician_id: r for r in plan.routes}
-    shown = [t for t in dataset.technicians if _technician_matches(t, filters)]
-    on_call = on_call_shifts(dataset, day)
-    technicians = tuple(
-        _technician_view(t, routes.get(t.id), facts, progress.get(t.id, []), live, filters, on_call.get(t.id))
-        for t in sorted(shown, key=lambda t: (t.region, t.name, t.id))
-    )
-    working = frozenset(t.id for t in dataset.technicians if t.calendar.shift_on(day) is not None)
-    stock = depot_stock(dataset)
-    left_out = tuple(
-        _left_out_view(u.job_id, u.reason, u.detail, facts, day, now, working, stock, dataset.technicians)
-        for u in plan.unplanned
-        if u.job_id in facts.jobs and _job_matches(facts.jobs[u.job_id], facts, filters, by_region=True)
-    )
-    left_out = tuple(
-        sorted(left_out, key=lambda j: (j.priority, j.sla_due or datetime.max.replace(tzinfo=UTC)))
-    )
     return PlanDayView(
         day=day,
-        version=plan.id,
-        created_at=plan.created_at,
+        version=published.id,
+        created_at=(proposed or published).created_at,
         now=now,
         display_timezone=_display_timezone(dataset.technicians, filters.region, provider_timezone),
         filters=filters,
         regions=regions,
         skills=tuple(sorted({s.code for s in dataset.skills})),
         tiers=tuple(sorted({c.sla.tier for c in dataset.contracts})),
-        technicians=technicians,
-        left_out=left_out,
+        technicians=shown.technicians,
+        left_out=shown.left_out,
         depots=tuple(DepotView(d.id, _depot_place(d)) for d in sorted(dataset.depots, key=lambda d: d.id)),
-        kpis=_kpis(technicians, left_out),
-        changes=plan.changes,
+        kpis=_kpis(shown.technicians, shown.left_out),
+        changes=(proposed or published).changes,
         locked=live.kept.locked,
+        proposal=in_force,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """A plan's rows and jobs left out, as the filters show them."""
+
+    technicians: tuple[TechnicianView, ...]
+    left_out: tuple[LeftOutView, ...]
+
+    @classmethod
+    def of(cls, session: Session, live: LiveDay, now: datetime, filters: ViewFilters, plan: Plan) -> _Shown:
+        dataset, day = live.dataset, live.day
+        facts = _Facts.of(live)
+        reports = VisitReportRepository(session).for_jobs(list(plan.planned_job_ids))
+        progress: dict[str, list[Progress]] = {}
+        for r in reports:
+            progress.setdefault(r.technician_id, []).append(
+                Progress(r.job_id, r.kind, r.reported_at, r.late_by_min)
+            )
+        routes = {r.technician_id: r for r in plan.routes}
+        shown = [t for t in dataset.technicians if _technician_matches(t, filters)]
+        on_call = on_call_shifts(dataset, day)
+        technicians = tuple(
+            _technician_view(
+                t, routes.get(t.id), facts, progress.get(t.id, []), live, filters, on_call.get(t.id)
+            )
+            for t in sorted(shown, key=lambda t: (t.region, t.name, t.id))
+        )
+        working = frozenset(t.id for t in dataset.technicians if t.calendar.shift_on(day) is not None)
+        stock = depot_stock(dataset)
+        left_out = tuple(
+            _left_out_view(u.job_id, u.reason, u.detail, facts, day, now, working, stock, dataset.technicians)
+            for u in plan.unplanned
+            if u.job_id in facts.jobs and _job_matches(facts.jobs[u.job_id], facts, filters, by_region=True)
+        )
+        left_out = tuple(
+            sorted(left_out, key=lambda j: (j.priority, j.sla_due or datetime.max.replace(tzinfo=UTC)))
+        )
+        return cls(technicians, left_out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -262,6 +262,7 @@ def _row(job: PlanJob) -> dict[str, Any]:
         "assigned_count": job.assigned_count,
         "unassigned_count": job.unassigned_count,
         "only_if_better": job.only_if_better,
+        "preview": job.preview,
     }
 
 
@@ -286,4 +287,5 @@ def _job(row: RowMapping | Mapping[str, Any]) -> PlanJob:
         assigned_count=row["assigned_count"],
         unassigned_count=row["unassigned_count"],
         only_if_better=row["only_if_better"],
+        preview=row["preview"],
     )

@@ -68,6 +68,15 @@ class PlanRepository(Repository[Plan]):
         self.add(plan)
         return True
 
+    def move_status(self, plan_id: str, before: PlanStatus, after: PlanStatus) -> bool:
+        """Set the plan's status to ``after`` if it is ``before``; whether it was."""
+        moved = self.session.execute(
+            update(self.table)
+            .where(self.table.c.id == plan_id, self.table.c.status == before.value)
+            .values(status=after.value)
+        )
+        return bool(moved.rowcount == 1)  # type: ignore[attr-defined]
+
     def published(self, day: date) -> Plan | None:
         """The plan technicians and customers see for ``day``, if any."""
         found = self.published_id(day)
