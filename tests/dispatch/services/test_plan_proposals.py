@@ -112,9 +112,8 @@ def test_a_proposal_made_from_a_replaced_plan_is_refused_and_can_still_be_discar
         edited = unassign_job(
             session, DAY, job_id=published.planned_job_ids[-1], version=None, now=NIGHT_BEFORE
         )
-    with session_scope(factory) as session:
-        with pytest.raises(StalePlan, match="propose a re-plan again"):
-            accept_proposal(session, DAY, proposed.id, version=edited.id, now=NIGHT_BEFORE)
+    with session_scope(factory) as session, pytest.raises(StalePlan, match="propose a re-plan again"):
+        accept_proposal(session, DAY, proposed.id, version=edited.id, now=NIGHT_BEFORE)
     with session_scope(factory) as session:
         assert plan_day_view(session, DAY, now=NIGHT_BEFORE, proposal_id=proposed.id).proposal.stale  # type: ignore[union-attr]
         discard_proposal(session, DAY, proposed.id, now=NIGHT_BEFORE)
