@@ -52,7 +52,9 @@ class PlanJobOut(BaseModel):
     )
     preview: bool = Field(default=False, description="Whether the plan is proposed rather than published.")
     best_so_far: PlanSummaryOut
-    plan: PublishedPlanOut | None = Field(default=None, description="The plan itself, once published.")
+    plan: PublishedPlanOut | None = Field(
+        default=None, description="The plan itself, once published (or proposed, for a preview)."
+    )
 
     @classmethod
     def of(cls, job: PlanJob, plan: PublishedPlanOut | None = None) -> PlanJobOut:

@@ -399,3 +399,67 @@ def test_a_cancelled_visit_leaves_the_plan_and_its_route_is_retimed(
     assert route.job_ids[0] not in {u["job_id"] for u in plan["unassigned"]}
     again = client.post(f"/jobs/{route.job_ids[0]}/cancel", headers=dispatcher)
     assert again.status_code == 409 and "cannot be cancelled" in again.json()["detail"]
+
+
+def _proposed(client: TestClient, dispatcher: Headers) -> str:
+    """A re-plan of the rest of the day asked for as a preview; the id of the plan it proposes."""
+    job = client.post(f"/plans/{DAY}/resolve", json={"time_limit_s": 2, "preview": True}, headers=dispatcher)
+    assert job.status_code == 202, job.text
+    done = wait_for(client, dispatcher, job.json()["id"])
+    assert done["status"] == "succeeded" and done["preview"] is True, done
+    plan_id: str = done["plan_id"]
+    return plan_id
+
+
+def test_a_previewed_re_plan_is_accepted_after_a_report_and_keeps_it(
+    client: TestClient, dispatcher: Headers, published: Plan
+) -> None:
+    """The preview publishes nothing; the board's view shows it beside the figures of the plan in force; a
+    technician sets off meanwhile; accepting publishes it timed on the day as it now stands, with that
+    visit still first on the technician's route; a decided proposal cannot be decided again."""
+    proposal_id = _proposed(client, dispatcher)
+    assert _current(client, dispatcher)["id"] == published.id
+    view = client.get(f"/plans/{DAY}/view", params={"proposal": proposal_id}, headers=dispatcher)
+    assert view.status_code == 200, view.text
+    assert view.headers["ETag"] == f'"{published.id}"'
+    shown = view.json()
+    assert shown["proposal"]["id"] == proposal_id and shown["proposal"]["stale"] is False
+    in_force = client.get(f"/plans/{DAY}/view", headers=dispatcher).json()
+    assert shown["proposal"]["in_force"] == in_force["kpis"]
+
+    first = _routes_with_work(published)[0]
+    job = _jobs_of(_current(client, dispatcher), first)[0]
+    assert _report(client, _login(client, first), job, "en_route").status_code == 201
+    accepted = client.post(
+        f"/plans/{DAY}/proposals/{proposal_id}/accept",
+        headers={**dispatcher, "If-Match": view.headers["ETag"]},
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.headers["ETag"] == f'"{accepted.json()["id"]}"'
+    assert _current(client, dispatcher)["id"] == accepted.json()["id"] != published.id
+    assert _jobs_of(accepted.json(), first)[0] == job
+    again = client.post(f"/plans/{DAY}/proposals/{proposal_id}/accept", headers=dispatcher)
+    assert again.status_code == 409 and "already accepted" in again.json()["detail"]
+    assert client.delete(f"/plans/{DAY}/proposals/{proposal_id}", headers=dispatcher).status_code == 409
+
+
+def test_a_proposal_outrun_by_an_edit_is_refused_with_412_and_discarded(
+    client: TestClient, dispatcher: Headers, published: Plan
+) -> None:
+    proposal_id = _proposed(client, dispatcher)
+    other = _routes_with_work(published)[1]
+    job = next(r for r in published.routes if r.technician_id == other).job_ids[-1]
+    assert client.delete(f"/plans/{DAY}/assignments/{job}", headers=dispatcher).status_code == 200
+    view = client.get(f"/plans/{DAY}/view", params={"proposal": proposal_id}, headers=dispatcher)
+    assert view.json()["proposal"]["stale"] is True
+    refused = client.post(
+        f"/plans/{DAY}/proposals/{proposal_id}/accept",
+        headers={**dispatcher, "If-Match": view.headers["ETag"]},
+    )
+    assert refused.status_code == 412, refused.text
+    assert "propose a re-plan again" in refused.json()["detail"]
+    assert client.delete(f"/plans/{DAY}/proposals/{proposal_id}", headers=dispatcher).status_code == 204
+    gone = client.get(f"/plans/{DAY}/view", params={"proposal": proposal_id}, headers=dispatcher)
+    assert gone.status_code == 409 and "already discarded" in gone.json()["detail"]
+    unknown = client.delete(f"/plans/{DAY}/proposals/no-such-plan", headers=dispatcher)
+    assert unknown.status_code == 404 and "no proposed re-plan" in unknown.json()["detail"]
