@@ -6,7 +6,7 @@ pages' content security policy). Every block carries a sentence for screen reade
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -61,8 +61,9 @@ class Timeline:
     lanes: tuple[Lane, ...] = field(default_factory=tuple)
 
 
-def layout(view: PlanDayView) -> Timeline:
-    """The board's timeline for ``view``, in ``view.display_timezone``."""
+def layout(view: PlanDayView, marked: Mapping[str, tuple[str, str]] | None = None) -> Timeline:
+    """The board's timeline for ``view``, in ``view.display_timezone``; ``marked`` visits (job id ->
+    class and note, the changes of a proposed re-plan) carry that class and note."""
     tz = ZoneInfo(view.display_timezone)
     moments = [m for t in view.technicians for m in _moments(t)]
     local_day = datetime.combine(view.day, datetime.min.time(), tz)
@@ -86,7 +87,7 @@ def layout(view: PlanDayView) -> Timeline:
         hour += timedelta(hours=1)
     now_x = x(view.now) if start <= view.now <= end else None
     abbreviation = start.strftime("%Z")
-    lanes = tuple(_lane(t, x, tz, abbreviation) for t in view.technicians)
+    lanes = tuple(_lane(t, x, tz, abbreviation, marked or {}) for t in view.technicians)
     return Timeline(start, end, view.display_timezone, abbreviation, tuple(ticks), now_x, lanes)
 
 
@@ -103,7 +104,9 @@ def clock(moment: datetime | None, tz: ZoneInfo) -> str:
     return "" if moment is None else moment.astimezone(tz).strftime("%H:%M")
 
 
-def _lane(technician: TechnicianView, x: _X, tz: ZoneInfo, abbreviation: str) -> Lane:
+def _lane(
+    technician: TechnicianView, x: _X, tz: ZoneInfo, abbreviation: str, marked: Mapping[str, tuple[str, str]]
+) -> Lane:
     shift_x = shift_width = None
     if technician.shift is not None:
         shift_x = x(technician.shift[0])
@@ -125,7 +128,7 @@ def _lane(technician: TechnicianView, x: _X, tz: ZoneInfo, abbreviation: str) ->
                         "travel",
                     )
                 )
-            blocks.append(_stop_block(stop, x, tz, abbreviation))
+            blocks.append(_stop_block(stop, x, tz, abbreviation, marked.get(stop.job_id or "")))
             jobs += stop.job_id is not None
         if route.lunch is not None:
             lx = x(route.lunch[0])
@@ -163,7 +166,9 @@ def _sla_label(stop: StopView, tz: ZoneInfo) -> str:
     return f", {', '.join(dues)}: {'at risk' if stop.sla.value == 'at_risk' else 'past due'}"
 
 
-def _stop_block(stop: StopView, x: _X, tz: ZoneInfo, abbreviation: str) -> Block:
+def _stop_block(
+    stop: StopView, x: _X, tz: ZoneInfo, abbreviation: str, mark: tuple[str, str] | None = None
+) -> Block:
     sx = x(stop.start)
     width = max(0.4, x(stop.end) - sx)
     when = f"{clock(stop.start, tz)}-{clock(stop.end, tz)} {abbreviation}"
@@ -185,6 +190,7 @@ def _stop_block(stop: StopView, x: _X, tz: ZoneInfo, abbreviation: str) -> Block
         f"{priority} {stop.job_id} at {stop.place.name}, {stop.place.address}; {when}{moved}{sla}"
         + (f"; {progress}" if progress else "")
         + ("; pinned" if stop.pinned else "")
+        + (f"; proposed change: {mark[1]}" if mark else "")
     )
     classes = " ".join(
         c
@@ -195,6 +201,7 @@ def _stop_block(stop: StopView, x: _X, tz: ZoneInfo, abbreviation: str) -> Block
             f"progress-{stop.progress.value}",
             "" if stop.matches else "dimmed",
             "pinned" if stop.pinned else "",
+            mark[0] if mark else "",
         )
         if c
     )

@@ -21,16 +21,18 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from api.board import layout
+from api.board_proposal import marks, summarise
 from api.deps import ADMIN_NEEDED, NowDep, PageUser, SessionDep, SettingsDep
 from api.pages import PAGE_HEADERS, templates
 from api.routes.plan_jobs import SessionFactoryDep
 from api.routes.plan_view import ViewQueryDep
 from api.schemas.plan_view import PlanDayViewOut
 from dispatch.domain.accounts import Account, Role
+from dispatch.domain.errors import Conflict, RecordNotFound
 from dispatch.services.account_admin import list_accounts, technicians_without_login
 from dispatch.services.board_events import day_stamp
 from dispatch.services.demo_data import provider_today
-from dispatch.services.plan_view import published_view
+from dispatch.services.plan_view import PlanDayView, published_view
 
 router = APIRouter(tags=["board"], include_in_schema=False)
 
@@ -45,6 +47,10 @@ KEEP_ALIVE_S = 15.0
 NO_STORE = {"Cache-Control": "no-store"}
 
 DayQuery = Annotated[date | None, Query(description="The day shown; today where the provider works.")]
+ProposalQuery = Annotated[
+    str | None,
+    Query(min_length=1, max_length=64, description="A proposed re-plan to show in place of the plan."),
+]
 
 
 def _see_other(path: str) -> RedirectResponse:
@@ -80,14 +86,31 @@ def _context(
     query: ViewQueryDep,
     day: date | None,
     user: Account,
+    proposal: str | None = None,
 ) -> dict[str, Any]:
     the_day = day or provider_today(settings)
-    view = published_view(
-        session, the_day, now=now, filters=query.filters, provider_timezone=settings.provider_timezone
-    )
-    timeline = None if view is None else layout(view)
+
+    def view_of(proposal_id: str | None) -> PlanDayView | None:
+        return published_view(
+            session,
+            the_day,
+            now=now,
+            filters=query.filters,
+            provider_timezone=settings.provider_timezone,
+            proposal_id=proposal_id,
+        )
+
+    proposal_gone = None
+    try:
+        view = view_of(proposal)
+    except (RecordNotFound, Conflict) as refusal:  # decided meanwhile, perhaps by another dispatcher
+        proposal_gone = str(refusal)
+        view = view_of(None)
+    timeline = summary = None
     offset = ""
-    if timeline is not None:
+    if view is not None:
+        summary = summarise(view, ZoneInfo(view.display_timezone))
+        timeline = layout(view, marks(summary))
         noon = datetime.combine(the_day, datetime.min.time().replace(hour=12), ZoneInfo(timeline.zone))
         offset = noon.strftime("%z")
         offset = f"{offset[:3]}:{offset[3:]}"
@@ -97,6 +120,8 @@ def _context(
         "view": view,
         "view_json": None if view is None else _json_for_page(PlanDayViewOut.of(view).model_dump_json()),
         "timeline": timeline,
+        "proposal": summary,
+        "proposal_gone": proposal_gone,
         "filters": query.filters,
         "utc_offset": offset,
         "user": user,
@@ -112,12 +137,13 @@ def board_page(
     now: NowDep,
     query: ViewQueryDep,
     day: DayQuery = None,
+    proposal: ProposalQuery = None,
 ) -> Response:
     """The whole board; without a session, the dispatchers' login page first."""
     dispatcher = _dispatcher_or_none(user)
     if dispatcher is None:
         return _see_other(LOGIN_PATH)
-    context = _context(request, session, settings, now, query, day, dispatcher)
+    context = _context(request, session, settings, now, query, day, dispatcher, proposal)
     context |= {"tiles": settings.map_tile_url, "attribution": settings.map_tile_attribution}
     page = templates.get_template("board.html").render(context)
     return HTMLResponse(page, headers={**_headers_with_tiles(settings.map_tile_url), **NO_STORE})
@@ -171,12 +197,13 @@ def board_fragment(
     now: NowDep,
     query: ViewQueryDep,
     day: DayQuery = None,
+    proposal: ProposalQuery = None,
 ) -> Response:
     """The board's body alone, for the page's script to redraw after an edit or an event."""
     dispatcher = _dispatcher_or_none(user)
     if dispatcher is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "your session has ended; log in again")
-    context = _context(request, session, settings, now, query, day, dispatcher)
+    context = _context(request, session, settings, now, query, day, dispatcher, proposal)
     page = templates.get_template("board_body.html").render(context)
     return HTMLResponse(page, headers={**PAGE_HEADERS, **NO_STORE})
 

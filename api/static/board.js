@@ -15,6 +15,19 @@
   var SAVED_SHOWN_MS = 5000;
   var refreshing = null;
   var pendingRefresh = false;
+  // Visits an edit changed stay marked for a while, through the redraws that follow it (its own echo).
+  var highlight = { ids: [], until: 0 };
+  var HIGHLIGHT_MS = 15000;
+  // A proposed re-plan shown in place of the plan in force (its id is in the page's address too).
+  var proposalId = new URLSearchParams(window.location.search).get("proposal");
+
+  function setProposal(id) {
+    proposalId = id;
+    var params = new URLSearchParams(window.location.search);
+    if (id) { params.set("proposal", id); } else { params.delete("proposal"); }
+    var search = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+  }
 
   function body() { return document.getElementById("board-body"); }
 
@@ -81,9 +94,12 @@
         board.innerHTML = html;
         placeMap();
         readVersion();
+        checkProposal();
         var newList = document.querySelector(".side");
         if (newList) { newList.scrollTop = scroll; }
-        (changed || []).forEach(function (jobId) {
+        if (changed && changed.length) { highlight = { ids: changed, until: performance.now() + HIGHLIGHT_MS }; }
+        var marked = changed || (performance.now() < highlight.until ? highlight.ids : []);
+        marked.forEach(function (jobId) {
           document.querySelectorAll('.visit[data-job="' + jobId + '"]').forEach(function (block) {
             block.classList.add("changed");
           });
@@ -100,8 +116,23 @@
     return refreshing;
   }
 
+  // The proposal the address names may have been decided meanwhile (here or by another dispatcher).
+  function checkProposal() {
+    var b = body();
+    if (!b || !proposalId || b.dataset.proposal) { return; }
+    setProposal(null);
+    if (b.dataset.proposalGone) {
+      notice("The proposed re-plan is no longer open (" + b.dataset.proposalGone + "): the board shows the plan in force.", "info");
+    }
+  }
+
   // An edit through the API with the plan's version; refusals are shown as the API words them.
-  function edit(method, url, payload, what, changed) {
+  // ``beforeRedraw`` runs once the edit is saved, before the board is drawn again.
+  function edit(method, url, payload, what, changed, beforeRedraw) {
+    if (proposalId && !beforeRedraw) {
+      notice("Accept or discard the proposed re-plan first: edits change the plan in force, which would outdate it.");
+      return Promise.resolve(false);
+    }
     var headers = { "Accept": "application/json", "If-Match": '"' + version + '"' };
     var init = { method: method, credentials: "same-origin", headers: headers };
     if (payload) { headers["Content-Type"] = "application/json"; init.body = JSON.stringify(payload); }
@@ -117,6 +148,7 @@
           lastSavedAt = performance.now();
           notice("");
           say(what + ": saved (" + took + " ms).");
+          if (beforeRedraw) { beforeRedraw(); }
           return refresh(changed, true).then(function () {
             var shown = performance.now();
             if (board.dataset.dropAt) {
@@ -277,8 +309,10 @@
       '<label>at <input type="time" name="at" aria-label="Start time, optional"></label><button type="submit">Move</button>';
     panel.appendChild(title);
     panel.appendChild(text);
-    panel.appendChild(actions);
-    panel.appendChild(form);
+    if (!proposalId) {
+      panel.appendChild(actions);
+      panel.appendChild(form);
+    }
     panel.hidden = false;
     window.dispatchEvent(new CustomEvent("board:select", { detail: { job: jobId, technician: block.dataset.technician } }));
   }
@@ -313,6 +347,98 @@
   });
   document.addEventListener("focusout", function () {
     if (pendingRefresh) { window.setTimeout(refreshIfWaiting, 300); }
+  });
+
+  // Re-plan the rest of the day as a proposal: a plan job with ``preview``, followed until it ends.
+  var replan = document.getElementById("replan");
+  var replanStop = document.getElementById("replan-stop");
+  var replanJob = null;
+  function followReplan(jobId) {
+    fetch("/plans/" + encodeURIComponent(jobId), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json().then(function (job) { return { ok: response.ok, job: job }; }); })
+      .then(function (answer) {
+        var job = answer.job;
+        if (!answer.ok) { endReplan(); notice("The re-plan could not be followed: " + (job.detail || "error")); return; }
+        if (job.status === "queued" || job.status === "running") {
+          var best = job.best_so_far || {};
+          var figures = best.assigned === null || best.assigned === undefined ? "" :
+            " · best so far: " + best.assigned + " visits planned, " + best.unassigned + " left out";
+          say("Re-planning the rest of the day… " + Math.round((job.progress || 0) * 100) + "%" + figures);
+          window.setTimeout(function () { followReplan(jobId); }, 1000);
+          return;
+        }
+        endReplan();
+        if (job.plan_id && job.preview) {
+          setProposal(job.plan_id);
+          say("Re-plan proposed: check what it changes, then accept or discard it.");
+          refresh(null, true).then(function () {
+            var heading = document.getElementById("proposal-title");
+            if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+          });
+        } else {
+          say("");
+          notice("The re-plan found nothing to propose" + (job.error ? ": " + job.error : "") + ". The plan in force is unchanged.");
+        }
+      })
+      .catch(function () { window.setTimeout(function () { followReplan(jobId); }, 2000); });
+  }
+  function endReplan() {
+    replanJob = null;
+    if (replan) { replan.disabled = false; }
+    if (replanStop) { replanStop.hidden = true; }
+  }
+  if (replan) {
+    replan.addEventListener("click", function () {
+      if (proposalId) { notice("Accept or discard the proposed re-plan first."); return; }
+      var seconds = Number(document.getElementById("replan-seconds").value || 30);
+      var payload = { time_limit_s: seconds, preview: true };
+      var region = new URLSearchParams(window.location.search).get("region");
+      if (region) { payload.region = region; }
+      replan.disabled = true;
+      notice("");
+      say("Asking for a re-plan of the rest of the day…");
+      fetch("/plans/" + day + "/resolve", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(payload),
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (job) {
+          if (response.status === 401) { window.location.assign("/board/login"); return; }
+          if (!response.ok) { endReplan(); say(""); notice("No re-plan started: " + (job.detail || ("error " + response.status))); return; }
+          replanJob = job.id;
+          if (replanStop) { replanStop.hidden = false; }
+          followReplan(job.id);
+        });
+      }).catch(function () { endReplan(); notice("No connection to the server: no re-plan started."); });
+    });
+  }
+  if (replanStop) {
+    replanStop.addEventListener("click", function () {
+      if (!replanJob) { return; }
+      replanStop.hidden = true;
+      fetch("/plans/" + encodeURIComponent(replanJob), { method: "DELETE", credentials: "same-origin" });
+      say("Stopping: the best plan found so far will be proposed…");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target || !target.id || !proposalId) { return; }
+    var moved = document.querySelector(".proposal[data-moved]");
+    var changed = moved && moved.dataset.moved ? moved.dataset.moved.split(" ") : [];
+    if (target.id === "proposal-accept") {
+      var id = proposalId;
+      edit("POST", "/plans/" + day + "/proposals/" + encodeURIComponent(id) + "/accept", null,
+        "Publishing the proposed re-plan", changed, function () { setProposal(null); });
+    } else if (target.id === "proposal-discard") {
+      fetch("/plans/" + day + "/proposals/" + encodeURIComponent(proposalId), { method: "DELETE", credentials: "same-origin" })
+        .then(function (response) {
+          if (response.status === 401) { window.location.assign("/board/login"); return; }
+          setProposal(null);
+          notice("");
+          say("Proposal discarded: the plan in force is unchanged.");
+          refresh(null, true);
+        });
+    }
   });
 
   var logout = document.getElementById("logout");
@@ -355,6 +481,7 @@
     events.addEventListener("open", function () { board.dataset.live = "yes"; });
     events.addEventListener("error", function () { board.dataset.live = "no"; });
   }
+  checkProposal();
   board.dataset.ready = "yes";
   if (performance.mark) { performance.mark("board-ready"); }
 })();

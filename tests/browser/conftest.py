@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Playwright, ViewportSize, sync_playwright
+from sqlalchemy import text
 from sqlalchemy.engine import URL
 
 import optimizer as opt
@@ -129,14 +130,7 @@ def _free_port() -> int:
 def server(database_url: str, planned_day: PlannedDay) -> Iterator[str]:
     """The application served by uvicorn in its own process; yields its base URL."""
     port = _free_port()
-    environment = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DISPATCH_DATABASE_URL": database_url,
-        "DISPATCH_ENVIRONMENT": "test",
-        "DISPATCH_JWT_SECRET": JWT_SECRET,
-        "DISPATCH_SESSION_COOKIE_SECURE": "false",
-    }
+    environment = _service_environment(database_url)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -170,6 +164,49 @@ def server(database_url: str, planned_day: PlannedDay) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _service_environment(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DISPATCH_DATABASE_URL": database_url,
+        "DISPATCH_ENVIRONMENT": "test",
+        "DISPATCH_JWT_SECRET": JWT_SECRET,
+        "DISPATCH_SESSION_COOKIE_SECURE": "false",
+    }
+
+
+@pytest.fixture(scope="module")
+def plan_worker(database_url: str, server: str) -> Iterator[None]:
+    """``dispatch worker`` in its own process, solving the plan jobs the board asks for, as deployed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dispatch.cli", "worker"], cwd=ROOT, env=_service_environment(database_url)
+    )
+    try:
+        _wait_for_queued_plan_jobs(database_url)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_for_queued_plan_jobs(database_url: str, timeout_s: float = 120) -> None:
+    """Until the searches queued by earlier tests' reports have run (each may publish a better plan)."""
+    engine = make_engine(database_url)
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                active = connection.execute(
+                    text("SELECT count(*) FROM plan_jobs WHERE status IN ('queued', 'running')")
+                ).scalar_one()
+            if active == 0:
+                return
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    pytest.fail("plan jobs queued before the worker started did not finish", pytrace=False)
 
 
 @pytest.fixture(scope="module")

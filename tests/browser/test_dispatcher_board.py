@@ -357,3 +357,42 @@ def test_the_map_draws_the_day_and_follows_the_timeline_without_tiles_or_interne
         "Field-service dispatch", timeout=EDIT_TIMEOUT_MS
     )
     assert errors == []
+
+
+@pytest.mark.usefixtures("plan_worker")
+def test_a_re_plan_is_proposed_compared_then_accepted_from_the_board(
+    server: str, desk: BrowserContext, planned_day: PlannedDay, tmp_path: Path
+) -> None:
+    """ "Propose a re-plan": the search's progress shows, stopping it early proposes its best plan; the
+    board shows the proposal beside the plan in force's figures, holds edits meanwhile, and publishes it
+    only when the dispatcher accepts."""
+    day = planned_day.day.isoformat()
+    errors: list[str] = []
+    page = _open_board(desk, server, day, errors)
+    _wait_for_the_plan_in_force(page, server, day)
+    in_force = _view(server, day)["version"]
+    page.select_option("#replan-seconds", "10")
+    page.click("#replan")
+    expect(page.locator("#live")).to_contain_text("best so far", timeout=EDIT_TIMEOUT_MS)
+    stop = page.locator("#replan-stop")
+    if stop.is_visible():
+        stop.click()
+    banner = page.locator(".proposal")
+    expect(banner).to_be_visible(timeout=EDIT_TIMEOUT_MS)
+    expect(banner).to_contain_text("not published yet")
+    expect(banner.locator("table.compare tbody tr")).to_have_count(5)
+    assert "proposal=" in page.url, "a reload keeps the proposal in view"
+    assert _view(server, day)["version"] == in_force, "nothing is published before it is accepted"
+    expect(page.locator(".job-card form.assign")).to_have_count(0)
+    expect(page.locator("button.lock-toggle")).to_have_count(0)
+    _shot(page, tmp_path, "board-proposal.png")
+
+    page.click("#proposal-accept")
+    expect(banner).to_have_count(0, timeout=EDIT_TIMEOUT_MS)
+    expect(page.locator("#live")).to_contain_text("saved")
+    published = _view(server, day)["version"]
+    assert published != in_force
+    expect(page.locator("#board-body")).to_have_attribute("data-version", published)
+    assert "proposal=" not in page.url
+    expect(page.locator("button.lock-toggle").first).to_be_visible()
+    assert not errors, errors
