@@ -142,6 +142,7 @@
       return response.json().catch(function () { return {}; }).then(function (answer) {
         var took = Math.round(performance.now() - started);
         board.dataset.lastEditMs = String(took);
+        board.dataset.editsAnswered = String(Number(board.dataset.editsAnswered || 0) + 1);
         if (response.ok) {
           var etag = response.headers.get("ETag");
           if (etag) { setVersion(etag.replace(/"/g, "")); }
@@ -248,6 +249,71 @@
     if (atTime && atTime.checked && bar) { start = instantUnder(bar, event.clientX); }
     assign(jobId, lane.dataset.technician, start);
   });
+
+  // Dragging a planned visit to another technician's row (or to another time with "drop at the time"):
+  // pointer events, since SVG blocks cannot be dragged natively. Visits done or under way stay put.
+  var FIXED = ["progress-done", "progress-on_site", "progress-en_route"];
+  var visitDrag = null;
+  var swallowClick = false;
+  document.addEventListener("pointerdown", function (event) {
+    var block = event.target.closest && event.target.closest(".visit[data-job]");
+    if (!block || event.button !== 0 || proposalId) { return; }
+    if (FIXED.some(function (c) { return block.classList.contains(c); })) { return; }
+    visitDrag = { block: block, x: event.clientX, y: event.clientY, moving: false, ghost: null };
+  });
+  document.addEventListener("pointermove", function (event) {
+    if (!visitDrag) { return; }
+    if (!visitDrag.moving) {
+      if (Math.abs(event.clientX - visitDrag.x) + Math.abs(event.clientY - visitDrag.y) < 6) { return; }
+      visitDrag.moving = true;
+      dragging = true;
+      visitDrag.block.classList.add("dragging");
+      var ghost = document.createElement("div");
+      ghost.className = "drag-ghost";
+      ghost.setAttribute("aria-hidden", "true");
+      ghost.textContent = visitDrag.block.dataset.job;
+      document.body.appendChild(ghost);
+      visitDrag.ghost = ghost;
+    }
+    visitDrag.ghost.style.left = (event.clientX + 12) + "px";
+    visitDrag.ghost.style.top = (event.clientY + 12) + "px";
+    var lane = laneAt(event.clientX, event.clientY);
+    document.querySelectorAll(".lane.drop-hover").forEach(function (l) { if (l !== lane) { l.classList.remove("drop-hover"); } });
+    if (lane) { lane.classList.add("drop-hover"); }
+  });
+  function laneAt(x, y) {
+    var under = document.elementFromPoint(x, y);
+    return under ? laneOf(under) : null;
+  }
+  function endVisitDrag() {
+    if (!visitDrag) { return null; }
+    var ended = visitDrag;
+    visitDrag = null;
+    dragging = false;
+    ended.block.classList.remove("dragging");
+    if (ended.ghost) { ended.ghost.remove(); }
+    document.querySelectorAll(".lane.drop-hover").forEach(function (l) { l.classList.remove("drop-hover"); });
+    window.setTimeout(refreshIfWaiting, 300);
+    return ended;
+  }
+  document.addEventListener("pointerup", function (event) {
+    var ended = endVisitDrag();
+    if (!ended || !ended.moving) { return; }
+    swallowClick = true;  // the click this release makes is not a selection
+    window.setTimeout(function () { swallowClick = false; }, 0);
+    var lane = laneAt(event.clientX, event.clientY);
+    if (!lane) { return; }
+    var atTime = document.getElementById("drop-at-time");
+    var bar = lane.querySelector(".lane-bar");
+    var start = atTime && atTime.checked && bar ? instantUnder(bar, event.clientX) : null;
+    if (lane.dataset.technician === ended.block.dataset.technician && !start) { return; }
+    board.dataset.dropAt = String(performance.now());
+    assign(ended.block.dataset.job, lane.dataset.technician, start);
+  });
+  document.addEventListener("pointercancel", endVisitDrag);
+  document.addEventListener("click", function (event) {
+    if (swallowClick) { swallowClick = false; event.stopPropagation(); event.preventDefault(); }
+  }, true);
 
   // The keyboard way: each job's own form, and the selected visit's panel.
   document.addEventListener("submit", function (event) {
