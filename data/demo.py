@@ -150,7 +150,7 @@ def generate_demo(config: DemoConfig) -> Dataset:
         contracts=book.contracts,
         depots=depots,
         technicians=technicians,
-        on_call_duties=make_rota(technicians, config.day),
+        on_call_duties=make_rota(technicians, config.day, places),
         tickets=[t.ticket for t in open_tickets],
         jobs=jobs,
     )

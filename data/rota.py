@@ -1,8 +1,10 @@
-"""The demo's on-call rota: every region has someone to call out on weeknights and at weekends.
+"""The demo's on-call rota: every metro has someone to call out on weeknights and at weekends.
 
 Weeknights run from 18:00 to 08:00 the next morning and weekend days from 08:00 to 08:00, in the on-call
-technician's local time, so outside Monday-to-Friday working hours a region is never without cover. The
-rota spans ``ROTA_DAYS`` days either side of the planned day. Duties go round a region's technicians
+technician's local time, so outside Monday-to-Friday working hours a metro (and so its region) is never
+without cover. Cover is kept per metro, as a provider promising a P1 on site within hours must: one
+technician on call for a whole region would spend the weekend on the motorway between its cities. The
+rota spans ``ROTA_DAYS`` days either side of the planned day. Duties go round a metro's technicians
 fairly: each goes to whoever has had the fewest so far (the longest ago breaking ties, then the id); a
 weekend day goes to someone who has that day off where anyone does, and nobody on leave that day or the
 next is on call.
@@ -11,9 +13,11 @@ next is on call.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from data.places import Metro, distance_m
 from dispatch.domain.on_call import OnCallDuty
 from dispatch.domain.technicians import Technician
 
@@ -25,14 +29,19 @@ HANDOVER = time(8)
 SATURDAY = 5
 
 
-def make_rota(technicians: list[Technician], day: date) -> list[OnCallDuty]:
-    """Duties for each region of ``technicians``, every day from ``ROTA_DAYS`` before ``day`` to after."""
-    by_region: dict[str, list[Technician]] = defaultdict(list)
+def on_call_area(technician: Technician, metros: Sequence[Metro]) -> str:
+    """The metro whose rota the technician is on: the one whose centre is nearest their home."""
+    return min(metros, key=lambda m: distance_m(m.centre, technician.home)).name
+
+
+def make_rota(technicians: list[Technician], day: date, metros: Sequence[Metro]) -> list[OnCallDuty]:
+    """Duties for each metro of ``technicians``, every day from ``ROTA_DAYS`` before ``day`` to after."""
+    by_area: dict[str, list[Technician]] = defaultdict(list)
     for technician in technicians:
-        by_region[technician.region].append(technician)
+        by_area[on_call_area(technician, metros)].append(technician)
     duties: list[OnCallDuty] = []
-    for region in sorted(by_region):
-        team = sorted(by_region[region], key=lambda t: t.id)
+    for area in sorted(by_area):
+        team = sorted(by_area[area], key=lambda t: t.id)
         taken: dict[str, int] = dict.fromkeys((t.id for t in team), 0)
         last: dict[str, int] = dict.fromkeys((t.id for t in team), -1)
         for offset in range(-ROTA_DAYS, ROTA_DAYS + 1):
@@ -48,7 +57,7 @@ def make_rota(technicians: list[Technician], day: date) -> list[OnCallDuty]:
             duties.append(
                 OnCallDuty(
                     technician_id=chosen.id,
-                    region=region,
+                    region=chosen.region,
                     starts_at=datetime.combine(duty_day, start, zone),
                     ends_at=datetime.combine(duty_day + timedelta(days=1), HANDOVER, zone),
                 )

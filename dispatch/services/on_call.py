@@ -2,9 +2,11 @@
 
 A technician with no shift on the day but on call during it joins the plan with the on-call period
 (clipped to the planning horizon, no lunch) as their shift and the duty's call-out cost as the fixed cost
-of using them. Only jobs whose SLA clock is running then may go to them: those of contracts with 24x7
-coverage; every other job is kept for the technicians on a normal shift. A job whose region has nobody
-on shift, and nobody on call who may take it, is left out with the reason ``no_technician_on_shift``.
+of using them. Only work that cannot wait for the regular shifts is called out: jobs of contracts with 24x7
+coverage (their SLA clock runs then) with a target (the response while awaited, or the resolution) due
+before the on-call cover ends; every other job is kept for the technicians on a normal shift. A job whose
+region has nobody on shift, and nobody on call who may take it, is left out with the reason
+``no_technician_on_shift``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import optimizer as opt
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.on_call import OnCallDuty
 from dispatch.domain.technicians import Technician
+from dispatch.domain.visit_due import visit_dues
 
 NO_TECHNICIAN_ON_SHIFT = opt.UnassignedReason.NO_TECHNICIAN_ON_SHIFT.value
 
@@ -51,8 +54,8 @@ class OnCallCover:
         on = f"{self.day:%A %Y-%m-%d}"
         if region in self.regions_on_call:
             return (
-                f"nobody in {region} works on {on}; the technician on call there takes only the work of "
-                "24x7 contracts, and this job's contract does not cover the day"
+                f"nobody in {region} works on {on}; the technicians on call there take only work that cannot "
+                "wait for the regular shifts (24x7 contracts, a target due before then), and this job can"
             )
         return f"nobody in {region} works or is on call on {on}"
 
@@ -81,7 +84,9 @@ def on_call_cover(
     return OnCallCover(
         day=day,
         technicians=technicians,
-        job_ids=frozenset(_round_the_clock_jobs(dataset)) if technicians else frozenset(),
+        job_ids=frozenset(call_out_jobs(dataset, max(d.ends_at for d in duties.values())))
+        if technicians
+        else frozenset(),
         on_shift_ids=frozenset(t.id for t in on_shift),
         regions_on_shift=frozenset(t.region for t in on_shift),
         regions_on_call=frozenset(d.region for d in duties.values()),
@@ -108,8 +113,17 @@ def _on_call_technician(
     )
 
 
-def _round_the_clock_jobs(dataset: Dataset) -> list[str]:
-    """Jobs of tickets under a contract whose SLA clock never stops (24x7, no holiday pause)."""
+def call_out_jobs(dataset: Dataset, until: datetime) -> list[str]:
+    """Jobs worth calling a technician out for: under a contract whose SLA clock never stops (24x7, no
+    holiday pause), with a target falling due before ``until``, when the regular shifts take over."""
     always = {c.id for c in dataset.contracts if c.sla.coverage.is_24x7}
-    tickets = {t.id for t in dataset.tickets if t.contract_id in always}
-    return [j.id for j in dataset.jobs if j.ticket_id in tickets]
+    tickets = {t.id: t for t in dataset.tickets if t.contract_id in always}
+    found = []
+    for job in dataset.jobs:
+        ticket = tickets.get(job.ticket_id)
+        if ticket is None:
+            continue
+        dues = visit_dues(job, ticket)
+        if any(due is not None and due < until for due in (dues.response, dues.resolution)):
+            found.append(job.id)
+    return found

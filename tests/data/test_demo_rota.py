@@ -1,12 +1,13 @@
-"""The demo's on-call rota: each region covered outside weekday hours, shared fairly, nobody twice at once."""
+"""The demo's on-call rota: each metro covered outside weekday hours, shared fairly, nobody twice at once."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 
-from data.demo import DemoConfig, generate_demo
-from data.rota import ROTA_DAYS
+from data.demo import DemoConfig, generate_demo, metros_for
+from data.places import metros
+from data.rota import ROTA_DAYS, on_call_area
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.on_call import overlapping_duties
 from tests.data.conftest import TUESDAY
@@ -33,27 +34,31 @@ def test_every_region_is_on_call_every_night_and_weekend_hour(demo: Dataset) -> 
 
 
 def test_the_rota_is_fair_and_nobody_is_on_call_twice_at_once(demo_10x: Dataset) -> None:
-    """Within a region, duty counts differ by at most one (counting those with none); no technician holds
-    overlapping duties; the on-call technician belongs to the region and is not on leave."""
+    """Within a metro, duty counts differ by at most one (counting those with none); no technician holds
+    overlapping duties; the on-call technician covers their own region and is not on leave."""
     assert overlapping_duties(demo_10x.on_call_duties) == []
     technicians = {t.id: t for t in demo_10x.technicians}
+    places = metros(metros_for(len(demo_10x.technicians)))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for duty in demo_10x.on_call_duties:
         technician = technicians[duty.technician_id]
         assert technician.region == duty.region
         leave = {day for day, shift in technician.calendar.exceptions.items() if shift is None}
         assert duty.starts_at.date() not in leave and duty.ends_at.date() not in leave
-        counts[duty.region][duty.technician_id] += 1
-    for region, per_technician in counts.items():
-        team = [per_technician[t.id] for t in demo_10x.technicians if t.region == region]
-        assert max(team) - min(team) <= 1, region
+        counts[on_call_area(technician, places)][duty.technician_id] += 1
+    for area, per_technician in counts.items():
+        team = [per_technician[t.id] for t in demo_10x.technicians if on_call_area(t, places) == area]
+        assert max(team) - min(team) <= 1, area
 
 
-def test_a_sunday_duty_goes_to_someone_off_that_day() -> None:
-    """On a weekend day the on-call technician is one who has the day off."""
+def test_a_sunday_duty_goes_to_someone_off_that_day_in_every_metro() -> None:
+    """On a weekend day every metro has its own technician on call, one who has the day off."""
     sunday = date(2026, 12, 6)
     dataset = generate_demo(DemoConfig(seed=7, day=sunday))
     technicians = {t.id: t for t in dataset.technicians}
+    places = metros(metros_for(len(dataset.technicians)))
     sunday_duties = [d for d in dataset.on_call_duties if d.starts_at.date() == sunday]
-    assert len(sunday_duties) == len({t.region for t in dataset.technicians})
+    areas = {on_call_area(t, places) for t in dataset.technicians}
+    assert {on_call_area(technicians[d.technician_id], places) for d in sunday_duties} == areas
+    assert len(sunday_duties) == len(areas) > len({t.region for t in dataset.technicians})
     assert all(technicians[d.technician_id].calendar.shift_on(sunday) is None for d in sunday_duties)

@@ -33,6 +33,18 @@ def _round_the_clock(dataset: Dataset) -> set[str]:
     return {j.id for j in dataset.jobs if j.ticket_id in tickets}
 
 
+def _due_before(dataset: Dataset, until: datetime) -> set[str]:
+    """Jobs with a target still open due before ``until``, worked out by hand from their tickets."""
+    tickets = {t.id: t for t in dataset.tickets}
+    found = set()
+    for job in dataset.jobs:
+        ticket = tickets[job.ticket_id]
+        response = None if ticket.responded_at is not None else ticket.response_due
+        if any(due is not None and due < until for due in (response, job.sla_due)):
+            found.add(job.id)
+    return found
+
+
 def test_on_call_technicians_get_their_duty_as_shift_and_its_call_out_cost(sunday: Dataset) -> None:
     """Nobody has a Sunday shift, so the technicians on call become the day's vehicles: their duty clipped
     to the horizon, no lunch, the call-out cost as a fixed cost; only 24x7 jobs are theirs."""
@@ -48,7 +60,9 @@ def test_on_call_technicians_get_their_duty_as_shift_and_its_call_out_cost(sunda
             int((ends - ORIGIN).total_seconds()),
         )
         assert tech.lunch is None and tech.fixed_cost == duty.call_out_cost > 0
-    assert cover.job_ids == _round_the_clock(sunday)
+    until = max(d.ends_at for d in duties.values())
+    assert cover.job_ids == _round_the_clock(sunday) & _due_before(sunday, until)
+    assert _round_the_clock(sunday) - cover.job_ids, "24x7 work that can wait is kept for Monday"
     assert cover.on_shift_ids == frozenset()
 
 
@@ -75,14 +89,14 @@ def test_sunday_plan_sends_24x7_work_to_on_call_technicians(sunday: Dataset) -> 
     assert validate(planning.problem, solution, params).ok
     plan = plan_from_solution(planning, solution, plan_id="P", region=None, created_at=ORIGIN)
     assigned = {job_id for route in plan.routes for job_id in route.job_ids}
-    round_the_clock = _round_the_clock(sunday)
+    round_the_clock = set(on_call_cover(sunday, SUNDAY, ORIGIN, None, horizon=WHOLE_HORIZON).job_ids)
     assert assigned and assigned <= round_the_clock
     assert {r.technician_id for r in plan.routes} <= on_call
     reasons = {u.job_id: u for u in plan.unplanned}
     plannable = {j.id for j in planning.problem.jobs} | {s.job_id for s in planning.skipped}
     for job_id in plannable - round_the_clock:
         assert reasons[job_id].reason == "no_technician_on_shift"
-        assert "takes only the work of 24x7 contracts" in reasons[job_id].detail
+        assert "take only work that cannot wait for the regular shifts" in reasons[job_id].detail
     assert solution.objective.fixed == sum(
         planning.problem.technician(r.technician_id).fixed_cost for r in solution.routes
     )
