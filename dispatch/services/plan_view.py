@@ -68,7 +68,9 @@ REASONS = {
     "capacity": "The technicians who could do it have no room left in their day.",
     "manual": "A dispatcher took it out of the plan.",
     "locked_elsewhere": "A locked day could not be kept with it.",
-    "no_technician_on_shift": "Nobody in its region works or is on call that day.",
+    "no_technician_on_shift": (
+        "Nobody in its region works that day who may take it: on call is for urgent 24x7 work."
+    ),
 }
 """Each machine-readable reason a job is left out, in a dispatcher's words."""
 
