@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatch.services.eta import StopProgress
-from dispatch.services.plan_view import PlanDayView, StopView, TechnicianView
+from dispatch.services.plan_view import AtRiskView, PlanDayView, StopView, TechnicianView
 
 MIN_SPAN = timedelta(hours=8)
 _X = Callable[[datetime], float]
@@ -207,3 +207,15 @@ def _stop_block(
     )
     text = f"{priority} {stop.place.name}" if width >= LABEL_MIN_PERCENT else ""
     return Block("visit", sx, width, label, text, classes, stop.job_id, stop.start.isoformat())
+
+
+def at_risk_sentence(item: AtRiskView, tz: ZoneInfo) -> str:
+    """What puts a planned visit at risk, in the board's time zone: which target, when due, how late."""
+    abbreviation = item.due.astimezone(tz).strftime("%Z")
+    if item.target == "response":
+        when = f"Arrives {clock(item.arrival, tz)} with {item.technician_name}; the response is due"
+    else:
+        when = f"Ends {clock(item.end, tz)} with {item.technician_name}; the fix is due"
+    minutes = abs(item.spare_s) // 60
+    spare = f"{minutes} min late" if item.spare_s < 0 else f"{minutes} min to spare"
+    return f"{when} {clock(item.due, tz)} {abbreviation}: {spare}."

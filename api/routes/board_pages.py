@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from api.board import layout
+from api.board import at_risk_sentence, layout
 from api.board_proposal import marks, summarise
 from api.deps import ADMIN_NEEDED, NowDep, PageUser, SessionDep, SettingsDep
 from api.pages import PAGE_HEADERS, templates
@@ -32,7 +32,7 @@ from dispatch.domain.errors import Conflict, RecordNotFound
 from dispatch.services.account_admin import list_accounts, technicians_without_login
 from dispatch.services.board_events import day_stamp
 from dispatch.services.demo_data import provider_today
-from dispatch.services.plan_view import PlanDayView, published_view
+from dispatch.services.plan_view import AtRiskView, PlanDayView, published_view
 
 router = APIRouter(tags=["board"], include_in_schema=False)
 
@@ -108,8 +108,11 @@ def _context(
         view = view_of(None)
     timeline = summary = None
     offset = ""
+    at_risk: list[tuple[AtRiskView, str]] = []
     if view is not None:
-        summary = summarise(view, ZoneInfo(view.display_timezone))
+        zone = ZoneInfo(view.display_timezone)
+        summary = summarise(view, zone)
+        at_risk = [(item, at_risk_sentence(item, zone)) for item in view.at_risk]
         timeline = layout(view, marks(summary))
         noon = datetime.combine(the_day, datetime.min.time().replace(hour=12), ZoneInfo(timeline.zone))
         offset = noon.strftime("%z")
@@ -121,6 +124,7 @@ def _context(
         "view_json": None if view is None else _json_for_page(PlanDayViewOut.of(view).model_dump_json()),
         "timeline": timeline,
         "proposal": summary,
+        "at_risk": at_risk,
         "proposal_gone": proposal_gone,
         "filters": query.filters,
         "utc_offset": offset,

@@ -11,6 +11,7 @@ from dispatch.domain.plans import VisitKind
 from dispatch.services.candidates import Candidate
 from dispatch.services.eta import StopProgress
 from dispatch.services.plan_view import (
+    AtRiskView,
     DepotView,
     Kpis,
     LeftOutView,
@@ -311,6 +312,48 @@ class ProposalOut(BaseModel):
         )
 
 
+class AtRiskOut(BaseModel):
+    """A planned visit late for an SLA target, or with under two hours to spare on one."""
+
+    job_id: str
+    ticket_id: str
+    priority: str
+    place: PlaceOut
+    technician_id: str
+    technician_name: str
+    arrival: datetime = Field(description="Estimated arrival.")
+    end: datetime = Field(description="Estimated end of the visit.")
+    response_due: datetime | None
+    sla_due: datetime | None
+    sla: SlaOutlook
+    target: str = Field(description="The target nearest to breaking: response (arrive by) or resolution.")
+    due: datetime
+    spare_s: int = Field(description="Time to spare on that target; negative: how late.")
+    candidates: list[CandidateOut] = Field(
+        description="Other technicians nearest the site, with what each lacks."
+    )
+
+    @classmethod
+    def of(cls, item: AtRiskView) -> AtRiskOut:
+        return cls(
+            job_id=item.job_id,
+            ticket_id=item.ticket_id,
+            priority=item.priority.value,
+            place=PlaceOut.of(item.place),
+            technician_id=item.technician_id,
+            technician_name=item.technician_name,
+            arrival=item.arrival,
+            end=item.end,
+            response_due=item.response_due,
+            sla_due=item.sla_due,
+            sla=item.sla,
+            target=item.target,
+            due=item.due,
+            spare_s=item.spare_s,
+            candidates=[CandidateOut.of(c) for c in item.candidates],
+        )
+
+
 class PlanDayViewOut(BaseModel):
     day: date
     version: str = Field(description="The plan's version (its ETag): send it as If-Match with an edit.")
@@ -325,6 +368,9 @@ class PlanDayViewOut(BaseModel):
     tiers: list[str]
     technicians: list[TechnicianViewOut]
     left_out: list[LeftOutOut] = Field(description="Jobs the plan leaves out, most urgent first.")
+    at_risk: list[AtRiskOut] = Field(
+        default_factory=list, description="Planned visits late or at risk on an SLA target, latest first."
+    )
     depots: list[DepotOut]
     kpis: KpisOut
     changes: PlanChangesOut | None = Field(description="What this plan changed from the one it replaced.")
@@ -354,6 +400,7 @@ class PlanDayViewOut(BaseModel):
             tiers=list(view.tiers),
             technicians=[TechnicianViewOut.of(t) for t in view.technicians],
             left_out=[LeftOutOut.of(j) for j in view.left_out],
+            at_risk=[AtRiskOut.of(a) for a in view.at_risk],
             depots=[DepotOut.of(d) for d in view.depots],
             kpis=KpisOut.of(view.kpis),
             changes=None if view.changes is None else PlanChangesOut.of(view.changes),

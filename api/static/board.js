@@ -393,6 +393,16 @@
         return;
       }
     }
+    var show = event.target.closest && event.target.closest("button.show-visit");
+    if (show) {
+      var shown = visitBlock(show.dataset.job);
+      if (shown) {
+        shown.scrollIntoView({ block: "center", inline: "nearest" });
+        select(shown);
+        shown.focus();
+      }
+      return;
+    }
     var lock = event.target.closest && event.target.closest("button.lock-toggle");
     if (lock) {
       var locked = lock.dataset.locked === "yes";

@@ -189,6 +189,30 @@ class LeftOutView:
 
 
 @dataclass(frozen=True, slots=True)
+class AtRiskView:
+    """A planned visit late for an SLA target, or with little to spare, and who else could go."""
+
+    job_id: str
+    ticket_id: str
+    priority: Priority
+    place: Place
+    technician_id: str
+    technician_name: str
+    arrival: datetime
+    end: datetime
+    response_due: datetime | None
+    sla_due: datetime | None
+    sla: SlaOutlook
+    target: str
+    """The target nearest to breaking: ``response`` (arrive by) or ``resolution`` (end by)."""
+    due: datetime
+    spare_s: int
+    """Time to spare on that target; negative: how late."""
+    candidates: tuple[Candidate, ...]
+    """The other technicians nearest the site, with what each lacks."""
+
+
+@dataclass(frozen=True, slots=True)
 class DepotView:
     id: str
     place: Place
@@ -252,6 +276,8 @@ class PlanDayView:
     locked: frozenset[str]
     proposal: ProposalView | None = None
     """Set when the view shows a proposed re-plan instead of the plan in force."""
+    at_risk: tuple[AtRiskView, ...] = ()
+    """Planned visits late or at risk on an SLA target, latest first."""
 
 
 def plan_day_view(
@@ -332,6 +358,7 @@ def published_view(
         changes=(proposed or published).changes,
         locked=live.kept.locked,
         proposal=in_force,
+        at_risk=shown.at_risk,
     )
 
 
@@ -341,6 +368,7 @@ class _Shown:
 
     technicians: tuple[TechnicianView, ...]
     left_out: tuple[LeftOutView, ...]
+    at_risk: tuple[AtRiskView, ...]
 
     @classmethod
     def of(cls, session: Session, live: LiveDay, now: datetime, filters: ViewFilters, plan: Plan) -> _Shown:
@@ -371,7 +399,19 @@ class _Shown:
         left_out = tuple(
             sorted(left_out, key=lambda j: (j.priority, j.sla_due or datetime.max.replace(tzinfo=UTC)))
         )
-        return cls(technicians, left_out)
+        at_risk = tuple(
+            sorted(
+                (
+                    _at_risk_view(t, stop, facts, day, working, stock, dataset.technicians)
+                    for t in technicians
+                    if t.route is not None
+                    for stop in t.route.stops
+                    if stop.matches and stop.sla in (SlaOutlook.AT_RISK, SlaOutlook.LATE)
+                ),
+                key=lambda a: (a.spare_s, a.priority),
+            )
+        )
+        return cls(technicians, left_out, at_risk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -623,6 +663,48 @@ def _left_out_view(
         reason_text=REASONS.get(reason, reason.replace("_", " ")),
         detail=reason_of(detail),
         candidates=tuple(nearest_candidates(job, site, technicians, stock, day, working, reason)),
+    )
+
+
+def _at_risk_view(
+    technician: TechnicianView,
+    stop: StopView,
+    facts: _Facts,
+    day: date,
+    working: frozenset[str],
+    stock: Mapping[str, int],
+    technicians: list[Technician],
+) -> AtRiskView:
+    job = facts.jobs[str(stop.job_id)]
+    dues = _dues(job, facts)
+    targets = [
+        (due - at, name, due)
+        for name, due, at in (
+            ("response", dues.response, stop.arrival),
+            ("resolution", dues.resolution, stop.end),
+        )
+        if due is not None
+    ]
+    spare, target, due = min(targets)
+    others = [t for t in technicians if t.id != technician.id]
+    return AtRiskView(
+        job_id=job.id,
+        ticket_id=job.ticket_id,
+        priority=job.priority,
+        place=stop.place,
+        technician_id=technician.id,
+        technician_name=technician.name,
+        arrival=stop.arrival,
+        end=stop.end,
+        response_due=dues.response,
+        sla_due=job.sla_due,
+        sla=stop.sla or SlaOutlook.AT_RISK,
+        target=target,
+        due=due,
+        spare_s=int(spare.total_seconds()),
+        candidates=tuple(
+            nearest_candidates(job, facts.sites[job.site_id], others, stock, day, working, "sla_unreachable")
+        ),
     )
 
 

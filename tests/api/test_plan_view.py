@@ -182,3 +182,34 @@ def test_technicians_are_sent_to_their_sheet_not_the_board(client: TestClient) -
     assert client.get("/board").status_code == 403
     assert client.get("/board/fragment").status_code == 403
     client.cookies.clear()
+
+
+def test_visits_at_risk_are_listed_latest_first_with_the_target_and_other_candidates(
+    client: TestClient, dispatcher: Headers
+) -> None:
+    """Every planned visit the timeline marks at risk or late is in the at-risk list, once, with the target
+    nearest to breaking and the time to spare on it worked out from its estimated times, the latest
+    first, and other technicians who could go; the board lists the same visits."""
+    view = client.get(f"/plans/{DAY}/view", headers=dispatcher).json()
+    marked = {
+        s["job_id"]: (t["id"], s)
+        for t in view["technicians"]
+        for s in (t["route"] or {}).get("stops", [])
+        if s["sla"] in ("at_risk", "late")
+    }
+    listed = view["at_risk"]
+    assert marked, "the demo day must have visits at risk"
+    assert {a["job_id"] for a in listed} == set(marked) and len(listed) == len(marked)
+    assert [a["spare_s"] for a in listed] == sorted(a["spare_s"] for a in listed)
+    for item in listed:
+        technician, stop = marked[item["job_id"]]
+        at = stop["arrival"] if item["target"] == "response" else stop["end"]
+        due = stop["response_due"] if item["target"] == "response" else stop["sla_due"]
+        assert item["technician_id"] == technician and item["due"] == due
+        spare = (datetime.fromisoformat(due) - datetime.fromisoformat(at)).total_seconds()
+        assert item["spare_s"] == int(spare)
+        assert (item["spare_s"] < 0) == (item["sla"] == "late")
+        assert item["candidates"] and technician not in {c["technician_id"] for c in item["candidates"]}
+    _page_login(client, DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD)
+    page = client.get("/board", params={"day": DAY.isoformat()}).text
+    assert page.count('class="card risk-card') == len(listed)
