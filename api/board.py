@@ -216,6 +216,20 @@ def at_risk_sentence(item: AtRiskView, tz: ZoneInfo) -> str:
         when = f"Arrives {clock(item.arrival, tz)} with {item.technician_name}; the response is due"
     else:
         when = f"Ends {clock(item.end, tz)} with {item.technician_name}; the fix is due"
-    minutes = abs(item.spare_s) // 60
-    spare = f"{minutes} min late" if item.spare_s < 0 else f"{minutes} min to spare"
-    return f"{when} {clock(item.due, tz)} {abbreviation}: {spare}."
+    how_long = duration_words(abs(item.spare_s))
+    spare = f"{how_long} late" if item.spare_s < 0 else f"{how_long} to spare"
+    due = item.due.astimezone(tz)
+    day = "" if due.date() == item.end.astimezone(tz).date() else f"{due:%a} "
+    return f"{when} {day}{clock(item.due, tz)} {abbreviation}: {spare}."
+
+
+def duration_words(seconds: int) -> str:
+    """``45 min``, ``3 h 20 min``, ``2 days 4 h``: as a dispatcher says how late something is."""
+    minutes = seconds // 60
+    if minutes < 120:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} days {hours} h" if hours else f"{days} days"
