@@ -160,10 +160,20 @@ def _sla_label(stop: StopView, tz: ZoneInfo) -> str:
     """``, response due 10:00, SLA due 14:00: past due`` for a visit late or at risk, else nothing."""
     if stop.sla is None or stop.sla.value not in ("at_risk", "late"):
         return ""
-    dues = [] if stop.response_due is None else [f"response due {clock(stop.response_due, tz)}"]
+    dues = [] if stop.response_due is None else [f"response due {_when(stop.response_due, stop.start, tz)}"]
     if stop.sla_due is not None:
-        dues.append(f"SLA due {clock(stop.sla_due, tz)}")
+        dues.append(f"SLA due {_when(stop.sla_due, stop.start, tz)}")
     return f", {', '.join(dues)}: {'at risk' if stop.sla.value == 'at_risk' else 'past due'}"
+
+
+def _when(moment: datetime, beside: datetime, tz: ZoneInfo) -> str:
+    """``11:31``, or ``Fri 11:31`` when it falls on another day than ``beside``."""
+    local = moment.astimezone(tz)
+    return (
+        clock(moment, tz)
+        if local.date() == beside.astimezone(tz).date()
+        else f"{local:%a} {clock(moment, tz)}"
+    )
 
 
 def _stop_block(
@@ -218,9 +228,7 @@ def at_risk_sentence(item: AtRiskView, tz: ZoneInfo) -> str:
         when = f"Ends {clock(item.end, tz)} with {item.technician_name}; the fix is due"
     how_long = duration_words(abs(item.spare_s))
     spare = f"{how_long} late" if item.spare_s < 0 else f"{how_long} to spare"
-    due = item.due.astimezone(tz)
-    day = "" if due.date() == item.end.astimezone(tz).date() else f"{due:%a} "
-    return f"{when} {day}{clock(item.due, tz)} {abbreviation}: {spare}."
+    return f"{when} {_when(item.due, item.end, tz)} {abbreviation}: {spare}."
 
 
 def duration_words(seconds: int) -> str:
