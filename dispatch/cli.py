@@ -91,10 +91,18 @@ def _cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.cli_progress import progress_bar
     from dispatch.services.planning import plan_day_command
 
     time_limit = settings.plan_time_limit_s if args.time_limit is None else args.time_limit
-    print(plan_day_command(settings, args.day, region=args.region, time_limit_s=time_limit))
+    draw, end = progress_bar(sys.stderr)
+    try:
+        summary = plan_day_command(
+            settings, args.day, region=args.region, time_limit_s=time_limit, on_progress=draw
+        )
+    finally:
+        end()
+    print(summary)
     return 0
 
 

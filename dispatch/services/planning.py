@@ -7,6 +7,7 @@ breaks a constraint is refused (``PlanRejected``) and the previously published p
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -27,11 +28,12 @@ def plan_and_publish(
     params: opt.SolveParams | None = None,
     now: datetime | None = None,
     freeze: timedelta = FREEZE_AHEAD,
+    on_progress: Callable[[opt.SolveProgress], None] | None = None,
 ) -> PlanOutcome:
     """Plan the stored day from where it stands and publish the plan (caller commits)."""
     now = now or datetime.now(UTC)
     live = load_live_day(session, day, now)
-    outcome = plan_day(live, region=region, params=params, now=now, freeze=freeze)
+    outcome = plan_day(live, region=region, params=params, now=now, freeze=freeze, on_progress=on_progress)
     return publish_outcome(session, outcome)
 
 
@@ -82,8 +84,15 @@ def format_plan_summary(outcome: PlanOutcome) -> str:
     return "\n".join(lines)
 
 
-def plan_day_command(settings: Settings, day: date, *, region: str | None, time_limit_s: float) -> str:
-    """What ``dispatch plan DATE`` does: plan, validate, publish, then summarise."""
+def plan_day_command(
+    settings: Settings,
+    day: date,
+    *,
+    region: str | None,
+    time_limit_s: float,
+    on_progress: Callable[[opt.SolveProgress], None] | None = None,
+) -> str:
+    """What ``dispatch plan DATE`` does: plan (reporting progress), validate, publish, then summarise."""
     engine = make_engine(settings.effective_database_url)
     try:
         with session_scope(make_session_factory(engine)) as session:
@@ -93,6 +102,7 @@ def plan_day_command(settings: Settings, day: date, *, region: str | None, time_
                 region=region,
                 params=opt.SolveParams(time_limit_s=time_limit_s, workers=settings.plan_workers),
                 freeze=timedelta(minutes=settings.freeze_minutes),
+                on_progress=on_progress,
             )
     finally:
         engine.dispose()
