@@ -32,6 +32,11 @@ class PlanSummaryOut(BaseModel):
     solutions_found: int
     assigned: int | None = Field(description="Jobs in the best plan so far (none before the first plan).")
     unassigned: int | None = Field(description="Jobs the best plan so far leaves out.")
+    p1_assigned: int | None = Field(default=None, description="P1 jobs in the best plan so far.")
+    groups_done: int | None = Field(
+        default=None, description="Independent groups (regions, or parts of one) whose search has finished."
+    )
+    groups_total: int | None = Field(default=None, description="Independent groups the day is solved in.")
 
 
 class PlanJobOut(BaseModel):
@@ -78,6 +83,9 @@ class PlanJobOut(BaseModel):
                 solutions_found=job.solutions_found,
                 assigned=job.assigned_count,
                 unassigned=job.unassigned_count,
+                p1_assigned=job.p1_assigned_count,
+                groups_done=job.groups_done,
+                groups_total=job.groups_total,
             ),
             plan=plan,
         )

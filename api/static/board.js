@@ -438,7 +438,9 @@
         if (job.status === "queued" || job.status === "running") {
           var best = job.best_so_far || {};
           var figures = best.assigned === null || best.assigned === undefined ? "" :
-            " · best so far: " + best.assigned + " visits planned, " + best.unassigned + " left out";
+            " · best so far: " + best.assigned + " visits planned, " + best.unassigned + " left out" +
+            (best.p1_assigned === null || best.p1_assigned === undefined ? "" : ", P1 " + best.p1_assigned) +
+            (best.groups_total ? " · groups searched " + (best.groups_done || 0) + "/" + best.groups_total : "");
           say("Re-planning the rest of the day… " + Math.round((job.progress || 0) * 100) + "%" + figures);
           window.setTimeout(function () { followReplan(jobId); }, 1000);
           return;

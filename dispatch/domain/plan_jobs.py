@@ -64,6 +64,11 @@ class PlanJob:
     after an emergency was placed); otherwise keep that one."""
     preview: bool = False
     """Store the plan as a proposal the dispatcher accepts or discards, instead of publishing it."""
+    p1_assigned_count: int | None = None
+    """P1 jobs in the best plan so far."""
+    groups_done: int | None = None
+    """Independent groups (regions, or parts of one) whose search has finished, of ``groups_total``."""
+    groups_total: int | None = None
 
     def __post_init__(self) -> None:
         check_time_limit(self.time_limit_s)

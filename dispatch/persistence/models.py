@@ -768,6 +768,9 @@ class PlanJobRow(Base):
     only_if_better: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     """Publish only a plan better than the one published by then (the search after an emergency)."""
     preview: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    p1_assigned_count: Mapped[int | None] = mapped_column(Integer)
+    groups_done: Mapped[int | None] = mapped_column(Integer)
+    groups_total: Mapped[int | None] = mapped_column(Integer)
     """Store the plan as a proposal for the dispatcher to accept or discard, instead of publishing it."""
 
 

@@ -340,6 +340,9 @@ def _beat(
                     solutions_found=report.solutions_found if report else 0,
                     assigned_count=report.assigned_jobs if report else None,
                     unassigned_count=report.unassigned_jobs if report else None,
+                    p1_assigned_count=report.p1_assigned if report else None,
+                    groups_done=report.groups_done if report else None,
+                    groups_total=report.groups_total if report else None,
                 )
         except Exception:  # a missed beat is retried on the next; a long outage makes the job stale
             logger.warning("heartbeat of plan job %s failed", plan_job_id, exc_info=True)

@@ -102,6 +102,9 @@ def test_progress_shows_while_running_and_delete_publishes_the_best_so_far(
     summary = later["best_so_far"]
     assert summary["objective"] is not None and summary["assigned"] is not None
     assert summary["assigned"] + summary["unassigned"] == len(demo_day().jobs)
+    p1 = {j.id for j in demo_day().jobs if j.priority.rank == 1}
+    assert summary["p1_assigned"] is not None and 0 < summary["p1_assigned"] <= len(p1)
+    assert summary["groups_total"] >= 1 and 0 <= summary["groups_done"] <= summary["groups_total"]
     stop = client.delete(f"/plans/{job_id}", headers=dispatcher)
     assert stop.status_code in (200, 202), stop.text
     assert stop.json()["stop_requested"] or stop.json()["status"] == "cancelled"

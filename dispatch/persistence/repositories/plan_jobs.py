@@ -94,6 +94,9 @@ class PlanJobRepository:
         solutions_found: int,
         assigned_count: int | None = None,
         unassigned_count: int | None = None,
+        p1_assigned_count: int | None = None,
+        groups_done: int | None = None,
+        groups_total: int | None = None,
     ) -> bool:
         """Record a running job's progress; True if a dispatcher asked it to stop."""
         self.session.execute(
@@ -106,6 +109,9 @@ class PlanJobRepository:
                 solutions_found=solutions_found,
                 assigned_count=assigned_count,
                 unassigned_count=unassigned_count,
+                p1_assigned_count=p1_assigned_count,
+                groups_done=groups_done,
+                groups_total=groups_total,
             )
         )
         asked = self.session.execute(select(_JOBS.c.cancel_requested).where(_JOBS.c.id == job_id)).scalar()
@@ -263,6 +269,9 @@ def _row(job: PlanJob) -> dict[str, Any]:
         "unassigned_count": job.unassigned_count,
         "only_if_better": job.only_if_better,
         "preview": job.preview,
+        "p1_assigned_count": job.p1_assigned_count,
+        "groups_done": job.groups_done,
+        "groups_total": job.groups_total,
     }
 
 
@@ -288,4 +297,7 @@ def _job(row: RowMapping | Mapping[str, Any]) -> PlanJob:
         unassigned_count=row["unassigned_count"],
         only_if_better=row["only_if_better"],
         preview=row["preview"],
+        p1_assigned_count=row["p1_assigned_count"],
+        groups_done=row["groups_done"],
+        groups_total=row["groups_total"],
     )
