@@ -28,6 +28,8 @@ from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState, du
 from dispatch.domain.timezones import zone
 
 HISTORY_DAYS = 63
+CONFIRMED_AFTER = timedelta(days=3)
+"""Resolved tickets are closed once the customer confirms the fix; the last few days' still wait for it."""
 """Nine weeks: every trade gets hundreds of visits and most technicians enough of their own trades
 (``MIN_TECHNICIAN_VISITS``), while loading it adds only seconds to ``make run``."""
 DURATION_LOG_SD = {
@@ -123,7 +125,7 @@ def make_history(rng: random.Random, dataset: Dataset, day: date, *, days: int =
                     category=category,
                     summary=f"Past {duration_category(category, kind)} visit",
                     opened_at=opened,
-                    state=TicketState.RESOLVED,
+                    state=TicketState.CLOSED if past < day - CONFIRMED_AFTER else TicketState.RESOLVED,
                     response_due=opened + timedelta(hours=_HOURS_DUE[priority][0]),
                     resolution_due=opened + timedelta(hours=_HOURS_DUE[priority][1]),
                     responded_at=arrived,

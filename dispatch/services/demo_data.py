@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.orm import Session
 
 from dispatch.config import Settings
 from dispatch.domain.errors import DomainError
+from dispatch.domain.tickets import Ticket
 from dispatch.domain.timezones import zone
 
 
@@ -43,9 +47,37 @@ def load_demo(
                 raise DomainError("the database already holds data: add --replace to start from the demo")
             save_dataset(session, dataset)
             save_history(session, history.tickets, history.jobs, history.reports)
+            the_desk_before_planning(session, dataset.tickets)
     finally:
         engine.dispose()
     return {**dataset.counts(), "past_visits": len(history.jobs)}
+
+
+DESK_MOVES = 2
+"""Tickets of each kind the service desk has moved before the day is planned."""
+
+
+def the_desk_before_planning(session: Session, tickets: Sequence[Ticket]) -> None:
+    """The service desk's early work on the open tickets, through the same operations as the API, so the
+    demo holds tickets in every state the desk can reach before any visit: a few remote tickets fixed
+    remotely, a few waiting on the customer (their SLA clocks paused, with the reason), and a new ticket
+    the customer withdrew. Each is done a minute after the last ticket was opened, and audited."""
+    from dispatch.domain.tickets import RemoteOutcome, TicketState
+    from dispatch.services.ticket_lifecycle import move_ticket, record_remote_attempt
+
+    if not tickets:
+        return
+    at = max(t.opened_at for t in tickets) + timedelta(minutes=1)
+    remote = sorted((t for t in tickets if t.state is TicketState.REMOTE), key=lambda t: t.id)
+    new = sorted((t for t in tickets if t.state is TicketState.NEW), key=lambda t: t.id)
+    for ticket in remote[:DESK_MOVES]:
+        note = "restarted the service and checked it with the customer over a remote session"
+        record_remote_attempt(session, ticket.id, RemoteOutcome.RESOLVED, note, now=at)
+    for ticket in remote[DESK_MOVES : 2 * DESK_MOVES]:
+        why = "waiting for the customer to agree a time to restart their system"
+        move_ticket(session, ticket.id, TicketState.WAITING_CUSTOMER, now=at, why=why)
+    for ticket in new[:1]:
+        move_ticket(session, ticket.id, TicketState.CANCELLED, now=at, why="the customer fixed it themselves")
 
 
 def provider_today(settings: Settings) -> date:

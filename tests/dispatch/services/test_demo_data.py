@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 from dispatch.config import Settings
+from dispatch.domain.tickets import TicketState
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.accounts import AccountRepository
-from dispatch.services.demo_data import run_demo
+from dispatch.persistence.repositories.tickets import TicketRepository
+from dispatch.services.audit import ticket_trail
+from dispatch.services.demo_data import load_demo, run_demo
+from dispatch.services.ticket_lifecycle import ticket_pauses
 
 SUNDAY = date(2026, 3, 8)
 """Few technicians work on a Sunday: the first ones listed would have nothing to show."""
@@ -33,3 +38,27 @@ def test_the_job_sheets_named_are_those_of_technicians_with_the_most_visits(tmp_
     counts = [visits.get(account.technician_id or "", 0) for account in shown if account is not None]
     assert len(counts) == 3 and counts[0] > 0
     assert counts == sorted(visits.values(), reverse=True)[:3]
+
+
+def test_the_demo_holds_tickets_in_every_state_the_desk_reaches_before_the_visits(tmp_path: Path) -> None:
+    """Loaded, the demo has tickets new, with remote support, fixed remotely, waiting on the customer (the
+    pause stored with its reason), cancelled, sent onsite, scheduled, resolved and closed; each move the desk
+    made is in the ticket's audit trail."""
+    settings = Settings(database_url=f"sqlite+pysqlite:///{tmp_path / 'demo.sqlite3'}")
+    load_demo(settings, seed=7, day=SUNDAY, scale=0.5, replace=True)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            tickets = TicketRepository(session).list()
+            states = Counter(t.state for t in tickets)
+            waiting = [t for t in tickets if t.state is TicketState.WAITING_CUSTOMER]
+            pauses = {t.id: ticket_pauses(session, t.id) for t in waiting}
+            moved = [t for t in tickets if t.state in (TicketState.CANCELLED, TicketState.WAITING_CUSTOMER)]
+            trails = {t.id: [e.action for e in ticket_trail(session, t.id)] for t in moved}
+    finally:
+        engine.dispose()
+    every = set(TicketState) - {TicketState.IN_PROGRESS}
+    assert every <= set(states), every - set(states)
+    assert states[TicketState.CLOSED] > states[TicketState.RESOLVED] > 0
+    assert waiting and all(len(p) == 1 and p[0].resumed_at is None and p[0].reason for p in pauses.values())
+    assert all(trail for trail in trails.values())
