@@ -95,7 +95,47 @@ def run_demo(settings: Settings, *, seed: int | None, day: date | None, scale: f
     loaded = ", ".join(f"{count} {name}" for name, count in counts.items())
     workload = print_day_summary(settings, the_day)
     plan = plan_day_command(settings, the_day, region=None, time_limit_s=settings.plan_time_limit_s)
-    return f"Loaded the demo provider: {loaded}.\n\n{workload}\n\n{plan}\n\n{demo_logins(settings, the_day)}"
+    on_site = a_visit_under_way(settings, the_day, datetime.now(UTC))
+    return (
+        f"Loaded the demo provider: {loaded}.\n\n{workload}\n\n{plan}\n\n{on_site}"
+        f"{demo_logins(settings, the_day)}"
+    )
+
+
+UNDER_WAY_RANK = 3
+"""The technician with this many busier ones (by visits) is the one already on site: the busiest few, whose
+sheets ``demo_logins`` names, are left for a person to walk through the day from its start."""
+
+
+def a_visit_under_way(settings: Settings, day: date, now: datetime) -> str:
+    """During the working day, one technician has set off early and is on site at their first visit,
+    reported through the same operation as the job sheet's buttons: the board shows a visit under way and
+    its ticket is in progress. A line saying so, or nothing outside working hours."""
+    from dispatch.domain.progress import ReportKind
+    from dispatch.persistence.db import make_engine, make_session_factory, session_scope
+    from dispatch.persistence.repositories import PlanRepository
+    from dispatch.services.progress import ReportRequest, report_progress
+
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            plan = PlanRepository(session).published(day)
+            routes = sorted(
+                (r for r in (plan.routes if plan else ()) if r.job_ids),
+                key=lambda r: (-len(r.job_ids), r.technician_id),
+            )
+            if len(routes) <= UNDER_WAY_RANK:
+                return ""
+            route = routes[UNDER_WAY_RANK]
+            if not route.start - timedelta(hours=1) <= now <= route.end:
+                return ""
+            job_id = route.job_ids[0]
+            for kind in (ReportKind.EN_ROUTE, ReportKind.ARRIVED):
+                request = ReportRequest(f"demo-{kind.value}-{job_id}", job_id, kind)
+                report_progress(session, technician_id=route.technician_id, request=request, now=now)
+    finally:
+        engine.dispose()
+    return f"{route.technician_id} set off early and is on site at {job_id}: a visit under way.\n\n"
 
 
 def demo_logins(settings: Settings, day: date, *, technicians_shown: int = 3) -> str:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from dispatch.config import Settings
+from dispatch.domain.jobs import JobStatus
 from dispatch.domain.tickets import TicketState
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
-from dispatch.persistence.repositories import PlanRepository
+from dispatch.persistence.repositories import JobRepository, PlanRepository
 from dispatch.persistence.repositories.accounts import AccountRepository
 from dispatch.persistence.repositories.tickets import TicketRepository
 from dispatch.services.audit import ticket_trail
-from dispatch.services.demo_data import load_demo, run_demo
+from dispatch.services.demo_data import UNDER_WAY_RANK, a_visit_under_way, load_demo, run_demo
 from dispatch.services.ticket_lifecycle import ticket_pauses
 
 SUNDAY = date(2026, 3, 8)
@@ -62,3 +63,28 @@ def test_the_demo_holds_tickets_in_every_state_the_desk_reaches_before_the_visit
     assert states[TicketState.CLOSED] > states[TicketState.RESOLVED] > 0
     assert waiting and all(len(p) == 1 and p[0].resumed_at is None and p[0].reason for p in pauses.values())
     assert all(trail for trail in trails.values())
+
+
+def test_during_the_working_day_one_technician_is_already_on_site(tmp_path: Path) -> None:
+    """The fourth busiest technician's first visit is under way (reported en route, then arrived): its job
+    is on site and its ticket in progress; before their day begins nothing is reported."""
+    settings = Settings(database_url=f"sqlite+pysqlite:///{tmp_path / 'demo.sqlite3'}", plan_time_limit_s=2)
+    run_demo(settings, seed=7, day=SUNDAY, scale=0.5)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            plan = PlanRepository(session).published(SUNDAY)
+            assert plan is not None
+            routes = sorted(
+                (r for r in plan.routes if r.job_ids), key=lambda r: (-len(r.job_ids), r.technician_id)
+            )
+        route = routes[UNDER_WAY_RANK]
+        assert a_visit_under_way(settings, SUNDAY, route.start - timedelta(hours=2)) == ""
+        said = a_visit_under_way(settings, SUNDAY, route.start + timedelta(minutes=20))
+        assert said.startswith(f"{route.technician_id} set off early and is on site at {route.job_ids[0]}")
+        with session_scope(make_session_factory(engine)) as session:
+            job = JobRepository(session).require(route.job_ids[0])
+            ticket = TicketRepository(session).require(job.ticket_id)
+    finally:
+        engine.dispose()
+    assert job.status is JobStatus.ON_SITE and ticket.state is TicketState.IN_PROGRESS
