@@ -67,7 +67,8 @@ def layout(view: PlanDayView, marked: Mapping[str, tuple[str, str]] | None = Non
     tz = ZoneInfo(view.display_timezone)
     moments = [m for t in view.technicians for m in _moments(t)]
     local_day = datetime.combine(view.day, datetime.min.time(), tz)
-    first = min(moments, default=local_day + timedelta(hours=7)).astimezone(tz)
+    # The day itself: an on-call duty begun the evening before starts the board at midnight, not then.
+    first = max(local_day, min(moments, default=local_day + timedelta(hours=7))).astimezone(tz)
     last = max(moments, default=local_day + timedelta(hours=19)).astimezone(tz)
     start = first.replace(minute=0, second=0, microsecond=0)
     end = last.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)

@@ -3,14 +3,22 @@ late or how much to spare, in words a dispatcher uses."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from api.board import at_risk_sentence, duration_words
+from api.board import at_risk_sentence, duration_words, layout
 from dispatch.domain.contracts import Priority
-from dispatch.services.plan_view import AtRiskView, Place, SlaOutlook
+from dispatch.services.plan_view import (
+    AtRiskView,
+    Kpis,
+    Place,
+    PlanDayView,
+    SlaOutlook,
+    TechnicianView,
+    ViewFilters,
+)
 
 CHICAGO = ZoneInfo("America/Chicago")
 END = datetime(2026, 1, 13, 18, 30, tzinfo=UTC)  # Tuesday 12:30 CST
@@ -73,3 +81,57 @@ def test_a_visit_with_little_to_spare_says_so() -> None:
     assert at_risk_sentence(_item("resolution", due, 50 * 60), CHICAGO).endswith(
         "13:20 CST: 50 min to spare."
     )
+
+
+def _view_with_shift(start: datetime, end: datetime) -> PlanDayView:
+    home = Place("home", "1 Elm St", 41.9, -87.6, "America/Chicago")
+    technician = TechnicianView(
+        id="TECH-1",
+        name="Ana Diaz",
+        region="central",
+        timezone="America/Chicago",
+        home=home,
+        skills={},
+        shift=(start, end),
+        lunch_window=None,
+        locked=False,
+        position=None,
+        route=None,
+        on_call=True,
+    )
+    kpis = Kpis({}, {}, {}, 0, 0, 0, 0, 0)
+    return PlanDayView(
+        day=SUNDAY,
+        version="v1",
+        created_at=start,
+        now=start,
+        display_timezone="America/Chicago",
+        filters=ViewFilters(),
+        regions=("central",),
+        skills=(),
+        tiers=(),
+        technicians=(technician,),
+        left_out=(),
+        depots=(),
+        kpis=kpis,
+        changes=None,
+        locked=frozenset(),
+    )
+
+
+SUNDAY = date(2026, 1, 11)
+
+
+def test_an_on_call_duty_begun_the_evening_before_starts_the_board_at_midnight() -> None:
+    """On call from Saturday 08:00 to Monday 08:00 (clipped to the horizon from Saturday 18:00 CST): the
+    Sunday board runs from Sunday 00:00, with the duty shaded from there."""
+    saturday_evening = datetime(2026, 1, 11, 0, 0, tzinfo=UTC)  # Saturday 18:00 CST
+    timeline = layout(_view_with_shift(saturday_evening, saturday_evening + timedelta(hours=36)))
+    assert timeline.start == datetime(2026, 1, 11, 0, 0, tzinfo=CHICAGO)
+    assert timeline.ticks[0].label == "00:00" and timeline.lanes[0].shift_x == 0.0
+
+
+def test_a_weekday_board_starts_at_the_hour_of_the_first_shift() -> None:
+    seven = datetime(2026, 1, 12, 13, 0, tzinfo=UTC)  # Monday 07:00 CST
+    timeline = layout(_view_with_shift(seven, seven + timedelta(hours=9)))
+    assert timeline.start.astimezone(CHICAGO).hour == 7
