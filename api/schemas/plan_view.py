@@ -369,7 +369,8 @@ class PlanDayViewOut(BaseModel):
     technicians: list[TechnicianViewOut]
     left_out: list[LeftOutOut] = Field(description="Jobs the plan leaves out, most urgent first.")
     at_risk: list[AtRiskOut] = Field(
-        default_factory=list, description="Planned visits late or at risk on an SLA target, latest first."
+        default_factory=list,
+        description="Planned visits late or at risk on an SLA target, by priority, then latest first.",
     )
     depots: list[DepotOut]
     kpis: KpisOut

@@ -277,7 +277,7 @@ class PlanDayView:
     proposal: ProposalView | None = None
     """Set when the view shows a proposed re-plan instead of the plan in force."""
     at_risk: tuple[AtRiskView, ...] = ()
-    """Planned visits late or at risk on an SLA target, latest first."""
+    """Planned visits late or at risk on an SLA target, most urgent first, then the latest."""
 
 
 def plan_day_view(
@@ -408,7 +408,7 @@ class _Shown:
                     for stop in t.route.stops
                     if stop.matches and stop.sla in (SlaOutlook.AT_RISK, SlaOutlook.LATE)
                 ),
-                key=lambda a: (a.spare_s, a.priority),
+                key=lambda a: (a.priority, a.spare_s),
             )
         )
         return cls(technicians, left_out, at_risk)

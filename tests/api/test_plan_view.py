@@ -188,8 +188,8 @@ def test_visits_at_risk_are_listed_latest_first_with_the_target_and_other_candid
     client: TestClient, dispatcher: Headers
 ) -> None:
     """Every planned visit the timeline marks at risk or late is in the at-risk list, once, with the target
-    nearest to breaking and the time to spare on it worked out from its estimated times, the latest
-    first, and other technicians who could go; the board lists the same visits."""
+    nearest to breaking and the time to spare on it worked out from its estimated times, by priority
+    then the latest first, and other technicians who could go; the board lists the same visits."""
     view = client.get(f"/plans/{DAY}/view", headers=dispatcher).json()
     marked = {
         s["job_id"]: (t["id"], s)
@@ -200,7 +200,8 @@ def test_visits_at_risk_are_listed_latest_first_with_the_target_and_other_candid
     listed = view["at_risk"]
     assert marked, "the demo day must have visits at risk"
     assert {a["job_id"] for a in listed} == set(marked) and len(listed) == len(marked)
-    assert [a["spare_s"] for a in listed] == sorted(a["spare_s"] for a in listed)
+    order = [(a["priority"], a["spare_s"]) for a in listed]
+    assert order == sorted(order), "most urgent first, then the latest"
     for item in listed:
         technician, stop = marked[item["job_id"]]
         at = stop["arrival"] if item["target"] == "response" else stop["end"]
