@@ -307,7 +307,9 @@ def restart(
             text("SELECT idempotency_key, count(*) FROM visit_reports GROUP BY idempotency_key")
         ).all()
     admin.dispose()
-    stored = {str(key): int(count) for key, count in rows}
+    sent_keys = {s.key for s in record}
+    # The demo day comes with weeks of earlier reports: only the keys sent here are this phase's.
+    stored = {str(key): int(count) for key, count in rows if str(key) in sent_keys}
     lost = acknowledged - set(stored)
     twice = [key for key, count in stored.items() if count > 1]
     unacknowledged = [s.key for s in record if not s.acknowledged]
