@@ -63,7 +63,7 @@ class SlotsBusy(Exception):
 
 
 class HashingSlots:
-    """At most ``size`` password checks at once in this process.
+    """At most ``size`` password checks (with the login work around them) at once in this process.
 
     Argon2 is deliberately slow and memory-hungry: unbounded, 40 concurrent wrong logins take every core
     and slow every other request. Waiters poll on the event loop, so they hold neither a worker thread
