@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
+import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -17,6 +19,8 @@ from fastapi import Request
 from dispatch.config import Settings
 
 _POLL_S = 0.01
+PASSWORD_CHECK_NICENESS = 19
+"""The CPU priority password checks run at (Linux nice, the lowest): they yield the CPU to every request."""
 T = TypeVar("T")
 
 
@@ -47,23 +51,35 @@ def _is_in(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6N
     return any(parsed in network for network in networks)
 
 
+def _lowest_cpu_priority() -> None:
+    """Lower the calling thread's CPU priority (Linux nice is per thread; threads it starts inherit it)."""
+    # Not Linux, or not allowed: the checks run at the usual priority.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PASSWORD_CHECK_NICENESS)
+
+
 class SlotsBusy(Exception):
     """Every slot stayed taken for the whole wait."""
 
 
 class HashingSlots:
-    """At most ``size`` password checks at once in this process.
+    """At most ``size`` password checks (with the login work around them) at once in this process.
 
     Argon2 is deliberately slow and memory-hungry: unbounded, 40 concurrent wrong logins take every core
     and slow every other request. Waiters poll on the event loop, so they hold neither a worker thread
     nor a database connection that ``/health`` and everyone else need. The checks themselves run on
-    threads of their own (``run``), never on the request threads everyone else needs.
+    threads of their own (``run``), never on the request threads everyone else needs, at the lowest CPU
+    priority (``PASSWORD_CHECK_NICENESS``): one Argon2id check with our parameters (p=4) computes its
+    four lanes on four threads of its own, which inherit that priority, so a slot is not bounded to one
+    core by its count alone; at the lowest priority the checks take only CPU no request wants.
     """
 
     def __init__(self, size: int, wait_s: float) -> None:
         self.size = size
         self.wait_s = wait_s
-        self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="password-check")
+        self._executor = ThreadPoolExecutor(
+            max_workers=size, thread_name_prefix="password-check", initializer=_lowest_cpu_priority
+        )
         self._free = threading.BoundedSemaphore(size)
         self._lock = threading.Lock()
         self._in_use = 0
@@ -88,7 +104,11 @@ class HashingSlots:
                 self._in_use -= 1
             self._free.release()
 
+    async def on_check_thread(self, check: Callable[..., T], *args: Any) -> T:
+        """``check(*args)`` on a password-check thread (the caller holds a slot)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, check, *args)
+
     async def run(self, check: Callable[..., T], *args: Any) -> T:
         """``check(*args)`` in a slot, on a password-check thread; ``SlotsBusy`` as ``slot``."""
         async with self.slot():
-            return await asyncio.get_running_loop().run_in_executor(self._executor, check, *args)
+            return await self.on_check_thread(check, *args)

@@ -34,9 +34,17 @@ def free_loopback_port() -> int:
 
 @contextmanager
 def running_server(
-    project_root: Path, port: int, *, workers: int, environment: Mapping[str, str]
+    project_root: Path,
+    port: int,
+    *,
+    workers: int,
+    environment: Mapping[str, str],
+    cpus: frozenset[int] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """``uvicorn --factory api.main:create_app`` on 127.0.0.1:``port``, stopped (SIGTERM) on exit."""
+    """``uvicorn --factory api.main:create_app`` on 127.0.0.1:``port``, stopped (SIGTERM) on exit.
+
+    ``cpus``: the cores the server (its workers and threads included) may run on; any, when None.
+    """
     command = [
         sys.executable,
         "-m",
@@ -54,7 +62,8 @@ def running_server(
         "warning",
     ]
     env = {**os.environ, **environment, "PYTHONPATH": str(project_root)}
-    server = subprocess.Popen(command, cwd=project_root, env=env, start_new_session=True)
+    pinned = ["taskset", "--cpu-list", ",".join(str(cpu) for cpu in sorted(cpus))] if cpus else []
+    server = subprocess.Popen(pinned + command, cwd=project_root, env=env, start_new_session=True)
     try:
         _wait_until_healthy(server, f"http://127.0.0.1:{port}/health")
         yield server

@@ -123,9 +123,10 @@ class Settings(BaseSettings):
         default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
         ge=1,
         description=(
-            "Password checks (Argon2, CPU and memory heavy) run at once per process; the others wait "
-            "without holding a worker thread or a database connection. Default: one less than the "
-            "machine's cores (at least one), so a burst of logins always leaves a core to everything else."
+            "Login attempts (throttle check, Argon2 password check, count) run at once per process; "
+            "the others wait without holding a worker thread or a database connection. Default: one less "
+            "than the machine's cores (at least one), so a burst of logins always leaves a core to "
+            "everything else."
         ),
     )
     password_hash_wait_s: float = Field(

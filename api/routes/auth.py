@@ -1,8 +1,9 @@
 """Logging in and out: OAuth2 password flow for API clients, a session cookie for pages.
 
 Logins are throttled per account and per client address (``dispatch.services.rate_limits``): a throttled
-attempt is a 429 with ``Retry-After`` and costs no password hashing. Password checks take a slot of the
-app's ``HashingSlots``; the routes are ``async`` so that waiting for one holds no worker thread.
+attempt is a 429 with ``Retry-After`` and costs no password hashing. A login attempt, from its throttle
+check to its count, takes a slot of the app's ``HashingSlots``; the routes are ``async`` so that waiting
+for one holds no worker thread.
 """
 
 from __future__ import annotations
@@ -36,28 +37,35 @@ _LOGIN_REFUSALS: dict[int | str, dict[str, object]] = {
 
 
 async def _login(request: Request, settings: Settings, email: str, password: str) -> Account:
-    """The account these credentials open; 429 when throttled, 503 when no check slot frees, else 401."""
+    """The account these credentials open; 429 when throttled, 503 when no check slot frees, else 401.
+
+    The whole attempt (throttle check, password check, count) holds one of the app's ``HashingSlots``,
+    so a burst of logins does the work of only as many as there are slots at once, and the others
+    wait on the event loop, holding no thread and no database connection: a flood of logins costs the
+    rest of the service at most that many logins' work at a time.
+    """
     factory = request.app.state.session_factory
     client = client_address(request)
     now = datetime.now(UTC)
-    check = await run_in_threadpool(check_login, factory, settings, email, client, now)
-    if check.retry_after_s:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            f"too many failed logins for this account or from this address: try again in "
-            f"{check.retry_after_s} s",
-            headers={"Retry-After": str(check.retry_after_s)},
-        )
     slots: HashingSlots = request.app.state.hashing_slots
     try:
-        opened = await slots.run(password_matches, check.account, password)
+        async with slots.slot():
+            check = await run_in_threadpool(check_login, factory, settings, email, client, now)
+            if check.retry_after_s:
+                raise HTTPException(
+                    status.HTTP_429_TOO_MANY_REQUESTS,
+                    f"too many failed logins for this account or from this address: try again in "
+                    f"{check.retry_after_s} s",
+                    headers={"Retry-After": str(check.retry_after_s)},
+                )
+            opened = await slots.on_check_thread(password_matches, check.account, password)
+            await run_in_threadpool(record_login, factory, settings, email, client, now, succeeded=opened)
     except SlotsBusy:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             "too many logins are being checked right now: try again in a moment",
             headers={"Retry-After": str(_BUSY_RETRY_S)},
         ) from None
-    await run_in_threadpool(record_login, factory, settings, email, client, now, succeeded=opened)
     if not opened or check.account is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, _WRONG_LOGIN, headers={"WWW-Authenticate": "Bearer"}

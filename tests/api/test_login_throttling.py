@@ -164,3 +164,40 @@ def test_no_check_slot_within_the_wait_is_a_503_with_retry_after(
     assert busy.status_code == 503
     assert busy.headers["retry-after"] == "1"
     assert "try again" in busy.json()["detail"]
+
+
+def test_a_login_waiting_for_a_check_slot_does_no_database_work_until_it_gets_one(
+    api_settings: Settings, argon2: Argon2Watch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the one slot taken, a second login neither checks nor counts in the database until it frees."""
+    from api.routes import auth
+
+    checks: list[str] = []
+    real_check = auth.check_login
+
+    def counted_check(*args: Any) -> Any:
+        checks.append(args[2])
+        return real_check(*args)
+
+    monkeypatch.setattr(auth, "check_login", counted_check)
+    settings = api_settings.model_copy(update={"password_hash_concurrency": 1, "password_hash_wait_s": 30.0})
+    argon2.gate.clear()
+    with _client(settings, "203.0.113.60") as client:
+        first = threading.Thread(target=lambda: _login(client, "first@fieldops.example", "nope"))
+        first.start()
+        deadline = time.monotonic() + 30
+        while argon2.running < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        answers: list[int] = []
+        second = threading.Thread(
+            target=lambda: answers.append(_login(client, "second@fieldops.example", "nope").status_code)
+        )
+        second.start()
+        time.sleep(0.5)
+        checked_while_waiting = list(checks)
+        argon2.gate.set()
+        first.join(timeout=60)
+        second.join(timeout=60)
+    assert checked_while_waiting == ["first@fieldops.example"]
+    assert checks == ["first@fieldops.example", "second@fieldops.example"]
+    assert answers == [401]

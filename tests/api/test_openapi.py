@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -60,3 +61,48 @@ def test_protected_operations_declare_both_login_schemes_and_401_403(document: d
         schemes = {name for requirement in operation.get("security", []) for name in requirement}
         assert schemes == {"OAuth2PasswordBearer", "APIKeyCookie"}, f"{method} {path}"
         assert {"401", "403"} <= set(operation["responses"]), f"{method} {path}"
+
+
+def test_the_resource_chains_are_documented_as_links(document: dict[str, Any]) -> None:
+    """Customer -> site -> ticket -> job and a plan request -> its status are links with their fields."""
+    operation_ids = {op["operationId"]: (m, p) for m, p, op in _operations(document) if "operationId" in op}
+
+    def links(method: str, path: str, status: str) -> dict[str, tuple[tuple[str, str], dict[str, Any]]]:
+        found = document["paths"][path][method]["responses"][status].get("links", {})
+        return {name: (operation_ids[link["operationId"]], link) for name, link in found.items()}
+
+    customer = links("post", "/customers", "201")
+    assert customer["createSite"][0] == ("post", "/sites")
+    assert customer["createSite"][1]["requestBody"] == {"customer_id": "$response.body#/id"}
+    assert customer["getCustomer"][1]["parameters"] == {"customer_id": "$response.body#/id"}
+    assert links("post", "/sites", "201")["createTicket"][0] == ("post", "/tickets")
+    job = links("post", "/tickets", "201")["createJob"]
+    assert job[0] == ("post", "/jobs")
+    assert job[1]["requestBody"] == {"ticket_id": "$response.body#/id", "site_id": "$response.body#/site_id"}
+    assert links("post", "/jobs", "201")["reportOnVisit"][0] == ("post", "/tech/visits/{job_id}/reports")
+    plan = links("post", "/plans", "202")
+    assert plan["getPlanJob"] == (("get", "/plans/{plan_job_id}"), plan["getPlanJob"][1])
+    assert plan["getPlanJob"][1]["parameters"] == {"plan_job_id": "$response.body#/id"}
+
+
+def test_every_link_names_a_served_operation_and_its_path_parameters(document: dict[str, Any]) -> None:
+    """Each link's target exists, and the parameters it sets are path parameters of that target."""
+    by_id = {op["operationId"]: op for _, _, op in _operations(document) if "operationId" in op}
+    seen = 0
+    for _, _, operation in _operations(document):
+        for response in operation.get("responses", {}).values():
+            for link in response.get("links", {}).values():
+                seen += 1
+                target = by_id[link["operationId"]]
+                path_parameters = {p["name"] for p in target.get("parameters", []) if p["in"] == "path"}
+                assert set(link.get("parameters", {})) <= path_parameters
+    assert seen >= 40
+
+
+def test_a_link_to_an_operation_the_app_does_not_serve_is_refused_when_the_document_is_built() -> None:
+    """A link naming a route that is gone fails loudly instead of documenting a dead end."""
+    from api.openapi import _Link, _with_links
+
+    schema = {"paths": {"/customers": {"post": {"operationId": "create", "responses": {"201": {}}}}}}
+    with pytest.raises(LookupError, match=re.escape("GET /customers/{customer_id}")):
+        _with_links(schema, (_Link("POST /customers", "201", "getCustomer", "GET /customers/{customer_id}"),))

@@ -3,8 +3,8 @@
 Every operation in ``/openapi.json`` is exercised in-process (ASGI transport) against a fresh PostGIS
 database holding the published field day (``tests/api/field_day.py``), logged in as the demo dispatcher
 with a bearer token. All built-in checks run, on valid and invalid (negative) data alike, through the
-examples, coverage and fuzzing phases (the stateful phase, chains of linked calls, is not part of
-this test). Generation is deterministic (fixed seed, derandomized Hypothesis)
+examples, coverage and fuzzing phases (the stateful phase, chains of linked calls, is
+``test_schemathesis_stateful.py``). Generation is deterministic (fixed seed, derandomized Hypothesis)
 and bounded by ``MAX_EXAMPLES`` per operation, so the test takes the same cases on every run and stays
 well inside CI's time.
 

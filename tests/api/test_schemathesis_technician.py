@@ -6,9 +6,8 @@ runs on those operations with the technician's token, against a fresh PostGIS da
 published field day, with the same configuration, checks and by-design refusals as that test (its
 module docstring lists them).
 
-The stateful phase (chains of linked calls) is not run: the service keeps its state between Hypothesis
-examples, so a replayed chain meets different data (a customer made by the last example already
-exists) and Hypothesis stops with FlakyStrategyDefinition; it needs a database per example.
+The stateful phase (chains of linked calls, the technician's routes called with the technician's
+token) is ``test_schemathesis_stateful.py``, which makes the database anew for each chain.
 """
 
 from __future__ import annotations
