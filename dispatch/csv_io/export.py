@@ -174,6 +174,15 @@ def _records(dataset: Dataset) -> dict[str, list[Record]]:
             }
             for t in dataset.tickets
         ],
+        layout.TICKET_PAUSES.file: [
+            {
+                "ticket_id": p.ticket_id,
+                "paused_at": cells.format_instant(p.paused_at),
+                "resumed_at": _optional_instant(p.resumed_at),
+                "reason": p.reason,
+            }
+            for p in dataset.ticket_pauses
+        ],
         layout.JOBS.file: [
             {
                 "job_id": j.id,

@@ -324,6 +324,18 @@ TICKETS = Table(
     ),
     key=("ticket_id",),
 )
+TICKET_PAUSES = Table(
+    "ticket_pauses.csv",
+    "Stretches a ticket waited on the customer: its SLA clocks stood still (open: still waiting).",
+    (
+        _ref("ticket_id", TICKETS),
+        Column("paused_at", cells.parse_instant, "when it began waiting"),
+        Column("resumed_at", cells.parse_instant, "when the wait ended (empty: still waiting)", False),
+        _text("reason", "what it waits for"),
+    ),
+    key=("ticket_id", "paused_at"),
+    optional=True,
+)
 JOBS = Table(
     "jobs.csv",
     "Onsite visits to plan: one technician, one site, for a ticket.",
@@ -433,6 +445,7 @@ TABLES: tuple[Table, ...] = (
     VAN_STOCK,
     ON_CALL_DUTIES,
     TICKETS,
+    TICKET_PAUSES,
     JOBS,
     JOB_SKILLS,
     JOB_PARTS,

@@ -19,7 +19,7 @@ from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequireme
 from dispatch.domain.on_call import OnCallDuty, overlapping_duties
 from dispatch.domain.procedures import Procedure, ProcedureStep, StepKind
 from dispatch.domain.technicians import Depot, LunchBreak, Shift, Technician, WorkingCalendar
-from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
+from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketPause, TicketState
 from dispatch.domain.weekly_hours import WeeklyHours
 
 
@@ -76,6 +76,7 @@ class _DirectoryReader:
         technicians = self._technicians()
         duties = self._on_call_duties()
         tickets = [self._ticket(r) for r in self._valid(layout.TICKETS)]
+        pauses = [self._pause(r) for r in self._valid(layout.TICKET_PAUSES)]
         jobs = self._jobs()
         procedures = self._procedures()
         return Dataset(
@@ -88,6 +89,7 @@ class _DirectoryReader:
             technicians=[t for t in technicians if t is not None],
             on_call_duties=duties,
             tickets=[t for t in tickets if t is not None],
+            ticket_pauses=[p for p in pauses if p is not None],
             jobs=[j for j in jobs if j is not None],
             procedures=procedures,
         )
@@ -321,6 +323,16 @@ class _DirectoryReader:
             )
             technicians.append(technician)
         return technicians
+
+    def _pause(self, row: Row) -> TicketPause | None:
+        return row.build(
+            "resumed_at",
+            TicketPause,
+            ticket_id=row.get("ticket_id", str),
+            paused_at=row.get("paused_at", datetime),
+            resumed_at=row.optional("resumed_at", datetime),
+            reason=row.get("reason", str),
+        )
 
     def _on_call_duties(self) -> list[OnCallDuty]:
         """Valid duty lines; a technician on call twice at once is reported on the later line."""

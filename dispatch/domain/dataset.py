@@ -11,7 +11,7 @@ from dispatch.domain.jobs import Job
 from dispatch.domain.on_call import OnCallDuty
 from dispatch.domain.procedures import Procedure
 from dispatch.domain.technicians import Depot, Technician
-from dispatch.domain.tickets import Ticket
+from dispatch.domain.tickets import Ticket, TicketPause
 
 
 @dataclass(slots=True)
@@ -27,6 +27,8 @@ class Dataset:
     technicians: list[Technician] = field(default_factory=list)
     on_call_duties: list[OnCallDuty] = field(default_factory=list)
     tickets: list[Ticket] = field(default_factory=list)
+    ticket_pauses: list[TicketPause] = field(default_factory=list)
+    """Stretches tickets waited on the customer (their SLA clocks stood still)."""
     jobs: list[Job] = field(default_factory=list)
     procedures: list[Procedure] = field(default_factory=list)
 

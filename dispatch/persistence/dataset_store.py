@@ -27,6 +27,7 @@ from dispatch.persistence.repositories import (
 )
 from dispatch.persistence.repositories.plans import job_ids_of_plan
 from dispatch.persistence.repositories.procedures import ProcedureRepository
+from dispatch.persistence.repositories.ticket_pauses import add_pauses, all_pauses
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 
 
@@ -41,6 +42,7 @@ def save_dataset(session: Session, dataset: Dataset) -> None:
     TechnicianRepository(session).add_many(dataset.technicians)
     OnCallDutyRepository(session).add_many(dataset.on_call_duties)
     TicketRepository(session).add_many(dataset.tickets)
+    add_pauses(session, dataset.ticket_pauses)
     JobRepository(session).add_many(dataset.jobs)
     ProcedureRepository(session).add_many(dataset.procedures)
 
@@ -66,6 +68,7 @@ def load_dataset(session: Session) -> Dataset:
         technicians=TechnicianRepository(session).all(),
         on_call_duties=OnCallDutyRepository(session).all(),
         tickets=TicketRepository(session).all(),
+        ticket_pauses=all_pauses(session),
         jobs=JobRepository(session).all(),
         procedures=ProcedureRepository(session).all(),
     )

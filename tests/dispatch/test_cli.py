@@ -134,3 +134,23 @@ def test_admin_create_makes_an_admin_login_that_opens(
             assert account is not None and account.is_admin and account.display_name == "The boss"
     finally:
         engine.dispose()
+
+
+def test_a_pause_ending_before_it_began_is_named_by_line_and_field(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo's tickets waiting on the customer export their pauses; one edited to end before it began
+    is reported as ticket_pauses.csv line 2, field resumed_at, and nothing is loaded."""
+    settings = _settings(database_url)
+    assert main(["demo", "generate", "--day", DAY, "--scale", "0.3", "--replace"], settings) == 0
+    assert main(["export", str(tmp_path)], settings) == 0
+    with (tmp_path / "ticket_pauses.csv").open(newline="") as handle:
+        pauses = list(csv.DictReader(handle))
+    assert pauses and all(p["reason"] and not p["resumed_at"] for p in pauses)
+    before = _row_counts(database_url)
+    _edit_cell(tmp_path / "ticket_pauses.csv", 2, "resumed_at", "2000-01-01T00:00:00Z")
+    capsys.readouterr()
+    assert main(["import", str(tmp_path), "--replace"], settings) == 2
+    err = capsys.readouterr().err
+    assert "ticket_pauses.csv line 2, field resumed_at" in err and "cannot end before it began" in err
+    assert _row_counts(database_url) == before

@@ -25,6 +25,30 @@ def open_pause(session: Session, pause: TicketPause) -> None:
     )
 
 
+def add_pauses(session: Session, pauses: list[TicketPause]) -> None:
+    """Store pauses as they are (a data set's, loaded or imported)."""
+    if pauses:
+        session.execute(
+            insert(_TABLE),
+            [
+                {
+                    "ticket_id": p.ticket_id,
+                    "paused_at": p.paused_at,
+                    "resumed_at": p.resumed_at,
+                    "reason": p.reason,
+                }
+                for p in pauses
+            ],
+        )
+
+
+def all_pauses(session: Session) -> list[TicketPause]:
+    """Every stored pause, by ticket then start."""
+    c = _TABLE.c
+    rows = session.execute(select(_TABLE).order_by(c.ticket_id, c.paused_at)).mappings()
+    return [TicketPause(row["ticket_id"], row["paused_at"], row["resumed_at"], row["reason"]) for row in rows]
+
+
 def close_open_pauses(session: Session, ticket_id: str, resumed_at: datetime) -> int:
     """End the ticket's pause still running at ``resumed_at``; how many were ended (0 or 1)."""
     c = _TABLE.c
