@@ -36,7 +36,6 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis import Case, Response
 from schemathesis.config import SchemathesisConfig
@@ -46,10 +45,9 @@ from sqlalchemy.pool import NullPool
 
 from api.main import create_app
 from dispatch.config import Settings
-from dispatch.services.accounts import DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD
-from tests.api.conftest import TECHNICIAN_EMAIL, TECHNICIAN_PASSWORD, TEST_JWT_SECRET, bearer_for
-from tests.api.field_fixtures import field_settings
-from tests.api.test_schemathesis import POSITIVE_DATA_ALLOWED, SEED, UNLIMITED
+from tests.api.conftest import TEST_JWT_SECRET
+from tests.api.schemathesis_roles import field_app, role_bearers
+from tests.api.test_schemathesis import POSITIVE_DATA_ALLOWED, SEED
 
 pytestmark = [pytest.mark.postgis, pytest.mark.slow]
 
@@ -112,19 +110,12 @@ class FreshCopies:
 
 @pytest.fixture(scope="module")
 def app(database_url: str) -> FastAPI:
-    settings_ = field_settings(database_url).model_copy(update={"tracking_requests_per_minute": UNLIMITED})
-    return create_app(settings_)
+    return field_app(database_url)
 
 
 @pytest.fixture(scope="module")
 def bearers(app: FastAPI) -> Iterator[dict[str, dict[str, str]]]:
-    """Both roles' bearer headers; the app's engine is disposed of before the database is dropped."""
-    with TestClient(app, base_url="https://testserver") as client:
-        yield {
-            "dispatcher": bearer_for(client, DEMO_DISPATCHER_EMAIL, DEMO_DISPATCHER_PASSWORD),
-            "technician": bearer_for(client, TECHNICIAN_EMAIL, TECHNICIAN_PASSWORD),
-        }
-    app.state.engine.dispose()
+    yield from role_bearers(app)
 
 
 @pytest.fixture(scope="module")
