@@ -10,6 +10,9 @@ Silver   Mon-Fri 08:00-18:00 local, US holidays  2 h / 8 h  4 h / 16 h  8 h / 30
 Bronze   Mon-Fri 08:00-18:00 local, US holidays  4 h / 10 h 8 h / 20 h  10 h / 30 h 20 h / 50 h
 =======  ======================================  =========  ==========  ==========  ==========
 
+Gold includes a preventive maintenance visit to every site each quarter (91 days), Silver each half year
+(182 days), Bronze none.
+
 Each cell is response / resolution. With 10 covered hours a business day, Silver and Bronze P3 are
 three business days and P4 five; Bronze's P1 resolution of 10 h is the classic "next business day".
 """
@@ -35,11 +38,13 @@ GOLD = SlaPolicy(
     tier="gold",
     targets=_targets((1, 4), (2, 8), (4, 24), (8, 72)),
     coverage=Coverage(hours=WeeklyHours.always(), holiday_country=None),
+    maintenance_every_days=91,
 )
 SILVER = SlaPolicy(
     tier="silver",
     targets=_targets((2, 8), (4, 16), (8, 30), (10, 50)),
     coverage=Coverage(hours=BUSINESS_HOURS, holiday_country="US"),
+    maintenance_every_days=182,
 )
 BRONZE = SlaPolicy(
     tier="bronze",

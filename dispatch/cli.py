@@ -106,6 +106,17 @@ def _cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_plan_week(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from dispatch.services.week_plan import plan_week_command
+
+    now = datetime.now(UTC)
+    first = args.first_day or (now.date() + timedelta(days=1))
+    print(plan_week_command(settings, first, time_limit_s=args.time_limit, now=now))
+    return 0
+
+
 def _cmd_settle(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, datetime
 
@@ -209,6 +220,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-limit", type=float, default=None, help="seconds (default DISPATCH_PLAN_TIME_LIMIT_S)"
     )
     plan.set_defaults(handler=_cmd_plan)
+
+    week = commands.add_parser(
+        "plan-week",
+        help="open the maintenance falling due and book the week's maintenance visits, keeping a reserve",
+    )
+    week.add_argument(
+        "first_day", type=_parse_day, nargs="?", default=None, help="YYYY-MM-DD (default: tomorrow)"
+    )
+    week.add_argument("--time-limit", type=float, default=30.0, help="seconds of search (default 30)")
+    week.set_defaults(handler=_cmd_plan_week)
 
     settle = commands.add_parser(
         "settle", help="at the end of a day, apply its parts used and picked up to van and depot stock"

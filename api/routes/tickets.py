@@ -17,6 +17,8 @@ from api.schemas.common import Page, page_out
 from api.schemas.jobs import JobOut
 from api.schemas.tickets import (
     AuditEntryOut,
+    CloseIn,
+    CloseOut,
     EscalationIn,
     EscalationOut,
     OnlineTicketIn,
@@ -42,6 +44,7 @@ from dispatch.services.customer_scope import (
     trail_seen_by,
 )
 from dispatch.services.escalation import escalate_onsite, propose_onsite_job
+from dispatch.services.follow_ups import FollowUp, close_ticket
 from dispatch.services.ticket_lifecycle import move_ticket, record_remote_attempt, state_kept
 from dispatch.services.ticket_records import build_ticket
 from dispatch.services.tickets import ticket_records
@@ -162,6 +165,29 @@ def transition_ticket(
     ticket moves on; every move is in the audit trail.
     """
     return TicketOut.of(move_ticket(session, ticket_id, body.to, now=now, why=body.why))
+
+
+@router.post("/{ticket_id}/close", response_model=CloseOut, dependencies=_DISPATCHERS)
+def close(ticket_id: RecordId, body: CloseIn, session: SessionDep, now: NowDep) -> CloseOut:
+    """Close a resolved ticket (409 if it is not resolved). With ``follow_up``, the work the repair left
+    is opened as a maintenance ticket linked to it (``follow_up_of``) with its visit, bookable on any of
+    the next working days at the site's hours; ``dispatch plan-week`` books the day."""
+    follow_up = None
+    if body.follow_up is not None:
+        asked = body.follow_up
+        minutes = asked.duration_min
+        follow_up = FollowUp(
+            asked.summary,
+            asked.within_working_days,
+            None if minutes is None else timedelta(minutes=minutes),
+        )
+    closed, ticket, job = close_ticket(session, ticket_id, now=now, why=body.why, follow_up=follow_up)
+    opened = (
+        None
+        if ticket is None or job is None
+        else EscalationOut(ticket=TicketOut.of(ticket), job=JobOut.of(job))
+    )
+    return CloseOut(ticket=TicketOut.of(closed), follow_up=opened)
 
 
 @router.post("/{ticket_id}/triage", response_model=TicketOut, dependencies=_DISPATCHERS)

@@ -85,6 +85,32 @@ class EscalationOut(BaseModel):
     job: JobOut
 
 
+class FollowUpIn(RequestModel):
+    """Work the repair left: opened as planned maintenance linked to the closed ticket."""
+
+    summary: ShortText = Field(
+        description="What is left to do, e.g. replace the ageing unit before it fails."
+    )
+    within_working_days: WholeNumber = Field(
+        default=10, ge=1, le=60, description="How many working days from tomorrow the visit may be booked on."
+    )
+    duration_min: WholeNumber | None = Field(
+        default=None, ge=15, le=600, description="Time on site in minutes; left out: learned from history."
+    )
+
+
+class CloseIn(RequestModel):
+    why: ShortText | None = Field(default=None, description="Why, for the audit trail.")
+    follow_up: FollowUpIn | None = Field(default=None, description="Work left to plan as maintenance.")
+
+
+class CloseOut(BaseModel):
+    ticket: TicketOut
+    follow_up: EscalationOut | None = Field(
+        default=None, description="The maintenance ticket opened and its visit, bookable over the days given."
+    )
+
+
 class OnlineTicketIn(RequestModel):
     """A customer user's ticket: where, what, and how badly it hurts; the priority is suggested."""
 

@@ -75,6 +75,7 @@ def _records(dataset: Dataset) -> dict[str, list[Record]]:
                 "coverage_hours": cells.format_weekly_hours(policy.coverage.hours),
                 "holiday_country": policy.coverage.holiday_country or "",
                 "hard_deadlines": cells.format_flag(policy.hard_deadlines),
+                "maintenance_every_days": str(policy.maintenance_every_days or ""),
             }
             for policy in policies
         ],

@@ -162,6 +162,13 @@ SLA_POLICIES = Table(
             required=False,
             default=False,
         ),
+        Column(
+            "maintenance_every_days",
+            cells.parse_positive_quantity,
+            "planned maintenance included: a visit to each site every this many days (empty: none)",
+            required=False,
+            default=None,
+        ),
     ),
     key=("sla_tier",),
 )

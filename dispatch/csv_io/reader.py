@@ -248,6 +248,7 @@ class _DirectoryReader:
                 targets=targets[tier],
                 coverage=coverage,
                 hard_deadlines=row.get("hard_deadlines", bool),
+                maintenance_every_days=row.optional("maintenance_every_days", int),
             )
             if policy is not None:
                 policies[tier] = policy

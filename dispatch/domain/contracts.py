@@ -66,8 +66,15 @@ class SlaPolicy:
     targets: dict[Priority, SlaTarget]
     coverage: Coverage
     hard_deadlines: bool = False
+    maintenance_every_days: int | None = None
+    """Planned maintenance included: a visit to each site every this many days (``None``: none)."""
 
     def __post_init__(self) -> None:
+        if self.maintenance_every_days is not None and not 7 <= self.maintenance_every_days <= 730:
+            raise DomainError(
+                f"SLA tier {self.tier!r}: maintenance is included every 7 to 730 days, "
+                f"not every {self.maintenance_every_days}"
+            )
         missing = [p.value for p in Priority if p not in self.targets]
         if missing:
             raise DomainError(f"SLA tier {self.tier!r} has no target for {', '.join(missing)}")

@@ -166,6 +166,7 @@ class SlaPolicyRow(Base):
     tier: Mapped[str] = mapped_column(ID, primary_key=True)
     holiday_country: Mapped[str | None] = mapped_column(String(2))
     hard_deadlines: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    maintenance_every_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class SlaTargetRow(Base):

@@ -48,6 +48,7 @@ def load_demo(
             save_dataset(session, dataset)
             save_history(session, history.tickets, history.jobs, history.reports)
             the_desk_before_planning(session, dataset.tickets)
+            the_desk_closing(session, history.tickets, dataset.tickets)
     finally:
         engine.dispose()
     return {**dataset.counts(), "past_visits": len(history.jobs)}
@@ -80,6 +81,28 @@ def the_desk_before_planning(session: Session, tickets: Sequence[Ticket]) -> Non
         move_ticket(session, ticket.id, TicketState.CANCELLED, now=at, why="the customer fixed it themselves")
 
 
+FOLLOW_UPS = (
+    "Replace the ageing unit found during the repair before it fails",
+    "Tidy and label the cabinet's patching, found unlabelled during the repair",
+)
+"""The follow-up work the desk's engineers left when closing repaired tickets."""
+
+
+def the_desk_closing(session: Session, history: Sequence[Ticket], today: Sequence[Ticket]) -> None:
+    """The desk closes repaired tickets the customer has confirmed, two of them with follow-up work left,
+    which opens planned maintenance linked to them (the week plan books it)."""
+    from dispatch.domain.tickets import TicketState
+    from dispatch.services.follow_ups import FollowUp, close_ticket
+
+    if not today:
+        return
+    at = max(t.opened_at for t in today) + timedelta(minutes=2)
+    resolved = sorted((t for t in history if t.state is TicketState.RESOLVED), key=lambda t: t.id)
+    for ticket, work in zip(resolved, FOLLOW_UPS, strict=False):
+        why = "the customer confirmed the fix"
+        close_ticket(session, ticket.id, now=at, why=why, follow_up=FollowUp(work))
+
+
 def provider_today(settings: Settings) -> date:
     """Today's date where the provider works (``provider_timezone``), not the server's own."""
     return datetime.now(zone(settings.provider_timezone)).date()
@@ -89,6 +112,7 @@ def run_demo(settings: Settings, *, seed: int | None, day: date | None, scale: f
     """What ``make run`` shows: a fresh demo day loaded, its workload, then its plan."""
     from dispatch.services.planning import plan_day_command
     from dispatch.services.summary import print_day_summary
+    from dispatch.services.week_plan import plan_week_command
 
     the_day = day or provider_today(settings)
     counts = load_demo(settings, seed=seed, day=the_day, scale=scale, replace=True)
@@ -96,8 +120,11 @@ def run_demo(settings: Settings, *, seed: int | None, day: date | None, scale: f
     workload = print_day_summary(settings, the_day)
     plan = plan_day_command(settings, the_day, region=None, time_limit_s=settings.plan_time_limit_s)
     on_site = a_visit_under_way(settings, the_day, datetime.now(UTC))
+    week = plan_week_command(
+        settings, the_day + timedelta(days=1), time_limit_s=settings.plan_time_limit_s, now=datetime.now(UTC)
+    )
     return (
-        f"Loaded the demo provider: {loaded}.\n\n{workload}\n\n{plan}\n\n{on_site}"
+        f"Loaded the demo provider: {loaded}.\n\n{workload}\n\n{plan}\n\n{week}\n\n{on_site}"
         f"{demo_logins(settings, the_day)}"
     )
 

@@ -98,7 +98,7 @@ def build_problem(
     technicians = [
         t
         for t in (
-            _technician(tech, day, origin)
+            technician_on(tech, day, origin)
             for tech in dataset.technicians
             if region is None or tech.region == region
         )
@@ -177,7 +177,9 @@ def build_problem(
     return PlanningProblem(day=day, origin=origin, problem=problem, skipped=tuple(skipped))
 
 
-def _technician(tech: Technician, day: date, origin: datetime) -> opt.Technician | None:
+def technician_on(tech: Technician, day: date, origin: datetime) -> opt.Technician | None:
+    """The technician as a vehicle of the problem whose clock starts at ``origin``, on their regular shift
+    of ``day`` (``None``: no shift that day)."""
     shift = tech.calendar.shift_on(day)
     if shift is None:
         return None

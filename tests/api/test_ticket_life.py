@@ -330,3 +330,47 @@ def test_a_dispatcher_confirms_or_changes_the_suggested_priority(
         f"/tickets/{raised['id']}/triage", json={"priority": "P2"}, headers=customer_headers
     )
     assert refused.status_code == 403
+
+
+def test_closing_with_follow_up_work_opens_maintenance_linked_to_the_ticket(
+    client: TestClient, dispatcher_headers: Headers
+) -> None:
+    """A resolved ticket closed with a follow-up: 200, the ticket closed, a maintenance ticket naming it
+    and its visit bookable over the working days asked; a ticket not yet resolved: 409; a follow-up
+    with no summary: 422 and nothing closed."""
+    headers = dispatcher_headers
+    _new_ticket(client, headers, "TK-FUP")
+    for state in ("onsite_required", "scheduled", "in_progress"):
+        assert _move(client, headers, "TK-FUP", state).status_code == 200
+    early = client.post("/tickets/TK-FUP/close", json={}, headers=headers)
+    assert early.status_code == 409, early.text
+    assert "in_progress" in early.json()["detail"]
+    assert _move(client, headers, "TK-FUP", "resolved").status_code == 200
+    empty = client.post("/tickets/TK-FUP/close", json={"follow_up": {"summary": ""}}, headers=headers)
+    assert empty.status_code == 422, empty.text
+    assert client.get("/tickets/TK-FUP", headers=headers).json()["state"] == "resolved"
+
+    body = {
+        "why": "customer confirmed",
+        "follow_up": {
+            "summary": "Replace the worn feed roller",
+            "within_working_days": 3,
+            "duration_min": 45,
+        },
+    }
+    answer = client.post("/tickets/TK-FUP/close", json=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    closed = answer.json()
+    assert closed["ticket"]["state"] == "closed"
+    follow_up = closed["follow_up"]["ticket"]
+    assert (follow_up["id"], follow_up["kind"], follow_up["follow_up_of"]) == (
+        "TK-FUP-F1",
+        "maintenance",
+        "TK-FUP",
+    )
+    assert follow_up["state"] == "onsite_required"
+    job = closed["follow_up"]["job"]
+    assert job["duration_min"] == 45
+    assert len({w["start"][:10] for w in job["windows"]}) == 3
+    trail = _trail(client, headers, "TK-FUP")
+    assert any(e["action"] == "follow_up" and e["to_value"] == "TK-FUP-F1" for e in trail)

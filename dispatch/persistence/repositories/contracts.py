@@ -60,6 +60,7 @@ class SlaPolicyRepository(Repository[SlaPolicy]):
                     "tier": item.tier,
                     "holiday_country": item.coverage.holiday_country,
                     "hard_deadlines": item.hard_deadlines,
+                    "maintenance_every_days": item.maintenance_every_days,
                 }
             ],
             _TARGETS: targets,
@@ -78,7 +79,11 @@ class SlaPolicyRepository(Repository[SlaPolicy]):
             hours=weekly_hours_from_rows(children[_COVERAGE_HOURS]), holiday_country=row["holiday_country"]
         )
         return SlaPolicy(
-            tier=row["tier"], targets=targets, coverage=coverage, hard_deadlines=bool(row["hard_deadlines"])
+            tier=row["tier"],
+            targets=targets,
+            coverage=coverage,
+            hard_deadlines=bool(row["hard_deadlines"]),
+            maintenance_every_days=row["maintenance_every_days"],
         )
 
     def list(self, *, limit: int | None = None, offset: int = 0) -> builtins.list[SlaPolicy]:
