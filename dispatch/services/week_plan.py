@@ -172,8 +172,9 @@ def _read(
                     Booking(job.id, job.ticket_id, td.day, td.technician_id, start, job.id in week.to_book)
                 )
     unbooked = [Unbooked(job_id, why) for job_id, why in sorted(withdrawn.items())]
+    # the optimizer counts its vehicles, which here are technician-days
     unbooked += [
-        Unbooked(u.job_id, f"{u.reason.value}: {u.detail}")
+        Unbooked(u.job_id, f"{u.reason.value}: {u.detail}".replace(" technicians ", " technician-days "))
         for u in solution.unassigned
         if u.job_id in week.to_book
     ]
