@@ -97,7 +97,8 @@ def violated_rule(error: IntegrityError) -> str | None:
 
 
 def explain_integrity_error(error: IntegrityError, factory: sessionmaker[Session] | None = None) -> Clash:
-    """The clash behind ``error``; ``factory`` lets SQLite's bare messages be narrowed by a look-up."""
+    """The clash behind ``error``; ``factory`` lets a look-up narrow SQLite's bare messages and name every
+    record still referring to one being deleted."""
     rule = violated_rule(error)
     if rule is not None:
         return _RULE_CLASHES[rule]
@@ -154,11 +155,14 @@ def _still_referenced(
     value: object | None = key["values"] if key is not None else None
     if value is None and len(set(map(str, values.values()))) == 1:
         value = next(iter(values.values()))
+    # PostgreSQL names the first referring table its checks reached (an order set by internal ids, which
+    # varies between databases); a look-up names every one, so the answer is whole and the same each time.
     referring = _PG_TABLE.findall(detail)
+    pairs = _referring_columns(table)
+    if exists is not None and value is not None:
+        found = sorted({other for other, column in pairs if exists(other, column, value)})
+        referring = found or referring
     if not referring:
-        pairs = _referring_columns(table)
-        if exists is not None and value is not None:
-            pairs = [(other, column) for other, column in pairs if exists(other, column, value)] or pairs
         referring = sorted({other for other, _ in pairs})
     record = f"{_noun(table)} '{value}'" if value is not None else f"this {_noun(table)}"
     by = ", ".join(_words(name) for name in sorted(referring)) or "other records"
