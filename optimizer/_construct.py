@@ -416,25 +416,35 @@ def rescue(
         for v in allowed[j]:
             if v not in state.routes:
                 continue
-            route = state.routes[v]
-            first = state.locked_count[v]
-            lesser = [s for s in route[first:] if s >= 0 and priority[s] > priority[j]]
-            if not lesser:
+            trial = made_room(state, j, v, allowed)
+            if trial is None:
                 continue
-            trial = state.copy()
-            if not trial.replace(v, [s for s in route if s not in lesser]):
-                continue
-            found = trial.best_insertion(j, [v])
-            if found is None:
-                continue
-            trial.commit(*found)
-            for s in by_priority(c, lesser):
-                back = trial.best_insertion(s, allowed[s])
-                if back is not None:
-                    trial.commit(*back)
             cost = trial.total_cost(jobs)
             if cost < best_cost:
                 best, best_cost = trial, cost
         if best is not None:
             state = best
     return {v: list(stops) for v, stops in state.routes.items()}
+
+
+def made_room(state: Construction, j: int, v: int, allowed: list[list[int]]) -> Construction | None:
+    """A copy of ``state`` with ``j`` on route ``v`` in place of the route's lower-priority work, which goes
+    back where it still fits (on this or any route); ``None`` when ``j`` does not fit even so."""
+    c = state.c
+    priority = c.problem.jobs[j].priority
+    route = state.routes[v]
+    lesser = [s for s in route[state.locked_count[v] :] if s >= 0 and c.problem.jobs[s].priority > priority]
+    if not lesser:
+        return None
+    trial = state.copy()
+    if not trial.replace(v, [s for s in route if s not in lesser]):
+        return None
+    found = trial.best_insertion(j, [v])
+    if found is None:
+        return None
+    trial.commit(*found)
+    for s in by_priority(c, lesser):
+        back = trial.best_insertion(s, allowed[s])
+        if back is not None:
+            trial.commit(*back)
+    return trial

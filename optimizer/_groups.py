@@ -26,6 +26,7 @@ from multiprocessing.synchronize import Event
 import numpy as np
 
 from optimizer._construct import fill_in, rescue
+from optimizer._eject import eject
 from optimizer._plans import Plan, Stock, plan_cost, repaired
 from optimizer._progress import SearchControl
 from optimizer._reach import depot_stock
@@ -38,7 +39,8 @@ RUIN_ITERATIONS_DETERMINISTIC = 30
 """Ruin-and-recreate iterations per group in deterministic mode (seeded, so the plan repeats exactly)."""
 
 RESCUE_SHARE = 0.05
-"""Share of a group's time kept for putting left-out P1 and P2 jobs in place of lesser work at the end."""
+"""Share of a group's time kept for the repairs at the end: left-out P1 and P2 jobs in place of lesser work,
+then ejection chains for the P1s other P1s block."""
 
 MIN_SEARCH_S = 0.3
 """A group's share of the time below which no OR-Tools model is built: building one for a few hundred jobs
@@ -192,6 +194,9 @@ def _run(task: GroupTask, control: SearchControl) -> GroupOutcome:
             control=control,
         )
         solutions += iterations
+        # The search then starts from a plan that already serves the P1s repairs can bring in: it never
+        # drops them again (their penalties dominate), and the time left is spent around them.
+        initial = _repaired(c, initial, jobs, allowed, available, time.perf_counter() + share * RESCUE_SHARE)
         share = max(0.0, share - (time.perf_counter() - ruin_began))
         history.append((time.perf_counter() - began, plan_cost(c, initial, jobs, available)))
     search_began = time.perf_counter() - began
@@ -213,10 +218,8 @@ def _run(task: GroupTask, control: SearchControl) -> GroupOutcome:
         filled_cost = plan_cost(c, filled, jobs, available)
         if filled_cost < best_cost:
             best, best_cost = filled, filled_cost
-    rescued = rescue(c, best, jobs, allowed, available, max(deadline, time.perf_counter() + 0.1))
-    rescued_cost = plan_cost(c, rescued, jobs, available)
-    if rescued_cost < best_cost:
-        best, best_cost = rescued, rescued_cost
+    best = _repaired(c, best, jobs, allowed, available, max(deadline, time.perf_counter() + 0.1))
+    best_cost = plan_cost(c, best, jobs, available)
     history.extend((search_began + at_s, cost) for at_s, cost in result.objective_over_time)
     history.append((time.perf_counter() - began, best_cost))
     return GroupOutcome(
@@ -229,6 +232,25 @@ def _run(task: GroupTask, control: SearchControl) -> GroupOutcome:
         found=result.found or any(start.values()),
         first_solution_s=None if result.first_solution_s is None else search_began + result.first_solution_s,
     )
+
+
+def _repaired(
+    c: Compiled,
+    plan: Plan,
+    jobs: list[int],
+    allowed: list[list[int]],
+    available: dict[tuple[int, str], int],
+    deadline: float,
+) -> Plan:
+    """``plan`` after the repairs that bring left-out P1 and P2 jobs in (each kept only if it costs less):
+    in place of lesser work, then by ejection chains for the P1s other P1s block."""
+    cost = plan_cost(c, plan, jobs, available)
+    for repair in (rescue, eject):
+        candidate = repair(c, plan, jobs, allowed, available, max(deadline, time.perf_counter() + 0.1))
+        candidate_cost = plan_cost(c, candidate, jobs, available)
+        if candidate_cost < cost:
+            plan, cost = candidate, candidate_cost
+    return plan
 
 
 # What a worker process of the pool keeps: the event that says the solve was stopped.
