@@ -18,6 +18,7 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dispatch.domain.customers import Site
@@ -33,8 +34,10 @@ STEP = timedelta(minutes=5)
 Drive = Callable[[GeoPoint, GeoPoint], int]
 
 
+@lru_cache(maxsize=65_536)
 def planner_drive_s(a: GeoPoint, b: GeoPoint) -> int:
-    """Seconds to drive from ``a`` to ``b`` in the planner's travel model."""
+    """Seconds to drive from ``a`` to ``b`` in the planner's travel model (remembered: a check asks the
+    same few pairs at every sampled instant)."""
     if a == b:
         return 0
     times, _ = default_travel_times().matrices([Location.at(a.lat, a.lon), Location.at(b.lat, b.lon)])
