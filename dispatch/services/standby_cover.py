@@ -57,8 +57,11 @@ def timeline(route: PlannedRoute, home: GeoPoint, places: Mapping[str, GeoPoint]
     """The route's stops in order, home first and last; ``places`` locates jobs and depots by id."""
     stops = [Stop(home, route.start, route.start)]
     for visit in route.visits:
-        key = visit.job_id if visit.job_id is not None else visit.depot_id
-        stops.append(Stop(places[key or ""], visit.arrival, visit.end))
+        place = places.get((visit.job_id if visit.job_id is not None else visit.depot_id) or "")
+        if (
+            place is not None
+        ):  # a stop of a record not loaded is left out: the check trusts the legs around it
+            stops.append(Stop(place, visit.arrival, visit.end))
     stops.append(Stop(home, route.end, route.end))
     return tuple(stops)
 

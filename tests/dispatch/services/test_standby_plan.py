@@ -18,6 +18,7 @@ from dispatch.persistence.dataset_store import clear_dataset, save_dataset
 from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.services.plan_day import plan_day, publish_outcome
 from dispatch.services.plan_problem import build_problem
+from dispatch.services.plan_view import plan_day_view
 from dispatch.services.planning import plan_and_publish
 from dispatch.services.rest_of_day import load_live_day
 from dispatch.services.standby_cover import planner_drive_s
@@ -82,6 +83,8 @@ def test_the_published_plan_covers_the_period_and_one_sending_the_cover_away_is_
     cover = plan_cover(dataset, plan)
     assert cover and not any(s.is_gap for s in cover)
     assert {s.technician_id for s in cover} == {COVER}
+    with session_scope(factory) as session:
+        assert plan_day_view(session, DAY, now=NIGHT_BEFORE).standby == tuple(cover)  # the board's view
 
     sites = {s.id: s for s in dataset.sites}
     standby = sites[agreement.site_id].location
