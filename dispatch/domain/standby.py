@@ -13,6 +13,9 @@ from datetime import datetime, timedelta
 from dispatch.domain.errors import DomainError
 from dispatch.domain.jobs import SkillRequirement
 
+LONGEST_PERIOD = timedelta(days=31)
+"""The longest period one agreement covers (its cover is checked every few minutes): agree month by month."""
+
 
 @dataclass(frozen=True, slots=True)
 class StandbyAgreement:
@@ -39,6 +42,8 @@ class StandbyAgreement:
         if self.ends_at <= self.starts_at:
             ends, starts = self.ends_at.isoformat(), self.starts_at.isoformat()
             raise DomainError(f"{who}: it ends at {ends}, not after it starts at {starts}")
+        if self.ends_at - self.starts_at > LONGEST_PERIOD:
+            raise DomainError(f"{who}: its period is longer than {LONGEST_PERIOD.days} days")
         if self.response <= timedelta(0):
             raise DomainError(f"{who}: the guaranteed response time must be positive (got {self.response})")
         skills = [r.skill for r in self.required_skills]

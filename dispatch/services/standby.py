@@ -17,9 +17,9 @@ from dispatch.domain.customers import Site
 from dispatch.domain.errors import Conflict, DomainError, InvalidReference, RecordNotFound
 from dispatch.domain.jobs import SkillRequirement
 from dispatch.domain.plans import PlannedRoute
-from dispatch.domain.standby import StandbyAgreement, StandbyCoverSegment
+from dispatch.domain.standby import LONGEST_PERIOD, StandbyAgreement, StandbyCoverSegment
 from dispatch.persistence.dataset_store import load_dataset
-from dispatch.persistence.repositories import PlanRepository, SiteRepository
+from dispatch.persistence.repositories import PlanRepository, SiteRepository, SkillRepository
 from dispatch.persistence.repositories.standby import StandbyAgreementRepository
 from dispatch.services.audit import record_change
 from dispatch.services.standby_cover import CoverCheck
@@ -71,10 +71,18 @@ def create_agreement(session: Session, draft: AgreementDraft) -> StandbyAgreemen
         raise InvalidReference(
             f"site {site.id} ({site.name}) belongs to customer {site.customer_id}, not {draft.customer_id}"
         )
+    unknown = [r.skill for r in draft.required_skills if SkillRepository(session).get(r.skill) is None]
+    if unknown:
+        raise InvalidReference(f"no skill {', '.join(unknown)} in the catalogue")
     if draft.ends_at <= draft.starts_at:
         raise DomainError(
             f"the standby period ends {_said(draft.ends_at, site)}, not after it starts "
             f"{_said(draft.starts_at, site)} (local time at {site.name})"
+        )
+    if draft.ends_at - draft.starts_at > LONGEST_PERIOD:
+        raise DomainError(
+            f"the standby period from {_said(draft.starts_at, site)} to {_said(draft.ends_at, site)} "
+            f"(local time at {site.name}) is longer than {LONGEST_PERIOD.days} days: agree it month by month"
         )
     agreement = StandbyAgreement(
         draft.id,

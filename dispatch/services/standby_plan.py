@@ -66,7 +66,8 @@ def standby_reach(
     limits: dict[str, list[tuple[GeoPoint, int]]] = {}
     for agreement in agreements:
         site = sites[agreement.site_id]
-        for tech_id, home_s in _designated(agreement, site, working, people, origin, drive).items():
+        clipped = (max(agreement.starts_at, start), min(agreement.ends_at, end))
+        for tech_id, home_s in _designated(agreement, clipped, site, working, people, origin, drive).items():
             reach = int(agreement.response.total_seconds())
             limits.setdefault(tech_id, []).append((site.location, min(reach // 2, reach - home_s)))
     jobs = [j for j in dataset.jobs if j.site_id in sites]
@@ -82,14 +83,15 @@ def standby_reach(
 
 def _designated(
     agreement: StandbyAgreement,
+    period: tuple[datetime, datetime],
     site: Site,
     working: dict[str, opt.Technician],
     people: dict[str, Technician],
     origin: datetime,
     drive: Drive,
 ) -> dict[str, int]:
-    """The technicians designated at some moment of the period (nearest home among those who may
-    cover then), with their drive from home to the site."""
+    """The technicians designated at some moment of ``period`` (the agreement's, within the horizon):
+    nearest home among those who may cover then, with their drive from home to the site."""
     response = int(agreement.response.total_seconds())
     near = {
         tid: home_s
@@ -98,8 +100,8 @@ def _designated(
         and (home_s := drive(people[tid].home, site.location)) <= response
     }
     chosen: dict[str, int] = {}
-    at = agreement.starts_at
-    while at < agreement.ends_at:
+    at = period[0]
+    while at < period[1]:
         second = int((at - origin).total_seconds())
         on = [tid for tid in near if working[tid].shift.start_s <= second < working[tid].shift.end_s]
         if on:

@@ -64,6 +64,15 @@ def test_a_period_ending_before_it_starts_is_a_422_in_local_time(
     )
 
 
+def test_a_period_longer_than_a_month_is_refused(client: TestClient, dispatcher_headers: Headers) -> None:
+    answer = client.post(
+        "/standby-agreements",
+        json=_body(id="SB-LONG", ends_at="2027-11-28T09:00:00Z"),
+        headers=dispatcher_headers,
+    )
+    assert answer.status_code == 422 and "longer than 31 days" in answer.json()["detail"]
+
+
 def test_a_site_of_another_customer_and_an_unknown_agreement_are_refused(
     client: TestClient, dispatcher_headers: Headers
 ) -> None:
@@ -71,6 +80,12 @@ def test_a_site_of_another_customer_and_an_unknown_agreement_are_refused(
         "/standby-agreements", json=_body(id="SB-X", site_id="S-DEN"), headers=dispatcher_headers
     )
     assert other.status_code == 422 and "belongs to customer C-GLOBEX" in other.json()["detail"]
+    unknown = client.post(
+        "/standby-agreements",
+        json=_body(id="SB-Y", required_skills=[{"skill": "plumbing", "min_level": 2}]),
+        headers=dispatcher_headers,
+    )
+    assert unknown.status_code == 422 and "no skill plumbing" in unknown.json()["detail"]
     assert client.get("/standby-agreements/NOPE/cover", headers=dispatcher_headers).status_code == 404
 
 
