@@ -4,8 +4,8 @@ For each agreement with some of its period in the planned horizon, the technicia
 those with the skills, working during part of it (their shift or on-call period in the problem) and
 living within the response time of the site; at each moment the one living nearest is designated. A
 designated technician may then take only jobs whose site is within ``min(R/2, R - home)`` of the
-standby site (``R`` the response time, ``home`` their drive from home), and whose parts their van
-carries (so no depot run takes them away). Travel times are subadditive (longer trips are faster per
+standby site (``R`` the response time, ``home`` their drive from home), and that need no parts (so no
+depot run takes them away). Travel times are subadditive (longer trips are faster per
 kilometre), so between two such stops, or between home and one, any point of their day stays within
 ``R`` of the site: the sampled cover check then finds the agreement kept. A designation is for the whole
 day (a restriction in time would need the optimizer's help): cover costs some of that technician's reach.
@@ -73,9 +73,7 @@ def standby_reach(
     jobs = [j for j in dataset.jobs if j.site_id in sites]
     return StandbyReach(
         {
-            tech_id: frozenset(
-                j.id for j in jobs if _within(j, sites[j.site_id], people[tech_id], bounds, drive)
-            )
+            tech_id: frozenset(j.id for j in jobs if _within(j, sites[j.site_id], bounds, drive))
             for tech_id, bounds in limits.items()
         }
     )
@@ -111,8 +109,9 @@ def _designated(
     return chosen
 
 
-def _within(job: Job, site: Site, tech: Technician, bounds: list[tuple[GeoPoint, int]], drive: Drive) -> bool:
-    """Whether the job keeps the technician within every bound, and needs no part their van lacks."""
-    if any(tech.van_stock.get(p.sku, 0) < p.quantity for p in job.required_parts):
+def _within(job: Job, site: Site, bounds: list[tuple[GeoPoint, int]], drive: Drive) -> bool:
+    """Whether the job keeps the technician within every bound and needs no parts (a part may take them
+    to a depot, wherever it is: even one their van holds, when another job has used it up)."""
+    if job.required_parts:
         return False
     return all(drive(site.location, place) <= limit for place, limit in bounds)
