@@ -90,7 +90,7 @@ def _on_the_road(at: datetime, here: Stop, there: Stop, site: GeoPoint, drive: D
     if high < low:  # the plan's times are tighter than the model's drive: trust the drive
         low = high = max(0, min(leg, since))
     worst = min(max((leg + via_there - via_here) // 2, low), high)
-    return max(min(x + via_here, leg - x + via_there) for x in {low, worst, high})
+    return max(min(x + via_here, leg - x + via_there) for x in {low, worst, min(worst + 1, high), high})
 
 
 def on_duty(technician: Technician, at: datetime, duties: Iterable[tuple[datetime, datetime]]) -> bool:

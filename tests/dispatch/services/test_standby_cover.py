@@ -145,3 +145,19 @@ def test_nobody_on_duty_is_a_gap_that_no_plan_caused() -> None:
         "nobody with network level 3 is on duty within 1 h of Loop tower "
         "from Sat 08:00 to Sat 14:00, local time"
     )
+
+
+def test_the_road_bound_is_never_below_where_the_technician_may_truly_be() -> None:
+    """On a leg from 0.5 to 0.1 driven in 4,000 s, with an hour of slack to wait at either end: at every
+    minute, every point they may have reached (on the line, towards a site at 0.0 or at 0.3) is within
+    the bound."""
+    leave, arrive = _at(10), _at(10) + timedelta(seconds=7_600)
+    stops = (Stop(_p(0.5), _at(9), leave), Stop(_p(0.1), arrive, _at(13)))
+    for target in (_p(0.0), _p(0.3)):
+        for minute in range(0, 127):
+            at = leave + timedelta(minutes=minute)
+            bound = reach_s(at, stops, target, _line)
+            since, left = (at - leave).total_seconds(), (arrive - at).total_seconds()
+            for driven in range(0, 4_001, 50):
+                if driven <= since and 4_000 - driven <= left:
+                    assert _line(_p(0.5 - driven / 10_000), target) <= bound
