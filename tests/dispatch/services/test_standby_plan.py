@@ -21,6 +21,7 @@ from dispatch.services.plan_problem import build_problem
 from dispatch.services.plan_view import plan_day_view
 from dispatch.services.planning import plan_and_publish
 from dispatch.services.rest_of_day import load_live_day
+from dispatch.services.standby import agreement_cover
 from dispatch.services.standby_cover import planner_drive_s
 from dispatch.services.standby_guard import StandbyBroken, plan_cover
 from tests.dispatch.services.small_day import DAY, NIGHT_BEFORE, QUICK
@@ -85,6 +86,7 @@ def test_the_published_plan_covers_the_period_and_one_sending_the_cover_away_is_
     assert {s.technician_id for s in cover} == {COVER}
     with session_scope(factory) as session:
         assert plan_day_view(session, DAY, now=NIGHT_BEFORE).standby == tuple(cover)  # the board's view
+        assert agreement_cover(session, "SB-1").segments == tuple(cover)  # GET /standby-agreements/SB-1/cover
 
     sites = {s.id: s for s in dataset.sites}
     standby = sites[agreement.site_id].location
