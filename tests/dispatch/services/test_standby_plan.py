@@ -19,7 +19,7 @@ from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.services.plan_day import plan_day, publish_outcome
 from dispatch.services.plan_problem import build_problem
 from dispatch.services.plan_view import plan_day_view
-from dispatch.services.planning import plan_and_publish
+from dispatch.services.planning import format_plan_summary, plan_and_publish
 from dispatch.services.rest_of_day import load_live_day
 from dispatch.services.standby import agreement_cover
 from dispatch.services.standby_cover import planner_drive_s
@@ -80,7 +80,9 @@ def test_the_published_plan_covers_the_period_and_one_sending_the_cover_away_is_
         clear_dataset(session)
         save_dataset(session, dataset)
     with session_scope(factory) as session:
-        plan = plan_and_publish(session, DAY, params=QUICK, now=NIGHT_BEFORE).plan
+        published = plan_and_publish(session, DAY, params=QUICK, now=NIGHT_BEFORE)
+    plan = published.plan
+    assert f"standby SB-1: covered by {COVER}" in format_plan_summary(published)
     cover = plan_cover(dataset, plan)
     assert cover and not any(s.is_gap for s in cover)
     assert {s.technician_id for s in cover} == {COVER}
