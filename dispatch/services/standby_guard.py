@@ -10,15 +10,14 @@ skilled is on duty within reach is reported with the plan, not refused: no plan 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.errors import DomainError
 from dispatch.domain.plans import Plan
 from dispatch.domain.standby import StandbyAgreement, StandbyCoverSegment
+from dispatch.services.plan_problem import HORIZON
 from dispatch.services.standby_cover import STEP, CoverCheck
-
-HORIZON = timedelta(hours=36)
 
 
 class StandbyBroken(DomainError):
