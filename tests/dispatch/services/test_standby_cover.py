@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from dispatch.domain.contracts import Priority
 from dispatch.domain.customers import Customer, Site
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.geo import GeoPoint
 from dispatch.domain.jobs import Job, SkillRequirement
-from dispatch.domain.plans import PlannedRoute, PlannedVisit, VisitKind
+from dispatch.domain.plans import Plan, PlanCost, PlannedRoute, PlannedVisit, PlanStatus, VisitKind
 from dispatch.domain.standby import StandbyAgreement
 from dispatch.domain.technicians import Shift, Technician, WorkingCalendar
 from dispatch.services.standby_cover import CoverCheck, Stop, planner_drive_s, reach_s
+from dispatch.services.standby_guard import StandbyBroken, check_standby
 
 CHICAGO = ZoneInfo("America/Chicago")
 SATURDAY = date(2026, 12, 12)
@@ -161,3 +164,20 @@ def test_the_road_bound_is_never_below_where_the_technician_may_truly_be() -> No
             for driven in range(0, 4_001, 50):
                 if driven <= since and 4_000 - driven <= left:
                     assert _line(_p(0.5 - driven / 10_000), target) <= bound
+
+
+def _plan(*routes: PlannedRoute) -> Plan:
+    return Plan("P", SATURDAY, None, _at(6), PlanStatus.PUBLISHED, "ok", 0, PlanCost(0, 0, 0, 0), routes, ())
+
+
+def test_publishing_refuses_a_gap_the_plan_causes_unless_the_plan_it_replaces_had_it() -> None:
+    """Sending the only cover to Madison is refused, naming the agreement and the local times; a re-plan
+    of a day that already had that gap (what has happened stays) is not; nobody on duty is never refused."""
+    dataset = _dataset()
+    assert check_standby(dataset, _plan(), None)  # at home: covered, published
+    with pytest.raises(
+        StandbyBroken, match=r"standby agreement SB1: nobody with network level 3 .* local time"
+    ):
+        check_standby(dataset, _plan(_far_route()), _plan())
+    assert check_standby(dataset, _plan(_far_route()), _plan(_far_route()))
+    assert check_standby(_dataset(on_duty=False), _plan(), None)[0].is_gap
