@@ -30,6 +30,7 @@ from data.history import History, make_history
 from data.jobs import make_jobs
 from data.places import metros, outskirts
 from data.rota import make_rota
+from data.standby import make_standby
 from data.tickets import make_tickets
 from data.workforce import make_depots, make_technicians
 from dispatch.domain.dataset import Dataset
@@ -142,6 +143,7 @@ def generate_demo(config: DemoConfig) -> Dataset:
         technicians=technicians,
         parts={p.part.sku: p for p in parts},
     )
+    duties = make_rota(technicians, config.day, places)
     return Dataset(
         skills=list(skills),
         parts=[p.part for p in parts],
@@ -150,9 +152,10 @@ def generate_demo(config: DemoConfig) -> Dataset:
         contracts=book.contracts,
         depots=depots,
         technicians=technicians,
-        on_call_duties=make_rota(technicians, config.day, places),
+        on_call_duties=duties,
         tickets=[t.ticket for t in open_tickets],
         jobs=jobs,
+        standby_agreements=make_standby(technicians, book.sites, duties, places, config.day),
     )
 
 

@@ -21,6 +21,7 @@ from api.routes import (
     reports,
     sites,
     sla,
+    standby,
     technician_pages,
     technicians,
     tickets,
@@ -48,6 +49,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     technician_pages.router,
     customer_pages.router,
     reports.router,
+    standby.router,
     tracking.router,
     board_pages.router,
 )

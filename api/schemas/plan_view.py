@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.plans import PlanChangesOut
 from dispatch.domain.plans import VisitKind
+from dispatch.domain.standby import StandbyCoverSegment
 from dispatch.services.candidates import Candidate
 from dispatch.services.eta import StopProgress
 from dispatch.services.plan_view import (
@@ -354,6 +355,28 @@ class AtRiskOut(BaseModel):
         )
 
 
+class StandbyPartOut(BaseModel):
+    agreement_id: str
+    technician_id: str | None = Field(description="Who covers this part of the standby; null: nobody.")
+    start: datetime
+    end: datetime
+    gap: bool
+    caused_by_plan: bool = Field(description="A gap a technician on duty could have covered.")
+    reason: str
+
+    @classmethod
+    def of(cls, segment: StandbyCoverSegment) -> StandbyPartOut:
+        return cls(
+            agreement_id=segment.agreement_id,
+            technician_id=segment.technician_id,
+            start=segment.start,
+            end=segment.end,
+            gap=segment.is_gap,
+            caused_by_plan=segment.plan_caused,
+            reason=segment.reason,
+        )
+
+
 class PlanDayViewOut(BaseModel):
     day: date
     version: str = Field(description="The plan's version (its ETag): send it as If-Match with an edit.")
@@ -379,6 +402,10 @@ class PlanDayViewOut(BaseModel):
         default=None,
         description="Set when the view shows a proposed re-plan (``?proposal=``) instead of the plan in "
         "force; ``changes`` are then what accepting it would change.",
+    )
+    standby: list[StandbyPartOut] = Field(
+        default_factory=list,
+        description="Standby agreements in the day's horizon: who covers which part, and the gaps.",
     )
 
     @classmethod
@@ -406,4 +433,5 @@ class PlanDayViewOut(BaseModel):
             kpis=KpisOut.of(view.kpis),
             changes=None if view.changes is None else PlanChangesOut.of(view.changes),
             proposal=None if view.proposal is None else ProposalOut.of(view.proposal),
+            standby=[StandbyPartOut.of(s) for s in view.standby],
         )

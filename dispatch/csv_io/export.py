@@ -197,6 +197,22 @@ def _records(dataset: Dataset) -> dict[str, list[Record]]:
             }
             for j in dataset.jobs
         ],
+        layout.STANDBY_AGREEMENTS.file: [
+            {
+                "standby_id": a.id,
+                "customer_id": a.customer_id,
+                "site_id": a.site_id,
+                "starts_at": cells.format_instant(a.starts_at),
+                "ends_at": cells.format_instant(a.ends_at),
+                "response_minutes": cells.format_minutes(a.response),
+            }
+            for a in dataset.standby_agreements
+        ],
+        layout.STANDBY_SKILLS.file: [
+            {"standby_id": a.id, "skill_code": r.skill, "min_level": str(r.min_level)}
+            for a in dataset.standby_agreements
+            for r in a.required_skills
+        ],
         layout.JOB_SKILLS.file: [
             {"job_id": j.id, "skill_code": r.skill, "min_level": str(r.min_level)}
             for j in dataset.jobs

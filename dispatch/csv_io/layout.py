@@ -435,6 +435,33 @@ PROCEDURE_STEPS = Table(
     optional=True,
 )
 
+STANDBY_AGREEMENTS = Table(
+    "standby_agreements.csv",
+    "Standby cover a customer bought: a skilled technician guaranteed on site within the response time "
+    "at any moment of the period.",
+    (
+        _code("standby_id", "standby agreement id"),
+        _ref("customer_id", CUSTOMERS),
+        _ref("site_id", SITES),
+        Column("starts_at", cells.parse_instant, "start of the period"),
+        Column("ends_at", cells.parse_instant, "end of the period"),
+        Column("response_minutes", cells.parse_minutes, "guaranteed onsite response, in minutes"),
+    ),
+    key=("standby_id",),
+    optional=True,
+)
+STANDBY_SKILLS = Table(
+    "standby_skills.csv",
+    "Skills the standby technician must have, with the minimum level.",
+    (
+        _ref("standby_id", STANDBY_AGREEMENTS),
+        _ref("skill_code", SKILLS),
+        Column("min_level", cells.parse_level, "lowest acceptable level, 1..5"),
+    ),
+    key=("standby_id", "skill_code"),
+    optional=True,
+)
+
 TABLES: tuple[Table, ...] = (
     SKILLS,
     PARTS,
@@ -459,6 +486,8 @@ TABLES: tuple[Table, ...] = (
     JOB_WINDOWS,
     PROCEDURES,
     PROCEDURE_STEPS,
+    STANDBY_AGREEMENTS,
+    STANDBY_SKILLS,
 )
 """Every file, in the order it is read (a table's references come before it)."""
 

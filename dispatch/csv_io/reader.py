@@ -18,6 +18,7 @@ from dispatch.domain.geo import GeoPoint
 from dispatch.domain.jobs import Job, JobStatus, PartRequirement, SkillRequirement, TimeWindow
 from dispatch.domain.on_call import OnCallDuty, overlapping_duties
 from dispatch.domain.procedures import Procedure, ProcedureStep, StepKind
+from dispatch.domain.standby import StandbyAgreement
 from dispatch.domain.technicians import Depot, LunchBreak, Shift, Technician, WorkingCalendar
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketPause, TicketState
 from dispatch.domain.weekly_hours import WeeklyHours
@@ -79,6 +80,7 @@ class _DirectoryReader:
         pauses = [self._pause(r) for r in self._valid(layout.TICKET_PAUSES)]
         jobs = self._jobs()
         procedures = self._procedures()
+        standby = self._standby_agreements()
         return Dataset(
             skills=skills,
             parts=parts,
@@ -92,6 +94,7 @@ class _DirectoryReader:
             ticket_pauses=[p for p in pauses if p is not None],
             jobs=[j for j in jobs if j is not None],
             procedures=procedures,
+            standby_agreements=[a for a in standby if a is not None],
         )
 
     # -- checks across rows -------------------------------------------------------------------------------
@@ -441,6 +444,30 @@ class _DirectoryReader:
             )
             jobs.append(job)
         return jobs
+
+    def _standby_agreements(self) -> list[StandbyAgreement | None]:
+        skills = self._children(layout.STANDBY_SKILLS, "standby_id")
+        agreements: list[StandbyAgreement | None] = []
+        for row in self._valid(layout.STANDBY_AGREEMENTS):
+            standby_id = row.get("standby_id", str)
+            required = [
+                r.build("min_level", SkillRequirement, r.get("skill_code", str), r.get("min_level", int))
+                for r in skills[standby_id]
+            ]
+            agreements.append(
+                row.build(
+                    "ends_at",
+                    StandbyAgreement,
+                    id=standby_id,
+                    customer_id=row.get("customer_id", str),
+                    site_id=row.get("site_id", str),
+                    starts_at=row.get("starts_at", datetime),
+                    ends_at=row.get("ends_at", datetime),
+                    required_skills=tuple(x for x in required if x is not None),
+                    response=row.get("response_minutes", timedelta),
+                )
+            )
+        return agreements
 
 
 def _quantities(rows: list[Row]) -> dict[str, int]:

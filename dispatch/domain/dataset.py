@@ -10,6 +10,7 @@ from dispatch.domain.customers import Customer, Site
 from dispatch.domain.jobs import Job
 from dispatch.domain.on_call import OnCallDuty
 from dispatch.domain.procedures import Procedure
+from dispatch.domain.standby import StandbyAgreement
 from dispatch.domain.technicians import Depot, Technician
 from dispatch.domain.tickets import Ticket, TicketPause
 
@@ -31,6 +32,8 @@ class Dataset:
     """Stretches tickets waited on the customer (their SLA clocks stood still)."""
     jobs: list[Job] = field(default_factory=list)
     procedures: list[Procedure] = field(default_factory=list)
+    standby_agreements: list[StandbyAgreement] = field(default_factory=list)
+    """Periods a customer site is guaranteed a skilled technician within a response time."""
 
     def counts(self) -> dict[str, int]:
         """Rows per entity, for summaries and closing notes."""
@@ -46,4 +49,5 @@ class Dataset:
             "tickets": len(self.tickets),
             "jobs": len(self.jobs),
             "procedures": len(self.procedures),
+            "standby_agreements": len(self.standby_agreements),
         }

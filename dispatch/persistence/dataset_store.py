@@ -27,6 +27,7 @@ from dispatch.persistence.repositories import (
 )
 from dispatch.persistence.repositories.plans import job_ids_of_plan
 from dispatch.persistence.repositories.procedures import ProcedureRepository
+from dispatch.persistence.repositories.standby import StandbyAgreementRepository
 from dispatch.persistence.repositories.ticket_pauses import add_pauses, all_pauses
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 
@@ -45,6 +46,7 @@ def save_dataset(session: Session, dataset: Dataset) -> None:
     add_pauses(session, dataset.ticket_pauses)
     JobRepository(session).add_many(dataset.jobs)
     ProcedureRepository(session).add_many(dataset.procedures)
+    StandbyAgreementRepository(session).add_many(dataset.standby_agreements)
 
 
 def save_history(
@@ -71,6 +73,7 @@ def load_dataset(session: Session) -> Dataset:
         ticket_pauses=all_pauses(session),
         jobs=JobRepository(session).all(),
         procedures=ProcedureRepository(session).all(),
+        standby_agreements=StandbyAgreementRepository(session).all(),
     )
 
 
@@ -79,23 +82,29 @@ def load_day_dataset(
 ) -> Dataset:
     """What one day's plan speaks of, without the rest of the history: the jobs of plan ``plan_id`` and
     those named in ``also``, their tickets and sites; every technician, depot, contract and catalogue entry
-    (the workforce and the offer, not the history); the on-call duties with some time in ``duties``.
+    (the workforce and the offer, not the history); the on-call duties and standby agreements (with
+    their sites) with some time in ``duties``.
     Customers and procedures are left out: no plan reads them. Each list is ordered as ``load_dataset``
     orders it."""
     jobs = JobRepository.table
     in_day = _jobs_of(plan_id, also)
     tickets = TicketRepository.table
     sites = SiteRepository.table
+    standby = StandbyAgreementRepository(session).overlapping(*duties)
+    wanted = or_(
+        sites.c.id.in_(select(jobs.c.site_id).where(in_day)), sites.c.id.in_([a.site_id for a in standby])
+    )
     return Dataset(
         skills=SkillRepository(session).all(),
         parts=PartRepository(session).all(),
-        sites=SiteRepository(session).where(sites.c.id.in_(select(jobs.c.site_id).where(in_day))),
+        sites=SiteRepository(session).where(wanted),
         contracts=ContractRepository(session).all(),
         depots=DepotRepository(session).all(),
         technicians=TechnicianRepository(session).all(),
         on_call_duties=OnCallDutyRepository(session).overlapping(*duties),
         tickets=TicketRepository(session).where(tickets.c.id.in_(select(jobs.c.ticket_id).where(in_day))),
         jobs=JobRepository(session).where(in_day),
+        standby_agreements=standby,
     )
 
 

@@ -357,6 +357,25 @@ class OnCallDutyRow(Base):
     call_out_cost: Mapped[int] = mapped_column(Integer)
 
 
+class StandbyAgreementRow(Base):
+    """Guaranteed availability at a site over a period: skills (code -> minimum level) and the response."""
+
+    __tablename__ = "standby_agreements"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("response_s > 0", name="response_positive"),
+        Index("ix_standby_agreements_starts_at", "starts_at"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    required_skills: Mapped[dict[str, int]] = mapped_column(JSON)
+    response_s: Mapped[int] = mapped_column(Integer)
+
+
 # --- tickets and jobs --------------------------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ from dispatch.services.plan_changes import (
 from dispatch.services.plan_problem import PLANNABLE, PlanningProblem, plan_from_solution
 from dispatch.services.refusals import Refusals
 from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
+from dispatch.services.standby_guard import check_standby
 from optimizer.fixed_routes import timed_solution
 from optimizer.solve import solve
 from optimizer.validate import ValidationReport, Violation, validate
@@ -363,10 +364,13 @@ def hold_plan(session: Session, day: date, version: str | None) -> str | None:
 def publish_outcome(session: Session, outcome: PlanOutcome, why: str = "planning the day") -> PlanOutcome:
     """Publish the day's plan in place of the one it was made from, with what it changes, and mark the
     jobs it decided planned or unscheduled (caller commits); ``StalePlan`` if another plan was published
-    meanwhile. ``why`` (the edit or event that made it) goes to the day's audit trail. The outcome as
-    published."""
+    meanwhile, ``StandbyBroken`` if it breaks a standby guarantee it could have kept. ``why`` (the edit
+    or event that made it) goes to the day's audit trail. The outcome as published."""
     plans = PlanRepository(session)
     plan = outcome.plan
+    check_standby(
+        outcome.dataset, plan, outcome.before
+    )  # standby hook: a guarantee the plan breaks refuses it
     if outcome.before is not None:
         plan = dataclasses.replace(plan, changes=changes_between(outcome.before, plan))
     try:

@@ -33,6 +33,7 @@ from dispatch.domain.technicians import Technician
 from dispatch.domain.tickets import Ticket
 from dispatch.domain.visit_due import visit_start_due
 from dispatch.services.on_call import NO_TECHNICIAN_ON_SHIFT, on_call_cover
+from dispatch.services.standby_plan import standby_reach
 
 HORIZON = timedelta(hours=36)
 PLANNABLE = (JobStatus.UNSCHEDULED, JobStatus.PLANNED)
@@ -108,6 +109,7 @@ def build_problem(
     cover = on_call_cover(dataset, day, origin, region, horizon=horizon)
     technicians += cover.technicians
     working = {t.id for t in technicians}
+    standby = standby_reach(dataset, technicians, origin, horizon)  # standby hook: cover kept within reach
     tickets = {t.id: t for t in dataset.tickets}
     contracts = {c.id: c for c in dataset.contracts}
     jobs: list[opt.Job] = []
@@ -151,7 +153,13 @@ def build_problem(
                     else None
                 ),
                 pinned_technician_id=job.pinned_technician_id,
-                allowed_technician_ids=cover.allowed_technicians(job.id),  # on-call hook
+                allowed_technician_ids=(
+                    cover.allowed_technicians(job.id)
+                    if job.pinned_technician_id is not None
+                    else standby.allowed_technicians(
+                        job.id, cover.allowed_technicians(job.id), frozenset(working)
+                    )
+                ),  # on-call and standby hooks
             )
         )
     depots = [

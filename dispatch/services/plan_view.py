@@ -30,6 +30,7 @@ from dispatch.domain.customers import Site
 from dispatch.domain.errors import DomainError
 from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.plans import Plan, PlanChanges, PlannedRoute, VisitKind
+from dispatch.domain.standby import StandbyCoverSegment
 from dispatch.domain.technicians import Depot, Technician
 from dispatch.domain.tickets import Ticket
 from dispatch.domain.timezones import zone
@@ -41,6 +42,7 @@ from dispatch.services.eta import Progress, StopProgress, arrival_window, estima
 from dispatch.services.plan_problem import on_call_shifts
 from dispatch.services.plan_proposals import based_on, proposal
 from dispatch.services.rest_of_day import LiveDay, load_plan_day
+from dispatch.services.standby_guard import plan_cover
 from dispatch.services.summary import AT_RISK_THRESHOLD
 from dispatch.services.tracking_estimates import planned_stops
 
@@ -278,6 +280,8 @@ class PlanDayView:
     """Set when the view shows a proposed re-plan instead of the plan in force."""
     at_risk: tuple[AtRiskView, ...] = ()
     """Planned visits late or at risk on an SLA target, most urgent first, then the latest."""
+    standby: tuple[StandbyCoverSegment, ...] = ()
+    """Who covers which part of each standby agreement in the day's horizon, and the gaps."""
 
 
 def plan_day_view(
@@ -359,6 +363,7 @@ def published_view(
         locked=live.kept.locked,
         proposal=in_force,
         at_risk=shown.at_risk,
+        standby=tuple(plan_cover(dataset, proposed or published)),
     )
 
 

@@ -14,10 +14,13 @@ from sqlalchemy.orm import Session
 
 import optimizer as opt
 from dispatch.config import Settings
+from dispatch.domain.dataset import Dataset
+from dispatch.domain.plans import Plan
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
 from dispatch.services.freeze import FREEZE_AHEAD
 from dispatch.services.plan_day import PlanOutcome, plan_day, publish_outcome
 from dispatch.services.rest_of_day import load_live_day
+from dispatch.services.standby_guard import plan_cover
 
 
 def plan_and_publish(
@@ -81,7 +84,20 @@ def format_plan_summary(outcome: PlanOutcome) -> str:
         f"SLA lateness {plan.cost.lateness:,}, unassigned {plan.cost.drops:,}, "
         f"overtime {plan.cost.overtime:,})",
     ]
+    lines += standby_lines(outcome.dataset, plan)
     return "\n".join(lines)
+
+
+def standby_lines(dataset: Dataset, plan: Plan) -> list[str]:
+    """Each standby agreement in the plan's horizon: who covers it, or each gap and why."""
+    cover = plan_cover(dataset, plan)
+    lines = []
+    for agreement_id in dict.fromkeys(s.agreement_id for s in cover):
+        own = [s for s in cover if s.agreement_id == agreement_id]
+        who = sorted({s.technician_id for s in own if s.technician_id is not None})
+        lines.append(f"  standby {agreement_id}: covered by {', '.join(who) or 'nobody'}")
+        lines += [f"    gap: {s.reason}" for s in own if s.is_gap]
+    return lines
 
 
 def plan_day_command(
