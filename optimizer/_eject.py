@@ -1,11 +1,12 @@
-"""Ejection chains for the P1 jobs a plan leaves out because other P1s block them.
+"""Ejection chains for the P1 and P2 jobs a plan leaves out because jobs as urgent block them.
 
 On tight days a left-out P1 often has two or three vans that could take it, each held by another P1 whose
 window clashes with the trip or which took the one spare part. Removing lower-priority work cannot help
-(``rescue`` tries that); the blocking P1 must move. The chain: the left-out job takes the blocker's place
-on its van (displacing lesser work there if it must), and the blocker goes to another van that could take
-it (displacing lesser work there if it must); lesser work displaced goes back wherever it still fits. A
-chain is kept when the plan's whole cost, drop penalties included, goes down: one more P1 served.
+(``rescue`` tries that); the blocking job must move. Two moves: the left-out job takes a blocker's place on
+its van (displacing lesser work there if it must) and the blocker goes to another van that could take it
+(the same way); or a van that could take the job and one that could take a blocker are rebuilt together
+around it. Lesser work displaced goes back wherever it still fits. A move is kept when the plan's whole
+cost, drop penalties included, goes down: one more P1 (or P2) served for less than it is worth.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from optimizer._schedule import Compiled
 
 MAX_SHARINGS = 64
 """Ways of sharing two vans' top-priority jobs tried per pair (six jobs allowed on both: all of them)."""
-EJECTED_PRIORITIES = (1,)
-"""Priorities whose left-out jobs may move a job of their own priority (a P1 outweighs any lesser work)."""
+EJECTED_PRIORITIES = (1, 2)
+"""Priorities whose left-out jobs may move jobs as urgent as they are (their drop penalties dominate)."""
 
 
 def eject(
@@ -31,7 +32,7 @@ def eject(
     available: dict[tuple[int, str], int],
     deadline: float,
 ) -> dict[int, list[int]]:
-    """``plan`` with the ejection chains that serve a left-out P1 applied, best first per job."""
+    """``plan`` with the best move that serves each left-out P1, then P2, applied where it pays."""
     state = Construction.of_plan(c, plan, available)
     priority = [job.priority for job in c.problem.jobs]
     served = {s for stops in state.routes.values() for s in stops}
@@ -57,7 +58,7 @@ def _candidates(
     vans = [v for v in allowed[j] if v in state.routes]
     for v in vans:
         for blocker in state.routes[v][state.locked_count[v] :]:
-            if blocker >= 0 and priority[blocker] == priority[j] and time.perf_counter() < deadline:
+            if blocker >= 0 and priority[blocker] <= priority[j] and time.perf_counter() < deadline:
                 trial = _chain(state, j, v, blocker, allowed, jobs)
                 if trial is not None:
                     yield trial
@@ -71,11 +72,11 @@ def _candidates(
 
 
 def _partners(state: Construction, j: int, v: int, allowed: list[list[int]]) -> list[int]:
-    """The other vans that could take one of the jobs of ``j``'s priority on van ``v``."""
+    """The other vans that could take one of the jobs of ``j``'s priority or higher on van ``v``."""
     priority = state.c.problem.jobs[j].priority
     found: dict[int, None] = {}
     for s in state.routes[v][state.locked_count[v] :]:
-        if s >= 0 and state.c.problem.jobs[s].priority == priority:
+        if s >= 0 and state.c.problem.jobs[s].priority <= priority:
             found.update((w, None) for w in allowed[s] if w != v and w in state.routes)
     return list(found)
 
@@ -83,11 +84,11 @@ def _partners(state: Construction, j: int, v: int, allowed: list[list[int]]) -> 
 def _pair(
     state: Construction, j: int, pair: tuple[int, int], allowed: list[list[int]], deadline: float
 ) -> Construction | None:
-    """Vans ``pair`` rebuilt around ``j``, which goes on the first of them: every way of sharing their jobs
-    of ``j``'s priority or higher between the two (up to ``MAX_SHARINGS``) is tried, each job inserted in
-    due order on its van, then their lesser work put back wherever it still fits; the cheapest that keeps
-    them all. OR-Tools moves one job at a time and rarely finds this when top-priority jobs must change
-    vans together."""
+    """Vans ``pair`` rebuilt around ``j``, which goes first on the first of them: every way of sharing their
+    jobs of ``j``'s priority or higher between the two (up to ``MAX_SHARINGS``) is tried, each inserted by
+    due time on its van (or, where it does not fit there, on any van that could take it), then their
+    lesser work put back wherever it still fits; the cheapest that keeps them all. OR-Tools moves one job
+    at a time and rarely finds this when top-priority jobs must change vans together."""
     c = state.c
     priority = c.problem.jobs[j].priority
     cleared = state.copy()
@@ -97,9 +98,11 @@ def _pair(
         held += [s for s in cleared.routes[u][first:] if s >= 0]
         if not cleared.replace(u, cleared.routes[u][:first]):
             return None
-    urgent = _job_order(c, [j, *(s for s in held if c.problem.jobs[s].priority <= priority)])
+    # ``j`` placed first, then the rest by due time: placed after them, it would find the van's day
+    # already cut up around their earliest windows.
+    urgent = [j, *_job_order(c, [s for s in held if c.problem.jobs[s].priority <= priority])]
     lesser = by_priority(c, [s for s in held if c.problem.jobs[s].priority > priority])
-    choices = [[pair[0]] if s == j else [u for u in pair if u in allowed[s]] for s in urgent]
+    choices = [[pair[0]], *([u for u in pair if u in allowed[s]] for s in urgent[1:])]
     jobs = list(range(len(c.problem.jobs)))
     best, best_cost = None, None
     for sharing in islice(product(*choices), MAX_SHARINGS):
@@ -120,7 +123,7 @@ def _shared(
 ) -> Construction | None:
     trial = cleared.copy()
     for s, u in zip(urgent, sharing, strict=True):
-        found = trial.best_insertion(s, [u])
+        found = trial.best_insertion(s, [u]) or trial.best_insertion(s, allowed[s])
         if found is None:
             return None
         trial.commit(*found)

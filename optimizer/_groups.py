@@ -40,7 +40,7 @@ RUIN_ITERATIONS_DETERMINISTIC = 30
 
 RESCUE_SHARE = 0.05
 """Share of a group's time kept for the repairs at the end: left-out P1 and P2 jobs in place of lesser work,
-then ejection chains for the P1s other P1s block."""
+then ejection chains for the P1 and P2 jobs that jobs as urgent block."""
 
 MIN_SEARCH_S = 0.3
 """A group's share of the time below which no OR-Tools model is built: building one for a few hundred jobs
@@ -243,7 +243,7 @@ def _repaired(
     deadline: float,
 ) -> Plan:
     """``plan`` after the repairs that bring left-out P1 and P2 jobs in (each kept only if it costs less):
-    in place of lesser work, then by ejection chains for the P1s other P1s block."""
+    in place of lesser work, then by ejection chains for those that jobs as urgent block."""
     cost = plan_cost(c, plan, jobs, available)
     for repair in (rescue, eject):
         candidate = repair(c, plan, jobs, allowed, available, max(deadline, time.perf_counter() + 0.1))
