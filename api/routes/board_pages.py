@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.board import at_risk_sentence, layout
 from api.board_proposal import marks, summarise
+from api.board_standby import StandbyPanel, standby_panels
 from api.deps import ADMIN_NEEDED, NowDep, PageUser, SessionDep, SettingsDep
 from api.pages import PAGE_HEADERS, templates
 from api.routes.plan_jobs import SessionFactoryDep
@@ -109,10 +110,12 @@ def _context(
     timeline = summary = None
     offset = ""
     at_risk: list[tuple[AtRiskView, str]] = []
+    standby: list[StandbyPanel] = []
     if view is not None:
         zone = ZoneInfo(view.display_timezone)
         summary = summarise(view, zone)
         at_risk = [(item, at_risk_sentence(item, zone)) for item in view.at_risk]
+        standby = standby_panels(view.standby, {t.id: t.name for t in view.technicians}, zone)
         timeline = layout(view, marks(summary))
         noon = datetime.combine(the_day, datetime.min.time().replace(hour=12), ZoneInfo(timeline.zone))
         offset = noon.strftime("%z")
@@ -125,6 +128,7 @@ def _context(
         "timeline": timeline,
         "proposal": summary,
         "at_risk": at_risk,
+        "standby": standby,
         "proposal_gone": proposal_gone,
         "filters": query.filters,
         "utc_offset": offset,
