@@ -10,7 +10,7 @@ cannot discover such pairs, so this is where pickups come from.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -406,19 +406,35 @@ def rescue(
     outcome if the plan's cost, drop penalties included, goes down. Insertion moves alone never find this
     when the job only fits once several lesser jobs have left the route.
     """
+
+    def candidates(state: Construction, j: int) -> Iterator[Construction]:
+        for v in allowed[j]:
+            trial = made_room(state, j, v, allowed) if v in state.routes else None
+            if trial is not None:
+                yield trial
+
+    return serve_left_out(c, plan, jobs, available, deadline, RESCUED_PRIORITIES, candidates)
+
+
+def serve_left_out(
+    c: Compiled,
+    plan: dict[int, list[int]],
+    jobs: Sequence[int],
+    available: dict[tuple[int, str], int],
+    deadline: float,
+    priorities: Sequence[int],
+    candidates: Callable[[Construction, int], Iterable[Construction]],
+) -> dict[int, list[int]]:
+    """``plan`` with each left-out job of ``priorities`` (most urgent first) served by the cheapest of its
+    ``candidates`` plans, where that lowers the whole cost, drop penalties included; until ``deadline``."""
     state = Construction.of_plan(c, plan, available)
     priority = [job.priority for job in c.problem.jobs]
     served = {s for stops in state.routes.values() for s in stops}
-    for j in _job_order(c, [j for j in jobs if j not in served and priority[j] in RESCUED_PRIORITIES]):
+    for j in _job_order(c, [j for j in jobs if j not in served and priority[j] in priorities]):
         if time.perf_counter() >= deadline:
             break
         best, best_cost = None, state.total_cost(jobs)
-        for v in allowed[j]:
-            if v not in state.routes:
-                continue
-            trial = made_room(state, j, v, allowed)
-            if trial is None:
-                continue
+        for trial in candidates(state, j):
             cost = trial.total_cost(jobs)
             if cost < best_cost:
                 best, best_cost = trial, cost

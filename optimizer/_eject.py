@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from itertools import islice, product
 
-from optimizer._construct import Construction, _job_order, by_priority, made_room
+from optimizer._construct import Construction, _job_order, by_priority, made_room, serve_left_out
 from optimizer._schedule import Compiled
 
 MAX_SHARINGS = 64
@@ -33,20 +33,11 @@ def eject(
     deadline: float,
 ) -> dict[int, list[int]]:
     """``plan`` with the best move that serves each left-out P1, then P2, applied where it pays."""
-    state = Construction.of_plan(c, plan, available)
-    priority = [job.priority for job in c.problem.jobs]
-    served = {s for stops in state.routes.values() for s in stops}
-    for j in _job_order(c, [j for j in jobs if j not in served and priority[j] in EJECTED_PRIORITIES]):
-        if time.perf_counter() >= deadline:
-            break
-        best, best_cost = None, state.total_cost(jobs)
-        for trial in _candidates(state, j, allowed, jobs, deadline):
-            cost = trial.total_cost(jobs)
-            if cost < best_cost:
-                best, best_cost = trial, cost
-        if best is not None:
-            state = best
-    return {v: list(stops) for v, stops in state.routes.items()}
+
+    def candidates(state: Construction, j: int) -> Iterator[Construction]:
+        return _candidates(state, j, allowed, jobs, deadline)
+
+    return serve_left_out(c, plan, jobs, available, deadline, EJECTED_PRIORITIES, candidates)
 
 
 def _candidates(
