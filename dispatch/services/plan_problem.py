@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import optimizer as opt
 from dispatch.domain.contracts import Contract
+from dispatch.domain.customers import Site
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.plans import (
@@ -120,7 +121,7 @@ def build_problem(
             continue
         if job_ids is not None and job.id not in job_ids:
             continue
-        windows = _windows(job, origin, horizon)
+        windows = job_windows(job, origin, horizon)
         if job.windows and not windows:
             continue  # not a job of this day
         if job.pinned_technician_id is not None and job.pinned_technician_id not in working:
@@ -138,14 +139,8 @@ def build_problem(
             continue
         due_s = _start_due_s(job, tickets.get(job.ticket_id), origin)
         jobs.append(
-            opt.Job(
-                id=job.id,
-                location=opt.Location.at(site.location.lat, site.location.lon),
-                service_s=int(job.duration.total_seconds()),
-                priority=job.priority.rank,
-                windows=windows,
-                required_skills={r.skill: r.min_level for r in job.required_skills},
-                required_parts={r.sku: r.quantity for r in job.required_parts},
+            replace(
+                optimizer_job(job, site, windows),
                 sla_due_s=due_s,
                 must_start_by_s=(
                     due_s
@@ -226,7 +221,22 @@ def _binding(
     return contracts[ticket.contract_id].sla.hard_deadlines
 
 
-def _windows(job: Job, origin: datetime, horizon: opt.TimeWindow) -> tuple[opt.TimeWindow, ...]:
+def optimizer_job(job: Job, site: Site, windows: tuple[opt.TimeWindow, ...]) -> opt.Job:
+    """The job as the optimizer sees it: where, how long, how urgent, when and what it needs; the caller
+    adds its due time and who may take it."""
+    return opt.Job(
+        id=job.id,
+        location=opt.Location.at(site.location.lat, site.location.lon),
+        service_s=int(job.duration.total_seconds()),
+        priority=job.priority.rank,
+        windows=windows,
+        required_skills={r.skill: r.min_level for r in job.required_skills},
+        required_parts={r.sku: r.quantity for r in job.required_parts},
+    )
+
+
+def job_windows(job: Job, origin: datetime, horizon: opt.TimeWindow) -> tuple[opt.TimeWindow, ...]:
+    """The job's windows in the problem's seconds, clipped to its horizon (those outside it dropped)."""
     windows = []
     for w in job.windows:
         clipped = _clip(_seconds(w.start, origin), _seconds(w.end, origin), horizon)

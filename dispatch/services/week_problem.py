@@ -21,7 +21,7 @@ from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.maintenance import is_booked
 from dispatch.domain.tickets import Ticket, TicketKind
 from dispatch.domain.visit_due import visit_start_due
-from dispatch.services.plan_problem import technician_on
+from dispatch.services.plan_problem import job_windows, optimizer_job, technician_on
 
 DAY = timedelta(days=1)
 
@@ -105,7 +105,7 @@ def _week_jobs(
         ticket = tickets.get(job.ticket_id)
         if job.status is not JobStatus.UNSCHEDULED or ticket is None or not ticket.state.is_open:
             continue
-        windows = _clipped(job, origin, horizon)
+        windows = job_windows(job, origin, horizon)
         if job.windows and not windows:
             continue  # not in this week
         site = sites[job.site_id]
@@ -115,14 +115,8 @@ def _week_jobs(
                 to_book.add(job.id)
         pinned = job.pinned_technician_id
         jobs.append(
-            opt.Job(
-                id=job.id,
-                location=opt.Location.at(site.location.lat, site.location.lon),
-                service_s=int(job.duration.total_seconds()),
-                priority=job.priority.rank,
-                windows=windows,
-                required_skills={r.skill: r.min_level for r in job.required_skills},
-                required_parts={r.sku: r.quantity for r in job.required_parts},
+            replace(
+                optimizer_job(job, site, windows),
                 sla_due_s=_due_s(job, ticket, origin),
                 allowed_technician_ids=None if pinned is None else by_technician.get(pinned, frozenset()),
             )
@@ -136,13 +130,3 @@ def _due_s(job: Job, ticket: Ticket, origin: datetime) -> int | None:
         return None
     due = visit_start_due(job, ticket)
     return None if due is None else max(0, int((due - origin).total_seconds()))
-
-
-def _clipped(job: Job, origin: datetime, horizon: opt.TimeWindow) -> tuple[opt.TimeWindow, ...]:
-    kept = []
-    for w in job.windows:
-        start = max(horizon.start_s, int((w.start - origin).total_seconds()))
-        end = min(horizon.end_s, int((w.end - origin).total_seconds()))
-        if start <= end:
-            kept.append(opt.TimeWindow(start, end))
-    return tuple(kept)
