@@ -26,6 +26,8 @@ class CoverLine:
 @dataclass(frozen=True, slots=True)
 class StandbyPanel:
     agreement_id: str
+    terms: str
+    """What the customer bought, in words: site, skills, response time."""
     lines: tuple[CoverLine, ...]
 
     @property
@@ -34,9 +36,13 @@ class StandbyPanel:
 
 
 def standby_panels(
-    segments: Iterable[StandbyCoverSegment], names: Mapping[str, str], tz: ZoneInfo
+    segments: Iterable[StandbyCoverSegment],
+    names: Mapping[str, str],
+    terms: Mapping[str, str],
+    tz: ZoneInfo,
 ) -> list[StandbyPanel]:
-    """The segments grouped by agreement, in order, each a line in ``tz`` naming the technician."""
+    """The segments grouped by agreement with its ``terms``, in order, each a line in ``tz`` naming the
+    technician."""
     by_agreement: dict[str, list[CoverLine]] = {}
     for segment in sorted(segments, key=lambda s: (s.agreement_id, s.start)):
         who = "" if segment.technician_id is None else names.get(segment.technician_id, segment.technician_id)
@@ -45,7 +51,10 @@ def standby_panels(
         by_agreement.setdefault(segment.agreement_id, []).append(
             CoverLine(who, span_words(segment, tz), segment.is_gap, segment.reason)
         )
-    return [StandbyPanel(agreement, tuple(lines)) for agreement, lines in by_agreement.items()]
+    return [
+        StandbyPanel(agreement, terms.get(agreement, ""), tuple(lines))
+        for agreement, lines in by_agreement.items()
+    ]
 
 
 def span_words(segment: StandbyCoverSegment, tz: ZoneInfo) -> str:

@@ -115,7 +115,8 @@ def _context(
         zone = ZoneInfo(view.display_timezone)
         summary = summarise(view, zone)
         at_risk = [(item, at_risk_sentence(item, zone)) for item in view.at_risk]
-        standby = standby_panels(view.standby, {t.id: t.name for t in view.technicians}, zone)
+        names = {t.id: t.name for t in view.technicians}
+        standby = standby_panels(view.standby, names, view.standby_terms, zone)
         timeline = layout(view, marks(summary))
         noon = datetime.combine(the_day, datetime.min.time().replace(hour=12), ZoneInfo(timeline.zone))
         offset = noon.strftime("%z")

@@ -407,6 +407,10 @@ class PlanDayViewOut(BaseModel):
         default_factory=list,
         description="Standby agreements in the day's horizon: who covers which part, and the gaps.",
     )
+    standby_terms: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each standby agreement of ``standby`` in words (site, skills, response), by its id.",
+    )
 
     @classmethod
     def of(cls, view: PlanDayView) -> PlanDayViewOut:
@@ -434,4 +438,5 @@ class PlanDayViewOut(BaseModel):
             changes=None if view.changes is None else PlanChangesOut.of(view.changes),
             proposal=None if view.proposal is None else ProposalOut.of(view.proposal),
             standby=[StandbyPartOut.of(s) for s in view.standby],
+            standby_terms=dict(view.standby_terms),
         )

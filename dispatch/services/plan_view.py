@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.contracts import Priority
 from dispatch.domain.customers import Site
+from dispatch.domain.dataset import Dataset
 from dispatch.domain.errors import DomainError
 from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.plans import Plan, PlanChanges, PlannedRoute, VisitKind
@@ -42,6 +43,7 @@ from dispatch.services.eta import Progress, StopProgress, arrival_window, estima
 from dispatch.services.plan_problem import on_call_shifts
 from dispatch.services.plan_proposals import based_on, proposal
 from dispatch.services.rest_of_day import LiveDay, load_plan_day
+from dispatch.services.standby_cover import agreement_terms
 from dispatch.services.standby_guard import plan_cover
 from dispatch.services.summary import AT_RISK_THRESHOLD
 from dispatch.services.tracking_estimates import planned_stops
@@ -282,6 +284,8 @@ class PlanDayView:
     """Planned visits late or at risk on an SLA target, most urgent first, then the latest."""
     standby: tuple[StandbyCoverSegment, ...] = ()
     """Who covers which part of each standby agreement in the day's horizon, and the gaps."""
+    standby_terms: Mapping[str, str] = field(default_factory=dict)
+    """Each of those agreements' terms in words (site, skills, response time), by agreement id."""
 
 
 def plan_day_view(
@@ -364,7 +368,15 @@ def published_view(
         proposal=in_force,
         at_risk=shown.at_risk,
         standby=tuple(plan_cover(dataset, proposed or published)),
+        standby_terms=_standby_terms(dataset),
     )
+
+
+def _standby_terms(dataset: Dataset) -> dict[str, str]:
+    sites = {s.id: s for s in dataset.sites}
+    return {
+        a.id: agreement_terms(a, sites[a.site_id]) for a in dataset.standby_agreements if a.site_id in sites
+    }
 
 
 @dataclass(frozen=True, slots=True)

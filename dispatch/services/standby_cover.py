@@ -209,6 +209,11 @@ def _worded(gap: StandbyCoverSegment, agreement: StandbyAgreement, site: Site) -
     return StandbyCoverSegment(gap.agreement_id, None, gap.start, gap.end, reason, gap.plan_caused)
 
 
+def agreement_terms(agreement: StandbyAgreement, site: Site) -> str:
+    """``Chicago flagship: pos level 5 on site within 2 h``: what the customer bought, in words."""
+    return f"{site.name}: {agreement.skills_text()} on site within {_duration(agreement.response)}"
+
+
 def _duration(span: timedelta) -> str:
     minutes = int(span.total_seconds()) // 60
     hours, rest = divmod(minutes, 60)

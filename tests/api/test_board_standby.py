@@ -21,10 +21,12 @@ def test_each_agreement_lists_who_covers_which_part_and_each_gap_with_its_reason
         StandbyCoverSegment("SB-1", None, _at(5, 23), _at(6, 1), "nobody with pos level 5 is on duty", True),
         StandbyCoverSegment("SB-1", "T-7", _at(5, 13), _at(5, 23)),
     ]
-    panels = standby_panels(segments, {"T-7": "Jamal Lee"}, EASTERN)
+    terms = {"SB-1": "Chicago flagship: pos level 5 on site within 2 h"}
+    panels = standby_panels(segments, {"T-7": "Jamal Lee"}, terms, EASTERN)
     assert [p.agreement_id for p in panels] == ["SB-1", "SB-2"]
     first, second = panels
     assert first.gaps == 1 and second.gaps == 0
+    assert first.terms == "Chicago flagship: pos level 5 on site within 2 h" and second.terms == ""
     assert [(line.who, line.when, line.gap) for line in first.lines] == [
         ("Jamal Lee (T-7)", "Sat 08:00 – Sat 18:00 EST", False),
         ("", "Sat 18:00 – Sat 20:00 EST", True),
