@@ -10,26 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from dispatch.domain.contracts import Priority
 from dispatch.domain.errors import DomainError
-from dispatch.domain.jobs import Job, JobStatus, SkillRequirement, TimeWindow
-from dispatch.domain.maintenance import DEFAULT_WITHIN_WORKING_DAYS, booking_windows
-from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
+from dispatch.domain.jobs import Job, SkillRequirement
+from dispatch.domain.maintenance import DEFAULT_WITHIN_WORKING_DAYS
+from dispatch.domain.tickets import Ticket, TicketState
 from dispatch.persistence.repositories import SiteRepository, SkillRepository, TicketRepository
 from dispatch.services.audit import TICKET, record
-from dispatch.services.durations import DurationModel, job_category, learn_durations
-from dispatch.services.jobs import job_records
+from dispatch.services.durations import learn_durations
+from dispatch.services.maintenance_tickets import MaintenanceRequest, maintenance_duration, open_maintenance
 from dispatch.services.ticket_lifecycle import move_ticket
-from dispatch.services.ticket_records import build_ticket
-from dispatch.services.tickets import ticket_records
-
-DEFAULT_MAINTENANCE_VISIT = timedelta(hours=2)
-"""A maintenance visit's length when history has nothing learned for its category."""
-MAINTENANCE_PRIORITY = Priority.P4
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,63 +63,22 @@ def open_follow_up(
 ) -> tuple[Ticket, Job]:
     """The maintenance ticket and visit following ``parent``, stored and waiting for the week plan to book
     them (the ticket is ``onsite_required``: planned work goes straight to a visit)."""
-    site = SiteRepository(session).require(parent.site_id)
-    first = (now.astimezone(ZoneInfo(site.timezone)) + timedelta(days=1)).date()
-    windows = booking_windows(site, first, follow_up.within_working_days)
-    ticket = build_ticket(
-        session,
+    category = parent.category.strip().lower()
+    request = MaintenanceRequest(
         ticket_id=_next_follow_up_id(session, parent.id),
-        site_id=parent.site_id,
+        site=SiteRepository(session).require(parent.site_id),
         contract_id=parent.contract_id,
-        channel=Channel.TELEPHONE,
-        kind=TicketKind.MAINTENANCE,
-        priority=MAINTENANCE_PRIORITY,
         category=parent.category,
         summary=follow_up.summary.strip(),
-        opened_at=now,
-        state=TicketState.NEW,
-        response_due=windows[-1].end,
-        resolution_due=windows[-1].end,
+        within_working_days=follow_up.within_working_days,
+        duration=follow_up.duration or maintenance_duration(learn_durations(session, now), category),
+        skills=(SkillRequirement(category, 1),) if SkillRepository(session).get(category) else (),
+        why=f"follow-up of {parent.id}",
         follow_up_of=parent.id,
     )
-    ticket_records.add(session, ticket)
+    ticket, job = open_maintenance(session, request, now=now)
     record(session, TICKET, parent.id, "follow_up", at=now, to_value=ticket.id, why=ticket.summary)
-    ticket = move_ticket(
-        session, ticket.id, TicketState.ONSITE_REQUIRED, now=now, why=f"follow-up of {parent.id}"
-    )
-    job = job_records.add(session, _visit(session, ticket, windows, follow_up.duration, now))
     return ticket, job
-
-
-def _visit(
-    session: Session,
-    ticket: Ticket,
-    windows: tuple[TimeWindow, ...],
-    duration: timedelta | None,
-    now: datetime,
-) -> Job:
-    category = ticket.category.strip().lower()
-    skills = (SkillRequirement(category, 1),) if SkillRepository(session).get(category) else ()
-    return Job(
-        id=f"{ticket.id}-V1",
-        ticket_id=ticket.id,
-        site_id=ticket.site_id,
-        duration=duration or maintenance_duration(learn_durations(session, now), category),
-        priority=ticket.priority,
-        required_skills=skills,
-        windows=windows,
-        sla_due=ticket.resolution_due,
-        status=JobStatus.UNSCHEDULED,
-    )
-
-
-def maintenance_duration(model: DurationModel, category: str) -> timedelta:
-    """The median maintenance visit of ``category`` learned from history, to the next 15 minutes."""
-    learned = model.quantile(job_category(category, TicketKind.MAINTENANCE), None, 0.5)
-    if learned is None:
-        return DEFAULT_MAINTENANCE_VISIT
-    quarters = -(-int(learned.total_seconds()) // 900)
-    return timedelta(minutes=15 * max(1, quarters))
 
 
 def _next_follow_up_id(session: Session, parent_id: str) -> str:

@@ -10,23 +10,17 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from dispatch.domain.contracts import Contract
-from dispatch.domain.customers import Site
 from dispatch.domain.dataset import Dataset
-from dispatch.domain.jobs import Job, JobStatus, SkillRequirement
-from dispatch.domain.maintenance import DEFAULT_WITHIN_WORKING_DAYS, booking_windows
-from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
+from dispatch.domain.jobs import Job, SkillRequirement
+from dispatch.domain.maintenance import DEFAULT_WITHIN_WORKING_DAYS
+from dispatch.domain.tickets import Ticket
 from dispatch.persistence.dataset_store import load_dataset
 from dispatch.services.durations import learn_durations
-from dispatch.services.follow_ups import MAINTENANCE_PRIORITY, maintenance_duration
-from dispatch.services.jobs import job_records
-from dispatch.services.ticket_lifecycle import move_ticket
-from dispatch.services.ticket_records import build_ticket
-from dispatch.services.tickets import ticket_records
+from dispatch.services.maintenance_tickets import MaintenanceRequest, maintenance_duration, open_maintenance
 
 DEFAULT_CATEGORY = "desktop"
 """What a site with no history of its own is checked for."""
@@ -50,9 +44,18 @@ def open_due_maintenance(session: Session, *, now: datetime) -> list[tuple[Ticke
             if ticket_id in taken:
                 continue
             category = _usual_category(dataset, site.id, skills)
-            visit = maintenance_duration(durations, category)
-            needs = (SkillRequirement(category, 1),) if category in skills else ()
-            opened.append(_open_check(session, contract, site, ticket_id, (category, needs), now, visit))
+            request = MaintenanceRequest(
+                ticket_id=ticket_id,
+                site=site,
+                contract_id=contract.id,
+                category=category,
+                summary=f"Preventive maintenance included in {contract.name} ({contract.sla.tier})",
+                within_working_days=DEFAULT_WITHIN_WORKING_DAYS,
+                duration=maintenance_duration(durations, category),
+                skills=(SkillRequirement(category, 1),) if category in skills else (),
+                why="maintenance falls due",
+            )
+            opened.append(open_maintenance(session, request, now=now))
             taken.add(ticket_id)
     return opened
 
@@ -84,47 +87,3 @@ def _usual_category(dataset: Dataset, site_id: str, skills: set[str]) -> str:
     if not seen:
         return DEFAULT_CATEGORY
     return min(seen, key=lambda c: (-seen[c], c))
-
-
-def _open_check(
-    session: Session,
-    contract: Contract,
-    site: Site,
-    ticket_id: str,
-    trade: tuple[str, tuple[SkillRequirement, ...]],
-    now: datetime,
-    visit: timedelta,
-) -> tuple[Ticket, Job]:
-    first = (now.astimezone(ZoneInfo(site.timezone)) + timedelta(days=1)).date()
-    windows = booking_windows(site, first, DEFAULT_WITHIN_WORKING_DAYS)
-    ticket = build_ticket(
-        session,
-        ticket_id=ticket_id,
-        site_id=site.id,
-        contract_id=contract.id,
-        channel=Channel.TELEPHONE,
-        kind=TicketKind.MAINTENANCE,
-        priority=MAINTENANCE_PRIORITY,
-        category=trade[0],
-        summary=f"Preventive maintenance included in {contract.name} ({contract.sla.tier})",
-        opened_at=now,
-        state=TicketState.NEW,
-        response_due=windows[-1].end,
-        resolution_due=windows[-1].end,
-    )
-    ticket_records.add(session, ticket)
-    ticket = move_ticket(
-        session, ticket.id, TicketState.ONSITE_REQUIRED, now=now, why="maintenance falls due"
-    )
-    job = Job(
-        id=f"{ticket.id}-V1",
-        ticket_id=ticket.id,
-        site_id=site.id,
-        duration=visit,
-        priority=ticket.priority,
-        required_skills=trade[1],
-        windows=windows,
-        sla_due=ticket.resolution_due,
-        status=JobStatus.UNSCHEDULED,
-    )
-    return ticket, job_records.add(session, job)

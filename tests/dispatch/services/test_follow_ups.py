@@ -13,8 +13,9 @@ from dispatch.domain.tickets import TicketKind, TicketState
 from dispatch.persistence.dataset_store import save_dataset
 from dispatch.persistence.repositories import JobRepository, TicketRepository
 from dispatch.services.audit import ticket_trail
-from dispatch.services.follow_ups import DEFAULT_MAINTENANCE_VISIT, FollowUp, close_ticket
+from dispatch.services.follow_ups import FollowUp, close_ticket
 from dispatch.services.maintenance_due import check_id, next_check, open_due_maintenance
+from dispatch.services.maintenance_tickets import DEFAULT_MAINTENANCE_VISIT
 from dispatch.services.ticket_lifecycle import TicketMoveRefused
 from tests.dispatch.persistence.sample_data import CONTRACTS, small_dataset
 
