@@ -1,6 +1,7 @@
 """The FastAPI application: ``create_app(settings)`` builds it; nothing is created at import time.
 
-The lifespan opens the database engine and session factory and disposes of them on shutdown.
+The lifespan opens the database engine and session factory, starts the plan queue and the rounds of arrival
+promises, and stops and disposes of them on shutdown.
 Run it with ``dispatch serve`` (or ``uvicorn --factory api.main:create_app``).
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
@@ -24,6 +26,7 @@ from api.pages import STATIC_DIR
 from api.routes import ROUTERS
 from dispatch.config import Settings, get_settings, with_jwt_secret
 from dispatch.services.plan_jobs import plan_queue_for
+from dispatch.services.promise_rounds import PromiseRounds
 from dispatch.services.unit_of_work import open_storage
 
 LEAFLET_URL = "/static/vendor/leaflet"
@@ -55,9 +58,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             clock=lambda: app.dependency_overrides.get(get_now, get_now)(),  # the requests' own clock
         )
         app.state.plan_queue.start()
+        promise_rounds = PromiseRounds(
+            app.state.session_factory,
+            lambda: app.dependency_overrides.get(get_now, get_now)(),
+            timedelta(minutes=the_settings.promise_round_minutes),
+        )
+        promise_rounds.start()
         try:
             yield
         finally:
+            promise_rounds.stop()
             app.state.plan_queue.stop()
             storage.close()
 

@@ -29,8 +29,10 @@ from dispatch.domain.geo import GeoPoint
 from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.plans import Plan, PlannedRoute, PlannedVisit, VisitKind
 from dispatch.domain.progress import NotCompletedReason, ReportKind
+from dispatch.domain.promises import begins_at
 from dispatch.domain.technicians import Technician
 from dispatch.domain.timezones import zone
+from dispatch.services.arrival_promises import promises_on, tell_arrival_windows
 from dispatch.services.day_events import cancel_visit
 from dispatch.services.durations import job_category
 from dispatch.services.eta import StopProgress
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
     from dispatch.domain.technicians import Depot
 
 SNAPSHOT_EVERY = timedelta(minutes=15)
+PROMISE_ROUND_EVERY = timedelta(minutes=5)
+"""How often customers are told their windows (``tell_arrival_windows``), as the product's worker does."""
 MAX_OVERTIME = timedelta(hours=1)
 """A technician does not set off for a visit that would keep them more than this past their shift."""
 LATE_NOTICE = timedelta(minutes=15)
@@ -96,6 +100,8 @@ class DayRecord:
     travel: timedelta = timedelta(0)
     overtime: timedelta = timedelta(0)
     snapshots: list[Snapshot] = field(default_factory=list)
+    windows_promised: int = 0
+    promises_broken: int = 0
     searches: int = 0
     search_wall_s: float = 0.0
     service_wall_s: float = 0.0
@@ -167,6 +173,7 @@ class DaySimulation:
             self.at(self.world.sickness.at, self._off_sick, self.world.sickness.technician_id)
         first = min((r.start for r in view.plan.routes), default=None)
         if first is not None:
+            self.at(first, self._tell_windows)  # before the snapshot of the same minute, as the clock has it
             self.at(first, self._snapshot)
         end_of_day = max(t.shift_end for t in self.technicians.values()) + 2 * MAX_OVERTIME
         while self._events:
@@ -346,7 +353,8 @@ class DaySimulation:
         self.report(technician_id, job_id, ReportKind.ARRIVED)
         job = self.jobs[job_id]
         arrival = self.now
-        start = _start_at(job, arrival)
+        promise = self.call("promise", lambda s: promises_on(s, self.day, [job_id]).get(job_id))
+        start = begins_at(_start_at(job, arrival), promise)
         if self.world.customer_absent(job_id):
             self.at(
                 arrival + ABSENT_WAIT,
@@ -425,6 +433,18 @@ class DaySimulation:
             state.last_end = state.last_end or self.now
         self.policy.on_sick(self, technician_id)
 
+    def _tell_windows(self) -> None:
+        """The round that tells customers their windows and keeps the promises made."""
+        told = self.call(
+            "tell windows",
+            lambda s: tell_arrival_windows(s, self.day, self.now, durations=self.world.durations),
+        )
+        if told is not None:
+            self.record.windows_promised += told.promised
+            self.record.promises_broken += told.retold
+        if self._events:
+            self.at(self.now + PROMISE_ROUND_EVERY, self._tell_windows)
+
     def _snapshot(self) -> None:
         """The window each customer with a visit to come would see now."""
         view = self.view()
@@ -437,6 +457,7 @@ class DaySimulation:
                     depots=self.depots,
                     durations=self.world.durations,
                     as_of=self.now,
+                    day=self.day,
                 )
                 for outlook in outlooks:
                     job_id = outlook.estimate.job_id

@@ -73,6 +73,8 @@ class PolicyFigures:
     visits: int = 0
     completed: int = 0
     searches: int = 0
+    windows_promised: int = 0
+    promises_broken: int = 0
     wall_s: float = 0.0
 
     def add_day(self, record: DayRecord, facts: DayFacts, wall_s: float) -> None:
@@ -97,6 +99,8 @@ class PolicyFigures:
         self.visits += len(record.visits)
         self.completed += sum(1 for v in record.visits if v.completed)
         self.searches += record.searches
+        self.windows_promised += record.windows_promised
+        self.promises_broken += record.promises_broken
         self.wall_s += wall_s
 
     def _sla(
@@ -161,6 +165,10 @@ def table(figures: dict[str, PolicyFigures], days: int) -> str:
             [f"{f.before_window} / {f.after_window}" for f in figures.values()],
         ),
         ("mean window width (min)", [_mean(f.window_width) for f in figures.values()]),
+        (
+            "customers told a new window (promise broken)",
+            [f"{f.promises_broken} of {f.windows_promised}" for f in figures.values()],
+        ),
         (
             "arrival estimate error 1 h before (MAE, min)",
             [_mean(f.estimate_error_min) for f in figures.values()],

@@ -75,6 +75,26 @@ class Settings(BaseSettings):
             "arrival window a customer sees an hour ahead is not moved by a re-plan."
         ),
     )
+    promise_minutes: int = Field(
+        default=90,
+        ge=0,
+        le=24 * 60,
+        description=(
+            "How long before a visit is expected its customer is told the arrival window, which is then "
+            "a promise: shown as it was told, the visit kept where it is by re-plans and not begun before "
+            "it opens. An hour and a half by default, so the window a customer holds an hour ahead is one "
+            "they were told."
+        ),
+    )
+    promise_round_minutes: int = Field(
+        default=5,
+        ge=0,
+        le=60,
+        description=(
+            "How often the service tells customers whose visit has come within ``promise_minutes`` their "
+            "window, and tells a new one where a promise would be broken; 0 runs no rounds."
+        ),
+    )
     window_confidence: float = Field(
         default=0.8,
         ge=0.5,

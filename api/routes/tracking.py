@@ -67,6 +67,7 @@ def _out(view: TrackingView) -> TrackingOut:
             start=view.window_from.strftime("%H:%M"),
             end=view.window_to.strftime("%H:%M"),
             timezone=view.window_from.strftime("%Z"),
+            promised=view.window_promised,
         )
     return TrackingOut(
         status=view.status, status_text=view.status_text, window=window, technician=view.technician_first_name

@@ -102,6 +102,10 @@ class SheetStopOut(BaseModel):
     end: datetime
     window_from: datetime
     window_to: datetime
+    window_promised: bool = Field(
+        default=False,
+        description="The window was told to the customer: do not begin the visit before it opens.",
+    )
     estimated_start: datetime
     place_name: str
     address: str

@@ -17,6 +17,13 @@ class ArrivalWindowOut(BaseModel):
     start: str = Field(description="Local time at the site, HH:MM.")
     end: str
     timezone: str = Field(description="Abbreviation of the site's zone at that date, e.g. CST.")
+    promised: bool = Field(
+        default=False,
+        description=(
+            "Whether this window has been confirmed to the customer (``DISPATCH_PROMISE_MINUTES`` before "
+            "the visit); until then it is the current estimate and may still move."
+        ),
+    )
 
 
 class TrackingOut(BaseModel):

@@ -25,7 +25,10 @@
       var strong = document.createElement("strong");
       strong.id = "window-range";
       strong.textContent = data.window.start + "\u2013" + data.window.end;
-      win.append(strong, " " + data.window.timezone);
+      var kind = document.createElement("span");
+      kind.id = "window-kind";
+      kind.textContent = data.window.promised ? "(confirmed)" : "(estimate; confirmed closer to the visit)";
+      win.append(strong, " " + data.window.timezone + " ", kind);
     }
     document.getElementById("technician").textContent = data.technician ? "Your technician: " + data.technician : "";
   }

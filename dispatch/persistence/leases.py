@@ -1,4 +1,5 @@
-"""A running plan job's lease: a PostgreSQL advisory lock held by its worker on a connection of its own.
+"""PostgreSQL advisory locks: a running plan job's lease, held by its worker on a connection of its own, and
+the claim of one round of arrival promises.
 
 PostgreSQL releases a session's advisory locks the moment the session ends, and the session ends when its
 process dies (the kernel closes the socket, even on SIGKILL). So whether a running job's lease is still
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import ColumnElement, Engine, case, false, func, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 LEASE_NAMESPACE = 0x706C616E
 """The first key of every plan-job lease (``pg_advisory_lock(int4, int4)``); the second is the job id's
@@ -59,3 +61,20 @@ def lease_is_free(job_id: ColumnElement[str], running: ColumnElement[bool]) -> C
     ``running`` are tried (a ``CASE`` fixes the order), so no other job's lease is ever touched."""
     tried = func.pg_try_advisory_xact_lock(LEASE_NAMESPACE, func.hashtext(job_id))
     return case((running, tried), else_=false())
+
+
+PROMISE_ROUND_KEY = 0x70726F6D
+"""The advisory lock one round of arrival promises holds (``pg_try_advisory_xact_lock(int4, int4)``)."""
+
+
+def claim_round(session: Session) -> bool:
+    """Whether this transaction may run the round of promises: on PostgreSQL, only one at a time among all
+    the service's processes (the lock ends with the transaction); elsewhere always."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return True
+    claimed = session.execute(
+        text("SELECT pg_try_advisory_xact_lock(:namespace, :key)"),
+        {"namespace": LEASE_NAMESPACE, "key": PROMISE_ROUND_KEY},
+    ).scalar_one()
+    return bool(claimed)

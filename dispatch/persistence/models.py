@@ -814,6 +814,23 @@ class JobPinRow(Base):
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class ArrivalPromiseRow(Base):
+    """The arrival window a visit's customer was last told (``dispatch.domain.promises``)."""
+
+    __tablename__ = "arrival_promises"
+    __table_args__ = (
+        CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
+        CheckConstraint("times_told >= 1", name="told_at_least_once"),
+    )
+
+    job_id: Mapped[str] = mapped_column(_parent("jobs.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    opens_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    promised_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    times_told: Mapped[int] = mapped_column(Integer)
+
+
 _GENERAL_PROCEDURE = "ticket_kind IS NULL"
 
 

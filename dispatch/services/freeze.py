@@ -2,8 +2,9 @@
 
 A technician who has set off for the day is told their next visit; a customer expecting them within the
 hour has been told so too. A re-plan keeps, for every technician whose day has begun, the next visit of
-their published route and any visit after it planned to start within ``ahead`` of now, on the same
-route in the same order (the optimizer's locked prefix). Only a P1 that could not otherwise be served
+their published route and any visit after it planned to start within ``ahead`` of now or whose customer
+holds an arrival promise (``dispatch.domain.promises``), on the same route in the same order (the
+optimizer's locked prefix). Only a P1 that could not otherwise be served
 may undo it (``plan_day`` decides that). Visits needing parts not yet on the van are not frozen: the
 pickup before them is the optimizer's to place.
 """
@@ -46,7 +47,7 @@ def frozen_visits(live: LiveDay, rest: RestOfDay, ahead: timedelta) -> dict[str,
                 break
             if job.pinned_technician_id not in (None, technician.id):
                 break
-            if not ((k == 0 and begun) or starts[stop] < now + ahead):
+            if not ((k == 0 and begun) or starts[stop] < now + ahead or stop in live.kept.promises):
                 break
             head.append(stop)
         if head:

@@ -67,6 +67,8 @@ class SheetStop:
     lat: float
     lon: float
     timezone: str
+    window_promised: bool = False
+    """The window was told to the customer: the technician does not begin before it opens."""
     job_id: str | None = None
     ticket_id: str | None = None
     status: JobStatus | None = None
@@ -167,6 +169,7 @@ def job_sheet(
             tickets=tickets,
             durations=durations,
             as_of=window_moment(now, day, technician.timezone),
+            day=day,
         )
     }
     van = dict(technician.van_stock)
@@ -271,6 +274,7 @@ def _job_stop(
         window_from=_local(low, tz),
         window_to=_local(high, tz),
         estimated_start=_local(outlook.estimate.start, tz),
+        window_promised=outlook.promise is not None,
         place_name=site.name,
         address=f"{site.address}, {site.city}, {site.state} {site.postcode}",
         lat=site.location.lat,

@@ -20,8 +20,10 @@ import optimizer as opt
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import TimeWindow
 from dispatch.domain.plans import Plan, PlannedRoute, UnplannedJob
+from dispatch.domain.promises import ArrivalPromise, windows_kept
 from dispatch.persistence.dataset_store import load_dataset, load_day_dataset
 from dispatch.persistence.repositories import PlanRepository
+from dispatch.persistence.repositories.arrival_promises import ArrivalPromiseRepository
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository, PinnedStartRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.day_state import STARTED, DayState, StartedRoute, day_state
@@ -35,10 +37,13 @@ DEPOT_STOP = "depot:"
 
 @dataclass(frozen=True, slots=True)
 class KeptDay:
-    """What dispatchers fixed for a day: locked technicians and every pinned start."""
+    """What a day must keep: technicians locked and starts pinned by dispatchers, windows promised to
+    customers."""
 
     locked: frozenset[str] = frozenset()
     pinned_starts: Mapping[str, datetime] = dataclasses.field(default_factory=dict)
+    promises: Mapping[str, ArrivalPromise] = dataclasses.field(default_factory=dict)
+    """The arrival windows customers were told for the day, by job id: a re-plan keeps them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +108,7 @@ def _live(session: Session, day: date, now: datetime, dataset: Dataset, publishe
     kept = KeptDay(
         locked=frozenset(DayLockRepository(session).locked(day)),
         pinned_starts=PinnedStartRepository(session).all(),
+        promises=ArrivalPromiseRepository(session).on_day(day, routed),
     )
     return LiveDay(dataset, state, kept)
 
@@ -120,12 +126,13 @@ def rest_of_day(
     """
     state = live.state
     dataset = with_pinned_starts(live.dataset, {**live.kept.pinned_starts, **(extra_starts or {})})
+    dataset = with_promises(dataset, live.kept.promises)
     planning = build_problem(dataset, live.day, region=region, job_ids=job_ids, now=state.now)
     published_routes = state.published.routes if state.published else ()
     scope_technicians = _technicians_in(live, region)
     outside = tuple(r for r in published_routes if r.technician_id not in scope_technicians)
     outside_stops = {s for r in outside for s in state.rest_stops(r)}
-    planning = _resumed(planning, state, _collected(state, outside), outside_stops)
+    planning = _resumed(planning, state, _collected(state, outside), outside_stops, live.kept.promises)
     scope_jobs = {j.id for j in planning.problem.jobs} | {s.job_id for s in planning.skipped}
     scope_sites = _sites_in(live, region)
     jobs = {j.id: j for j in live.dataset.jobs}
@@ -177,6 +184,19 @@ def _left_out(job_id: str, reason: UnplannedJob | None, holder: str | None) -> o
 _REASONS = {r.value for r in opt.UnassignedReason}
 
 
+def with_promises(dataset: Dataset, promises: Mapping[str, ArrivalPromise]) -> Dataset:
+    """The data set with no promised job's window opening before its promise (the technician waits)."""
+    if not promises:
+        return dataset
+    jobs = [
+        dataclasses.replace(job, windows=windows_kept(job.windows, promises[job.id]))
+        if job.id in promises
+        else job
+        for job in dataset.jobs
+    ]
+    return dataclasses.replace(dataset, jobs=jobs)
+
+
 def with_pinned_starts(dataset: Dataset, starts: Mapping[str, datetime]) -> Dataset:
     """The data set with each pinned job's windows replaced by the minute it is pinned at."""
     if not starts:
@@ -211,7 +231,11 @@ def _collected(state: DayState, outside: tuple[PlannedRoute, ...]) -> dict[tuple
 
 
 def _resumed(
-    planning: PlanningProblem, state: DayState, taken: dict[tuple[str, str], int], outside_stops: set[str]
+    planning: PlanningProblem,
+    state: DayState,
+    taken: dict[tuple[str, str], int],
+    outside_stops: set[str],
+    promises: Mapping[str, ArrivalPromise],
 ) -> PlanningProblem:
     """The problem with each technician starting where and when they are free, and the depot stock left;
     each job already given to a technician prefers them and keeps the window its customer was told (moving
@@ -236,7 +260,7 @@ def _resumed(
     jobs, skipped = [], list(planning.skipped)
     for job in problem.jobs:
         if job.id in given:
-            job = _as_given(job, *given[job.id], planning, working)
+            job = _as_given(job, *given[job.id], planning, working, promises.get(job.id))
         if job.id in outside_stops:
             continue
         if job.pinned_technician_id is not None and job.pinned_technician_id not in working:
@@ -256,11 +280,17 @@ def _resumed(
 
 
 def _as_given(
-    job: opt.Job, technician_id: str, start: datetime, planning: PlanningProblem, working: set[str]
+    job: opt.Job,
+    technician_id: str,
+    start: datetime,
+    planning: PlanningProblem,
+    working: set[str],
+    promise: ArrivalPromise | None,
 ) -> opt.Job:
     """The job as the published plan gave it: its technician preferred (if still working), and the
-    arrival window its customer was told promised."""
-    opens, closes = arrival_window(start)
+    arrival window its customer was told (the promise; before one, the band around the planned start)
+    kept at a cost."""
+    opens, closes = arrival_window(start) if promise is None else (promise.opens_at, promise.closes_at)
     promised = opt.TimeWindow(planning.seconds(opens), planning.seconds(closes))
     preferred = technician_id if technician_id in working else None
     return dataclasses.replace(job, preferred_technician_id=preferred, promised=promised)

@@ -2,8 +2,9 @@
 
 A sheet takes a dozen queries to assemble but changes only when a plan is published for the day, a report
 arrives from the technician, a job on their route changes status, or they mark a step of a checklist: the
-stamp (two small queries, see ``sheet_stamp`` and ``marks_version``) sees all four, so a phone polling its
-sheet costs two small queries while nothing moved. The stamp lives in the database, so every worker
+stamp (three small queries: ``sheet_stamp``, ``marks_version`` and the day's arrival promises) sees all
+four and every window told to a customer, so a phone polling its sheet costs three small queries while
+nothing moved. The stamp lives in the database, so every worker
 process sees the same changes and each keeps its own copy.
 
 What the stamp does not see (a site's contact or access notes edited after publishing, a part renamed,
@@ -25,6 +26,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dispatch.domain.timezones import zone
+from dispatch.persistence.repositories.arrival_promises import ArrivalPromiseRepository
 from dispatch.persistence.repositories.published_routes import (
     TechnicianHeader,
     sheet_stamp,
@@ -85,7 +87,11 @@ class SheetCache:
         stamp = sheet_stamp(session, technician_id, day)
         if stamp is None:
             return None
-        version = (*stamp.version, marks_version(session, technician_id))
+        version = (
+            *stamp.version,
+            marks_version(session, technician_id),
+            ArrivalPromiseRepository(session).version(day),
+        )
         key = (technician_id, day)
         now = self._clock()
         with self._lock:

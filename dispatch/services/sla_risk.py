@@ -67,7 +67,9 @@ def tickets_at_risk(session: Session, day: date, now: datetime) -> list[TicketAt
     on_route: set[str] = set(tickets)
     durations = learn_durations(session, now) if routes else None
     for route in routes:
-        outlooks = forecast_stored_route(session, route, jobs=jobs, tickets=tickets, durations=durations)
+        outlooks = forecast_stored_route(
+            session, route, jobs=jobs, tickets=tickets, durations=durations, day=day
+        )
         for stop in (o.estimate for o in outlooks):
             if stop.job_id is None or stop.job_id not in jobs:
                 continue

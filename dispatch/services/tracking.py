@@ -79,6 +79,8 @@ class TrackingView:
     window_from: datetime | None = None
     window_to: datetime | None = None
     technician_first_name: str = ""
+    window_promised: bool = False
+    """The window was told to the customer as a promise; until then it is the current estimate."""
 
 
 def tracking_view(
@@ -112,7 +114,7 @@ def tracking_view(
     estimated = None if sheets is None else _estimate_from_sheet(session, sheets, job, placement)
     if estimated is None:
         estimated = _estimate_from_route(session, job, placement, sheets, now)
-    low, high, timezone, first_name = estimated
+    low, high, timezone, first_name, promised = estimated
     local = zone(timezone)
     return TrackingView(
         status=job.status.value,
@@ -121,11 +123,13 @@ def tracking_view(
         window_from=low.astimezone(local),
         window_to=high.astimezone(local),
         technician_first_name=first_name,
+        window_promised=promised,
     )
 
 
-_Estimated = tuple[datetime, datetime, str, str]
-"""The visit's arrival window, its site's time zone and the technician's first name."""
+_Estimated = tuple[datetime, datetime, str, str, bool]
+"""The visit's arrival window, its site's time zone, the technician's first name, and whether the window
+was promised."""
 
 
 def _estimate_from_sheet(
@@ -138,7 +142,7 @@ def _estimate_from_sheet(
     stop = next((s for s in found.sheet.stops if s.job_id == job.id), None)
     if stop is None:
         return None
-    return stop.window_from, stop.window_to, stop.timezone, found.technician.first_name
+    return stop.window_from, stop.window_to, stop.timezone, found.technician.first_name, stop.window_promised
 
 
 def _estimate_from_route(
@@ -150,13 +154,15 @@ def _estimate_from_route(
     durations = None if sheets is None else sheets.durations.current(session, now)
     technician = technician_header(session, placement.technician_id)
     as_of = None if technician is None else window_moment(now, placement.day, technician.timezone)
-    window = next(
-        o.window
-        for o in forecast_stored_route(session, route, durations=durations, as_of=as_of)
+    outlook = next(
+        o
+        for o in forecast_stored_route(session, route, durations=durations, as_of=as_of, day=placement.day)
         if o.estimate.job_id == job.id
     )
     site = SiteRepository(session).require(job.site_id)
-    return window.opens_at, window.closes_at, site.timezone, technician.first_name if technician else ""
+    first_name = technician.first_name if technician else ""
+    window = outlook.window
+    return window.opens_at, window.closes_at, site.timezone, first_name, outlook.promise is not None
 
 
 def _job_on_published_route(session: Session, jobs: list[JobState]) -> tuple[JobState, Placement] | None:

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 from dispatch.config import get_settings
 from dispatch.domain.jobs import Job
 from dispatch.domain.plans import PlannedRoute
+from dispatch.domain.promises import ArrivalPromise, windows_kept
 from dispatch.domain.technicians import Depot
 from dispatch.domain.tickets import Ticket
 from dispatch.domain.timezones import zone
 from dispatch.persistence.repositories import DepotRepository, JobRepository, TicketRepository
+from dispatch.persistence.repositories.arrival_promises import ArrivalPromiseRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
 from dispatch.services.arrival_windows import (
     UNKNOWN_VISIT_LOG_SD,
@@ -35,14 +37,19 @@ from dispatch.services.eta import (
 
 
 def planned_stops(
-    route: PlannedRoute, jobs: Mapping[str, Job], depots: Mapping[str, Depot]
+    route: PlannedRoute,
+    jobs: Mapping[str, Job],
+    depots: Mapping[str, Depot],
+    promises: Mapping[str, ArrivalPromise] | None = None,
 ) -> list[PlannedStop]:
-    """The route's stops with the earliest each may begin."""
+    """The route's stops with the earliest each may begin (a promised visit: not before its promise)."""
     stops = []
     for visit in route.visits:
         opens: datetime
         if visit.job_id is not None and visit.job_id in jobs:
-            opens = opening_of(visit.start, (w.start for w in jobs[visit.job_id].windows), route.start)
+            promise = (promises or {}).get(visit.job_id)
+            windows = windows_kept(jobs[visit.job_id].windows, promise)
+            opens = opening_of(visit.start, (w.start for w in windows), route.start)
         elif visit.depot_id is not None and visit.depot_id in depots:
             depot = depots[visit.depot_id]
             local = visit.start.astimezone(zone(depot.timezone))
@@ -78,6 +85,11 @@ class StopOutlook:
 
     estimate: StopEstimate
     window: ArrivalWindow
+    """What the customer is shown: the window promised, else the window forecast now."""
+    forecast: ArrivalWindow
+    """The window forecast now from the reports so far, promised or not."""
+    promise: ArrivalPromise | None = None
+    """The promise shown, while the visit is still to begin."""
 
 
 def forecast_stored_route(
@@ -90,12 +102,16 @@ def forecast_stored_route(
     durations: DurationModel | None = None,
     confidence: float | None = None,
     as_of: datetime | None = None,
+    day: date | None = None,
+    promises: Mapping[str, ArrivalPromise] | None = None,
 ) -> list[StopOutlook]:
     """Estimates and arrival windows of every stop of ``route``, in route order, from its reports so far.
 
     Pass what is already loaded; ``durations`` defaults to a model learned now, ``confidence`` to the
     setting ``window_confidence``. ``as_of``: the moment the windows are for, on the route's day (see
-    ``window_moment``): what has not been reported by then happens after it.
+    ``window_moment``): what has not been reported by then happens after it. ``day``: the route's day,
+    whose arrival promises (``promises``, read when not given) are shown in place of the forecast and
+    begin no visit early; without it the windows are forecasts only.
     """
     if jobs is None:
         jobs = {job.id: job for job in JobRepository(session).get_many(list(route.job_ids))}
@@ -114,7 +130,9 @@ def forecast_stored_route(
         for r in reports
         if r.technician_id == route.technician_id
     ]
-    stops = planned_stops(route, jobs, depots)
+    if promises is None:
+        promises = {} if day is None else ArrivalPromiseRepository(session).on_day(day, route.job_ids)
+    stops = planned_stops(route, jobs, depots, promises)
     estimates = estimate_route(stops, progress)
     forecasts = [
         StopForecast(
@@ -127,7 +145,15 @@ def forecast_stored_route(
         for stop, estimate in zip(sorted(stops, key=lambda s: s.sequence), estimates, strict=True)
     ]
     windows = arrival_windows(forecasts, confidence=confidence, as_of=as_of)
-    return [StopOutlook(e, w) for e, w in zip(estimates, windows, strict=True)]
+    return [_outlook(e, w, promises.get(e.job_id or "")) for e, w in zip(estimates, windows, strict=True)]
+
+
+def _outlook(estimate: StopEstimate, forecast: ArrivalWindow, promise: ArrivalPromise | None) -> StopOutlook:
+    """The stop as its customer sees it: the promise while the visit is still to begin."""
+    if promise is None or estimate.progress not in (StopProgress.PENDING, StopProgress.EN_ROUTE):
+        return StopOutlook(estimate, forecast, forecast)
+    told = ArrivalWindow(forecast.sequence, forecast.job_id, promise.opens_at, promise.closes_at)
+    return StopOutlook(estimate, told, forecast, promise)
 
 
 def window_moment(now: datetime | None, day: date, timezone: str) -> datetime | None:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.engine import URL
 
 from api.main import create_app
 from dispatch.config import Settings
+from dispatch.domain.promises import ArrivalPromise
 from dispatch.persistence.db import make_session_factory, session_scope
-from dispatch.persistence.models import TrackingLinkRow
+from dispatch.persistence.models import ArrivalPromiseRow, TrackingLinkRow
+from dispatch.persistence.repositories.arrival_promises import ArrivalPromiseRepository
 from dispatch.services.tracking import GRACE_AFTER_CLOSING, LINK_LIFETIME, tracking_view
 from tests.api.field_fixtures import field_database, field_settings
 
@@ -217,3 +219,32 @@ def test_the_window_narrows_once_the_technician_is_on_the_way(
     _report(client, technician_headers, "J-F5", "en_route")
     after = width()
     assert after < before and after <= timedelta(minutes=30), (before, after)
+
+
+def test_a_window_told_to_the_customer_shows_as_promised_on_the_page_and_the_sheet(
+    client: TestClient, dispatcher_headers: dict[str, str], technician_headers: dict[str, str], engine: Engine
+) -> None:
+    """Before a promise the page says the window is an estimate; once J-F5's customer is told 15:00-15:45
+    CST, the page and T-MKE's sheet both show that window, marked promised, however the estimate moves."""
+    path = _link(client, dispatcher_headers, "TK-F5")
+    assert client.get(f"{path}.json").json()["window"]["promised"] is False
+    assert "(estimate; confirmed closer to the visit)" in client.get(path).text
+    day = date(2026, 11, 26)
+    opens = datetime(2026, 11, 26, 21, tzinfo=UTC)  # 15:00 CST
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        promise = ArrivalPromise(
+            "J-F5", day, opens, opens + timedelta(minutes=45), opens - timedelta(hours=2)
+        )
+        ArrivalPromiseRepository(session).put(promise)
+    try:
+        window = client.get(f"{path}.json").json()["window"]
+        assert (window["start"], window["end"], window["promised"]) == ("15:00", "15:45", True)
+        assert "(confirmed)" in client.get(path).text
+        sheet = client.get("/technicians/T-MKE/sheet", params={"day": str(day)}, headers=technician_headers)
+        stop = next(s for s in sheet.json()["stops"] if s["job_id"] == "J-F5")
+        assert (stop["window_from"][11:16], stop["window_to"][11:16]) == ("15:00", "15:45")
+        assert stop["window_promised"] is True
+    finally:
+        with session_scope(factory) as session:
+            session.execute(delete(ArrivalPromiseRow.__table__))
