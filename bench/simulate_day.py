@@ -228,8 +228,10 @@ def run(args: argparse.Namespace, *, echo: bool = True) -> dict[str, PolicyFigur
                 figures.setdefault(policy, PolicyFigures()).add_day(record, simulated.facts, wall_s)
                 if echo:
                     print(
-                        f"    {policy}: {wall_s:.1f} s, {len(record.visits)} visits, "
-                        f"{record.searches} searches, {len(record.refusals)} refusals",
+                        f"    {policy}: {wall_s:.1f} s ({record.search_wall_s:.0f} s searching, "
+                        f"{record.service_wall_s:.0f} s in other service calls), "
+                        f"{len(record.visits)} visits, {record.searches} searches, "
+                        f"{len(record.refusals)} refusals",
                         flush=True,
                     )
     return figures

@@ -285,9 +285,11 @@ def _libc() -> ctypes.CDLL | None:
 
 
 def release_memory() -> None:
-    """Collect garbage and hand freed heap memory back to the system (glibc keeps it otherwise, so the
-    process would stay as large as its largest group plus whatever the allocator fragmented)."""
-    gc.collect()
+    """Collect the young garbage a group's search made and hand freed heap memory back to the system
+    (glibc keeps it otherwise, so the process would stay as large as its largest group plus whatever the
+    allocator fragmented). Only the young generations: a full collection walks every object of the
+    process, which in a service holding months of history takes seconds a group."""
+    gc.collect(1)
     libc = _libc()
     trim = getattr(libc, "malloc_trim", None) if libc is not None else None
     if trim is not None:

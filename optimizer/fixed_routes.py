@@ -197,10 +197,17 @@ MAX_BUMPED = 3
 
 
 def cheapest_insertion(
-    problem: Problem, params: SolveParams, orders: Mapping[str, Sequence[str]], job_id: str
+    problem: Problem,
+    params: SolveParams,
+    orders: Mapping[str, Sequence[str]],
+    job_id: str,
+    *,
+    kept_heads: Mapping[str, int] | None = None,
 ) -> Insertion | None:
     """The cheapest feasible place for ``job_id`` on any technician's route, leaving every other stop in
     its order (with a depot pickup before it where the van is short); ``None`` if it fits nowhere.
+    ``kept_heads``: per technician, how many stops at the head of their order nothing may go before or
+    among (what they are about to do).
 
     One compiled problem and one exact schedule per candidate: fast enough to place an emergency on a
     day of a thousand visits in well under a second, before any search improves the plan.
@@ -229,7 +236,7 @@ def cheapest_insertion(
             continue
         order = list(orders.get(tech.id, []))
         available = {k: free.get(k, 0) + own.get(v, {}).get(k, 0) for k in set(free) | set(own.get(v, {}))}
-        candidates = _with_job(problem, order, job_id)
+        candidates = _with_job(problem, order, job_id, first=(kept_heads or {}).get(tech.id, 0))
         found = _cheapest_timed(c, v, index, candidates, available) if v in base else None
         if found is not None:
             added = found[0] - base[v]
@@ -275,10 +282,12 @@ def _cheapest_bumping(
     return best
 
 
-def _with_job(problem: Problem, order: list[str], job_id: str, *, at: int | None = None) -> list[list[str]]:
-    """Every way to put ``job_id`` into ``order`` (at position ``at`` only, if given), also with a pickup
-    before it at each depot holding a part it needs."""
-    positions = range(len(order) + 1) if at is None else [at]
+def _with_job(
+    problem: Problem, order: list[str], job_id: str, *, at: int | None = None, first: int = 0
+) -> list[list[str]]:
+    """Every way to put ``job_id`` into ``order`` (at position ``at`` only, if given; otherwise at
+    ``first`` or later), also with a pickup before it at each depot holding a part it needs."""
+    positions = range(first, len(order) + 1) if at is None else [at]
     plain = [[*order[:k], job_id, *order[k:]] for k in positions]
     needs = problem.job(job_id).required_parts
     if not needs:
@@ -286,7 +295,7 @@ def _with_job(problem: Problem, order: list[str], job_id: str, *, at: int | None
     pickups = [
         [*order[:d], f"{DEPOT_PREFIX}{depot.id}", *order[d:k], job_id, *order[k:]]
         for k in positions
-        for d in range(k + 1)
+        for d in range(min(first, k), k + 1)
         for depot in problem.depots
         if any(depot.stock.get(sku, 0) > 0 for sku in needs)
     ]

@@ -37,10 +37,12 @@ class ArrivalPromise:
     def holds(self, start: datetime) -> bool:
         return self.opens_at <= start <= self.closes_at
 
-    def broken_by(self, expected_start: datetime) -> bool:
-        """Whether a visit expected to begin then breaks the promise: beginning early never does, since
-        the technician waits for the window to open."""
-        return expected_start > self.closes_at
+    def broken_by(self, forecast_opens_at: datetime) -> bool:
+        """Whether a visit whose forecast window now opens then breaks the promise: the whole forecast lies
+        past the promise's close, so the visit will almost surely begin late (a forecast that still
+        overlaps the promise leaves the customer's window as told). Beginning early never breaks it, since
+        the technician waits for the promise to open."""
+        return forecast_opens_at > self.closes_at
 
     def retold(self, opens_at: datetime, closes_at: datetime, at: datetime) -> ArrivalPromise:
         """The promise after the customer is told a new window."""

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Table, delete, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch.domain.dataset import Dataset
-from dispatch.domain.jobs import Job
+from dispatch.domain.jobs import Job, JobStatus
 from dispatch.domain.progress import VisitReport
 from dispatch.domain.tickets import Ticket
 from dispatch.persistence.models import AuditEventRow, Base, table_of
@@ -78,16 +78,21 @@ def load_dataset(session: Session) -> Dataset:
 
 
 def load_day_dataset(
-    session: Session, plan_id: str | None, also: Collection[str], duties: tuple[datetime, datetime]
+    session: Session,
+    plan_id: str | None,
+    also: Collection[str],
+    duties: tuple[datetime, datetime],
+    *,
+    open_statuses: Collection[JobStatus] = (),
 ) -> Dataset:
-    """What one day's plan speaks of, without the rest of the history: the jobs of plan ``plan_id`` and
-    those named in ``also``, their tickets and sites; every technician, depot, contract and catalogue entry
-    (the workforce and the offer, not the history); the on-call duties and standby agreements (with
-    their sites) with some time in ``duties``.
-    Customers and procedures are left out: no plan reads them. Each list is ordered as ``load_dataset``
-    orders it."""
+    """What one day's plan speaks of, without the rest of the history: the jobs of plan ``plan_id``, those
+    named in ``also`` and those in one of ``open_statuses`` (the work still to do), their tickets and
+    sites; every technician, depot, contract and catalogue entry (the workforce and the offer, not the
+    history); the on-call duties and standby agreements (with their sites) with some time in ``duties``.
+    Customers, procedures and ticket pauses are left out: no plan reads them. Each list is ordered as
+    ``load_dataset`` orders it."""
     jobs = JobRepository.table
-    in_day = _jobs_of(plan_id, also)
+    in_day = or_(_jobs_of(plan_id, also), jobs.c.status.in_([s.value for s in open_statuses]))
     tickets = TicketRepository.table
     sites = SiteRepository.table
     standby = StandbyAgreementRepository(session).overlapping(*duties)

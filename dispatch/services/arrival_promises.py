@@ -3,9 +3,10 @@ into promises, run every few minutes through the day.
 
 Each round forecasts every route of the day's published plan from the reports so far. A visit still to
 begin whose customer holds no promise, and which is expected within ``promise_minutes``, gets the window
-forecast now as its promise. A promised visit now expected to begin after its promise closes gets a new
-one, the window forecast now, and its promise counts as broken. A visit that begins early breaks nothing:
-its technician waits for the promise to open.
+forecast now as its promise. A promised visit whose forecast window now opens after its promise closes
+(by the forecast, not the plan's point estimate, which knows nothing of how long visits really take) will
+almost surely begin late: its customer is told the window forecast now, and the promise counts as
+broken. A visit that begins early breaks nothing: its technician waits for the promise to open.
 """
 
 from __future__ import annotations
@@ -123,6 +124,6 @@ def _told(outlook: StopOutlook, day: date, now: datetime, ahead: timedelta) -> A
         if outlook.estimate.start > now + ahead:
             return None
         return ArrivalPromise(job_id, day, forecast.opens_at, forecast.closes_at, now)
-    if outlook.promise.broken_by(outlook.estimate.start) and forecast.closes_at > outlook.promise.closes_at:
+    if outlook.promise.broken_by(forecast.opens_at):
         return outlook.promise.retold(forecast.opens_at, forecast.closes_at, now)
     return None

@@ -21,14 +21,14 @@ from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import TimeWindow
 from dispatch.domain.plans import Plan, PlannedRoute, UnplannedJob
 from dispatch.domain.promises import ArrivalPromise, windows_kept
-from dispatch.persistence.dataset_store import load_dataset, load_day_dataset
+from dispatch.persistence.dataset_store import load_day_dataset
 from dispatch.persistence.repositories import PlanRepository
 from dispatch.persistence.repositories.arrival_promises import ArrivalPromiseRepository
 from dispatch.persistence.repositories.plan_jobs import DayLockRepository, PinnedStartRepository
 from dispatch.persistence.repositories.visit_reports import VisitReportRepository
-from dispatch.services.day_state import STARTED, DayState, StartedRoute, day_state
+from dispatch.services.day_state import STARTED, UNDER_WAY, DayState, StartedRoute, day_state
 from dispatch.services.eta import arrival_window
-from dispatch.services.plan_problem import HORIZON, PlanningProblem, SkippedJob, build_problem
+from dispatch.services.plan_problem import HORIZON, PLANNABLE, PlanningProblem, SkippedJob, build_problem
 
 PINNED_START_WINDOW = timedelta(minutes=1)
 """A pinned start is the job's only window, this long, so the visit starts at the minute pinned."""
@@ -83,9 +83,19 @@ class RestOfDay:
 
 
 def load_live_day(session: Session, day: date, now: datetime) -> LiveDay:
-    """The stored data set, the published plan of ``day`` with the facts so far, locks and pins."""
-    dataset = load_dataset(session)
-    return _live(session, day, now, dataset, PlanRepository(session).published(day))
+    """What planning ``day`` reads: the published plan with the facts so far, locks, pins and promises,
+    and of the stored data set the work still to do and the published plan's (not the history of every
+    visit ever made, which a live day re-reads at every event: months of it take seconds)."""
+    published = PlanRepository(session).published(day)
+    origin = datetime.combine(day, time(0), UTC)
+    dataset = load_day_dataset(
+        session,
+        published.id if published else None,
+        (),
+        (origin, origin + HORIZON),
+        open_statuses=(*PLANNABLE, *UNDER_WAY),
+    )
+    return _live(session, day, now, dataset, published)
 
 
 def load_plan_day(session: Session, day: date, now: datetime, *, also: Collection[str] = ()) -> LiveDay:

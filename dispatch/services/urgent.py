@@ -1,28 +1,32 @@
 """An urgent job (an emergency P1 above all) placed on the live day within a second, then improved.
 
-The job goes where it adds least to the day: every technician who could take it is tried at every
-place in the rest of their route (with a depot pickup first where the van is short), every other visit
-keeping its technician and order, from where each technician is now. On a full day, up to three jobs of
-lower priority after it may make way (they go back to be planned, with the reason), when that costs
-less than leaving the urgent job out. The plan is validated and published
-at once; a short search then runs as a plan job that publishes only if it finds a better plan.
+The job goes where it adds least to the day, customers' broken promises and visits given to another
+technician counted as re-plans count them: every technician who could take it is tried at every place
+in the rest of their route after what they are about to do and the visits promised to customers (before
+those only when it fits nowhere else, or for a P1 where that costs less), with a depot pickup first
+where the van is short, every other visit keeping its technician and order, from where each technician
+is now. On a full day, up to three jobs of lower priority after it may make way (they go back to be
+planned, with the reason), when that costs less than leaving the urgent job out. The plan is validated and published at once; a short
+search then runs as a plan job that publishes only if it finds a better plan.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 import optimizer as opt
+from dispatch.config import get_settings
 from dispatch.domain.errors import Conflict
 from dispatch.domain.plans import Plan
 from dispatch.persistence.repositories import JobRepository
-from dispatch.services.plan_day import compose, hold_plan, publish_outcome
-from dispatch.services.rest_of_day import load_live_day, orders_of, rest_of_day
-from optimizer.fixed_routes import cheapest_insertion
+from dispatch.services.freeze import frozen_visits, keepable
+from dispatch.services.plan_day import compose, hold_plan, publish_outcome, with_disruption_costs
+from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
+from optimizer.fixed_routes import Insertion, cheapest_insertion
 
 INSERTED = "inserted"
 """The solver status of a plan whose only change is an urgent job placed by insertion."""
@@ -49,7 +53,7 @@ def place_urgent_job(
 ) -> Placement:
     """Put ``job_id`` where it adds least to the day's plan and publish it (caller commits)."""
     JobRepository(session).require(job_id)
-    params = params or opt.SolveParams()
+    params = with_disruption_costs(params or opt.SolveParams())
     if hold_plan(session, day, version) is None:
         raise Conflict(f"there is no published plan for {day} to place {job_id} in; plan the day first")
     live = load_live_day(session, day, now)
@@ -68,11 +72,7 @@ def place_urgent_job(
     orders = {t: [s for s in order if s != job_id] for t, order in orders.items()}
     unassigned = [u for u in unassigned if u.job_id != job_id]
     movable = {t: order for t, order in orders.items() if t not in live.kept.locked}
-    problem = rest.planning.problem
-    free = dataclasses.replace(
-        problem, technicians=tuple(t for t in problem.technicians if t.id not in live.kept.locked)
-    )
-    found = cheapest_insertion(free, params, movable, job_id)
+    found = _cheapest_place(live, rest, params, movable, job_id)
     if found is None:
         unassigned.append(
             opt.UnassignedJob(
@@ -92,6 +92,49 @@ def place_urgent_job(
             for bumped in found.bumped
         ]
     what = f"placing {job_id}" + (f" with {found.technician_id}" if found else "")
+    return _published(session, live, rest, orders, unassigned, params, what, now, found)
+
+
+def _cheapest_place(
+    live: LiveDay,
+    rest: RestOfDay,
+    params: opt.SolveParams,
+    orders: dict[str, list[str]],
+    job_id: str,
+) -> Insertion | None:
+    """Where the urgent job adds least, after what each technician is about to do and the visits whose
+    customers hold a promise (the frozen heads); before them only when it fits nowhere after, or for a
+    P1 where that costs less, broken promises and lateness counted."""
+    problem = _unlocked(rest.planning.problem, live)
+    ahead = timedelta(minutes=get_settings().freeze_minutes)
+    frozen = keepable(rest.planning.problem, params, frozen_visits(live, rest, ahead))
+    heads = {t: len(head) for t, head in frozen.items() if list(orders.get(t, [])[: len(head)]) == list(head)}
+    found = cheapest_insertion(problem, params, orders, job_id, kept_heads=heads)
+    if heads and (found is None or problem.job(job_id).priority == 1):
+        anywhere = cheapest_insertion(problem, params, orders, job_id)
+        if anywhere is not None and (found is None or anywhere.added_cost < found.added_cost):
+            return anywhere
+    return found
+
+
+def _unlocked(problem: opt.Problem, live: LiveDay) -> opt.Problem:
+    """The problem without the technicians whose day a dispatcher locked."""
+    return dataclasses.replace(
+        problem, technicians=tuple(t for t in problem.technicians if t.id not in live.kept.locked)
+    )
+
+
+def _published(
+    session: Session,
+    live: LiveDay,
+    rest: RestOfDay,
+    orders: dict[str, list[str]],
+    unassigned: list[opt.UnassignedJob],
+    params: opt.SolveParams,
+    what: str,
+    now: datetime,
+    found: Insertion | None,
+) -> Placement:
     outcome = compose(live, rest, orders, unassigned, params, what, now=now, status=INSERTED)
     published_outcome = publish_outcome(session, outcome, what)
     if found is None:

@@ -69,6 +69,15 @@ def test_an_urgent_job_goes_to_the_technician_it_adds_least_to() -> None:
     assert found.order in (["B", "U"], ["U", "B"])
 
 
+def test_nothing_is_inserted_before_or_among_the_head_a_technician_keeps() -> None:
+    """U lies before A on the way, but A and B are the head T1 keeps: U goes after them."""
+    p = problem([tech("T1")], [job("U", 1), job("A", 2), job("B", 4)])
+    found = cheapest_insertion(p, params(), {"T1": ["A", "B"]}, "U", kept_heads={"T1": 2})
+    assert found is not None and found.order == ["A", "B", "U"]
+    free = cheapest_insertion(p, params(), {"T1": ["A", "B"]}, "U")
+    assert free is not None and free.order == ["U", "A", "B"]
+
+
 def test_on_a_full_day_a_lower_priority_job_makes_way_for_an_urgent_one() -> None:
     """Nobody has room for the P1 but a P4 on a full route steps aside; the P1 is placed, the P4 bumped."""
     full = tech("T1", shift=window(8, 10))
