@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -40,6 +40,8 @@ REPAIR_SHARE = 0.12
 MIN_PAIR_S = 3.0
 """Least time a pair is re-solved for: compiling a pair of parts takes a second or two."""
 MIN_PART_S = 0.5
+MIN_REST_S = 5.0
+"""Least time worth improving a part again with (it is compiled again first)."""
 
 Share = dict[int, dict[str, int]]
 """Stock per depot index and SKU that a part may pick up."""
@@ -89,7 +91,8 @@ class _Run:
     states: list[PartState] = field(default_factory=list)
     history: list[tuple[float, int]] = field(default_factory=list)
     solutions: int = 0
-    done: int = 0
+    done: set[int] = field(default_factory=set)
+    """Parts whose improvement has finished (the progress's groups done)."""
 
     def task(self, k: int, time_s: float, construct_only: bool = False) -> PartTask:
         state = self.states[k]
@@ -106,7 +109,11 @@ class _Run:
         served = {j for s in self.states for r in s.solution.routes for j in r.job_ids}
         p1 = sum(1 for j in served if self.problem.job(j).priority == 1)
         self.control.plan(
-            total, len(served), len(self.problem.jobs), p1_assigned=p1, groups=(self.done, len(self.states))
+            total,
+            len(served),
+            len(self.problem.jobs),
+            p1_assigned=p1,
+            groups=(len(self.done), len(self.states)),
         )
 
 
@@ -144,8 +151,9 @@ def solve_in_parts(
     repair_s = params.time_limit_s * REPAIR_SHARE if _crossing(run) else 0.0
     workers = min(params.workers, len(parts)) if params.time_limit_s >= 5.0 else 1
     with runner.pool(workers) as pool:
-        _improve_parts(run, pool, workers, deadline - repair_s)
-    tried, kept = _repair_cut(run, deadline)
+        _improve_parts(run, pool, workers, deadline - repair_s, range(len(parts)))
+        tried, kept = _repair_cut(run, deadline)
+        _spend_the_rest(run, pool, workers, deadline)
     return _merged(run, first_plan_s, tried, kept)
 
 
@@ -160,10 +168,23 @@ def _inner(control: SearchControl, params: SolveParams) -> SearchControl:
     return SearchControl(params.time_limit_s, None, lambda: control.cancelled)
 
 
-def _improve_parts(run: _Run, pool: ProcessPoolExecutor | None, workers: int, until: float) -> None:
-    """Each part improved from its first plan, largest first, its share of the time left by size."""
-    order = sorted(range(len(run.states)), key=lambda k: -len(run.states[k].part.jobs))
-    jobs_left = sum(len(s.part.jobs) for s in run.states)
+def _spend_the_rest(run: _Run, pool: ProcessPoolExecutor | None, workers: int, deadline: float) -> None:
+    """Time the cut's repair left unused goes to the parts leaving out the most drop penalty, again from
+    their plans, as many as can have ``MIN_REST_S`` each."""
+    left = deadline - time.perf_counter()
+    room = int(left // MIN_REST_S) * workers
+    if room < 1 or run.control.cancelled:
+        return
+    by_stake = sorted(range(len(run.states)), key=lambda k: -run.states[k].solution.objective.drops)
+    _improve_parts(run, pool, min(workers, room), deadline, by_stake[:room])
+
+
+def _improve_parts(
+    run: _Run, pool: ProcessPoolExecutor | None, workers: int, until: float, parts: Iterable[int]
+) -> None:
+    """Each of ``parts`` improved from its plan so far, largest first, its share of the time left by size."""
+    order = sorted(parts, key=lambda k: -len(run.states[k].part.jobs))
+    jobs_left = sum(len(run.states[k].part.jobs) for k in order)
     running: dict[Future[Solution], int] = {}
     while order or running:
         while order and (pool is None or len(running) < workers) and not run.control.cancelled:
@@ -187,13 +208,13 @@ def _improve_parts(run: _Run, pool: ProcessPoolExecutor | None, workers: int, un
             try:
                 _finished(run, k, future.result())
             except Exception:  # a failed sub-solve keeps its constructed plan
-                run.done += 1
+                run.done.add(k)
 
 
 def _finished(run: _Run, k: int, solution: Solution) -> None:
     state = run.states[k]
     run.solutions += solution.stats.solutions_found
-    run.done += 1
+    run.done.add(k)
     if solution.status is not SolveStatus.INVALID_PROBLEM and (
         solution.objective.total <= state.solution.objective.total
     ):
