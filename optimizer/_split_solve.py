@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from optimizer._progress import POLL_S, SearchControl
@@ -193,11 +193,14 @@ def _improve_parts(
             left = max(0.0, until - time.perf_counter())
             share = min(left, left * workers * size / max(1, jobs_left))
             jobs_left -= size
-            if pool is None:
-                with _inner(run.control, run.params) as inner:
-                    _finished(run, k, run.runner.run(run.task(k, share), inner))
-            else:
-                running[pool.submit(run.runner.in_worker, run.task(k, share))] = k
+            if pool is not None:
+                try:
+                    running[pool.submit(run.runner.in_worker, run.task(k, share))] = k
+                    continue
+                except BrokenExecutor:  # a worker was killed: the rest are solved here
+                    pool, share = None, share / workers
+            with _inner(run.control, run.params) as inner:
+                _finished(run, k, run.runner.run(run.task(k, share), inner))
         if run.control.cancelled:
             order.clear()
         if not running:
