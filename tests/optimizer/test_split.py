@@ -4,43 +4,17 @@ recorded, and the cut repaired where one part's left-out job fits another's tech
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer._split import coarse_reach, depot_shares, kmeans, split_day, sub_problem
-from optimizer.problem import Depot, Job, Location, Problem, SolveParams, Technician, TimeWindow
+from optimizer.problem import Job, Location, Problem, SolveParams, Technician, TimeWindow
 from optimizer.solve import solve
 from optimizer.validate import validate
-from tests.optimizer.builders import HOUR, job, problem, tech
-
-CITIES = ((40.0, -75.0), (41.0, -81.0), (39.5, -87.0))
-"""Three cities some 500 km apart: a van of one cannot work a day in another."""
-SHIFT = TimeWindow(8 * HOUR, 17 * HOUR)
-
-
-def _cities(techs_each: int = 4, jobs_each: int = 14, seed: int = 3) -> Problem:
-    """Technicians and jobs scattered around each city, one depot per city."""
-    rng = random.Random(seed)
-    techs, jobs, depots = [], [], []
-    for c, (lat, lon) in enumerate(CITIES):
-        techs += [
-            Technician(f"T{c}-{k}", Location.at(lat + rng.random() / 4, lon + rng.random() / 4), SHIFT)
-            for k in range(techs_each)
-        ]
-        jobs += [
-            Job(
-                f"J{c}-{k}",
-                Location.at(lat + rng.random() / 3, lon + rng.random() / 3),
-                2_700,
-                priority=rng.randint(1, 4),
-            )
-            for k in range(jobs_each)
-        ]
-        depots.append(Depot(f"D{c}", Location.at(lat + 0.1, lon + 0.1), stock={"fan": 2}))
-    return Problem(tuple(techs), tuple(jobs), TimeWindow(0, 24 * HOUR), depots=tuple(depots))
+from tests.optimizer.builders import CITIES, HOUR, SHIFT, job, problem, tech
+from tests.optimizer.builders import three_cities as _cities
 
 
 def _small_parts(**kwargs: object) -> SolveParams:
