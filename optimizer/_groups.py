@@ -19,6 +19,7 @@ import ctypes
 import dataclasses
 import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing.synchronize import Event
@@ -261,6 +262,11 @@ def init_worker(stop: Event) -> None:
     """Pool initializer: remember the solve's stop event (shared with the parent process)."""
     global _stop
     _stop = stop
+
+
+def worker_stop() -> Callable[[], bool] | None:
+    """In a pool worker, the check of the solve's stop event (None outside a pool)."""
+    return _stop.is_set if _stop is not None else None
 
 
 def ready() -> bool:

@@ -430,6 +430,10 @@ class SolveParams:
     ``ruin_share`` is the share of each group's time given to ruin and recreate (string removals reinserted
     by the construction's exact insertions, seeded by ``seed``) before OR-Tools' search polishes the result;
     0 leaves the whole time to OR-Tools. In deterministic mode it runs a fixed number of iterations.
+    ``max_part_jobs`` and ``max_part_technicians`` bound a part of a large day: a day with more jobs or
+    technicians is split geographically before anything whole-day is built (technicians clustered by home,
+    each job given to the part whose technicians can best take it), the parts are solved as days of their
+    own and the cut between neighbouring parts is repaired; ``None`` never splits.
     """
 
     time_limit_s: float = 10.0
@@ -445,8 +449,14 @@ class SolveParams:
     decompose: bool = True
     break_model: BreakModel = BreakModel.INTERVALS
     ruin_share: float = 0.8
+    max_part_jobs: int | None = 1500
+    max_part_technicians: int | None = 150
 
     def __post_init__(self) -> None:
+        if self.max_part_jobs is not None and self.max_part_jobs < 1:
+            raise ValueError("max_part_jobs must be at least 1")
+        if self.max_part_technicians is not None and self.max_part_technicians < 1:
+            raise ValueError("max_part_technicians must be at least 1")
         if not 0 <= self.ruin_share < 1:
             raise ValueError("ruin_share must be at least 0 and below 1")
         if self.time_limit_s <= 0:

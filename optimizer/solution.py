@@ -143,6 +143,16 @@ class ObjectiveBreakdown:
 
 
 @dataclass(frozen=True, slots=True)
+class SolvePart:
+    """One part of a day split geographically: its technicians, how many jobs it was given, and how many
+    independent groups it held; the plan view can show which part each route came from."""
+
+    technician_ids: tuple[str, ...]
+    jobs: int
+    groups: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class SolveStats:
     """How the search went: wall time, first solution, objective over time (seconds, objective)."""
 
@@ -151,6 +161,10 @@ class SolveStats:
     objective_over_time: tuple[tuple[float, int], ...] = ()
     solutions_found: int = 0
     groups: int = 0
+    parts: tuple[SolvePart, ...] = ()
+    """How a large day was split (empty when it was solved whole)."""
+    cut_repairs: tuple[int, int] = (0, 0)
+    """Pairs of neighbouring parts re-solved together across their cut: (tried, kept because better)."""
 
 
 @dataclass(frozen=True, slots=True)

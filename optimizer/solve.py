@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from multiprocessing.synchronize import Event
@@ -38,14 +38,18 @@ from optimizer._groups import (
     in_problem,
     init_worker,
     ready,
+    release_memory,
     run_group,
     run_in_worker,
+    worker_stop,
 )
-from optimizer._plans import Plan, Stock, divide_stock, minus, picks_of, plan_cost
+from optimizer._plans import Plan, Stock, divide_stock, minus, picks_of, plan_cost, repaired
 from optimizer._progress import POLL_S, ProgressCallback, SearchControl, StopCheck, served_jobs
 from optimizer._reach import Reach, compute_reach, groups
 from optimizer._schedule import Compiled, Timing, depot_of, schedule
-from optimizer.problem import Problem, SolveParams
+from optimizer._split import too_large
+from optimizer._split_solve import PartRunner, PartTask, solve_in_parts
+from optimizer.problem import CostWeights, Problem, SolveParams
 from optimizer.solution import (
     BreakPlacement,
     ObjectiveBreakdown,
@@ -80,7 +84,10 @@ def solve(
     """
     params = params or SolveParams()
     with SearchControl(params.time_limit_s, on_progress, should_stop) as control:
-        solution = _solve(problem, params, travel, control)
+        if params.decompose and too_large(problem, params):
+            solution = solve_in_parts(problem, params, travel, control, _PARTS)
+        else:
+            solution = _solve(problem, params, travel, control)
     if control.stop_requested and solution.status in (SolveStatus.FEASIBLE, SolveStatus.TIMED_OUT):
         solution = dataclasses.replace(solution, status=SolveStatus.CANCELLED)
     assigned = solution.assigned_job_ids
@@ -90,8 +97,16 @@ def solve(
 
 
 def _solve(
-    problem: Problem, params: SolveParams, travel: TravelTimes | None, control: SearchControl
+    problem: Problem,
+    params: SolveParams,
+    travel: TravelTimes | None,
+    control: SearchControl,
+    *,
+    hint: Sequence[Route] = (),
+    construct_only: bool = False,
 ) -> Solution:
+    """Solve one day whole. ``hint`` (routes of an earlier plan) replaces the construction where given;
+    ``construct_only`` returns the constructed plan without improving it."""
     began = time.perf_counter()
     try:
         c = Compiled.build(problem, params, travel)
@@ -105,8 +120,10 @@ def _solve(
         routable = [j for j, vs in enumerate(reach.allowed) if vs]
         parts = [(list(range(n_vehicles)), routable)] if routable else []
     workers = min(params.workers, len(parts)) if params.time_limit_s >= MIN_POOL_TIME_S else 1
+    if construct_only:
+        workers = 1
     with _pool(workers) as pool:
-        return _improve(c, reach, parts, pool, workers, began, control)
+        return _improve(c, reach, parts, pool, workers, began, control, hint, construct_only)
 
 
 def _improve(
@@ -117,13 +134,20 @@ def _improve(
     workers: int,
     began: float,
     control: SearchControl,
+    hint: Sequence[Route] = (),
+    construct_only: bool = False,
 ) -> Solution:
     """Construct every group, improve the groups (side by side in ``pool`` when given), merge, re-balance."""
     problem, params = c.problem, c.params
     available = dict(reach.depot_stock)
     constructed: list[Plan] = []
+    hinted = _hint_plan(c, hint) if hint else None
     for vehicles, jobs in parts:
-        if params.use_construction:
+        if hinted is not None:
+            plan = _from_hint(c, hinted, vehicles, jobs, reach.allowed, available)
+            available = minus(available, [picks_of(c, plan)])
+            constructed.append(plan)
+        elif params.use_construction:
             state = construct(c, vehicles, jobs, reach.allowed, available)
             available = state.remaining
             constructed.append({v: list(stops) for v, stops in state.routes.items()})
@@ -151,6 +175,9 @@ def _improve(
             p1_assigned=served_jobs(constructed, p1s),
             groups=(0, len(parts)),
         )
+    if construct_only:
+        found = any(any(p.values()) for p in constructed)
+        return _solution(c, reach, parts, constructed, began, first_solution_s, history, 1, False, found)
     deadline = began + params.time_limit_s * 0.97
     deadline_epoch = time.time() + (deadline - time.perf_counter())
     plans: list[Plan] = [dict(p) for p in constructed]
@@ -158,7 +185,7 @@ def _improve(
 
     def task(g: int, time_s: float) -> GroupTask:
         vehicles, jobs = parts[g]
-        initial = constructed[g] if params.use_construction else None
+        initial = constructed[g] if params.use_construction or hint else None
         return group_task(c, g, vehicles, jobs, reach.allowed, shares[g], initial, time_s, deadline_epoch)
 
     def finished(outcome: GroupOutcome) -> None:
@@ -211,6 +238,64 @@ def _improve(
         any(o.timed_out for o in outcomes),
         not parts or any(o.found for o in outcomes) or any(any(p.values()) for p in constructed),
     )
+
+
+def run_part(task: PartTask, control: SearchControl) -> Solution:
+    """One part of a split day solved whole in this process; its memory is handed back when it ends."""
+    try:
+        return _solve(
+            task.problem,
+            task.params,
+            task.travel,
+            control,
+            hint=task.hint,
+            construct_only=task.construct_only,
+        )
+    finally:
+        release_memory()
+
+
+def run_part_in_worker(task: PartTask) -> Solution:
+    """``run_part`` in a pool worker, stopping early when the parent sets the stop event."""
+    with SearchControl(task.params.time_limit_s, None, worker_stop()) as control:
+        return run_part(task, control)
+
+
+def _hint_plan(c: Compiled, hint: Sequence[Route]) -> Plan:
+    """An earlier plan's routes as stops of this problem (jobs or depots it does not know are left out)."""
+    problem = c.problem
+    vehicle = {t.id: v for v, t in enumerate(problem.technicians)}
+    job = {j.id: k for k, j in enumerate(problem.jobs)}
+    depot = {d.id: k for k, d in enumerate(problem.depots)}
+    plan: Plan = {}
+    for route in hint:
+        if route.technician_id not in vehicle:
+            continue
+        stops: list[int] = []
+        for visit in route.visits:
+            if visit.job_id is not None and visit.job_id in job:
+                stops.append(job[visit.job_id])
+            elif visit.job_id is None and visit.depot_id is not None and visit.depot_id in depot:
+                stops.append(-(depot[visit.depot_id] + 1))
+        plan[vehicle[route.technician_id]] = stops
+    return plan
+
+
+def _from_hint(
+    c: Compiled,
+    hinted: Plan,
+    vehicles: list[int],
+    jobs: list[int],
+    allowed: list[list[int]],
+    available: Stock,
+) -> Plan:
+    """A group's start from an earlier plan: its routes kept where they still hold (only jobs of the group
+    its technicians can take), then every job they leave out inserted where it fits."""
+    members = set(jobs)
+    plan: Plan = {}
+    for v in vehicles:
+        plan[v] = [s for s in hinted.get(v, []) if s < 0 or (s in members and v in allowed[s])]
+    return fill_in(c, repaired(c, plan, available), jobs, allowed, available)
 
 
 def _in_parallel(
@@ -308,6 +393,10 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
         del _STOP_EVENTS[id(pool)]
 
 
+_PARTS = PartRunner(run_part, run_part_in_worker, _pool)
+"""How the parts of a split day are solved: here, or in this module's process pool."""
+
+
 def _route(c: Compiled, v: int, timing: Timing) -> Route:
     problem = c.problem
     tech = problem.technicians[v]
@@ -392,8 +481,31 @@ def _solution(
         else:
             detail = f"{len(capable)} capable technicians could reach it, but their days are full"
             unassigned.append(UnassignedJob(job.id, UnassignedReason.CAPACITY, detail))
+    objective = objective_of(problem, weights, routes, unassigned)
+    if not parts:
+        status = SolveStatus.OPTIMAL
+    elif not found_any:
+        status = SolveStatus.NO_SOLUTION
+    elif timed_out:
+        status = SolveStatus.TIMED_OUT
+    else:
+        status = SolveStatus.FEASIBLE
+    stats = SolveStats(
+        wall_time_s=time.perf_counter() - began,
+        time_to_first_solution_s=first_solution_s,
+        objective_over_time=tuple(history),
+        solutions_found=solutions,
+        groups=len(parts),
+    )
+    return Solution(status, tuple(routes), tuple(unassigned), objective, stats)
+
+
+def objective_of(
+    problem: Problem, weights: CostWeights, routes: Sequence[Route], unassigned: Sequence[UnassignedJob]
+) -> ObjectiveBreakdown:
+    """The objective of a plan of ``problem`` from its routes and left-out jobs (no matrix needed)."""
     fixed_cost = {t.id: t.fixed_cost for t in problem.technicians}
-    objective = ObjectiveBreakdown(
+    return ObjectiveBreakdown(
         travel=weights.travel_cost_per_s * sum(r.travel_s for r in routes),
         distance=weights.distance_cost_per_m * sum(r.distance_m for r in routes),
         lateness=sum(
@@ -420,19 +532,3 @@ def _solution(
             if v.job_id is not None and problem.job(v.job_id).breaks_promise(v.start_s)
         ),
     )
-    if not parts:
-        status = SolveStatus.OPTIMAL
-    elif not found_any:
-        status = SolveStatus.NO_SOLUTION
-    elif timed_out:
-        status = SolveStatus.TIMED_OUT
-    else:
-        status = SolveStatus.FEASIBLE
-    stats = SolveStats(
-        wall_time_s=time.perf_counter() - began,
-        time_to_first_solution_s=first_solution_s,
-        objective_over_time=tuple(history),
-        solutions_found=solutions,
-        groups=len(parts),
-    )
-    return Solution(status, tuple(routes), tuple(unassigned), objective, stats)

@@ -18,9 +18,42 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from optimizer.problem import IntMatrix, Job, Problem, SolveParams, Technician
+from optimizer.problem import Job, Location, Problem, SolveParams, Technician
 from optimizer.solution import ObjectiveBreakdown, Route, Solution, Visit, VisitKind
-from optimizer.travel import TravelTimes, problem_matrices
+from optimizer.travel import LocationMatrices, TravelTimes, default_travel_times, problem_matrices
+
+LEGWISE_ABOVE_PLACES = 3_000
+"""Distinct places above which a day without matrices of its own is checked leg by leg: the whole day's
+matrices would take gigabytes for a national day, while its plan drives only as many legs as it has visits."""
+
+
+class _Legs:
+    """Travel time and distance of one leg between two of the problem's places (rows): read from the whole
+    day's matrices, or, for a large day without its own, computed pair by pair by the provider (the same
+    arithmetic per pair as a whole matrix, so the figures are the same)."""
+
+    def __init__(self, problem: Problem, travel: TravelTimes | None) -> None:
+        self.matrices: LocationMatrices | None = None
+        self.points: list[Location] = []
+        self.travel = travel if travel is not None else default_travel_times()
+        locations = problem.locations()
+        distinct = {(loc.lat, loc.lon) for loc in locations}
+        unplaced = any(lat is None or lon is None for lat, lon in distinct)
+        if problem.has_matrices or unplaced or len(distinct) <= LEGWISE_ABOVE_PLACES:
+            self.matrices = problem_matrices(problem, travel)
+            self.rows: tuple[int, ...] = self.matrices.rows
+            return
+        row_of: dict[tuple[float | None, float | None], int] = {}
+        for loc in locations:
+            row_of.setdefault((loc.lat, loc.lon), len(row_of))
+        self.points = [Location.at(lat, lon) for lat, lon in row_of if lat is not None and lon is not None]
+        self.rows = tuple(row_of[(loc.lat, loc.lon)] for loc in locations)
+
+    def between(self, a: int, b: int) -> tuple[int, int]:
+        if self.matrices is not None:
+            return int(self.matrices.travel_time_s[a, b]), int(self.matrices.distance_m[a, b])
+        times, dists = self.travel.matrices([self.points[a], self.points[b]])
+        return int(times[0, 1]), int(dists[0, 1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +83,9 @@ class _Checker:
     def __init__(self, problem: Problem, params: SolveParams, travel: TravelTimes | None) -> None:
         self.problem = problem
         self.params = params
-        matrices = problem_matrices(problem, travel)
-        self.times: IntMatrix = matrices.travel_time_s
-        self.dists: IntMatrix = matrices.distance_m
+        self.legs = _Legs(problem, travel)
         n_tech, n_depot = len(problem.technicians), len(problem.depots)
-        rows = matrices.rows
+        rows = self.legs.rows
         self.start_row = {t.id: rows[i] for i, t in enumerate(problem.technicians)}
         self.end_row = {t.id: rows[n_tech + i] for i, t in enumerate(problem.technicians)}
         self.depot_row = {d.id: rows[2 * n_tech + i] for i, d in enumerate(problem.depots)}
@@ -143,7 +174,7 @@ class _Checker:
             if target is None:
                 self.fail("unknown_stop", f"{who}: visit to unknown {visit.stop_id}")
                 continue
-            travel, distance = int(self.times[row, target]), int(self.dists[row, target])
+            travel, distance = self.legs.between(row, target)
             travel_total += travel
             distance_total += distance
             if (visit.travel_s, visit.distance_m) != (travel, distance):
@@ -167,7 +198,7 @@ class _Checker:
             departure = previous_end = visit.end_s
             row = target
         end_row = self.end_row[tech.id]
-        travel, distance = int(self.times[row, end_row]), int(self.dists[row, end_row])
+        travel, distance = self.legs.between(row, end_row)
         travel_total += travel
         distance_total += distance
         if (route.end_travel_s, route.end_distance_m) != (travel, distance):

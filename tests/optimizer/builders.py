@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 
 import numpy as np
@@ -90,3 +91,29 @@ def params(**kwargs: object) -> SolveParams:
 
 
 __all__ = ["CostWeights", "Depot", "LunchBreak", "TimeWindow"]
+
+
+CITIES = ((40.0, -75.0), (41.0, -81.0), (39.5, -87.0))
+"""Three cities some 500 km apart: a van of one cannot work a day in another."""
+
+
+def three_cities(techs_each: int = 4, jobs_each: int = 14, seed: int = 3) -> Problem:
+    """Technicians and jobs scattered around each city, one depot per city."""
+    rng = random.Random(seed)
+    techs, jobs, depots = [], [], []
+    for c, (lat, lon) in enumerate(CITIES):
+        techs += [
+            Technician(f"T{c}-{k}", Location.at(lat + rng.random() / 4, lon + rng.random() / 4), SHIFT)
+            for k in range(techs_each)
+        ]
+        jobs += [
+            Job(
+                f"J{c}-{k}",
+                Location.at(lat + rng.random() / 3, lon + rng.random() / 3),
+                2_700,
+                priority=rng.randint(1, 4),
+            )
+            for k in range(jobs_each)
+        ]
+        depots.append(Depot(f"D{c}", Location.at(lat + 0.1, lon + 0.1), stock={"fan": 2}))
+    return Problem(tuple(techs), tuple(jobs), TimeWindow(0, 24 * HOUR), depots=tuple(depots))

@@ -181,3 +181,28 @@ def test_unknown_visit_is_caught(planned: Solution) -> None:
     route = t1_route(planned)
     report = validate(base_problem(), with_t1(planned, visits=(*route.visits, extra)), params())
     assert "unknown_job" in report.rules() or "unknown_stop" in report.rules()
+
+
+def test_a_large_day_checked_leg_by_leg_gets_the_whole_matrix_verdict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above ``LEGWISE_ABOVE_PLACES`` a day without matrices is checked one leg at a time: same objective,
+    same violations (here one forged leg) as the check on the whole day's matrices."""
+    from optimizer import validate as checker
+    from tests.optimizer.builders import three_cities
+
+    day = three_cities()
+    params = SolveParams(time_limit_s=5, deterministic=True, solution_limit=10)
+    solution = solve(day, params)
+    route = solution.routes[0]
+    forged = dataclasses.replace(
+        route, visits=(dataclasses.replace(route.visits[0], travel_s=1), *route.visits[1:])
+    )
+    broken = dataclasses.replace(solution, routes=(forged, *solution.routes[1:]))
+    whole = [checker.validate(day, s, params) for s in (solution, broken)]
+    monkeypatch.setattr(checker, "LEGWISE_ABOVE_PLACES", 10)
+    legwise = [checker.validate(day, s, params) for s in (solution, broken)]
+    assert whole[0].ok and legwise[0].ok
+    assert [r.objective for r in legwise] == [r.objective for r in whole]
+    assert [r.violations for r in legwise] == [r.violations for r in whole]
+    assert legwise[1].rules() == {"times"}
