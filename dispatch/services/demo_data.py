@@ -120,6 +120,7 @@ def run_demo(settings: Settings, *, seed: int | None, day: date | None, scale: f
     workload = print_day_summary(settings, the_day)
     plan = plan_day_command(settings, the_day, region=None, time_limit_s=settings.plan_time_limit_s)
     on_site = a_visit_under_way(settings, the_day, datetime.now(UTC))
+    on_site += windows_told(settings, datetime.now(UTC))
     week = plan_week_command(
         settings, the_day + timedelta(days=1), time_limit_s=settings.plan_time_limit_s, now=datetime.now(UTC)
     )
@@ -163,6 +164,25 @@ def a_visit_under_way(settings: Settings, day: date, now: datetime) -> str:
     finally:
         engine.dispose()
     return f"{route.technician_id} set off early and is on site at {job_id}: a visit under way.\n\n"
+
+
+def windows_told(settings: Settings, now: datetime) -> str:
+    """The service's first round of arrival promises, run now rather than a few minutes after it starts:
+    a line naming how many customers were told their window, or nothing when no visit is that close."""
+    from dispatch.persistence.db import make_engine, make_session_factory
+    from dispatch.services.promise_rounds import promise_round
+
+    engine = make_engine(settings.effective_database_url)
+    try:
+        told = promise_round(make_session_factory(engine), now)
+    finally:
+        engine.dispose()
+    if told is None or not told.promised:
+        return ""
+    return (
+        f"{told.promised} customers whose visit is expected within {settings.promise_minutes} minutes were "
+        "told their arrival window: a promise the day now keeps.\n\n"
+    )
 
 
 def demo_logins(settings: Settings, day: date, *, technicians_shown: int = 3) -> str:
