@@ -22,6 +22,7 @@ from dispatch.domain.contracts import Priority
 from dispatch.domain.tickets import Ticket, TicketState
 from dispatch.domain.visit_due import VisitDues, ticket_dues
 from dispatch.persistence.repositories import JobRepository, PlanRepository, SiteRepository, TicketRepository
+from dispatch.persistence.repositories.arrival_promises import ArrivalPromiseRepository
 from dispatch.services.durations import learn_durations
 from dispatch.services.tracking_estimates import forecast_stored_route
 
@@ -66,9 +67,10 @@ def tickets_at_risk(session: Session, day: date, now: datetime) -> list[TicketAt
     planned: list[TicketAtRisk] = []
     on_route: set[str] = set(tickets)
     durations = learn_durations(session, now) if routes else None
+    promises = ArrivalPromiseRepository(session).on_day(day, list(jobs))
     for route in routes:
         outlooks = forecast_stored_route(
-            session, route, jobs=jobs, tickets=tickets, durations=durations, day=day
+            session, route, jobs=jobs, tickets=tickets, durations=durations, day=day, promises=promises
         )
         for stop in (o.estimate for o in outlooks):
             if stop.job_id is None or stop.job_id not in jobs:
