@@ -53,6 +53,7 @@ PROMISE_ROUND_EVERY = timedelta(minutes=5)
 MAX_OVERTIME = timedelta(hours=1)
 """A technician does not set off for a visit that would keep them more than this past their shift."""
 LATE_NOTICE = timedelta(minutes=15)
+RE_TIMED = timedelta(minutes=10)
 
 
 class Policy(Protocol):
@@ -102,6 +103,13 @@ class DayRecord:
     snapshots: list[Snapshot] = field(default_factory=list)
     windows_promised: int = 0
     promises_broken: int = 0
+    """Retellings: one visit may be told a new window more than once."""
+    visits_broken: set[str] = field(default_factory=set)
+    """Visits whose customer was told a new window at least once."""
+    broken_because: dict[str, int] = field(default_factory=dict)
+    """Promises broken by what changed since the customer was told: another technician, a lunch break
+    now before the visit, its planned start put ``RE_TIMED`` or more later, or none of these (the day
+    ran late)."""
     searches: int = 0
     search_wall_s: float = 0.0
     service_wall_s: float = 0.0
@@ -148,6 +156,7 @@ class DaySimulation:
         self.now = datetime.min.replace(tzinfo=UTC)
         self._events: list[tuple[datetime, int, Callable[..., None], tuple[Any, ...]]] = []
         self._order = itertools.count()
+        self._told_on: dict[str, tuple[str, bool, datetime]] = {}
         self.technicians: dict[str, _Technician] = {}
         for technician in dataset.technicians:
             shift = technician.calendar.shift_on(self.day)
@@ -442,8 +451,36 @@ class DaySimulation:
         if told is not None:
             self.record.windows_promised += told.promised
             self.record.promises_broken += told.retold
+            self.record.visits_broken.update(told.retold_jobs)
+            self._note_causes(told.promised_jobs, told.retold_jobs)
         if self._events:
             self.at(self.now + PROMISE_ROUND_EVERY, self._tell_windows)
+
+    def _note_causes(self, promised: tuple[str, ...], retold: tuple[str, ...]) -> None:
+        """What changed for each retold visit since its customer was last told (see ``broken_because``)."""
+        view = self.view()
+        now = {job: self._placement(view, job) for job in (*promised, *retold)}
+        for job in retold:
+            before, after = self._told_on.get(job), now[job]
+            cause = "ran late"
+            if before is not None and after is not None:
+                if before[0] != after[0]:
+                    cause = "another technician"
+                elif after[1] and not before[1]:
+                    cause = "lunch now before it"
+                elif after[2] - before[2] >= RE_TIMED:
+                    cause = "re-planned later"
+            self.record.broken_because[cause] = self.record.broken_because.get(cause, 0) + 1
+        self._told_on.update({j: p for j, p in now.items() if p is not None})
+
+    def _placement(self, view: PlanView, job_id: str) -> tuple[str, bool, datetime] | None:
+        """The visit's technician, whether their lunch comes before it, and its planned start."""
+        for route in view.plan.routes:
+            visit = next((v for v in route.visits if v.job_id == job_id), None)
+            if visit is not None:
+                lunch_first = route.lunch_start is not None and route.lunch_start <= visit.arrival
+                return route.technician_id, lunch_first, visit.start
+        return None
 
     def _snapshot(self) -> None:
         """The window each customer with a visit to come would see now."""

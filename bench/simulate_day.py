@@ -231,7 +231,7 @@ def run(args: argparse.Namespace, *, echo: bool = True) -> dict[str, PolicyFigur
                         f"    {policy}: {wall_s:.1f} s ({record.search_wall_s:.0f} s searching, "
                         f"{record.service_wall_s:.0f} s in other service calls), "
                         f"{len(record.visits)} visits, {record.searches} searches, "
-                        f"{len(record.refusals)} refusals",
+                        f"{len(record.refusals)} refusals; promises broken: {record.broken_because}",
                         flush=True,
                     )
     return figures

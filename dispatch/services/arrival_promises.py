@@ -44,6 +44,8 @@ class WindowsTold:
     """Customers told their window for the first time."""
     retold: int = 0
     """Customers told a new window because the one they held would be broken."""
+    promised_jobs: tuple[str, ...] = ()
+    retold_jobs: tuple[str, ...] = ()
 
 
 def promises_on(
@@ -79,7 +81,8 @@ def tell_arrival_windows(
     promises = promises_on(session, day, job_ids)
     durations = learn_durations(session, now) if durations is None else durations
     store = ArrivalPromiseRepository(session)
-    promised = retold = 0
+    promised: list[str] = []
+    retold: list[str] = []
     for route in plan.routes:
         as_of = window_moment(now, day, zones.get(route.technician_id, "UTC"))
         if route.technician_id not in zones or as_of is None:
@@ -99,9 +102,8 @@ def tell_arrival_windows(
             told = _told(outlook, day, now, ahead)
             if told is not None:
                 store.put(told)
-                promised += told.times_told == 1
-                retold += told.times_told > 1
-    return WindowsTold(promised, retold)
+                (promised if told.times_told == 1 else retold).append(told.job_id)
+    return WindowsTold(len(promised), len(retold), tuple(promised), tuple(retold))
 
 
 def _still_to_begin(outlooks: list[StopOutlook], jobs: Mapping[str, Job]) -> list[StopOutlook]:
