@@ -67,26 +67,33 @@ def tell_arrival_windows(
     plan = PlanRepository(session).published(day)
     if plan is None or not plan.routes:
         return WindowsTold()
+    zones = {
+        t.id: t.timezone
+        for t in TechnicianRepository(session).get_many([r.technician_id for r in plan.routes])
+    }
+    # Only the day under way where the technician works has customers waiting: a round over the days
+    # around it reads nothing more of theirs.
+    under_way = [
+        (route, as_of)
+        for route in plan.routes
+        if route.technician_id in zones
+        and (as_of := window_moment(now, day, zones[route.technician_id])) is not None
+    ]
+    if not under_way:
+        return WindowsTold()
     ahead = timedelta(minutes=get_settings().promise_minutes) if ahead is None else ahead
-    job_ids = [j for route in plan.routes for j in route.job_ids]
+    job_ids = [j for route, _ in under_way for j in route.job_ids]
     jobs = {j.id: j for j in JobRepository(session).get_many(job_ids)}
     tickets = {
         t.id: t for t in TicketRepository(session).get_many(sorted({j.ticket_id for j in jobs.values()}))
     }
     depots = {d.id: d for d in DepotRepository(session).all()}
-    zones = {
-        t.id: t.timezone
-        for t in TechnicianRepository(session).get_many([r.technician_id for r in plan.routes])
-    }
     promises = promises_on(session, day, job_ids)
     durations = learn_durations(session, now) if durations is None else durations
     store = ArrivalPromiseRepository(session)
     promised: list[str] = []
     retold: list[str] = []
-    for route in plan.routes:
-        as_of = window_moment(now, day, zones.get(route.technician_id, "UTC"))
-        if route.technician_id not in zones or as_of is None:
-            continue  # only the day under way where the technician works has customers waiting
+    for route, as_of in under_way:
         outlooks = forecast_stored_route(
             session,
             route,
