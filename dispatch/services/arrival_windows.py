@@ -1,5 +1,11 @@
-"""Arrival windows a customer can rely on: as narrow as they may be while holding the visit's start with
-the stated probability (the setting ``window_confidence``, 80% by default).
+"""Arrival windows a customer can rely on: the central interval holding the visit's start with the stated
+probability (the setting ``window_confidence``, 80% by default: from the 10% to the 90% quantile).
+
+Central, not the narrowest interval: a start is skewed late (a visit can overrun by an hour, hardly finish
+an hour early), so the narrowest interval hugs the early side and leaves most of what it misses to
+lateness. Once the window is promised (``dispatch.domain.promises``) the technician waits for it to open,
+so an early arrival costs the customer nothing and only a late one breaks the promise: the central
+interval leaves (1 - confidence) / 2 to lateness, for a window a few minutes wider.
 
 Pure functions. A visit's start is uncertain by every visit and drive still to happen before it on the
 technician's day: each remaining visit's time on site (the learned log-normal of its category and
@@ -145,16 +151,14 @@ def _longer_than(service: LogNormal, lasted_s: float, noise: np.ndarray) -> np.n
     return service.median_s * np.exp(service.log_sd * np.array([normal.inv_cdf(u) for u in shares]))
 
 
-def narrowest(values: np.ndarray, confidence: float) -> tuple[float, float]:
-    """The shortest interval holding at least ``confidence`` of ``values``."""
+def central(values: np.ndarray, confidence: float) -> tuple[float, float]:
+    """The interval holding ``confidence`` of ``values`` with as much of the rest below it as above it:
+    from the (1 - confidence) / 2 quantile to the (1 + confidence) / 2 quantile."""
     if not 0 < confidence < 1:
         raise ValueError(f"a confidence is strictly between 0 and 1, not {confidence}")
-    ordered = np.sort(values)
-    count = len(ordered)
-    inside = min(count, math.ceil(confidence * count))
-    widths = ordered[inside - 1 :] - ordered[: count - inside + 1]
-    first = int(np.argmin(widths))
-    return float(ordered[first]), float(ordered[first + inside - 1])
+    tail = (1.0 - confidence) / 2
+    low, high = np.quantile(values, [tail, 1.0 - tail])
+    return float(low), float(high)
 
 
 def arrival_windows(
@@ -165,13 +169,13 @@ def arrival_windows(
     samples: int = SAMPLES,
     seed: int = SEED,
 ) -> list[ArrivalWindow]:
-    """For every stop, in route order, the narrowest window its start falls in with ``confidence``,
+    """For every stop, in route order, the central window its start falls in with ``confidence``,
     on ``WINDOW_STEP`` marks and at least ``MIN_WIDTH`` wide; ``as_of`` as in ``sample_starts``."""
     ordered = sorted(stops, key=lambda s: s.estimate.sequence)
     reference, starts = sample_starts(ordered, as_of=as_of, samples=samples, seed=seed)
     windows = []
     for stop, drawn in zip(ordered, starts, strict=True):
-        low, high = narrowest(drawn, confidence)
+        low, high = central(drawn, confidence)
         opens_at, closes_at = customer_window(
             reference + timedelta(seconds=low), reference + timedelta(seconds=high)
         )

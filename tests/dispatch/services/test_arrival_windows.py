@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,8 +17,8 @@ from dispatch.services.arrival_windows import (
     MIN_WIDTH,
     StopForecast,
     arrival_windows,
+    central,
     customer_window,
-    narrowest,
 )
 from dispatch.services.durations import LogNormal
 from dispatch.services.eta import StopEstimate, StopProgress
@@ -143,13 +144,17 @@ def test_a_known_start_shows_the_narrowest_window() -> None:
     assert window.opens_at.minute % 5 == 0 and window.opens_at.second == 0
 
 
-def test_narrowest_interval_holds_the_share_asked() -> None:
-    """Of 0..99, the narrowest interval holding 80% is 80 values wide; of a skewed set, it hugs the mode."""
+def test_central_interval_leaves_as_much_below_as_above() -> None:
+    """Of 0..100, the central 80% runs from 10 to 90; of a set skewed late, it reaches into the late tail
+    that the narrowest interval (0..0 here) would leave out."""
     import numpy as np
 
-    assert narrowest(np.arange(100.0), 0.8)[1] - narrowest(np.arange(100.0), 0.8)[0] == 79
-    skewed = np.array([0.0] * 8 + [1.0, 50.0])
-    assert narrowest(skewed, 0.8) == (0.0, 0.0)
+    assert central(np.arange(101.0), 0.8) == pytest.approx((10.0, 90.0))
+    skewed = np.array([0.0] * 16 + [10.0, 20.0, 30.0, 50.0, 60.0])
+    low, high = central(skewed, 0.8)
+    assert low == 0.0 and 10.0 <= high <= 30.0
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        central(skewed, 1.0)
 
 
 def test_customer_windows_widen_outward_to_five_minute_marks() -> None:
