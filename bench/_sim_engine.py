@@ -261,9 +261,12 @@ class DaySimulation:
         self.record.search_wall_s += wall.perf_counter() - started
         self.wake()
 
-    def improve(self) -> None:
-        """Ask for a search of the day, published only if better (the 're-plan the rest' button)."""
-        job = self.call("search", lambda s: improve_later(s, self.day, self.search_s, None, self.now))
+    def improve(self, region: str) -> None:
+        """Ask for a search of the region's day, published only if better (what the product does after a
+        report that changes the rest of a technician's day)."""
+        job = self.call(
+            "search", lambda s: improve_later(s, self.day, self.search_s, None, self.now, region=region)
+        )
         self.search(None if job is None else job.id)
 
     def wake(self) -> None:

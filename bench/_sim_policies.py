@@ -8,9 +8,9 @@
   becomes free, as their next visit (a dispatcher's assignment); when their day cannot take it, their
   last visits of the lowest priority are taken off for tomorrow to make room.
 - ``ours``: the live day. Reports go through the product's re-planning (a late, early or incomplete visit
-  searches for a better plan from now, published only if better, with the freeze horizon and the cost
-  of disruption); each new ticket is placed at once where it adds least, then improved; a sick
-  technician is reported off sick and their visits placed, then the rest of the day improved.
+  searches for a better plan of its region from now, published only if better, with the freeze horizon
+  and the cost of disruption); each new ticket is placed at once where it adds least, then its region
+  improved; a sick technician is reported off sick and their visits placed, then their region improved.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ class Ours:
         )
         if placed is not None:
             sim.wake()
-        sim.improve()
+        sim.improve(sim.sites[arrival.job.site_id].region)
 
     def on_sick(self, sim: DaySimulation, technician_id: str) -> None:
         sim.call(
@@ -153,7 +153,7 @@ class Ours:
             lambda s: report_off_sick(s, sim.day, technician_id, now=sim.now),
         )
         sim.wake()
-        sim.improve()
+        sim.improve(sim.technicians[technician_id].technician.region)
 
     def before_leaving(self, sim: DaySimulation, technician_id: str) -> None:
         return None

@@ -114,11 +114,11 @@ def place_urgent(
     if_match: IfMatch = None,
 ) -> UrgentPlacementOut:
     """Place an urgent job (an emergency) at once where it adds least to the day, then search for a
-    better plan in the background, published only if better."""
+    better plan of its region in the background, published only if better."""
     placed = place_urgent_job(session, day, body.job_id, now=now, version=_version(if_match))
     improvement = None
     if body.improve_for_s >= MIN_TIME_LIMIT_S:
-        improvement = improve_later(session, day, body.improve_for_s, user.id, now)
+        improvement = improve_later(session, day, body.improve_for_s, user.id, now, region=placed.region)
         if improvement is not None:
             after_commit.add_task(enqueue_plan_job, factory, queue, improvement.id)
     return UrgentPlacementOut(

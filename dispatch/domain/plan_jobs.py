@@ -87,14 +87,16 @@ def check_time_limit(time_limit_s: float) -> float:
 
 
 IMPROVEMENT_SCOPE = "+improve"
-"""Searches that publish only a better plan wait in a lane of their own, so a dispatcher's re-plan is
-never refused because one runs (both start from the day as it stands; publishing checks the version)."""
+"""Searches that publish only a better plan wait in lanes of their own, so a dispatcher's re-plan is
+never refused because one runs (both start from the day as it stands; publishing checks the version).
+There is one lane per region (``+improve:<region>``) and one for the whole day: a report in one region
+never waits for, nor is swallowed by, a search of another."""
 
 
 def scope_of(region: str | None, *, only_if_better: bool = False) -> str:
     """The key one solve at a time is counted by: the region, or ``*`` for a plan of all regions."""
     if only_if_better:
-        return IMPROVEMENT_SCOPE
+        return IMPROVEMENT_SCOPE if region is None else f"{IMPROVEMENT_SCOPE}:{region}"
     return region if region is not None else "*"
 
 

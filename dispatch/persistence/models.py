@@ -511,7 +511,7 @@ class PlanRow(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    region: Mapped[str | None] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(20))
     solver_status: Mapped[str] = mapped_column(String(20))
@@ -768,8 +768,8 @@ class PlanJobRow(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    region: Mapped[str | None] = mapped_column(String(40))
-    scope: Mapped[str] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(80))
+    scope: Mapped[str] = mapped_column(String(100))
     time_limit_s: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20), index=True)
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime())

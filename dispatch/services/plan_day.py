@@ -270,7 +270,32 @@ def rebase(session: Session, outcome: PlanOutcome, now: datetime) -> PlanOutcome
     current = None if published is None else published.id
     if current == outcome.replaces and live.state.fixed_job_ids <= _kept_in(outcome.plan, live.state):
         return outcome
-    return retimed(live, outcome.plan, now)
+    if outcome.plan.region is None or published is None:
+        return retimed(live, outcome.plan, now)
+    return retimed(live, regional_onto(published, outcome), now)
+
+
+def regional_onto(published: Plan, outcome: PlanOutcome) -> Plan:
+    """A region's solved plan laid onto the day as published now: the region's technicians and jobs as
+    solved, every other route as published since (another region's plan, published while this one was
+    solved, stays; it never holds a job the region now routes)."""
+    technicians = {t.id for t in outcome.planning.problem.technicians}
+    jobs = {j.id for j in outcome.planning.problem.jobs}
+    routes = [r for r in outcome.plan.routes if r.technician_id in technicians]
+    routed = {j for r in routes for j in r.job_ids}
+    routes += [
+        dataclasses.replace(r, visits=tuple(v for v in r.visits if v.job_id not in routed))
+        for r in published.routes
+        if r.technician_id not in technicians
+    ]
+    placed = {j for r in routes for j in r.job_ids}
+    unplanned = [u for u in outcome.plan.unplanned if u.job_id in jobs and u.job_id not in placed]
+    unplanned += [u for u in published.unplanned if u.job_id not in jobs and u.job_id not in placed]
+    return dataclasses.replace(
+        outcome.plan,
+        routes=tuple(sorted(routes, key=lambda r: r.technician_id)),
+        unplanned=tuple(unplanned),
+    )
 
 
 def retimed(live: LiveDay, plan: Plan, now: datetime, what: str | None = None) -> PlanOutcome:

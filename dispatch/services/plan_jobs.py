@@ -96,16 +96,23 @@ def request_plan(
 
 
 def improve_later(
-    session: Session, day: date, time_limit_s: float, requested_by: str | None, now: datetime
+    session: Session,
+    day: date,
+    time_limit_s: float,
+    requested_by: str | None,
+    now: datetime,
+    *,
+    region: str | None = None,
 ) -> PlanJob | None:
-    """A queued search for a better plan of ``day``, published only if better (caller commits and
-    enqueues); ``None`` when a solve of the day is already waiting or running, which will do as well."""
+    """A queued search for a better plan of ``day`` (of ``region`` only, if given: what happened there
+    changes nothing elsewhere), published only if better (caller commits and enqueues); ``None`` when
+    such a search is already waiting or running, which will do as well."""
     try:
         with session.begin_nested():
             return request_plan(
                 session,
                 day=day,
-                region=None,
+                region=region,
                 time_limit_s=time_limit_s,
                 requested_by=requested_by,
                 now=now,

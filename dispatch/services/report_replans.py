@@ -1,6 +1,8 @@
 """Reports that change the rest of a day ask for a better plan: a technician running well late, done
-well early, or unable to complete. The search runs as a plan job from now and publishes only a plan
-better than the one in force, so a report never makes the day worse or moves visits for nothing."""
+well early, or unable to complete. The search runs as a plan job from now, over the technician's region
+(a report changes nothing in another, and a nationwide day re-planned whole at every report would be
+slow), and publishes only a plan better than the one in force, so a report never makes the day worse or
+moves visits for nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from dispatch.domain.plan_jobs import PlanJob
 from dispatch.domain.progress import ReportKind
-from dispatch.persistence.repositories.published_routes import placements, route_in_plan
+from dispatch.persistence.repositories.published_routes import placements, route_in_plan, technician_header
 from dispatch.services.plan_jobs import improve_later
 from dispatch.services.progress import ReportRequest, report_progress
 
@@ -49,7 +51,9 @@ def replan_after_report(
         worth = False
     if not worth:
         return None
-    return improve_later(session, placement.day, time_limit_s, requested_by, now)
+    header = technician_header(session, placement.technician_id)
+    region = None if header is None else header.region
+    return improve_later(session, placement.day, time_limit_s, requested_by, now, region=region)
 
 
 def report_and_replan(

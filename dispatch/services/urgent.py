@@ -39,10 +39,11 @@ INSERTED = "inserted"
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """The plan published with the urgent job, who takes it (``None``: nobody could), and the
-    lower-priority jobs that made way for it."""
+    """The plan published with the urgent job, the region of its site (the one to search again), who
+    takes it (``None``: nobody could), and the lower-priority jobs that made way for it."""
 
     plan: Plan
+    region: str
     technician_id: str | None
     bumped: tuple[str, ...] = ()
 
@@ -97,7 +98,13 @@ def place_urgent_job(
             for bumped in found.bumped
         ]
     what = f"placing {job_id}" + (f" with {found.technician_id}" if found else "")
-    return _published(session, live, rest, orders, unassigned, params, what, now, found)
+    region = _site_region(live, job_id)
+    return _published(session, live, rest, orders, unassigned, params, what, now, found, region)
+
+
+def _site_region(live: LiveDay, job_id: str) -> str:
+    site_id = next(j.site_id for j in live.dataset.jobs if j.id == job_id)
+    return next(s.region for s in live.dataset.sites if s.id == site_id)
 
 
 def _cheapest_place(
@@ -139,9 +146,10 @@ def _published(
     what: str,
     now: datetime,
     found: Insertion | None,
+    region: str,
 ) -> Placement:
     outcome = compose(live, rest, orders, unassigned, params, what, now=now, status=INSERTED)
     published_outcome = publish_outcome(session, outcome, what)
     if found is None:
-        return Placement(published_outcome.plan, None)
-    return Placement(published_outcome.plan, found.technician_id, found.bumped)
+        return Placement(published_outcome.plan, region, None)
+    return Placement(published_outcome.plan, region, found.technician_id, found.bumped)

@@ -334,6 +334,7 @@ def test_an_urgent_job_is_placed_at_once_and_other_routes_keep_their_visits(
     assert [m["job_id"] for m in after["changes"]["reassigned"]] == [urgent]
     improvement = body["improvement"]
     assert improvement is not None
+    assert improvement["region"], "the search is of the urgent job's region, not of the whole day"
     finished = wait_for(client, dispatcher, improvement["id"])
     assert finished["status"] == "succeeded", finished["error"]
     now = _current(client, dispatcher)
