@@ -8,7 +8,9 @@ told to the customer and becomes a promise. From then on:
 - the technician does not begin before the promise opens (early, they wait or take their time);
 - a re-plan keeps the visit where it is and starts it no earlier than the promise opens;
 - only when the forecast says the technician will begin after the promise closes is the customer told a
-  new window, and the promise counts as broken (``times_told`` above 1).
+  new window, and the promise counts as broken (``times_told`` above 1); past ``TOLD_BEFORE_SETTING_OFF``
+  windows, the next is told only once the technician is on the way, and the live estimate is shown
+  meanwhile.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from datetime import date, datetime, timedelta
 
 from dispatch.domain.jobs import TimeWindow
 
+TOLD_BEFORE_SETTING_OFF = 2
+"""Windows a customer is told at most while their technician has not set off for them: the first promise
+and one new window. A visit slipping further (a technician stuck on a long job, or whose day is over)
+shows the live estimate instead, and the next window is told once the technician reports on the way, when
+only the drive is left uncertain: a window told every quarter of an hour is no window at all."""
 ANY_TIME_AFTER = timedelta(days=1)
 """A job open at any time, once promised, may begin from the promise's opening on: as a window, that far."""
 
@@ -43,6 +50,10 @@ class ArrivalPromise:
         overlaps the promise leaves the customer's window as told). Beginning early never breaks it, since
         the technician waits for the promise to open."""
         return forecast_opens_at > self.closes_at
+
+    def may_retell(self, *, on_the_way: bool) -> bool:
+        """Whether the customer may be told a new window now (``TOLD_BEFORE_SETTING_OFF``)."""
+        return on_the_way or self.times_told < TOLD_BEFORE_SETTING_OFF
 
     def retold(self, opens_at: datetime, closes_at: datetime, at: datetime) -> ArrivalPromise:
         """The promise after the customer is told a new window."""

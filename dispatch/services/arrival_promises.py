@@ -6,7 +6,9 @@ begin whose customer holds no promise, and which is expected within ``promise_mi
 forecast now as its promise. A promised visit whose forecast window now opens after its promise closes
 (by the forecast, not the plan's point estimate, which knows nothing of how long visits really take) will
 almost surely begin late: its customer is told the window forecast now, and the promise counts as
-broken. A visit that begins early breaks nothing: its technician waits for the promise to open.
+broken; a visit that keeps slipping waits for its technician to set off before another window is told
+(``TOLD_BEFORE_SETTING_OFF``). A visit that begins early breaks nothing: its technician waits for the
+promise to open.
 """
 
 from __future__ import annotations
@@ -133,6 +135,7 @@ def _told(outlook: StopOutlook, day: date, now: datetime, ahead: timedelta) -> A
         if outlook.estimate.start > now + ahead:
             return None
         return ArrivalPromise(job_id, day, forecast.opens_at, forecast.closes_at, now)
-    if outlook.promise.broken_by(forecast.opens_at):
+    on_the_way = outlook.estimate.progress is StopProgress.EN_ROUTE
+    if outlook.promise.broken_by(forecast.opens_at) and outlook.promise.may_retell(on_the_way=on_the_way):
         return outlook.promise.retold(forecast.opens_at, forecast.closes_at, now)
     return None

@@ -274,7 +274,7 @@ def _job_stop(
         window_from=_local(low, tz),
         window_to=_local(high, tz),
         estimated_start=_local(outlook.estimate.start, tz),
-        window_promised=outlook.promise is not None,
+        window_promised=outlook.promised,
         place_name=site.name,
         address=f"{site.address}, {site.city}, {site.state} {site.postcode}",
         lat=site.location.lat,

@@ -162,7 +162,7 @@ def _estimate_from_route(
     site = SiteRepository(session).require(job.site_id)
     first_name = technician.first_name if technician else ""
     window = outlook.window
-    return window.opens_at, window.closes_at, site.timezone, first_name, outlook.promise is not None
+    return window.opens_at, window.closes_at, site.timezone, first_name, outlook.promised
 
 
 def _job_on_published_route(session: Session, jobs: list[JobState]) -> tuple[JobState, Placement] | None:

@@ -89,7 +89,10 @@ class StopOutlook:
     forecast: ArrivalWindow
     """The window forecast now from the reports so far, promised or not."""
     promise: ArrivalPromise | None = None
-    """The promise shown, while the visit is still to begin."""
+    """The customer's promise, while the visit is still to begin."""
+    promised: bool = False
+    """Whether the window shown is the promise: a promise the forecast has broken, whose customer waits
+    for the technician to set off before a new one is told, shows the live estimate."""
 
 
 def forecast_stored_route(
@@ -149,11 +152,14 @@ def forecast_stored_route(
 
 
 def _outlook(estimate: StopEstimate, forecast: ArrivalWindow, promise: ArrivalPromise | None) -> StopOutlook:
-    """The stop as its customer sees it: the promise while the visit is still to begin."""
+    """The stop as its customer sees it: the promise while the visit is still to begin, unless the
+    forecast has broken it (then the live estimate, until a new window is told)."""
     if promise is None or estimate.progress not in (StopProgress.PENDING, StopProgress.EN_ROUTE):
         return StopOutlook(estimate, forecast, forecast)
+    if promise.broken_by(forecast.opens_at):
+        return StopOutlook(estimate, forecast, forecast, promise)
     told = ArrivalWindow(forecast.sequence, forecast.job_id, promise.opens_at, promise.closes_at)
-    return StopOutlook(estimate, told, forecast, promise)
+    return StopOutlook(estimate, told, forecast, promise, promised=True)
 
 
 def window_moment(now: datetime | None, day: date, timezone: str) -> datetime | None:

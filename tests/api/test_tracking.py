@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -224,27 +225,46 @@ def test_the_window_narrows_once_the_technician_is_on_the_way(
 def test_a_window_told_to_the_customer_shows_as_promised_on_the_page_and_the_sheet(
     client: TestClient, dispatcher_headers: dict[str, str], technician_headers: dict[str, str], engine: Engine
 ) -> None:
-    """Before a promise the page says the window is an estimate; once J-F5's customer is told 15:00-15:45
-    CST, the page and T-MKE's sheet both show that window, marked promised, however the estimate moves."""
+    """Before a promise the page says the window is an estimate. Once J-F5's customer is told a window
+    reaching half an hour either side of the estimate, the page and T-MKE's sheet both show that window,
+    marked promised. A promise the estimate has left behind (the technician now expected after it closes)
+    shows the estimate until a new window is told."""
     path = _link(client, dispatcher_headers, "TK-F5")
     assert client.get(f"{path}.json").json()["window"]["promised"] is False
     assert "(estimate; confirmed closer to the visit)" in client.get(path).text
     day = date(2026, 11, 26)
-    opens = datetime(2026, 11, 26, 21, tzinfo=UTC)  # 15:00 CST
+    estimate = _sheet_stop(client, technician_headers, day)
+    opens = datetime.fromisoformat(estimate["window_from"]) - timedelta(minutes=30)
+    closes = datetime.fromisoformat(estimate["window_to"]) + timedelta(minutes=30)
     factory = make_session_factory(engine)
     with session_scope(factory) as session:
-        promise = ArrivalPromise(
-            "J-F5", day, opens, opens + timedelta(minutes=45), opens - timedelta(hours=2)
-        )
-        ArrivalPromiseRepository(session).put(promise)
+        ArrivalPromiseRepository(session).put(ArrivalPromise("J-F5", day, opens, closes, opens))
     try:
         window = client.get(f"{path}.json").json()["window"]
-        assert (window["start"], window["end"], window["promised"]) == ("15:00", "15:45", True)
+        assert (window["start"], window["end"]) == (f"{opens:%H:%M}", f"{closes:%H:%M}")
+        assert window["promised"] is True
         assert "(confirmed)" in client.get(path).text
-        sheet = client.get("/technicians/T-MKE/sheet", params={"day": str(day)}, headers=technician_headers)
-        stop = next(s for s in sheet.json()["stops"] if s["job_id"] == "J-F5")
-        assert (stop["window_from"][11:16], stop["window_to"][11:16]) == ("15:00", "15:45")
+        stop = _sheet_stop(client, technician_headers, day)
+        assert (stop["window_from"], stop["window_to"]) == (opens.isoformat(), closes.isoformat())
         assert stop["window_promised"] is True
+        left_behind = opens - timedelta(minutes=15)
+        with session_scope(factory) as session:
+            ArrivalPromiseRepository(session).put(
+                ArrivalPromise("J-F5", day, left_behind - timedelta(minutes=45), left_behind, closes, 2)
+            )
+        window = client.get(f"{path}.json").json()["window"]
+        assert window["promised"] is False
+        assert (window["start"], window["end"]) == (
+            estimate["window_from"][11:16],
+            estimate["window_to"][11:16],
+        )
+        assert "(estimate; confirmed closer to the visit)" in client.get(path).text
+        assert _sheet_stop(client, technician_headers, day)["window_promised"] is False
     finally:
         with session_scope(factory) as session:
             session.execute(delete(ArrivalPromiseRow.__table__))
+
+
+def _sheet_stop(client: TestClient, headers: dict[str, str], day: date) -> dict[str, Any]:
+    sheet = client.get("/technicians/T-MKE/sheet", params={"day": str(day)}, headers=headers)
+    return dict(next(s for s in sheet.json()["stops"] if s["job_id"] == "J-F5"))

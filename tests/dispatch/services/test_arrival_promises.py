@@ -93,6 +93,46 @@ def test_the_promise_is_shown_as_told_and_told_anew_only_when_it_would_be_broken
     assert (shown.opens_at, shown.closes_at) == (retold.opens_at, retold.closes_at)
 
 
+def test_a_visit_that_keeps_slipping_shows_the_estimate_until_its_technician_sets_off(
+    morning_plan: Plan, session: Session
+) -> None:
+    """Told twice already, a customer whose technician slips again is shown the live estimate, not a
+    third window; once the technician reports on the way, the new window (the drive only) is told."""
+    route = _begun(morning_plan, MID_MORNING)
+    first, second = route.job_ids[0], route.job_ids[1]
+    visit = next(v for v in route.visits if v.job_id == first)
+    now = visit.arrival
+    _report(session, route.technician_id, first, ReportKind.EN_ROUTE, now - timedelta(seconds=visit.travel_s))
+    _report(session, route.technician_id, first, ReportKind.ARRIVED, now)
+    tell_arrival_windows(session, DAY, now, durations=NO_HISTORY, ahead=timedelta(hours=4))
+    for step, late_by in ((1, 180), (2, 360)):
+        at = now + timedelta(minutes=5 * step)
+        _report(session, route.technician_id, first, ReportKind.RUNNING_LATE, at, late_by_min=late_by)
+        tell_arrival_windows(session, DAY, at, durations=NO_HISTORY, ahead=timedelta(hours=4))
+    held = promises_on(session, DAY)[second]
+    assert held.times_told == 2, "not a third window while the technician has not set off"
+    outlooks = forecast_stored_route(session, route, durations=NO_HISTORY, as_of=at, day=DAY)
+    slipping = next(o for o in outlooks if o.estimate.job_id == second)
+    assert not slipping.promised and slipping.window == slipping.forecast
+    assert slipping.window.opens_at > held.closes_at, "the estimate shown is where the visit is expected"
+
+    done = now + timedelta(minutes=360)
+    _report(session, route.technician_id, first, ReportKind.COMPLETED, done)
+    _report(session, route.technician_id, second, ReportKind.EN_ROUTE, done)
+    tell_arrival_windows(session, DAY, done, durations=NO_HISTORY, ahead=timedelta(hours=4))
+    told = promises_on(session, DAY)[second]
+    assert told.times_told == 3 and told.opens_at > held.closes_at and told.closes_at > done
+    shown = next(
+        o
+        for o in forecast_stored_route(session, route, durations=NO_HISTORY, as_of=done, day=DAY)
+        if o.estimate.job_id == second
+    )
+    assert shown.promised and (shown.window.opens_at, shown.window.closes_at) == (
+        told.opens_at,
+        told.closes_at,
+    )
+
+
 def test_a_re_plan_keeps_promised_visits_in_place_and_begins_none_before_its_promise(
     morning_plan: Plan, session: Session
 ) -> None:
