@@ -130,7 +130,10 @@ def measure(problem: Problem, params: SolveParams, queue_url: str | None = None)
         else:
             from dispatch.services.part_queue import PartQueueExecutor
 
-            with queue_workers(queue_url, params.workers), PartQueueExecutor(queue_url) as executor:
+            with (
+                queue_workers(queue_url, params.workers),
+                PartQueueExecutor(queue_url, workers=params.workers) as executor,
+            ):
                 started = time.perf_counter()
                 solution = solve(problem, params, part_executor=executor)
             print(

@@ -69,6 +69,8 @@ class PartRunner:
     submit: Callable[[Executor, PartTask], Future[Solution]]
     pool: Callable[[int], contextlib.AbstractContextManager[Executor | None]]
     always_pool: bool = False
+    workers: int | None = None
+    """Parts out at once in the executor (None: ``SolveParams.workers``)."""
 
 
 @dataclass(slots=True)
@@ -153,7 +155,8 @@ def solve_in_parts(
     run.report()
     deadline = run.began + params.time_limit_s * 0.97
     repair_s = params.time_limit_s * REPAIR_SHARE if _crossing(run) else 0.0
-    workers = min(params.workers, len(parts)) if params.time_limit_s >= 5.0 or runner.always_pool else 1
+    wanted = params.workers if runner.workers is None else runner.workers
+    workers = min(wanted, len(parts)) if params.time_limit_s >= 5.0 or runner.always_pool else 1
     with runner.pool(workers) as pool:
         _improve_parts(run, pool, workers, deadline - repair_s, range(len(parts)))
         tried, kept = _repair_cut(run, deadline)

@@ -92,10 +92,11 @@ def solve(
     every 0.1 s and, once true, ends the search with the best plan so far (status ``CANCELLED``).
 
     ``part_executor``: where the parts of a day split in parts (``SolveParams.max_part_jobs``) are
-    improved, ``params.workers`` at a time, instead of the local process pool: any
-    ``concurrent.futures.Executor``, handed ``optimizer.parts.solve_part_data`` and each part as plain
-    data (``optimizer.parts``), whose future gives the part's solution as plain data. A part whose future
-    fails (or is cancelled) keeps its constructed plan. Days solved whole ignore it.
+    improved, instead of the local process pool: any ``concurrent.futures.Executor``, handed
+    ``optimizer.parts.solve_part_data`` and each part as plain data (``optimizer.parts``), whose future
+    gives the part's solution as plain data. Parts are out ``part_executor.max_workers`` at a time where the
+    executor has such an integer attribute, else ``params.workers`` at a time. A part whose future fails
+    (or is cancelled) keeps its constructed plan. Days solved whole ignore it.
     """
     params = params or SolveParams()
     runner = _PARTS if part_executor is None else _given(part_executor)
@@ -425,7 +426,10 @@ def _given(executor: Executor) -> PartRunner:
     def pool(_: int) -> Iterator[Executor]:
         yield executor  # the caller's: it outlives the solve
 
-    return PartRunner(run_part, _submit_as_data, pool, always_pool=True)
+    workers = getattr(executor, "max_workers", None)
+    if not isinstance(workers, int) or workers < 1:
+        workers = None
+    return PartRunner(run_part, _submit_as_data, pool, always_pool=True, workers=workers)
 
 
 def _submit_as_data(executor: Executor, task: PartTask) -> Future[Solution]:

@@ -84,12 +84,15 @@ class PartQueueExecutor(Executor):
         self,
         database_url: str,
         *,
+        workers: int = 2,
         margin_s: float = MARGIN_S,
         tries: int = TRIES,
         poll_s: float = POLL_S,
     ) -> None:
-        if tries < 1:
-            raise ValueError("a part needs at least one try")
+        if tries < 1 or workers < 1:
+            raise ValueError("a part needs at least one try, and the queue at least one worker")
+        self.max_workers = workers
+        """Parts the solve keeps out at once: the worker processes taking the ``parts`` queue."""
         self._engine = make_engine(database_url)
         self._factory = make_session_factory(self._engine)
         self._queue = ProcrastinateQueue(database_url)
@@ -172,6 +175,24 @@ class PartQueueExecutor(Executor):
                 self.check()
             except Exception:  # a database hiccup: the next round reads again
                 logger.warning("reading part tasks failed", exc_info=True)
+                self._give_up_unreadable()
+
+    def _give_up_unreadable(self) -> None:
+        """With the database out of reach, parts past their every try's time fail without it (their rows
+        go with the executor, or with the next one's clean-up), so the solve never waits on them forever."""
+        now = time.monotonic()
+        with self._lock:
+            late = {
+                part_id: entry
+                for part_id, entry in self._pending.items()
+                if entry.future.cancelled()
+                or now
+                > entry.deadline + (self._tries - entry.attempt) * (entry.time_limit_s + self._margin_s)
+            }
+            for part_id in late:
+                self._pending.pop(part_id)
+        for entry in late.values():
+            _settle(entry.future, error=PartFailed("the part queue's database is out of reach"))
 
     def check(self) -> None:
         """One round: resolve answered parts, try again failed or silent ones, forget cancelled ones."""

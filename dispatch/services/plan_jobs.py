@@ -237,14 +237,13 @@ def _run_leased(
         plan = planner or default_planner()
         settings = get_settings()
         with _part_executor(factory) as part_executor:
-            workers = settings.part_queue_workers if part_executor is not None else settings.plan_workers
             extra: dict[str, PartQueueExecutor] = {}
             if part_executor is not None:
                 extra["part_executor"] = part_executor
             outcome = plan(
                 live,
                 region=job.region,
-                params=opt.SolveParams(time_limit_s=job.time_limit_s, workers=workers),
+                params=opt.SolveParams(time_limit_s=job.time_limit_s, workers=settings.plan_workers),
                 freeze=timedelta(minutes=settings.freeze_minutes),
                 on_progress=lambda report: setattr(progress, "latest", report),
                 should_stop=lambda: stop.is_set() or (shutdown is not None and shutdown.is_set()),
@@ -308,7 +307,9 @@ def _part_executor(factory: sessionmaker[Session]) -> Iterator[PartQueueExecutor
         yield None
         return
     url = engine.url.render_as_string(hide_password=False)
-    with PartQueueExecutor(url, margin_s=settings.part_queue_margin_s) as executor:
+    with PartQueueExecutor(
+        url, workers=settings.part_queue_workers, margin_s=settings.part_queue_margin_s
+    ) as executor:
         yield executor
 
 

@@ -4,6 +4,7 @@ its constructed plan."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -153,3 +154,39 @@ def test_a_part_whose_future_fails_keeps_its_constructed_plan() -> None:
     assert sorted([*solution.assigned_job_ids, *(u.job_id for u in solution.unassigned)]) == sorted(
         j.id for j in day.jobs
     )
+
+
+class _OneAtATime(_Recording):
+    """Says it has one worker; records the most parts it was given at once."""
+
+    max_workers = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.out = 0
+        self.most_out = 0
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.out += 1
+        self.most_out = max(self.most_out, self.out)
+
+        def counted(*inner: Any) -> Any:
+            try:
+                return fn(*inner)
+            finally:  # before the future is done: the solve's next submission sees it back
+                self.out -= 1
+
+        return super().submit(counted, *args, **kwargs)
+
+
+def test_an_executor_with_max_workers_gets_that_many_parts_at_once() -> None:
+    """``max_workers = 1`` on the executor: one part out at a time, whatever ``params.workers`` says."""
+    day = three_cities()
+    params = dataclasses.replace(_params(), workers=4)
+    executor = _OneAtATime()
+    try:
+        solution = solve(day, params, part_executor=executor)
+    finally:
+        executor.shutdown()
+    assert len(executor.submitted) >= 2 and executor.most_out == 1
+    assert validate(day, solution, params).ok
