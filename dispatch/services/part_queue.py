@@ -11,8 +11,9 @@ PostgreSQL:
 - A worker (``dispatch worker --parts``) claims the try (queued -> running), solves the part
   (``optimizer.parts.solve_part_data``: the part decoded and validated again, never unpickled) and stores
   the solution, or the error.
-- A try that fails, or that has no answer within the part's time limit plus ``margin_s`` from being
-  deferred (its worker died, hangs, or nobody takes the queue), is tried once more (``tries``); after that
+- A try that fails, or that has no answer within the part's time limit plus ``margin_s`` (counted from
+  being deferred, and again from being taken by a worker: its worker died, hangs, or nobody takes the
+  queue), is tried once more (``tries``); after that
   the future fails and the optimizer keeps that part's constructed plan. The day's plan is never lost
   because one part failed. A worker still busy with an abandoned try may yet answer: a solution that
   arrives late is taken all the same, a failure of an earlier try is ignored.
@@ -70,7 +71,9 @@ class _Pending:
     attempt: int
     time_limit_s: float
     deadline: float
-    """``time.monotonic()`` past which the try is given up."""
+    """``time.monotonic()`` past which the try is given up: its time limit plus the margin from being
+    queued, and again from being taken by a worker (a part that waited for a free worker gets its time)."""
+    taken: bool = False
 
 
 class PartQueueExecutor(Executor):
@@ -216,6 +219,8 @@ class PartQueueExecutor(Executor):
                 self._answered(part_id, entry)
             elif status == "failed" and attempt == entry.attempt:
                 self._try_again(part_id, entry, f"try {attempt} failed: {error}")
+            elif status == "running" and attempt == entry.attempt and not entry.taken:
+                entry.taken, entry.deadline = True, self._deadline(entry.time_limit_s)
             elif time.monotonic() > entry.deadline:
                 silent_s = entry.time_limit_s + self._margin_s
                 self._try_again(part_id, entry, f"try {entry.attempt} had no answer within {silent_s:.0f} s")
@@ -252,7 +257,7 @@ class PartQueueExecutor(Executor):
                     deferred_at=_now(),
                 )
             )
-        entry.attempt, entry.deadline = attempt, self._deadline(entry.time_limit_s)
+        entry.attempt, entry.deadline, entry.taken = attempt, self._deadline(entry.time_limit_s), False
         self.retried += 1
         try:
             self._queue.enqueue_part(part_id, attempt)
