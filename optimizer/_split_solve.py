@@ -210,8 +210,9 @@ def _improve_parts(
                 _finished(run, k, run.runner.run(run.task(k, share), inner))
         if run.control.cancelled:
             order.clear()
-            for future in running:  # parts not yet taken are not solved at all
-                future.cancel()
+            for future in list(running):  # a part not yet taken is not solved at all (``wait`` would
+                if future.cancel():  # not count it done: only its executor marks it so, if ever)
+                    run.done.add(running.pop(future))
         if not running:
             continue
         done, _ = wait(running, timeout=POLL_S, return_when=FIRST_COMPLETED)

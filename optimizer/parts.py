@@ -25,7 +25,7 @@ from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 import numpy as np
 
-from optimizer._progress import SearchControl
+from optimizer._progress import SearchControl, StopCheck
 from optimizer._split_solve import PartTask
 from optimizer.problem import Problem, SolveParams
 from optimizer.solution import Solution
@@ -197,12 +197,13 @@ def solution_from_data(data: Mapping[str, Any]) -> Solution:
     return from_data(Solution, data["solution"])
 
 
-def solve_part_data(data: Mapping[str, Any]) -> dict[str, Any]:
+def solve_part_data(data: Mapping[str, Any], should_stop: StopCheck | None = None) -> dict[str, Any]:
     """Solve one part given as plain data, in whatever process runs it; its solution as plain data.
 
-    This is what ``solve`` submits to a caller's executor: the part's own time limit bounds it."""
+    This is what ``solve`` submits to a caller's executor: the part's own time limit bounds it, and
+    ``should_stop`` (the executor's worker may pass one) ends it early with its best plan so far."""
     from optimizer.solve import run_part
 
     task = part_from_data(data)
-    with SearchControl(task.params.time_limit_s) as control:
+    with SearchControl(task.params.time_limit_s, None, should_stop) as control:
         return solution_to_data(run_part(task, control))

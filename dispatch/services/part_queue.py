@@ -50,6 +50,8 @@ few seconds to pick it up and compile it, more on a loaded machine."""
 TRIES = 2
 """A part is tried once more after a failure or silence, then keeps its constructed plan."""
 POLL_S = 0.2
+GONE_CHECK_S = 1.0
+"""How often a worker solving a part asks whether the part is still wanted."""
 FORGOTTEN_AFTER = timedelta(days=1)
 """Rows older than this belong to solves that died before cleaning up: the next executor removes them."""
 
@@ -291,17 +293,41 @@ def _settle(
         pass
 
 
+def _gone(factory: sessionmaker[Session], part_task_id: str) -> Callable[[], bool]:
+    """Whether the part's row is gone, asked of the database at most every ``GONE_CHECK_S``."""
+    asked = [0.0, False]
+
+    def gone() -> bool:
+        now = time.monotonic()
+        if asked[1] or now - float(asked[0]) < GONE_CHECK_S:
+            return bool(asked[1])
+        asked[0] = now
+        try:
+            with session_scope(factory) as session:
+                found = session.execute(
+                    select(PartTaskRow.id).where(PartTaskRow.id == part_task_id)
+                ).scalar_one_or_none()
+        except Exception:  # unreadable now: keep solving, the part's time limit bounds it
+            return False
+        asked[1] = found is None
+        return bool(asked[1])
+
+    return gone
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"[:200]
 
 
 def run_part_task(
-    factory: sessionmaker[Session], part_task_id: str, attempt: int, solve: PartSolver = solve_part_data
+    factory: sessionmaker[Session], part_task_id: str, attempt: int, solve: PartSolver | None = None
 ) -> str | None:
     """What a worker does with one try of a part: claim it, solve it, store the solution or the error.
 
     The state it ends in (``done`` or ``failed``), or None when the try is not there to take (answered,
-    given up, or tried again meanwhile). Never raises: a failure is stored for the solve to see."""
+    given up, or tried again meanwhile). Never raises: a failure is stored for the solve to see. The
+    optimizer's part solver (``solve`` unset) stops early, with its best plan so far, once the part's row
+    is gone (its solve was stopped, gave the part up, or ended)."""
     with session_scope(factory) as session:
         task = session.execute(
             update(PartTaskRow)
@@ -314,7 +340,10 @@ def run_part_task(
     if task is None:
         return None
     try:
-        answer = solve(task)
+        if solve is None:
+            answer = solve_part_data(task, should_stop=_gone(factory, part_task_id))
+        else:
+            answer = solve(task)
     except Exception as error:
         logger.exception("part %s (try %d) failed", part_task_id, attempt)
         message = str(error) or type(error).__name__

@@ -437,10 +437,7 @@ def run_worker(
 
 def _part_runner(factory: sessionmaker[Session], solve: PartSolver | None) -> Callable[[str, int], None]:
     def run(part_task_id: str, attempt: int) -> None:
-        if solve is None:
-            run_part_task(factory, part_task_id, attempt)
-        else:
-            run_part_task(factory, part_task_id, attempt, solve)
+        run_part_task(factory, part_task_id, attempt, solve)
 
     return run
 

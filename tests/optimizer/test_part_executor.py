@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
@@ -189,4 +190,29 @@ def test_an_executor_with_max_workers_gets_that_many_parts_at_once() -> None:
     finally:
         executor.shutdown()
     assert len(executor.submitted) >= 2 and executor.most_out == 1
+    assert validate(day, solution, params).ok
+
+
+class _Never(Executor):
+    """Takes parts and never answers (a queue nobody works)."""
+
+    def __init__(self) -> None:
+        self.futures: list[Future[Any]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        self.futures.append(future)
+        return future
+
+
+def test_a_stopped_solve_cancels_parts_nobody_took_and_returns() -> None:
+    """Stopped while its parts wait on an executor that never answers: the solve cancels them and returns
+    its constructed plan at once, valid."""
+    day = three_cities()
+    params = SolveParams(time_limit_s=60, max_part_jobs=10, max_part_technicians=3, workers=2)
+    executor = _Never()
+    began = time.monotonic()
+    solution = solve(day, params, part_executor=executor, should_stop=lambda: time.monotonic() - began > 2)
+    assert time.monotonic() - began < 20
+    assert executor.futures and all(f.cancelled() for f in executor.futures)
     assert validate(day, solution, params).ok

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from dispatch.config import get_settings
 from dispatch.domain.plan_jobs import PlanJobStatus
@@ -47,7 +47,7 @@ def _params() -> SolveParams:
 
 
 @contextmanager
-def _workers(database_url: str, solve_part: PartSolver, n: int = 2) -> Iterator[None]:
+def _workers(database_url: str, solve_part: PartSolver | None, n: int = 2) -> Iterator[None]:
     """``n`` workers taking the ``parts`` queue, each in a thread of its own."""
     stop = threading.Event()
     threads = [
@@ -216,3 +216,40 @@ def test_a_plan_job_hands_its_parts_to_the_queue_when_the_setting_says_so(
     assert len(used) == 1 and used[0].submitted >= 2 and sum(tries.tries.values()) == used[0].submitted
     assert stored.assigned_count is not None and stored.unassigned_count is not None
     assert stored.assigned_count + stored.unassigned_count == len(demo_day().jobs)
+
+
+def _parts_being_solved(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.execute(
+                    text(
+                        "SELECT count(*) FROM procrastinate.procrastinate_jobs "
+                        "WHERE queue_name = :queue AND status = 'doing'"
+                    ),
+                    {"queue": PART_QUEUE},
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_stopped_solve_stops_its_parts_on_the_workers(database_url: str) -> None:
+    """The solve is stopped a few seconds into 30-second parts: it ends with a valid plan, and the workers
+    give up the parts within seconds (their rows are gone), rather than solve on for nothing."""
+    day = three_cities()
+    params = SolveParams(time_limit_s=30, max_part_jobs=10, max_part_technicians=3)
+    began = time.monotonic()
+    with _workers(database_url, None):
+        with PartQueueExecutor(database_url, poll_s=0.05) as executor:
+            solution = solve(
+                day, params, part_executor=executor, should_stop=lambda: time.monotonic() - began > 8
+            )
+        assert executor.submitted >= 1
+        ended = time.monotonic()
+        while _parts_being_solved(database_url) and time.monotonic() - ended < 15:
+            time.sleep(0.2)
+        assert _parts_being_solved(database_url) == 0
+        assert time.monotonic() - began < 28
+    _complete_and_valid(day, solution)
