@@ -123,9 +123,9 @@ class PartQueueExecutor(Executor):
             raise RuntimeError("cannot submit parts after the part queue has shut down")
         data: Mapping[str, Any] = args[0]
         future: Future[dict[str, Any]] = Future()
+        part_id = str(uuid.uuid4())
         try:
             time_limit_s = float(data["params"]["time_limit_s"])
-            part_id = str(uuid.uuid4())
             with session_scope(self._factory) as session:
                 session.add(
                     PartTaskRow(
@@ -142,8 +142,10 @@ class PartQueueExecutor(Executor):
                 self._pending[part_id] = _Pending(future, 1, time_limit_s, self._deadline(time_limit_s))
                 self.submitted += 1
             self._queue.enqueue_part(part_id, 1)
-        except Exception as error:  # nothing stored or deferred: the part keeps its constructed plan
+        except Exception as error:  # not deferred: the part keeps its constructed plan
             logger.exception("a part could not be queued")
+            with self._lock:
+                self._pending.pop(part_id, None)  # a stored row goes with the batch at shutdown
             future.set_exception(PartFailed(f"could not be queued: {error}"))
             return future
         self._watch()
