@@ -140,12 +140,17 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from dispatch.services.job_queue import PART_QUEUE, PLAN_QUEUE
     from dispatch.services.plan_jobs import run_worker
 
+    queues = [PART_QUEUE] if args.parts_only else [PLAN_QUEUE, PART_QUEUE] if args.parts else [PLAN_QUEUE]
+    what = {PLAN_QUEUE: "queued plan jobs", PART_QUEUE: "parts of large solves"}
     print(
-        f"plan worker on {_redact(settings.effective_database_url)}: solving queued plan jobs (Ctrl+C stops)"
+        f"plan worker on {_redact(settings.effective_database_url)}: solving "
+        f"{' and '.join(what[q] for q in queues)} (Ctrl+C stops)",
+        flush=True,
     )
-    run_worker(settings.effective_database_url)
+    run_worker(settings.effective_database_url, queues=queues)
     return 0
 
 
@@ -244,6 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser(
         "worker", help="solve plan jobs queued by POST /plans (PostgreSQL; run one or more, anywhere)"
+    )
+    taken = worker.add_mutually_exclusive_group()
+    taken.add_argument(
+        "--parts",
+        action="store_true",
+        help="also solve parts of large days' solves (queue 'parts', DISPATCH_PART_QUEUE)",
+    )
+    taken.add_argument(
+        "--parts-only",
+        action="store_true",
+        help="solve only parts of large days' solves (a worker that never waits on a plan job of its own)",
     )
     worker.set_defaults(handler=_cmd_worker)
     return parser

@@ -57,6 +57,33 @@ class Settings(BaseSettings):
             "the other in the planning process)."
         ),
     )
+    part_queue: bool = Field(
+        default=False,
+        description=(
+            "On PostgreSQL, a plan job hands the parts of a day split in parts to the job queue (queue "
+            "'parts', taken by `dispatch worker --parts` processes on any machine) instead of a local "
+            "process pool; a part that fails or goes silent is tried once more, then keeps its constructed "
+            "plan."
+        ),
+    )
+    part_queue_workers: int = Field(
+        default=2,
+        ge=1,
+        le=256,
+        description=(
+            "With part_queue, how many parts of one solve are out on the queue at once: the worker "
+            "processes taking the 'parts' queue (more parts than workers would wait and overrun the time)."
+        ),
+    )
+    part_queue_margin_s: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "With part_queue, how long past its time limit a part may go unanswered (from being queued, "
+            "and again from being taken by a worker) before it is tried again: time for a worker to take "
+            "it and compile it."
+        ),
+    )
     max_jobs_per_solve: int = Field(
         default=2000,
         ge=1,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, Executor, Future, wait
 from dataclasses import dataclass, field
 
 from optimizer._progress import POLL_S, SearchControl
@@ -60,11 +60,17 @@ class PartTask:
 
 @dataclass(frozen=True, slots=True)
 class PartRunner:
-    """How parts are solved: in this process, in a pool worker, and the pool itself (from ``solve``)."""
+    """How parts are solved: in this process; handed to an executor (``submit``, its future's solution);
+    and the executor itself for a number of workers (from ``solve``: its local process pool, or the
+    caller's executor). ``always_pool``: use the executor whatever the time limit (a caller's executor
+    has its workers running already; the local pool is not worth spawning for a short solve)."""
 
     run: Callable[[PartTask, SearchControl], Solution]
-    in_worker: Callable[[PartTask], Solution]
-    pool: Callable[[int], contextlib.AbstractContextManager[ProcessPoolExecutor | None]]
+    submit: Callable[[Executor, PartTask], Future[Solution]]
+    pool: Callable[[int], contextlib.AbstractContextManager[Executor | None]]
+    always_pool: bool = False
+    workers: int | None = None
+    """Parts out at once in the executor (None: ``SolveParams.workers``)."""
 
 
 @dataclass(slots=True)
@@ -149,7 +155,8 @@ def solve_in_parts(
     run.report()
     deadline = run.began + params.time_limit_s * 0.97
     repair_s = params.time_limit_s * REPAIR_SHARE if _crossing(run) else 0.0
-    workers = min(params.workers, len(parts)) if params.time_limit_s >= 5.0 else 1
+    wanted = params.workers if runner.workers is None else runner.workers
+    workers = min(wanted, len(parts)) if params.time_limit_s >= 5.0 or runner.always_pool else 1
     with runner.pool(workers) as pool:
         _improve_parts(run, pool, workers, deadline - repair_s, range(len(parts)))
         tried, kept = _repair_cut(run, deadline)
@@ -168,7 +175,7 @@ def _inner(control: SearchControl, params: SolveParams) -> SearchControl:
     return SearchControl(params.time_limit_s, None, lambda: control.cancelled)
 
 
-def _spend_the_rest(run: _Run, pool: ProcessPoolExecutor | None, workers: int, deadline: float) -> None:
+def _spend_the_rest(run: _Run, pool: Executor | None, workers: int, deadline: float) -> None:
     """Time the cut's repair left unused goes to the parts leaving out the most drop penalty, again from
     their plans, as many as can have ``MIN_REST_S`` each."""
     left = deadline - time.perf_counter()
@@ -180,7 +187,7 @@ def _spend_the_rest(run: _Run, pool: ProcessPoolExecutor | None, workers: int, d
 
 
 def _improve_parts(
-    run: _Run, pool: ProcessPoolExecutor | None, workers: int, until: float, parts: Iterable[int]
+    run: _Run, pool: Executor | None, workers: int, until: float, parts: Iterable[int]
 ) -> None:
     """Each of ``parts`` improved from its plan so far, largest first, its share of the time left by size."""
     order = sorted(parts, key=lambda k: -len(run.states[k].part.jobs))
@@ -195,7 +202,7 @@ def _improve_parts(
             jobs_left -= size
             if pool is not None:
                 try:
-                    running[pool.submit(run.runner.in_worker, run.task(k, share))] = k
+                    running[run.runner.submit(pool, run.task(k, share))] = k
                     continue
                 except BrokenExecutor:  # a worker was killed: the rest are solved here
                     pool, share = None, share / workers
@@ -203,6 +210,9 @@ def _improve_parts(
                 _finished(run, k, run.runner.run(run.task(k, share), inner))
         if run.control.cancelled:
             order.clear()
+            for future in list(running):  # a part not yet taken is not solved at all (``wait`` would
+                if future.cancel():  # not count it done: only its executor marks it so, if ever)
+                    run.done.add(running.pop(future))
         if not running:
             continue
         done, _ = wait(running, timeout=POLL_S, return_when=FIRST_COMPLETED)
@@ -210,7 +220,7 @@ def _improve_parts(
             k = running.pop(future)
             try:
                 _finished(run, k, future.result())
-            except Exception:  # a failed sub-solve keeps its constructed plan
+            except (Exception, CancelledError):  # a failed sub-solve keeps its constructed plan
                 run.done.add(k)
 
 

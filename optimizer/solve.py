@@ -26,7 +26,15 @@ import dataclasses
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    BrokenExecutor,
+    Executor,
+    Future,
+    InvalidStateError,
+    ProcessPoolExecutor,
+    wait,
+)
 from contextlib import contextmanager
 from multiprocessing.synchronize import Event
 
@@ -76,16 +84,25 @@ def solve(
     *,
     on_progress: ProgressCallback | None = None,
     should_stop: StopCheck | None = None,
+    part_executor: Executor | None = None,
 ) -> Solution:
     """Plan ``problem``: routes, unassigned jobs with reasons, objective, status and search statistics.
 
     ``on_progress`` receives ``SolveProgress`` reports while the search runs; ``should_stop`` is asked
     every 0.1 s and, once true, ends the search with the best plan so far (status ``CANCELLED``).
+
+    ``part_executor``: where the parts of a day split in parts (``SolveParams.max_part_jobs``) are
+    improved, instead of the local process pool: any ``concurrent.futures.Executor``, handed
+    ``optimizer.parts.solve_part_data`` and each part as plain data (``optimizer.parts``), whose future
+    gives the part's solution as plain data. Parts are out ``part_executor.max_workers`` at a time where the
+    executor has such an integer attribute, else ``params.workers`` at a time. A part whose future fails
+    (or is cancelled) keeps its constructed plan. Days solved whole ignore it.
     """
     params = params or SolveParams()
+    runner = _PARTS if part_executor is None else _given(part_executor)
     with SearchControl(params.time_limit_s, on_progress, should_stop) as control:
         if params.decompose and too_large(problem, params):
-            solution = solve_in_parts(problem, params, travel, control, _PARTS)
+            solution = solve_in_parts(problem, params, travel, control, runner)
         else:
             solution = _solve(problem, params, travel, control)
     if control.stop_requested and solution.status in (SolveStatus.FEASIBLE, SolveStatus.TIMED_OUT):
@@ -393,8 +410,59 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
         del _STOP_EVENTS[id(pool)]
 
 
-_PARTS = PartRunner(run_part, run_part_in_worker, _pool)
+def _submit_to_pool(pool: Executor, task: PartTask) -> Future[Solution]:
+    """A part to the local process pool (pickled between this process and its own children)."""
+    return pool.submit(run_part_in_worker, task)
+
+
+_PARTS = PartRunner(run_part, _submit_to_pool, _pool)
 """How the parts of a split day are solved: here, or in this module's process pool."""
+
+
+def _given(executor: Executor) -> PartRunner:
+    """How the parts of a split day are solved with a caller's executor: as plain data, both ways."""
+
+    @contextmanager
+    def pool(_: int) -> Iterator[Executor]:
+        yield executor  # the caller's: it outlives the solve
+
+    workers = getattr(executor, "max_workers", None)
+    if not isinstance(workers, int) or workers < 1:
+        workers = None
+    return PartRunner(run_part, _submit_as_data, pool, always_pool=True, workers=workers)
+
+
+def _submit_as_data(executor: Executor, task: PartTask) -> Future[Solution]:
+    """``task`` submitted as plain data; a future of its solution read back from plain data (a future
+    cancelled by the solve cancels the executor's)."""
+    from optimizer.parts import part_to_data, solution_from_data, solve_part_data
+
+    inner = executor.submit(solve_part_data, part_to_data(task))
+    outer: Future[Solution] = Future()
+
+    def settle(done: Future[dict[str, object]]) -> None:
+        try:
+            if done.cancelled():
+                outer.cancel()
+            elif (error := done.exception()) is not None:
+                outer.set_exception(error)
+            else:
+                try:
+                    solution = solution_from_data(done.result())
+                except Exception as bad:  # a malformed answer fails the part, nothing else
+                    outer.set_exception(bad)
+                else:
+                    outer.set_result(solution)
+        except InvalidStateError:  # the solve cancelled the part meanwhile
+            pass
+
+    def cancel_inner(done: Future[Solution]) -> None:
+        if done.cancelled():
+            inner.cancel()
+
+    outer.add_done_callback(cancel_inner)
+    inner.add_done_callback(settle)
+    return outer
 
 
 def _route(c: Compiled, v: int, timing: Timing) -> Route:

@@ -937,3 +937,30 @@ class AuditEventRow(Base):
     to_value: Mapped[str | None] = mapped_column(Text)
     why: Mapped[str | None] = mapped_column(Text)
     plan_day: Mapped[date | None] = mapped_column(Date)
+
+
+class PartTaskRow(Base):
+    """A part of a day's solve on the job queue: the part as plain data, then its solution or failure.
+
+    ``batch`` is the solve that asked (one executor); ``attempt`` counts tries (a retry bumps it, and a
+    worker of an earlier try can no longer fail it). Rows go once their solve has read them."""
+
+    __tablename__ = "part_tasks"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+        CheckConstraint("attempt >= 1", name="attempt_positive"),
+        CheckConstraint("time_limit_s > 0", name="time_limit_positive"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    batch: Mapped[str] = mapped_column(ID, index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    time_limit_s: Mapped[float] = mapped_column(Float)
+    task: Mapped[dict[str, object]] = mapped_column(JSON)
+    result: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    deferred_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

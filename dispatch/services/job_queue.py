@@ -6,6 +6,8 @@ the job's state lives in the ``plan_jobs`` table either way, so the API reads it
 - ``ProcrastinateQueue``: a procrastinate task on the same PostgreSQL. The API only defers; the solves run
   in ``dispatch worker`` processes, as many as wanted on as many machines, each taking one job at a time.
   Its tables live in the PostgreSQL schema ``procrastinate`` (installed by our migrations).
+  The same workers may also take the parts of large days' solves (task ``dispatch.solve_part`` on the
+  queue ``parts``; ``dispatch.services.part_queue``), each a sub-solve stored as plain data.
 - ``InProcessQueue``: the embedded default. One worker thread in the API process, fed by a local queue;
   on start it also picks up jobs left queued by a previous run.
 """
@@ -16,7 +18,7 @@ import asyncio
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from sqlalchemy.engine import make_url
@@ -25,10 +27,14 @@ logger = logging.getLogger(__name__)
 
 PLAN_TASK = "dispatch.solve_plan_job"
 PLAN_QUEUE = "plans"
+PART_TASK = "dispatch.solve_part"
+PART_QUEUE = "parts"
 QUEUE_SCHEMA = "procrastinate"
 
 Runner = Callable[[str, threading.Event], None]
 """Runs one plan job by id; the event is set when the worker is shutting down."""
+PartRunner = Callable[[str, int], None]
+"""Runs one try (the second number) of one part task by id."""
 
 
 class PlanJobQueue(Protocol):
@@ -92,7 +98,9 @@ def procrastinate_conninfo(database_url: str) -> str:
 class ProcrastinateQueue:
     """Plan jobs as procrastinate tasks: deferred by the API, run by ``dispatch worker`` processes."""
 
-    def __init__(self, database_url: str, run: Runner | None = None) -> None:
+    def __init__(
+        self, database_url: str, run: Runner | None = None, run_part: PartRunner | None = None
+    ) -> None:
         import procrastinate
 
         self._conninfo = procrastinate_conninfo(database_url)
@@ -111,34 +119,56 @@ class ProcrastinateQueue:
             def solve_plan_job(plan_job_id: str) -> None:
                 run(plan_job_id, self._shutdown)
 
+        if run_part is not None:
+
+            @self.app.task(name=PART_TASK, queue=PART_QUEUE)
+            def solve_part(part_task_id: str, attempt: int) -> None:
+                run_part(part_task_id, attempt)
+
         self._opened = False
+        self._lock = threading.Lock()
 
     def start(self) -> None:
-        if not self._opened:
-            self.app.open()
-            self._opened = True
+        with self._lock:
+            if not self._opened:
+                self.app.open()
+                self._opened = True
 
     def enqueue(self, plan_job_id: str) -> None:
         self.start()
         self.app.configure_task(PLAN_TASK, queue=PLAN_QUEUE).defer(plan_job_id=plan_job_id)
 
+    def enqueue_part(self, part_task_id: str, attempt: int) -> None:
+        """Hand a stored part task's try to the workers taking the ``parts`` queue."""
+        self.start()
+        self.app.configure_task(PART_TASK, queue=PART_QUEUE).defer(part_task_id=part_task_id, attempt=attempt)
+
     def stop(self) -> None:
         self._shutdown.set()
-        if self._opened:
-            self.app.close()
-            self._opened = False
+        with self._lock:
+            if self._opened:
+                self.app.close()
+                self._opened = False
 
     def run_worker(
-        self, *, stop: threading.Event | None = None, wait: bool = True, name: str | None = None
+        self,
+        *,
+        stop: threading.Event | None = None,
+        wait: bool = True,
+        name: str | None = None,
+        queues: Sequence[str] = (PLAN_QUEUE,),
     ) -> None:
-        """Take plan jobs until stopped: by SIGINT/SIGTERM, or by ``stop`` when run in a thread."""
-        asyncio.run(self._serve(stop, wait, name))
+        """Take tasks of ``queues`` (plan jobs by default) until stopped: by SIGINT/SIGTERM, or by ``stop``
+        when run in a thread."""
+        asyncio.run(self._serve(stop, wait, name, queues))
 
-    async def _serve(self, stop: threading.Event | None, wait: bool, name: str | None) -> None:
+    async def _serve(
+        self, stop: threading.Event | None, wait: bool, name: str | None, queues: Sequence[str]
+    ) -> None:
         async with self.app.open_async():
             worker = asyncio.create_task(
                 self.app.run_worker_async(
-                    queues=[PLAN_QUEUE],
+                    queues=list(queues),
                     wait=wait,
                     name=name or "plan-worker",
                     concurrency=1,

@@ -15,6 +15,7 @@ import dataclasses
 import re
 import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -82,9 +83,12 @@ def plan_day(
     should_stop: Callable[[], bool] | None = None,
     now: datetime | None = None,
     freeze: timedelta = FREEZE_AHEAD,
+    part_executor: Executor | None = None,
 ) -> PlanOutcome:
     """Solve the rest of the day (of ``region``), keep locked days, everything under way and what each
     technician is about to do (``freeze``), validate the whole, and return the day's plan to publish.
+    ``part_executor``: where the parts of a day too large for one solve are improved (the job queue's
+    part executor, ``dispatch.services.part_queue``); unset, a local process pool.
 
     Frozen visits give way only to a P1: when the frozen solve leaves a P1 out, the day is solved again
     without them, and that plan is taken if it serves more P1 jobs.
@@ -97,10 +101,10 @@ def plan_day(
     placed = set(live.state.published.planned_job_ids) if live.state.published else set()
     new_p1 = bool(frozen) and any(j.priority == 1 and j.id not in placed for j in problem.jobs)
     first = _share(params, 1 - UNFROZEN_SHARE) if new_p1 else params
-    solution = _solve_rest(problem, first, rest, on_progress, should_stop)
+    solution = _solve_rest(problem, first, rest, on_progress, should_stop, part_executor)
     if frozen and _p1_left_out(problem, solution):
         second = _share(params, UNFROZEN_SHARE)
-        unfrozen = _solve_rest(rest.planning.problem, second, rest, on_progress, should_stop)
+        unfrozen = _solve_rest(rest.planning.problem, second, rest, on_progress, should_stop, part_executor)
         if _p1_served(problem, unfrozen) > _p1_served(problem, solution):
             problem, solution = rest.planning.problem, unfrozen
     locked = frozenset(rest.locked_orders)
@@ -151,10 +155,13 @@ def _solve_rest(
     rest: RestOfDay,
     on_progress: Callable[[opt.SolveProgress], None] | None,
     should_stop: Callable[[], bool] | None,
+    part_executor: Executor | None = None,
 ) -> opt.Solution:
     if rest.locked_orders:
-        return _solve_around(problem, params, rest.locked_orders, on_progress, should_stop)
-    return solve(problem, params, on_progress=on_progress, should_stop=should_stop)
+        return _solve_around(problem, params, rest.locked_orders, on_progress, should_stop, part_executor)
+    return solve(
+        problem, params, on_progress=on_progress, should_stop=should_stop, part_executor=part_executor
+    )
 
 
 def _p1_served(problem: opt.Problem, solution: opt.Solution) -> int:
@@ -500,6 +507,7 @@ def _solve_around(
     locked: dict[str, list[str]],
     on_progress: Callable[[opt.SolveProgress], None] | None,
     should_stop: Callable[[], bool] | None,
+    part_executor: Executor | None = None,
 ) -> opt.Solution:
     """Solve without the locked technicians and their jobs, with the depot stock their routes take, then
     put the locked routes back."""
@@ -523,7 +531,9 @@ def _solve_around(
         jobs=tuple(j for j in problem.jobs if j.id not in kept_jobs and j not in stranded),
         depots=depots,
     )
-    partial = solve(rest, params, on_progress=on_progress, should_stop=should_stop)
+    partial = solve(
+        rest, params, on_progress=on_progress, should_stop=should_stop, part_executor=part_executor
+    )
     orders = {r.technician_id: [v.stop_id for v in r.visits] for r in partial.routes} | locked
     unassigned = partial.unassigned + tuple(
         opt.UnassignedJob(

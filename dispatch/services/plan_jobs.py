@@ -19,7 +19,8 @@ import dataclasses
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -34,7 +35,14 @@ from dispatch.persistence.db import make_engine, make_session_factory, session_s
 from dispatch.persistence.leases import LeaseUnavailable, job_lease
 from dispatch.persistence.repositories import JobRepository, PlanRepository
 from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
-from dispatch.services.job_queue import InProcessQueue, PlanJobQueue, ProcrastinateQueue, Runner
+from dispatch.services.job_queue import (
+    PLAN_QUEUE,
+    InProcessQueue,
+    PlanJobQueue,
+    ProcrastinateQueue,
+    Runner,
+)
+from dispatch.services.part_queue import PartQueueExecutor, PartSolver, run_part_task
 from dispatch.services.plan_day import (
     PlanOutcome,
     StalePlan,
@@ -227,14 +235,20 @@ def _run_leased(
         with session_scope(factory) as session:
             live = load_live_day(session, job.day, clock())
         plan = planner or default_planner()
-        outcome = plan(
-            live,
-            region=job.region,
-            params=opt.SolveParams(time_limit_s=job.time_limit_s, workers=get_settings().plan_workers),
-            freeze=timedelta(minutes=get_settings().freeze_minutes),
-            on_progress=lambda report: setattr(progress, "latest", report),
-            should_stop=lambda: stop.is_set() or (shutdown is not None and shutdown.is_set()),
-        )
+        settings = get_settings()
+        with _part_executor(factory) as part_executor:
+            extra: dict[str, PartQueueExecutor] = {}
+            if part_executor is not None:
+                extra["part_executor"] = part_executor
+            outcome = plan(
+                live,
+                region=job.region,
+                params=opt.SolveParams(time_limit_s=job.time_limit_s, workers=settings.plan_workers),
+                freeze=timedelta(minutes=settings.freeze_minutes),
+                on_progress=lambda report: setattr(progress, "latest", report),
+                should_stop=lambda: stop.is_set() or (shutdown is not None and shutdown.is_set()),
+                **extra,
+            )
     except Exception as error:
         beating.set()
         heart.join()
@@ -281,6 +295,22 @@ def _run_leased(
         _finish_failed(factory, plan_job_id, error)
         return PlanJobStatus.FAILED
     return status
+
+
+@contextmanager
+def _part_executor(factory: sessionmaker[Session]) -> Iterator[PartQueueExecutor | None]:
+    """The job queue's part executor when ``Settings.part_queue`` is on and the database is PostgreSQL;
+    otherwise None (parts go to the local process pool)."""
+    settings = get_settings()
+    engine = factory.kw["bind"]
+    if not settings.part_queue or engine.url.get_backend_name() != "postgresql":
+        yield None
+        return
+    url = engine.url.render_as_string(hide_password=False)
+    with PartQueueExecutor(
+        url, workers=settings.part_queue_workers, margin_s=settings.part_queue_margin_s
+    ) as executor:
+        yield executor
 
 
 def _publish_rebased(
@@ -381,8 +411,12 @@ def run_worker(
     stop: threading.Event | None = None,
     wait: bool = True,
     clock: Callable[[], datetime] = _now,
+    queues: Sequence[str] = (PLAN_QUEUE,),
+    solve_part: PartSolver | None = None,
 ) -> None:
-    """What ``dispatch worker`` does: take plan jobs from procrastinate and solve them, one at a time.
+    """What ``dispatch worker`` does: take plan jobs from procrastinate and solve them, one at a time;
+    with ``queues`` naming ``parts`` too (or only), the parts of large days' solves
+    (``dispatch.services.part_queue``; ``solve_part`` replaces the optimizer's part solver, for tests).
 
     Start as many as wanted, on as many machines as reach the database; stop one with Ctrl+C or SIGTERM
     (it finishes the solve in hand first), or by setting ``stop`` when run in a thread.
@@ -395,9 +429,17 @@ def run_worker(
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     try:
-        ProcrastinateQueue(database_url, _runner(factory, clock)).run_worker(stop=stop, wait=wait)
+        queue = ProcrastinateQueue(database_url, _runner(factory, clock), _part_runner(factory, solve_part))
+        queue.run_worker(stop=stop, wait=wait, queues=queues)
     finally:
         engine.dispose()
+
+
+def _part_runner(factory: sessionmaker[Session], solve: PartSolver | None) -> Callable[[str, int], None]:
+    def run(part_task_id: str, attempt: int) -> None:
+        run_part_task(factory, part_task_id, attempt, solve)
+
+    return run
 
 
 def _runner(factory: sessionmaker[Session], clock: Callable[[], datetime]) -> Runner:

@@ -154,3 +154,17 @@ def test_a_pause_ending_before_it_began_is_named_by_line_and_field(
     err = capsys.readouterr().err
     assert "ticket_pauses.csv line 2, field resumed_at" in err and "cannot end before it began" in err
     assert _row_counts(database_url) == before
+
+
+def test_the_worker_takes_parts_only_when_told() -> None:
+    """``dispatch worker`` takes plan jobs; ``--parts`` adds the parts queue, ``--parts-only`` takes only
+    parts; the two flags exclude each other."""
+    from dispatch.cli import build_parser
+
+    parser = build_parser()
+    plain = parser.parse_args(["worker"])
+    assert not plain.parts and not plain.parts_only
+    assert parser.parse_args(["worker", "--parts"]).parts
+    assert parser.parse_args(["worker", "--parts-only"]).parts_only
+    with pytest.raises(SystemExit):
+        parser.parse_args(["worker", "--parts", "--parts-only"])
