@@ -72,13 +72,7 @@ def test_a_round_tells_the_customers_expected_within_the_promise_time_and_nobody
 def test_the_promise_is_shown_as_told_and_told_anew_only_when_it_would_be_broken(
     morning_plan: Plan, session: Session
 ) -> None:
-    route = _begun(morning_plan, MID_MORNING)
-    first, second = route.job_ids[0], route.job_ids[1]
-    visit = next(v for v in route.visits if v.job_id == first)
-    now = visit.arrival
-    _report(session, route.technician_id, first, ReportKind.EN_ROUTE, now - timedelta(seconds=visit.travel_s))
-    _report(session, route.technician_id, first, ReportKind.ARRIVED, now)
-    tell_arrival_windows(session, DAY, now, durations=NO_HISTORY, ahead=timedelta(hours=4))
+    route, first, second, now = _on_site_at_first(morning_plan, session)
     promise = promises_on(session, DAY)[second]
     shown = _shown(session, route, second, now)
     assert (shown.opens_at, shown.closes_at) == (promise.opens_at, promise.closes_at)
@@ -98,13 +92,7 @@ def test_a_visit_that_keeps_slipping_shows_the_estimate_until_its_technician_set
 ) -> None:
     """Told twice already, a customer whose technician slips again is shown the live estimate, not a
     third window; once the technician reports on the way, the new window (the drive only) is told."""
-    route = _begun(morning_plan, MID_MORNING)
-    first, second = route.job_ids[0], route.job_ids[1]
-    visit = next(v for v in route.visits if v.job_id == first)
-    now = visit.arrival
-    _report(session, route.technician_id, first, ReportKind.EN_ROUTE, now - timedelta(seconds=visit.travel_s))
-    _report(session, route.technician_id, first, ReportKind.ARRIVED, now)
-    tell_arrival_windows(session, DAY, now, durations=NO_HISTORY, ahead=timedelta(hours=4))
+    route, first, second, now = _on_site_at_first(morning_plan, session)
     for step, late_by in ((1, 180), (2, 360)):
         at = now + timedelta(minutes=5 * step)
         _report(session, route.technician_id, first, ReportKind.RUNNING_LATE, at, late_by_min=late_by)
@@ -159,6 +147,19 @@ def test_a_re_plan_keeps_promised_visits_in_place_and_begins_none_before_its_pro
     }
     for technician_id, head in heads.items():
         assert routes[technician_id][: len(head)] == head
+
+
+def _on_site_at_first(plan: Plan, session: Session) -> tuple[PlannedRoute, str, str, datetime]:
+    """A begun route whose technician is on site at the first visit on time, the customers told their
+    windows: the route, its first two visits and the moment of arrival."""
+    route = _begun(plan, MID_MORNING)
+    first, second = route.job_ids[0], route.job_ids[1]
+    visit = next(v for v in route.visits if v.job_id == first)
+    now = visit.arrival
+    _report(session, route.technician_id, first, ReportKind.EN_ROUTE, now - timedelta(seconds=visit.travel_s))
+    _report(session, route.technician_id, first, ReportKind.ARRIVED, now)
+    tell_arrival_windows(session, DAY, now, durations=NO_HISTORY, ahead=timedelta(hours=4))
+    return route, first, second, now
 
 
 def _shown(session: Session, route: PlannedRoute, job_id: str, now: datetime) -> ArrivalWindow:
