@@ -212,7 +212,7 @@ def fresh_queue_database(url: str) -> Iterator[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from dispatch.persistence.db import upgrade_database
+    from dispatch.persistence.db import recreate_postgis_database, upgrade_database
 
     target = make_url(url)
     name = target.database
@@ -220,13 +220,7 @@ def fresh_queue_database(url: str) -> Iterator[str]:
         raise SystemExit("--queue-database-url must name a database")
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        made = create_engine(target)
-        with made.begin() as connection:
-            connection.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        made.dispose()
+        recreate_postgis_database(admin, target)
         upgrade_database(url)
         yield url
     finally:

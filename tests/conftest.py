@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from dispatch.persistence.db import make_engine, upgrade_database
+from dispatch.persistence.db import make_engine, recreate_postgis_database, upgrade_database
 
 POSTGIS_URL_VARIABLE = "DISPATCH_TEST_POSTGIS_URL"
 DEFAULT_POSTGIS_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dispatch_persist_test"
@@ -86,13 +86,7 @@ def fresh_postgis_database(server_url: URL) -> Iterator[str]:
     server_url = server_url.set(database=name)
     admin = _maintenance_engine(server_url)
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        extension_engine = create_engine(server_url)
-        with extension_engine.begin() as connection:
-            connection.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        extension_engine.dispose()
+        recreate_postgis_database(admin, server_url)
         yield server_url.render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:

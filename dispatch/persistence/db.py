@@ -12,9 +12,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from dispatch.persistence.sqlite_spatial import register_spatial_functions
 
@@ -110,3 +111,21 @@ def upgrade_database(url: str, revision: str = "head") -> None:
 def downgrade_database(url: str, revision: str = "base") -> None:
     """Take the schema at ``url`` down to ``revision`` (``alembic downgrade base`` empties it)."""
     command.downgrade(alembic_config(url), revision)
+
+
+def recreate_postgis_database(admin: Engine, url: URL) -> None:
+    """Drop the database ``url`` names (closing its connections) and create it empty with PostGIS, through
+    ``admin`` (an autocommit engine on the server's ``postgres`` database): a clean database for a test
+    session or a benchmark run."""
+    name = url.database
+    if not name:
+        raise ValueError(f"{url.render_as_string()} names no database")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    made = create_engine(url, poolclass=NullPool)
+    try:
+        with made.begin() as connection:
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    finally:
+        made.dispose()
