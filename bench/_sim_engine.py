@@ -120,6 +120,7 @@ class DayRecord:
 @dataclass
 class _Technician:
     technician: Technician
+    shift_start: datetime
     shift_end: datetime
     lunch_taken: bool = False
     busy: bool = False
@@ -161,8 +162,10 @@ class DaySimulation:
         for technician in dataset.technicians:
             shift = technician.calendar.shift_on(self.day)
             if shift is not None:
-                end = datetime.combine(self.day, shift.end, zone(technician.timezone)).astimezone(UTC)
-                self.technicians[technician.id] = _Technician(technician, end)
+                local = zone(technician.timezone)
+                start = datetime.combine(self.day, shift.start, local).astimezone(UTC)
+                end = datetime.combine(self.day, shift.end, local).astimezone(UTC)
+                self.technicians[technician.id] = _Technician(technician, start, end)
 
     # -- the clock -------------------------------------------------------------------------------------
 
@@ -171,9 +174,9 @@ class DaySimulation:
 
     def run(self) -> DayRecord:
         view = self.view()
-        for route in view.plan.routes:
-            if route.technician_id in self.technicians and route.visits:
-                self.at(route.start, self._leave, route.technician_id)
+        starts = {r.technician_id: r.start for r in view.plan.routes if r.visits}
+        for technician_id, state in self.technicians.items():  # one with no visit yet waits at home, free
+            self.at(starts.get(technician_id, state.shift_start), self._leave, technician_id)
         for arrival in self.world.arrivals:
             self.at(arrival.at, self._ticket_arrives, arrival)
         for cancellation in self.world.cancellations:
