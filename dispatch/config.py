@@ -131,6 +131,27 @@ class Settings(BaseSettings):
             "wide as they must be for it, from the learned durations of every visit and drive before it."
         ),
     )
+    sla_reserve: float = Field(
+        default=0.5,
+        ge=0.0,
+        lt=1.0,
+        description=(
+            "The share of the time left until a ticket's response falls due that plans keep in hand for "
+            "the day running late: at 0.5 a technician is planned to arrive for a response due in two hours "
+            "within the hour, so overruns and traffic before them still leave them in time. Lateness is "
+            "still counted and shown against the response's own due time."
+        ),
+    )
+    overtime_minutes: int = Field(
+        default=60,
+        ge=0,
+        le=240,
+        description=(
+            "How long past the end of their shift a technician may be planned to stay to keep urgent work "
+            "in the day: overtime costs more than leaving a P3 for another day, so plans use it for a P1 "
+            "or P2 and hardly anything else. 0 plans no overtime."
+        ),
+    )
     api_host: str = Field(default="127.0.0.1", description="Address ``dispatch serve`` listens on.")
     api_port: int = Field(default=8000, ge=1, le=65535, description="Port ``dispatch serve`` listens on.")
     jwt_secret: str | None = Field(

@@ -116,7 +116,7 @@ class Construction:
             penalty = np.zeros(len(self.c.problem.jobs), dtype=np.int64)
             weights = self.c.params.weights
             for j in jobs:
-                penalty[j] = weights.drop_penalty(self.c.problem.jobs[j].priority)
+                penalty[j] = weights.leaving_out(self.c.problem.jobs[j])
             known = self._drops[id(jobs)] = (jobs, penalty, int(penalty.sum()))
         _, penalty, all_dropped = known
         served = np.concatenate([np.zeros(0, dtype=np.int64), *(self._nodes[v] for v in self._order)])

@@ -98,7 +98,7 @@ def plan_cost(c: Compiled, plan: Plan, jobs: list[int], available: dict[tuple[in
                 key = (depot_of(stop), sku)
                 free[key] = free.get(key, 0) - q
     weights = c.params.weights
-    cost += sum(weights.drop_penalty(c.problem.jobs[j].priority) for j in jobs if j not in served)
+    cost += sum(weights.leaving_out(c.problem.jobs[j]) for j in jobs if j not in served)
     return cost
 
 

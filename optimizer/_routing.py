@@ -218,7 +218,7 @@ def solve_group(
         if len(vehicles_ok) < n_v:
             _allow(routing, vehicles_ok, index)
         if j not in c.locked:
-            routing.AddDisjunction([index], weights.drop_penalty(job.priority))
+            routing.AddDisjunction([index], weights.leaving_out(job))
     for i, (v, d) in enumerate(pickups):
         index = manager.NodeToIndex(base + len(jobs) + i)
         lo, hi = c.depot_window[d]

@@ -244,7 +244,7 @@ def _pairs(run: _Run) -> list[tuple[int, int]]:
     for k, state in enumerate(run.states):
         for left in state.solution.unassigned:
             j = job_index[left.job_id]
-            penalty = run.params.weights.drop_penalty(run.problem.jobs[j].priority)
+            penalty = run.params.weights.leaving_out(run.problem.jobs[j])
             for other in {part_of[v] for v in run.candidates[j]} - {k}:
                 pair = (min(k, other), max(k, other))
                 stake[pair] = stake.get(pair, 0) + penalty

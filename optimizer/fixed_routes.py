@@ -275,7 +275,7 @@ def _cheapest_bumping(
             timing = schedule(c, v, index.of(kept), free)
             if timing is None:
                 continue
-            cost = timing.cost + sum(params.weights.drop_penalty(problem.job(s).priority) for s in gone)
+            cost = timing.cost + sum(params.weights.leaving_out(problem.job(s)) for s in gone)
             if best is None or cost < best[0]:
                 best = (cost, kept, gone)
             break

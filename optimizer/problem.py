@@ -144,7 +144,9 @@ class Job:
     problem are ignored); ``None`` lets anyone qualified take it. ``preferred_technician_id`` is who was
     given the job already (a plan being re-made): giving it to anyone else costs
     ``CostWeights.reassignment_cost``. ``promised`` is the window the customer was told the visit would
-    start in: starting outside it costs ``CostWeights.broken_promise_cost``.
+    start in: starting outside it costs ``CostWeights.broken_promise_cost``. ``can_wait``: the job may be
+    done on a later day without breaking its SLA, so leaving it out costs only the priority's deferral
+    penalty, and urgent work due now comes first.
     """
 
     id: str
@@ -160,6 +162,7 @@ class Job:
     allowed_technician_ids: frozenset[str] | None = None
     preferred_technician_id: str | None = None
     promised: TimeWindow | None = None
+    can_wait: bool = False
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -380,7 +383,10 @@ class CostWeights:
     Defaults: one unit per second driven; lateness past the SLA due time per second by priority
     (P1 100, P2 30, P3 10, P4 3: an hour late costs 360,000 for a P1, 10,800 for a P4); drop penalties that
     grow tenfold per priority from 1e7 for a P4, above any day's travel (86,400 s) plus lateness, so no job
-    is ever dropped to save travel and a P1 is never dropped to make room for a lower priority.
+    is ever dropped to save travel and a P1 is never dropped to make room for a lower priority; overtime
+    (where a technician allows any) at 200,000 per second, so an hour of it costs more than dropping a P3 and
+    less than dropping a P2: a shift is run over to keep urgent work in the day, and for a P3 or P4 by a few
+    minutes at most, never to save travel or lateness.
     """
 
     travel_cost_per_s: int = 1
@@ -392,26 +398,41 @@ class CostWeights:
         100_000_000,
         10_000_000,
     )
-    overtime_cost_per_s: int = 10
+    overtime_cost_per_s: int = 200_000
     reassignment_cost: int = 0
     """Per job served by someone other than its ``preferred_technician_id`` (0: re-planning is free)."""
     broken_promise_cost: int = 0
     """Per job whose service starts outside the window the customer was ``promised``."""
+    deferral_penalty_by_priority: tuple[int, int, int, int] = (10_000_000, 1_000_000, 100_000, 10_000)
+    """Leaving out a job that ``can_wait``: a thousandth of the drop penalty, still above any travel it
+    would save, but below a P1 seventeen minutes late (or a P2 an hour), so urgent work due now takes the
+    place of work that can be done another day."""
 
     def __post_init__(self) -> None:
         values = [self.travel_cost_per_s, self.distance_cost_per_m, self.overtime_cost_per_s]
         values += [self.reassignment_cost, self.broken_promise_cost]
-        values += [*self.lateness_cost_per_s_by_priority, *self.drop_penalty_by_priority]
+        by_priority = (
+            self.lateness_cost_per_s_by_priority,
+            self.drop_penalty_by_priority,
+            self.deferral_penalty_by_priority,
+        )
+        values += [v for costs in by_priority for v in costs]
         if any(v < 0 for v in values):
             raise ValueError("cost weights cannot be negative")
-        if len(self.lateness_cost_per_s_by_priority) != 4 or len(self.drop_penalty_by_priority) != 4:
-            raise ValueError("give one lateness cost and one drop penalty per priority 1..4")
+        if any(len(costs) != 4 for costs in by_priority):
+            raise ValueError("give one lateness cost, drop penalty and deferral penalty per priority 1..4")
 
     def lateness_cost_per_s(self, priority: int) -> int:
         return self.lateness_cost_per_s_by_priority[priority - 1]
 
     def drop_penalty(self, priority: int) -> int:
         return self.drop_penalty_by_priority[priority - 1]
+
+    def leaving_out(self, job: Job) -> int:
+        """What leaving ``job`` out of the plan costs: its deferral penalty if it can wait, else its drop
+        penalty."""
+        costs = self.deferral_penalty_by_priority if job.can_wait else self.drop_penalty_by_priority
+        return costs[job.priority - 1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,7 +181,7 @@ def _improve(
         plan_cost(c, p, jobs, shares[g])
         for g, (p, (_, jobs)) in enumerate(zip(constructed, parts, strict=True))
     ]
-    refused_drops = sum(params.weights.drop_penalty(problem.jobs[j].priority) for j in reach.refusals)
+    refused_drops = sum(params.weights.leaving_out(problem.jobs[j]) for j in reach.refusals)
     p1s = {j for j, job in enumerate(problem.jobs) if job.priority == 1}
     if params.use_construction:
         history.append((first_solution_s or 0.0, refused_drops + sum(costs)))
@@ -582,7 +582,7 @@ def objective_of(
             for v in r.visits
             if v.kind is VisitKind.JOB
         ),
-        drops=sum(weights.drop_penalty(problem.job(u.job_id).priority) for u in unassigned),
+        drops=sum(weights.leaving_out(problem.job(u.job_id)) for u in unassigned),
         overtime=weights.overtime_cost_per_s * sum(r.overtime_s for r in routes),
         fixed=sum(fixed_cost[r.technician_id] for r in routes),
         reassignment=weights.reassignment_cost

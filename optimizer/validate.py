@@ -339,9 +339,7 @@ class _Checker:
                         0, visit.start_s - job.sla_due_s
                     )
         drops = sum(
-            weights.drop_penalty(self.jobs[u.job_id].priority)
-            for u in solution.unassigned
-            if u.job_id in self.jobs
+            weights.leaving_out(self.jobs[u.job_id]) for u in solution.unassigned if u.job_id in self.jobs
         )
         return ObjectiveBreakdown(
             travel=weights.travel_cost_per_s * travel,

@@ -64,5 +64,21 @@ def visit_start_due(job: Job, ticket: Ticket | None) -> datetime | None:
     return min(starts, default=None)
 
 
+def visit_start_aim(job: Job, ticket: Ticket | None, now: datetime, reserve: float) -> datetime | None:
+    """When a plan made at ``now`` aims to begin the visit: as ``visit_start_due``, but with ``reserve``
+    of the time left until an open response is due kept in hand, for the overruns and traffic that push
+    an arrival later the further ahead it lies (the response is judged at the arrival, while the end of a
+    visit has its resolution target's hours of slack); ``None`` when the job has no SLA."""
+    dues = visit_dues(job, ticket)
+    starts = [] if dues.response is None else [_aimed(dues.response, now, reserve)]
+    if dues.resolution is not None:
+        starts.append(dues.resolution - job.duration)
+    return min(starts, default=None)
+
+
+def _aimed(due: datetime, now: datetime, reserve: float) -> datetime:
+    return due if due <= now else now + (due - now) * (1.0 - reserve)
+
+
 def _late(at: datetime, due: datetime | None) -> timedelta | None:
     return None if due is None or at <= due else at - due

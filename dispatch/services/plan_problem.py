@@ -11,7 +11,7 @@ the plan, which differs from counting from the true due time only by a constant)
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ from dispatch.domain.plans import (
 )
 from dispatch.domain.technicians import Technician
 from dispatch.domain.tickets import Ticket
-from dispatch.domain.visit_due import visit_start_due
+from dispatch.domain.visit_due import visit_start_aim, visit_start_due
 from dispatch.services.on_call import NO_TECHNICIAN_ON_SHIFT, on_call_cover
 from dispatch.services.standby_plan import standby_reach
 
@@ -57,6 +57,14 @@ class PlanningProblem:
     origin: datetime
     problem: opt.Problem
     skipped: tuple[SkippedJob, ...] = field(default=())
+    sla_due_s: Mapping[str, int] = field(default_factory=dict)
+    """Each job's SLA latest start as its contract has it; the problem's own ``sla_due_s`` may be earlier,
+    by the reserve the plan keeps in hand (``visit_start_aim``)."""
+
+    def sla_lateness_s(self, job_id: str | None, start_s: int) -> int:
+        """How late a visit starting at ``start_s`` is against its SLA's own due time."""
+        due = None if job_id is None else self.sla_due_s.get(job_id)
+        return 0 if due is None else max(0, start_s - due)
 
     def instant(self, seconds: int) -> datetime:
         return self.origin + timedelta(seconds=seconds)
@@ -87,11 +95,18 @@ def build_problem(
     region: str | None = None,
     job_ids: set[str] | None = None,
     now: datetime | None = None,
+    sla_reserve: float = 0.0,
+    overtime_s: int = 0,
+    booked: Collection[str] = (),
 ) -> PlanningProblem:
     """The day's plannable jobs and working technicians (optionally of one region) as a Problem.
 
     ``now`` is when the plan is made (default: the day's start): a contract's hard deadline binds only
-    while it is still ahead of it."""
+    while it is still ahead of it. ``sla_reserve``: the share of the time left until each SLA due time
+    the plan aims to keep in hand before an open response falls due (``visit_start_aim``); ``overtime_s``:
+    how long past their shift each technician may be planned to stay (``CostWeights.overtime_cost_per_s``
+    says for what); ``booked``: jobs whose time was agreed with the customer (a window told, a start
+    pinned), which cannot wait for another day whatever their SLA."""
     origin = datetime.combine(day, time(0), UTC)
     earliest_binding_s = 0 if now is None else max(0, _seconds(now, origin))
     horizon = opt.TimeWindow(0, int(HORIZON.total_seconds()))
@@ -100,7 +115,7 @@ def build_problem(
     technicians = [
         t
         for t in (
-            technician_on(tech, day, origin)
+            technician_on(tech, day, origin, overtime_s=overtime_s)
             for tech in dataset.technicians
             if region is None or tech.region == region
         )
@@ -115,6 +130,7 @@ def build_problem(
     contracts = {c.id: c for c in dataset.contracts}
     jobs: list[opt.Job] = []
     skipped: list[SkippedJob] = []
+    dues: dict[str, int] = {}
     for job in dataset.jobs:
         site = sites[job.site_id]
         if job.status not in PLANNABLE or (region is not None and site.region != region):
@@ -137,11 +153,16 @@ def build_problem(
         if nobody is not None:
             skipped.append(SkippedJob(job.id, NO_TECHNICIAN_ON_SHIFT, nobody))
             continue
-        due_s = _start_due_s(job, tickets.get(job.ticket_id), origin)
+        ticket = tickets.get(job.ticket_id)
+        due_s = _start_due_s(job, ticket, origin)
+        if due_s is not None:
+            dues[job.id] = due_s
         jobs.append(
             replace(
                 optimizer_job(job, site, windows),
-                sla_due_s=due_s,
+                sla_due_s=_start_aim_s(
+                    job, ticket, origin, origin + timedelta(seconds=earliest_binding_s), sla_reserve
+                ),
                 must_start_by_s=(
                     due_s
                     if _binding(due_s, earliest_binding_s, tickets.get(job.ticket_id), contracts)
@@ -155,6 +176,7 @@ def build_problem(
                         job.id, cover.allowed_technicians(job.id), frozenset(working)
                     )
                 ),  # on-call and standby hooks
+                can_wait=job.id not in booked and _can_wait(due_s, horizon),
             )
         )
     depots = [
@@ -177,12 +199,14 @@ def build_problem(
         depots=tuple(depots),
         name=f"{day:%Y-%m-%d}" + (f" {region}" if region else ""),
     )
-    return PlanningProblem(day=day, origin=origin, problem=problem, skipped=tuple(skipped))
+    return PlanningProblem(day=day, origin=origin, problem=problem, skipped=tuple(skipped), sla_due_s=dues)
 
 
-def technician_on(tech: Technician, day: date, origin: datetime) -> opt.Technician | None:
+def technician_on(
+    tech: Technician, day: date, origin: datetime, *, overtime_s: int = 0
+) -> opt.Technician | None:
     """The technician as a vehicle of the problem whose clock starts at ``origin``, on their regular shift
-    of ``day`` (``None``: no shift that day)."""
+    of ``day`` and up to ``overtime_s`` past it (``None``: no shift that day)."""
     shift = tech.calendar.shift_on(day)
     if shift is None:
         return None
@@ -202,6 +226,7 @@ def technician_on(tech: Technician, day: date, origin: datetime) -> opt.Technici
         lunch=lunch,
         skills=dict(tech.skills),
         van_stock=dict(tech.van_stock),
+        max_overtime_s=overtime_s,
     )
 
 
@@ -209,6 +234,19 @@ def _start_due_s(job: Job, ticket: Ticket | None, origin: datetime) -> int | Non
     """The SLA's latest start in the problem's seconds (a due time already past: the horizon's start)."""
     due = visit_start_due(job, ticket)
     return None if due is None else max(0, _seconds(due, origin))
+
+
+def _start_aim_s(
+    job: Job, ticket: Ticket | None, origin: datetime, now: datetime, reserve: float
+) -> int | None:
+    """When the plan aims to begin the job (``visit_start_aim``), in the problem's seconds."""
+    aim = visit_start_aim(job, ticket, now, reserve)
+    return None if aim is None else max(0, _seconds(aim, origin))
+
+
+def _can_wait(due_s: int | None, horizon: opt.TimeWindow) -> bool:
+    """Whether leaving the job for another day keeps its SLA: nothing falls due before the horizon ends."""
+    return due_s is None or due_s > horizon.end_s
 
 
 def _binding(
@@ -287,7 +325,7 @@ def plan_from_solution(
                     job_id=visit.job_id,
                     depot_id=visit.depot_id,
                     parts_picked=dict(visit.parts_picked),
-                    sla_lateness_s=visit.lateness_s,
+                    sla_lateness_s=planning.sla_lateness_s(visit.job_id, visit.start_s),
                 )
                 for sequence, visit in enumerate(route.visits, start=1)
             ),

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 import optimizer as opt
+from dispatch.config import get_settings
 from dispatch.domain.dataset import Dataset
 from dispatch.domain.jobs import TimeWindow
 from dispatch.domain.plans import Plan, PlannedRoute, UnplannedJob
@@ -137,7 +138,17 @@ def rest_of_day(
     state = live.state
     dataset = with_pinned_starts(live.dataset, {**live.kept.pinned_starts, **(extra_starts or {})})
     dataset = with_promises(dataset, live.kept.promises)
-    planning = build_problem(dataset, live.day, region=region, job_ids=job_ids, now=state.now)
+    settings = get_settings()
+    planning = build_problem(
+        dataset,
+        live.day,
+        region=region,
+        job_ids=job_ids,
+        now=state.now,
+        sla_reserve=settings.sla_reserve,
+        overtime_s=settings.overtime_minutes * 60,
+        booked={*live.kept.pinned_starts, *(extra_starts or {}), *live.kept.promises},
+    )
     published_routes = state.published.routes if state.published else ()
     scope_technicians = _technicians_in(live, region)
     outside = tuple(r for r in published_routes if r.technician_id not in scope_technicians)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.problem import BreakModel, Depot, Job, Location, LunchBreak, Problem, SolveParams, Technician
+from optimizer.problem import (
+    BreakModel,
+    CostWeights,
+    Depot,
+    Job,
+    Location,
+    LunchBreak,
+    Problem,
+    SolveParams,
+    Technician,
+    TimeWindow,
+)
 from optimizer.solution import Solution, SolveStatus, UnassignedReason, VisitKind
 from optimizer.solve import solve
 from optimizer.validate import validate
@@ -98,13 +109,21 @@ def test_shift_end_leaves_a_long_far_job_out() -> None:
     assert solution.unassigned_reason("J1") is UnassignedReason.OUT_OF_REACH
 
 
-def test_overtime_allows_a_late_return_at_a_cost() -> None:
-    """With two hours of overtime allowed the same job is done, and the overtime is paid."""
-    p = problem([tech("T1", 0, max_overtime_s=2 * HOUR)], [job("J1", 7, service_s=8 * HOUR)])
+def test_overtime_keeps_urgent_work_in_the_day_at_a_cost() -> None:
+    """With two hours of overtime allowed the same job, a P2, is done, and the overtime is paid."""
+    p = problem([tech("T1", 0, max_overtime_s=2 * HOUR)], [job("J1", 7, service_s=8 * HOUR, priority=2)])
     solution = solved(p)
     route = solution.route_of("T1")
     assert route is not None and route.overtime_s == 8 * HOUR + 140 * MINUTE - 9 * HOUR
-    assert solution.objective.overtime == 10 * route.overtime_s
+    assert solution.objective.overtime == CostWeights().overtime_cost_per_s * route.overtime_s
+
+
+def test_overtime_is_not_worked_for_a_p4_that_can_wait() -> None:
+    """The same job as a P4 is left for another day rather than paid 80 minutes of overtime."""
+    p = problem([tech("T1", 0, max_overtime_s=2 * HOUR)], [job("J1", 7, service_s=8 * HOUR, priority=4)])
+    solution = solved(p)
+    assert solution.unassigned_reason("J1") is not None
+    assert solution.objective.overtime == 0
 
 
 @pytest.mark.parametrize("model", [BreakModel.INTERVALS, BreakModel.SLACK])
@@ -272,3 +291,29 @@ def test_stats_are_reported() -> None:
     assert solution.stats.time_to_first_solution_s is not None
     assert solution.stats.objective_over_time and solution.stats.groups == 1
     assert solution.stats.objective_over_time[-1][1] == solution.objective.total
+
+
+def _full_day_and_a_p1(can_wait: bool) -> Problem:
+    """Three P4 visits of 2.5 h booked back to back from 08:10, and a P1 of an hour due at 09:00."""
+    booked = [
+        job(f"M{k}", 1, service_s=150 * MINUTE, windows=(TimeWindow(start, start),), can_wait=can_wait)
+        for k, start in enumerate(8 * HOUR + 10 * MINUTE + k * 150 * MINUTE for k in range(3))
+    ]
+    return problem([tech("T1", 0)], [*booked, job("P1", 1, service_s=HOUR, priority=1, sla_due_s=9 * HOUR)])
+
+
+def test_an_urgent_job_takes_the_place_of_work_that_can_wait() -> None:
+    """A P1 an hour due beats a P4 that can be done another day: the P4 is left out, the P1 is on time."""
+    solution = solved(_full_day_and_a_p1(can_wait=True))
+    assert [u.job_id for u in solution.unassigned] == ["M0"]
+    p1 = next(v for r in solution.routes for v in r.visits if v.job_id == "P1")
+    assert p1.start_s <= 9 * HOUR
+    assert solution.objective.drops == CostWeights().deferral_penalty_by_priority[3]
+
+
+def test_work_that_cannot_wait_keeps_its_place_and_the_urgent_job_comes_late() -> None:
+    """The same P4s due today are kept: the P1 comes after them, late."""
+    solution = solved(_full_day_and_a_p1(can_wait=False))
+    assert solution.unassigned == ()
+    p1 = next(v for r in solution.routes for v in r.visits if v.job_id == "P1")
+    assert p1.start_s > 9 * HOUR

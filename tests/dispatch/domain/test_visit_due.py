@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from dispatch.domain.contracts import Priority
 from dispatch.domain.jobs import Job
 from dispatch.domain.tickets import Channel, Ticket, TicketKind, TicketState
-from dispatch.domain.visit_due import visit_dues, visit_start_due
+from dispatch.domain.visit_due import visit_dues, visit_start_aim, visit_start_due
 
 OPENED = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 TICKET = Ticket(
@@ -88,3 +88,20 @@ def test_without_targets_open_nothing_is_late() -> None:
     assert visit_dues(JOB, done).slack(far, far) is None
     assert not visit_dues(JOB, done).is_late(far, far)
     assert visit_dues(JOB, None).late_by(far, far) == (None, far - TICKET.resolution_due)
+
+
+def test_a_plan_aims_to_arrive_for_an_open_response_with_part_of_the_time_left_in_hand() -> None:
+    """An hour after opening, a quarter of the hour left kept in hand: aim 45 minutes before the due time."""
+    now = OPENED + timedelta(hours=1)
+    assert visit_start_aim(JOB, TICKET, now, 0.25) == OPENED + timedelta(hours=1, minutes=45)
+    assert visit_start_aim(JOB, TICKET, now, 0.0) == visit_start_due(JOB, TICKET)
+
+
+def test_no_reserve_is_kept_on_a_resolution_or_a_response_already_past_due() -> None:
+    answered = dataclasses.replace(TICKET, responded_at=OPENED + timedelta(minutes=20))
+    now = OPENED + timedelta(hours=1)
+    assert visit_start_aim(JOB, answered, now, 0.5) == visit_start_due(JOB, answered)
+    late = OPENED + timedelta(hours=3)
+    assert visit_start_aim(JOB, TICKET, late, 0.5) == TICKET.response_due
+    long_job = dataclasses.replace(JOB, duration=timedelta(hours=5))
+    assert visit_start_aim(long_job, TICKET, OPENED, 0.25) == OPENED + timedelta(hours=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -113,3 +113,56 @@ def test_a_hard_deadline_contract_makes_future_due_times_binding(demo: Dataset) 
             else:
                 assert job.must_start_by_s is None
         assert binding > 0, "the demo day has hard-deadline jobs due ahead"
+
+
+def test_a_plan_aims_to_begin_an_open_response_with_a_share_of_its_time_in_hand(demo: Dataset) -> None:
+    """With a reserve, a response due still ahead is aimed at earlier by that share of the time left;
+    a resolution target or a due time already past is not. The contract's due time stays the deadline
+    and what lateness is counted against."""
+    now = datetime.combine(DAY, time(15), UTC)
+    hard = dataclasses.replace(demo.contracts[0].sla, hard_deadlines=True)
+    awaiting = {j.ticket_id for j in demo.jobs[::4]}  # these await a response due at 17:00
+    data = dataclasses.replace(
+        demo,
+        contracts=[dataclasses.replace(c, sla=hard) for c in demo.contracts],
+        tickets=[
+            dataclasses.replace(t, responded_at=None, response_due=now + timedelta(hours=2))
+            if t.id in awaiting
+            else t
+            for t in demo.tickets
+        ],
+    )
+    plain = build_problem(data, DAY, now=now)
+    reserved = build_problem(data, DAY, now=now, sla_reserve=0.25)
+    now_s = plain.seconds(now)
+    tickets = {t.id: t for t in data.tickets}
+    source = {j.id: j for j in data.jobs}
+    aimed = 0
+    for job, kept in zip(plain.problem.jobs, reserved.problem.jobs, strict=True):
+        due = job.sla_due_s
+        assert reserved.sla_due_s.get(job.id) == due == plain.sla_due_s.get(job.id)
+        assert kept.must_start_by_s == job.must_start_by_s
+        ticket = tickets[source[job.id].ticket_id]
+        responding = ticket.responded_at is None and plain.seconds(ticket.response_due) == due
+        if due is None or due <= now_s or not responding:
+            assert kept.sla_due_s == due
+            continue
+        assert kept.sla_due_s == now_s + (due - now_s) * 3 // 4
+        aimed += 1
+        assert reserved.sla_lateness_s(job.id, due) == 0
+        assert reserved.sla_lateness_s(job.id, due + 60) == 60
+    assert aimed > 0
+
+
+def test_work_with_nothing_due_before_the_horizon_ends_can_wait_unless_booked(demo: Dataset) -> None:
+    """A job can wait for another day when its SLA falls due after the horizon ends and no time was
+    agreed for it with the customer; a job due within the horizon, or booked, cannot."""
+    booked = {j.id for j in demo.jobs[::3]}
+    planning = build_problem(demo, DAY, booked=booked)
+    end_s = planning.problem.horizon.end_s
+    waiting = 0
+    for job in planning.problem.jobs:
+        due = planning.sla_due_s.get(job.id)
+        assert job.can_wait == ((due is None or due > end_s) and job.id not in booked), job.id
+        waiting += job.can_wait
+    assert 0 < waiting < len(planning.problem.jobs)
