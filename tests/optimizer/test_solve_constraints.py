@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.problem import (
-    BreakModel,
-    CostWeights,
-    Depot,
-    Job,
-    Location,
-    LunchBreak,
-    Problem,
-    SolveParams,
-    Technician,
-    TimeWindow,
-)
+from optimizer.problem import BreakModel, Depot, Job, Location, LunchBreak, Problem, SolveParams, Technician
 from optimizer.solution import Solution, SolveStatus, UnassignedReason, VisitKind
 from optimizer.solve import solve
 from optimizer.validate import validate
-from tests.optimizer.builders import DAY, HOUR, MINUTE, job, params, problem, tech, window
+from tests.optimizer.builders import (
+    DAY,
+    HOUR,
+    MINUTE,
+    CostWeights,
+    TimeWindow,
+    job,
+    params,
+    problem,
+    tech,
+    window,
+)
 
 
 def solved(p: Problem, solve_params: SolveParams | None = None) -> Solution:
