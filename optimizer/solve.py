@@ -548,6 +548,8 @@ def _solution(
             unassigned.append(UnassignedJob(job.id, UnassignedReason.CAPACITY, detail))
         else:
             detail = f"{len(capable)} capable technicians could reach it, but their days are full"
+            if job.can_wait:
+                detail += " of work due sooner; it can wait for another day within its SLA"
             unassigned.append(UnassignedJob(job.id, UnassignedReason.CAPACITY, detail))
     objective = objective_of(problem, weights, routes, unassigned)
     if not parts:

@@ -306,6 +306,7 @@ def test_an_urgent_job_takes_the_place_of_work_that_can_wait() -> None:
     """A P1 an hour due beats a P4 that can be done another day: the P4 is left out, the P1 is on time."""
     solution = solved(_full_day_and_a_p1(can_wait=True))
     assert [u.job_id for u in solution.unassigned] == ["M0"]
+    assert "it can wait for another day within its SLA" in solution.unassigned[0].detail
     p1 = next(v for r in solution.routes for v in r.visits if v.job_id == "P1")
     assert p1.start_s <= 9 * HOUR
     assert solution.objective.drops == CostWeights().deferral_penalty_by_priority[3]
