@@ -11,7 +11,7 @@ the plan, which differs from counting from the true due time only by a constant)
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -124,6 +124,7 @@ def build_problem(
     # On-call hook (see on_call.py): technicians off today but on call join for 24x7 work only.
     cover = on_call_cover(dataset, day, origin, region, horizon=horizon)
     technicians += cover.technicians
+    working_from = origin + timedelta(seconds=_working_from_s(technicians, earliest_binding_s))
     working = {t.id for t in technicians}
     standby = standby_reach(dataset, technicians, origin, horizon)  # standby hook: cover kept within reach
     tickets = {t.id: t for t in dataset.tickets}
@@ -160,9 +161,7 @@ def build_problem(
         jobs.append(
             replace(
                 optimizer_job(job, site, windows),
-                sla_due_s=_start_aim_s(
-                    job, ticket, origin, origin + timedelta(seconds=earliest_binding_s), sla_reserve
-                ),
+                sla_due_s=_start_aim_s(job, ticket, origin, working_from, sla_reserve),
                 must_start_by_s=(
                     due_s
                     if _binding(due_s, earliest_binding_s, tickets.get(job.ticket_id), contracts)
@@ -234,6 +233,12 @@ def _start_due_s(job: Job, ticket: Ticket | None, origin: datetime) -> int | Non
     """The SLA's latest start in the problem's seconds (a due time already past: the horizon's start)."""
     due = visit_start_due(job, ticket)
     return None if due is None else max(0, _seconds(due, origin))
+
+
+def _working_from_s(technicians: Sequence[opt.Technician], now_s: int) -> int:
+    """From when the day's work runs late: now, or the first shift's start if nobody works yet (the time
+    left before a response falls due is counted from then for the reserve kept in hand)."""
+    return max(now_s, min((t.shift.start_s for t in technicians), default=now_s))
 
 
 def _start_aim_s(

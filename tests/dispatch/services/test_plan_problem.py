@@ -166,3 +166,24 @@ def test_work_with_nothing_due_before_the_horizon_ends_can_wait_unless_booked(de
         assert job.can_wait == ((due is None or due > end_s) and job.id not in booked), job.id
         waiting += job.can_wait
     assert 0 < waiting < len(planning.problem.jobs)
+
+
+def test_before_anybody_works_the_time_in_hand_counts_from_the_first_shift(demo: Dataset) -> None:
+    """Planned at night, a response due at 17:00 keeps its reserve of the time from the first shift's
+    start, not from the night hours when no work runs late."""
+    night = datetime.combine(DAY, time(3), UTC)
+    due = datetime.combine(DAY, time(17), UTC)
+    job = demo.jobs[0]
+    data = dataclasses.replace(
+        demo,
+        tickets=[
+            dataclasses.replace(t, responded_at=None, response_due=due) if t.id == job.ticket_id else t
+            for t in demo.tickets
+        ],
+    )
+    planning = build_problem(data, DAY, now=night, sla_reserve=0.5)
+    first_shift = min(t.shift.start_s for t in planning.problem.technicians)
+    due_s = planning.seconds(due)
+    aimed = next(j for j in planning.problem.jobs if j.id == job.id).sla_due_s
+    assert first_shift > planning.seconds(night)
+    assert aimed == min(first_shift + (due_s - first_shift) // 2, planning.sla_due_s[job.id])
