@@ -102,8 +102,8 @@ def build_problem(
     """The day's plannable jobs and working technicians (optionally of one region) as a Problem.
 
     ``now`` is when the plan is made (default: the day's start): a contract's hard deadline binds only
-    while it is still ahead of it. ``sla_reserve``: the share of the time left until each SLA due time
-    the plan aims to keep in hand before an open response falls due (``visit_start_aim``); ``overtime_s``:
+    while it is still ahead of it. ``sla_reserve``: the share of the time left before an open response
+    falls due that the plan keeps in hand (``visit_start_aim``); ``overtime_s``:
     how long past their shift each technician may be planned to stay (``CostWeights.overtime_cost_per_s``
     says for what); ``booked``: jobs whose time was agreed with the customer (a window told, a start
     pinned), which cannot wait for another day whatever their SLA."""
@@ -162,11 +162,7 @@ def build_problem(
             replace(
                 optimizer_job(job, site, windows),
                 sla_due_s=_start_aim_s(job, ticket, origin, working_from, sla_reserve),
-                must_start_by_s=(
-                    due_s
-                    if _binding(due_s, earliest_binding_s, tickets.get(job.ticket_id), contracts)
-                    else None
-                ),
+                must_start_by_s=(due_s if _binding(due_s, earliest_binding_s, ticket, contracts) else None),
                 pinned_technician_id=job.pinned_technician_id,
                 allowed_technician_ids=(
                     cover.allowed_technicians(job.id)
