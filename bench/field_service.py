@@ -192,11 +192,11 @@ def oversubscribed(problem: Problem, seed: int) -> Problem:
         if j in p1:
             due = day_start + round(rng.uniform(*P1_DUE_AFTER_H) * 3600)
             first = rng.randint(day_start, max(day_start, min(due, day_end) - length))
-            priority, sla_due_s = 1, due
+            priority, sla_due_s, can_wait = 1, due, False
         else:
             first = rng.randint(day_start, max(day_start, day_end - length))
             priority = job.priority if job.priority > 1 else rng.randint(2, 4)
-            sla_due_s = job.sla_due_s
+            sla_due_s, can_wait = job.sla_due_s, job.can_wait
         windows = [TimeWindow(first, min(day_end, first + length))]
         second_length = round(rng.uniform(*WINDOW_H) * 3600)
         later = first + length + 3600
@@ -208,6 +208,7 @@ def oversubscribed(problem: Problem, seed: int) -> Problem:
                 job,
                 priority=priority,
                 sla_due_s=sla_due_s,
+                can_wait=can_wait,
                 windows=tuple(windows),
                 service_s=max(600, round(job.service_s * factor)),
             )

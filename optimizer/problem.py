@@ -403,10 +403,11 @@ class CostWeights:
     """Per job served by someone other than its ``preferred_technician_id`` (0: re-planning is free)."""
     broken_promise_cost: int = 0
     """Per job whose service starts outside the window the customer was ``promised``."""
-    deferral_penalty_by_priority: tuple[int, int, int, int] = (10_000_000, 1_000_000, 100_000, 10_000)
-    """Leaving out a job that ``can_wait``: a thousandth of the drop penalty, still above any travel it
-    would save, but below a P1 seventeen minutes late (or a P2 an hour), so urgent work due now takes the
-    place of work that can be done another day."""
+    deferral_penalty_by_priority: tuple[int, int, int, int] = (300_000_000, 1_000_000, 100_000, 10_000)
+    """Leaving out a job that ``can_wait``: for a P2 to P4 a thousandth of the drop penalty, still above any
+    travel it would save, but below a P1 seventeen minutes late (or a P2 an hour), so urgent work due now
+    takes the place of work that can be done another day; a P1 that can wait still comes before any P3 or P4
+    due today (between the P2 and P3 drop penalties)."""
 
     def __post_init__(self) -> None:
         values = [self.travel_cost_per_s, self.distance_cost_per_m, self.overtime_cost_per_s]

@@ -318,3 +318,17 @@ def test_work_that_cannot_wait_keeps_its_place_and_the_urgent_job_comes_late() -
     assert solution.unassigned == ()
     p1 = next(v for r in solution.routes for v in r.visits if v.job_id == "P1")
     assert p1.start_s > 9 * HOUR
+
+
+def test_a_p1_that_can_wait_still_comes_before_a_p4_due_today() -> None:
+    """Room for one of two six-hour visits: the P1 due tomorrow is served and the P4 due today left out."""
+    p = problem(
+        [tech("T1", 0)],
+        [
+            job("P4", 1, priority=4, service_s=6 * HOUR),
+            job("P1", 2, priority=1, service_s=6 * HOUR, can_wait=True),
+        ],
+    )
+    solution = solved(p)
+    assert [u.job_id for u in solution.unassigned] == ["P4"]
+    assert solution.objective.drops == CostWeights().drop_penalty(4)
