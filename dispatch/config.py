@@ -79,9 +79,8 @@ class Settings(BaseSettings):
         default=30.0,
         gt=0,
         description=(
-            "With part_queue, how long past its time limit a part may go unanswered (from being queued, "
-            "and again from being taken by a worker) before it is tried again: time for a worker to take "
-            "it and compile it."
+            "With part_queue, how long past its time limit (counted from being queued) a part may go "
+            "unanswered before it is tried again: time for a worker to take it and compile it."
         ),
     )
     max_jobs_per_solve: int = Field(

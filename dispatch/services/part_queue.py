@@ -11,9 +11,12 @@ PostgreSQL:
 - A worker (``dispatch worker --parts``) claims the try (queued -> running), solves the part
   (``optimizer.parts.solve_part_data``: the part decoded and validated again, never unpickled) and stores
   the solution, or the error.
-- A try that fails, or that has no answer within the part's time limit plus ``margin_s`` (counted from
-  being deferred, and again from being taken by a worker: its worker died, hangs, or nobody takes the
-  queue), is tried once more (``tries``); after that
+- A part's time limit runs from when it is queued (on the database's clock): a worker that takes it late,
+  because the queue had fewer free workers than the solve has parts out, solves it for the time left (at
+  least ``LEAST_PART_S``), so waiting for a worker never makes the solve overrun its own time limit.
+- A try that fails, or that has no answer within the part's time limit plus ``margin_s`` after it was
+  queued (or ``LEAST_PART_S`` plus the margin after being taken late: its worker died, hangs, or nobody
+  takes the queue), is tried once more (``tries``); after that
   the future fails and the optimizer keeps that part's constructed plan. The day's plan is never lost
   because one part failed. A worker still busy with an abandoned try may yet answer: a solution that
   arrives late is taken all the same, a failure of an earlier try is ignored.
@@ -31,10 +34,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future, InvalidStateError
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope
@@ -52,6 +55,9 @@ TRIES = 2
 POLL_S = 0.2
 GONE_CHECK_S = 1.0
 """How often a worker solving a part asks whether the part is still wanted."""
+LEAST_PART_S = 1.0
+"""What a part taken after its time limit ran out in the queue is still solved for: its search starts
+from the part's constructed plan and answers at once."""
 FORGOTTEN_AFTER = timedelta(days=1)
 """Rows older than this belong to solves that died before cleaning up: the next executor removes them."""
 
@@ -63,10 +69,6 @@ class PartFailed(Exception):
     """A part failed (or went unanswered) on every try; the optimizer keeps its constructed plan."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class _Pending:
     future: Future[dict[str, Any]]
@@ -74,7 +76,8 @@ class _Pending:
     time_limit_s: float
     deadline: float
     """``time.monotonic()`` past which the try is given up: its time limit plus the margin from being
-    queued, and again from being taken by a worker (a part that waited for a free worker gets its time)."""
+    queued (its worker solves only for the time left), at least ``LEAST_PART_S`` plus the margin from
+    being taken."""
     taken: bool = False
 
 
@@ -114,7 +117,7 @@ class PartQueueExecutor(Executor):
         self.retried = 0
         """Tries made again (failed, or silent past their time), for reports and tests."""
         with session_scope(self._factory) as session:
-            session.execute(delete(PartTaskRow).where(PartTaskRow.deferred_at < _now() - FORGOTTEN_AFTER))
+            session.execute(delete(PartTaskRow).where(PartTaskRow.deferred_at < func.now() - FORGOTTEN_AFTER))
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         if fn is not solve_part_data or kwargs or len(args) != 1 or not isinstance(args[0], Mapping):
@@ -135,7 +138,7 @@ class PartQueueExecutor(Executor):
                         status="queued",
                         time_limit_s=time_limit_s,
                         task=dict(data),
-                        deferred_at=_now(),
+                        deferred_at=func.now(),
                     )
                 )
             with self._lock:
@@ -224,7 +227,7 @@ class PartQueueExecutor(Executor):
             elif status == "failed" and attempt == entry.attempt:
                 self._try_again(part_id, entry, f"try {attempt} failed: {error}")
             elif status == "running" and attempt == entry.attempt and not entry.taken:
-                entry.taken, entry.deadline = True, self._deadline(entry.time_limit_s)
+                entry.taken, entry.deadline = True, max(entry.deadline, self._deadline(LEAST_PART_S))
             elif time.monotonic() > entry.deadline:
                 silent_s = entry.time_limit_s + self._margin_s
                 self._try_again(part_id, entry, f"try {entry.attempt} had no answer within {silent_s:.0f} s")
@@ -258,7 +261,7 @@ class PartQueueExecutor(Executor):
                     worker=None,
                     started_at=None,
                     finished_at=None,
-                    deferred_at=_now(),
+                    deferred_at=func.now(),
                 )
             )
         entry.attempt, entry.deadline, entry.taken = attempt, self._deadline(entry.time_limit_s), False
@@ -317,6 +320,13 @@ def _gone(factory: sessionmaker[Session], part_task_id: str) -> Callable[[], boo
     return gone
 
 
+def time_left(task: Mapping[str, Any], time_limit_s: float, waited_s: float) -> dict[str, Any]:
+    """``task`` with its time limit cut by the ``waited_s`` seconds it spent in the queue (at least
+    ``LEAST_PART_S``): the solve that queued it wants the answer when its own share of time is up."""
+    left = max(LEAST_PART_S, time_limit_s - waited_s)
+    return {**task, "params": {**task["params"], "time_limit_s": left}}
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"[:200]
 
@@ -329,18 +339,24 @@ def run_part_task(
     The state it ends in (``done`` or ``failed``), or None when the try is not there to take (answered,
     given up, or tried again meanwhile). Never raises: a failure is stored for the solve to see. The
     optimizer's part solver (``solve`` unset) stops early, with its best plan so far, once the part's row
-    is gone (its solve was stopped, gave the part up, or ended)."""
+    is gone (its solve was stopped, gave the part up, or ended). A part that waited in the queue is solved
+    for the time it has left (``time_left``)."""
     with session_scope(factory) as session:
-        task = session.execute(
+        claimed = session.execute(
             update(PartTaskRow)
             .where(
                 PartTaskRow.id == part_task_id, PartTaskRow.attempt == attempt, PartTaskRow.status == "queued"
             )
-            .values(status="running", started_at=_now(), worker=worker_name())
-            .returning(PartTaskRow.task)
-        ).scalar_one_or_none()
-    if task is None:
+            .values(status="running", started_at=func.now(), worker=worker_name())
+            .returning(
+                PartTaskRow.task,
+                PartTaskRow.time_limit_s,
+                func.extract("epoch", func.now() - PartTaskRow.deferred_at),
+            )
+        ).one_or_none()
+    if claimed is None:
         return None
+    task = time_left(claimed[0], claimed[1], float(claimed[2]))
     try:
         if solve is None:
             answer = solve_part_data(task, should_stop=_gone(factory, part_task_id))
@@ -357,13 +373,13 @@ def run_part_task(
                     PartTaskRow.attempt == attempt,
                     PartTaskRow.status == "running",
                 )
-                .values(status="failed", error=message[:2000], finished_at=_now())
+                .values(status="failed", error=message[:2000], finished_at=func.now())
             )
         return "failed"
     with session_scope(factory) as session:  # a late answer of an earlier try is welcome too
         session.execute(
             update(PartTaskRow)
             .where(PartTaskRow.id == part_task_id, PartTaskRow.status.in_(("queued", "running")))
-            .values(status="done", result=answer, finished_at=_now())
+            .values(status="done", result=answer, finished_at=func.now())
         )
     return "done"

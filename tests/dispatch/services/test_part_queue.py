@@ -22,7 +22,7 @@ from dispatch.persistence.db import make_engine, make_session_factory, session_s
 from dispatch.persistence.models import PartTaskRow
 from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
 from dispatch.services.job_queue import PART_QUEUE
-from dispatch.services.part_queue import PartQueueExecutor, PartSolver
+from dispatch.services.part_queue import LEAST_PART_S, PartQueueExecutor, PartSolver, time_left
 from dispatch.services.plan_day import plan_day
 from dispatch.services.plan_jobs import request_plan, run_plan_job, run_worker
 from optimizer.parts import solve_part_data
@@ -253,3 +253,40 @@ def test_a_stopped_solve_stops_its_parts_on_the_workers(database_url: str) -> No
         assert _parts_being_solved(database_url) == 0
         assert time.monotonic() - began < 28
     _complete_and_valid(day, solution)
+
+
+def test_a_part_that_waited_for_a_worker_is_solved_for_the_time_it_has_left(database_url: str) -> None:
+    """One worker, two 4-second parts out at once: the first is solved for its 4 s, the second, taken only
+    once the first is done, for what is left of its 4 s, so the two answer about when the solve wants
+    them (not 8 s in) and neither is tried again."""
+    given: dict[str, float] = {}
+
+    def spends_its_time(data: Mapping[str, Any]) -> dict[str, Any]:
+        given[str(data["problem"]["name"])] = limit = float(data["params"]["time_limit_s"])
+        time.sleep(min(limit, 2.5))
+        return {"answered": True}
+
+    began = time.monotonic()
+    with (
+        _workers(database_url, spends_its_time, n=1),
+        PartQueueExecutor(database_url, margin_s=1.0, poll_s=0.05) as executor,
+    ):
+        futures = [
+            executor.submit(solve_part_data, {"problem": {"name": name}, "params": {"time_limit_s": 4}})
+            for name in ("first", "second")
+        ]
+        answers = [future.result(timeout=30) for future in futures]
+    assert answers == [{"answered": True}] * 2
+    assert executor.retried == 0
+    first, second = sorted(given.values(), reverse=True)
+    assert first > 3.5
+    assert 0.5 < second < 2.0
+    assert time.monotonic() - began < 4 + 3
+
+
+def test_a_part_taken_after_its_time_is_up_still_gets_a_moment() -> None:
+    """The time left is never below ``LEAST_PART_S``; nothing else of the part changes."""
+    task = {"problem": {"name": "p"}, "params": {"time_limit_s": 4.0, "seed": 3}}
+    assert time_left(task, 4.0, 1.5)["params"] == {"time_limit_s": 2.5, "seed": 3}
+    assert time_left(task, 4.0, 9.0)["params"]["time_limit_s"] == LEAST_PART_S
+    assert time_left(task, 4.0, 9.0)["problem"] == task["problem"]
