@@ -58,8 +58,10 @@ GONE_CHECK_S = 1.0
 LEAST_PART_S = 1.0
 """What a part taken after its time limit ran out in the queue is still solved for: its search starts
 from the part's constructed plan and answers at once."""
-FORGOTTEN_AFTER = timedelta(days=1)
-"""Rows older than this belong to solves that died before cleaning up: the next executor removes them."""
+ABANDONED_AFTER = timedelta(hours=1)
+"""A row this long past its part's time limit belongs to a solve that died before cleaning up (a live one
+reads or gives up its parts within the margin): the next executor, and each worker taking a part, remove
+it (``sweep_abandoned``)."""
 
 PartSolver = Callable[[Mapping[str, Any]], dict[str, Any]]
 """What a worker does with a part's data: ``optimizer.parts.solve_part_data`` (tests pass others)."""
@@ -117,7 +119,7 @@ class PartQueueExecutor(Executor):
         self.retried = 0
         """Tries made again (failed, or silent past their time), for reports and tests."""
         with session_scope(self._factory) as session:
-            session.execute(delete(PartTaskRow).where(PartTaskRow.deferred_at < func.now() - FORGOTTEN_AFTER))
+            sweep_abandoned(session)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         if fn is not solve_part_data or kwargs or len(args) != 1 or not isinstance(args[0], Mapping):
@@ -320,6 +322,13 @@ def _gone(factory: sessionmaker[Session], part_task_id: str) -> Callable[[], boo
     return gone
 
 
+def sweep_abandoned(session: Session) -> int:
+    """Remove the rows of solves that died before cleaning up (``ABANDONED_AFTER``); how many went."""
+    time_up = PartTaskRow.deferred_at + func.make_interval(0, 0, 0, 0, 0, 0, PartTaskRow.time_limit_s)
+    abandoned = delete(PartTaskRow).where(time_up < func.now() - ABANDONED_AFTER).returning(PartTaskRow.id)
+    return len(session.execute(abandoned).all())
+
+
 def time_left(task: Mapping[str, Any], time_limit_s: float, waited_s: float) -> dict[str, Any]:
     """``task`` with its time limit cut by the ``waited_s`` seconds it spent in the queue (at least
     ``LEAST_PART_S``): the solve that queued it wants the answer when its own share of time is up."""
@@ -342,6 +351,7 @@ def run_part_task(
     is gone (its solve was stopped, gave the part up, or ended). A part that waited in the queue is solved
     for the time it has left (``time_left``)."""
     with session_scope(factory) as session:
+        sweep_abandoned(session)
         claimed = session.execute(
             update(PartTaskRow)
             .where(

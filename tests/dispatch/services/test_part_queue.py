@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ from dispatch.persistence.db import make_engine, make_session_factory, session_s
 from dispatch.persistence.models import PartTaskRow
 from dispatch.persistence.repositories.plan_jobs import PlanJobRepository
 from dispatch.services.job_queue import PART_QUEUE
-from dispatch.services.part_queue import LEAST_PART_S, PartQueueExecutor, PartSolver, time_left
+from dispatch.services.part_queue import LEAST_PART_S, PartQueueExecutor, PartSolver, run_part_task, time_left
 from dispatch.services.plan_day import plan_day
 from dispatch.services.plan_jobs import request_plan, run_plan_job, run_worker
 from optimizer.parts import solve_part_data
@@ -290,3 +290,33 @@ def test_a_part_taken_after_its_time_is_up_still_gets_a_moment() -> None:
     assert time_left(task, 4.0, 1.5)["params"] == {"time_limit_s": 2.5, "seed": 3}
     assert time_left(task, 4.0, 9.0)["params"]["time_limit_s"] == LEAST_PART_S
     assert time_left(task, 4.0, 9.0)["problem"] == task["problem"]
+
+
+def test_rows_of_a_solve_that_died_are_swept_when_a_worker_takes_a_part(database_url: str) -> None:
+    """A row an hour past its time limit is gone once a worker takes the next part; a recent one stays."""
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    now = datetime.now(UTC)
+    try:
+        with session_scope(factory) as session:
+            for name, age in (
+                ("abandoned", timedelta(hours=1, minutes=5)),
+                ("recent", timedelta(minutes=30)),
+            ):
+                session.add(
+                    PartTaskRow(
+                        id=name,
+                        batch="a solve that died",
+                        attempt=1,
+                        status="queued",
+                        time_limit_s=60.0,
+                        task={},
+                        deferred_at=now - age,
+                    )
+                )
+        assert run_part_task(factory, "no such part", 1) is None
+        with session_scope(factory) as session:
+            left = set(session.execute(select(PartTaskRow.id)).scalars())
+    finally:
+        engine.dispose()
+    assert left == {"recent"}
