@@ -4,7 +4,8 @@
 exact scheduler (so a kept route gets back the very times it was published with), or, where an order cannot
 be kept, timed at the earliest instants ignoring whatever does not fit, so that ``validate`` names the rule
 the order breaks instead of a vague refusal. The objective is the validator's, so the two always agree.
-Stops are job ids, or ``depot:<id>`` for a pickup at a depot.
+Stops are job ids, or ``depot:<id>`` for a pickup at a depot. A day too large for whole-day matrices
+(``whole_day_matrices_fit``) is compiled route by route, each route a small day of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from optimizer._schedule import Compiled, Timing, Window, depot_stop, plan_picks, schedule
+from optimizer._split import Part, sub_problem
 from optimizer.problem import Problem, SolveParams
 from optimizer.solution import (
     BreakPlacement,
@@ -27,7 +29,7 @@ from optimizer.solution import (
     VisitKind,
 )
 from optimizer.solve import _route
-from optimizer.travel import TravelTimes
+from optimizer.travel import TravelTimes, whole_day_matrices_fit
 from optimizer.validate import validate
 
 DEPOT_PREFIX = "depot:"
@@ -44,15 +46,13 @@ def timed_solution(
     travel: TravelTimes | None = None,
 ) -> Solution:
     """The solution visiting ``orders`` (technician id -> stops in order), with ``unassigned`` left out."""
-    c = Compiled.build(problem, params, travel)
-    index = _Stops(problem)
-    vehicle = {t.id: v for v, t in enumerate(problem.technicians)}
-    free = {(d, sku): q for d, depot in enumerate(problem.depots) for sku, q in depot.stock.items()}
+    compiler = _RouteCompiler(problem, params, travel)
+    free = _depot_stock(problem)
     routes = []
     for technician_id, order in sorted(orders.items()):
         if not order:
             continue
-        v = vehicle[technician_id]
+        c, v, index = compiler.route(technician_id, order)
         stops = index.of(order)
         timing = schedule(c, v, stops, free)
         if timing is None:
@@ -77,10 +77,8 @@ def best_position(
 ) -> list[str]:
     """``order`` with ``job_id`` inserted where the route costs least (at position ``at`` if given), with
     a depot pickup before it where the van is short of its parts; at the end if it fits nowhere."""
-    c = Compiled.build(problem, params)
-    v = next(k for k, t in enumerate(problem.technicians) if t.id == technician_id)
-    free = {(d, sku): q for d, depot in enumerate(problem.depots) for sku, q in depot.stock.items()}
-    best = _cheapest(c, v, _Stops(problem), _with_job(problem, list(order), job_id, at=at), free)
+    c, v, index = _RouteCompiler(problem, params).route(technician_id, [*order, job_id])
+    best = _cheapest(c, v, index, _with_job(problem, list(order), job_id, at=at), _depot_stock(problem))
     if best is not None:
         return best
     k = len(order) if at is None else at
@@ -92,6 +90,36 @@ def _cheapest(
 ) -> list[str] | None:
     best = _cheapest_timed(c, v, index, candidates, free)
     return None if best is None else best[1]
+
+
+def _depot_stock(problem: Problem) -> dict[tuple[int, str], int]:
+    """Each depot's stock by (depot index, part): what routes timed one after another draw from."""
+    return {(d, sku): q for d, depot in enumerate(problem.depots) for sku, q in depot.stock.items()}
+
+
+class _RouteCompiler:
+    """The compiled day a route is timed on: the whole day, compiled once, where its matrices fit;
+    otherwise a small day per route (its technician, its jobs, every depot in the same order, so depot
+    stock keys are shared), so a national day is never held as whole-day matrices."""
+
+    def __init__(self, problem: Problem, params: SolveParams, travel: TravelTimes | None = None) -> None:
+        self.problem, self.params, self.travel = problem, params, travel
+        self.whole = Compiled.build(problem, params, travel) if whole_day_matrices_fit(problem) else None
+        self.index = _Stops(problem)
+        self.vehicle = {t.id: v for v, t in enumerate(problem.technicians)}
+        self.stock = {d: dict(depot.stock) for d, depot in enumerate(problem.depots)}
+
+    def route(self, technician_id: str, stops: Sequence[str]) -> tuple[Compiled, int, _Stops]:
+        """The compiled day, the technician's vehicle in it and its stop index, for a route over ``stops``
+        (any of them, in any order)."""
+        v = self.vehicle[technician_id]
+        if self.whole is not None:
+            return self.whole, v, self.index
+        jobs = {stop for stop in stops if not stop.startswith(DEPOT_PREFIX)}
+        jobs |= {job_id for job_id in self.problem.technicians[v].locked_job_ids if job_id in self.index.jobs}
+        part = Part([v], sorted(self.index.jobs[job_id] for job_id in jobs))
+        day = sub_problem(self.problem, part, self.stock, f"{self.problem.name}:{technician_id}")
+        return Compiled.build(day, self.params, self.travel), 0, _Stops(day)
 
 
 class _Stops:
@@ -209,19 +237,19 @@ def cheapest_insertion(
     ``kept_heads``: per technician, how many stops at the head of their order nothing may go before or
     among (what they are about to do).
 
-    One compiled problem and one exact schedule per candidate: fast enough to place an emergency on a
-    day of a thousand visits in well under a second, before any search improves the plan.
+    One compiled problem (one per route on a national day) and one exact schedule per candidate: fast
+    enough to place an emergency on a day of a thousand visits in well under a second, before any search
+    improves the plan.
     """
-    c = Compiled.build(problem, params)
-    index = _Stops(problem)
+    compiler = _RouteCompiler(problem, params)
     job = problem.job(job_id)
-    free = {(d, sku): q for d, depot in enumerate(problem.depots) for sku, q in depot.stock.items()}
+    free = _depot_stock(problem)
     base: dict[int, int] = {}
     own: dict[int, dict[tuple[int, str], int]] = {}
-    vehicle = {t.id: v for v, t in enumerate(problem.technicians)}
     for technician_id, order in orders.items():
-        v = vehicle[technician_id]
-        timing = schedule(c, v, index.of(order), free) if order else None
+        v = compiler.vehicle[technician_id]
+        c, local, index = compiler.route(technician_id, order)
+        timing = schedule(c, local, index.of(order), free) if order else None
         if order and timing is None:
             continue  # late already (what happened pushed it past a window): only bumping can make room
         base[v] = 0 if timing is None else timing.cost
@@ -237,13 +265,14 @@ def cheapest_insertion(
         order = list(orders.get(tech.id, []))
         available = {k: free.get(k, 0) + own.get(v, {}).get(k, 0) for k in set(free) | set(own.get(v, {}))}
         candidates = _with_job(problem, order, job_id, first=(kept_heads or {}).get(tech.id, 0))
-        found = _cheapest_timed(c, v, index, candidates, available) if v in base else None
+        c, local, index = compiler.route(tech.id, [*order, job_id])
+        found = _cheapest_timed(c, local, index, candidates, available) if v in base else None
         if found is not None:
             added = found[0] - base[v]
             if best is None or added < best.added_cost:
                 best = Insertion(tech.id, found[1], added)
             continue
-        bumped = _cheapest_bumping(c, v, index, candidates, available, job_id, params)
+        bumped = _cheapest_bumping(c, local, index, candidates, available, job_id, params)
         if bumped is not None and (best is None or bumped[0] - base.get(v, 0) < best.added_cost):
             best = Insertion(tech.id, bumped[1], bumped[0] - base.get(v, 0), bumped[2])
     return best

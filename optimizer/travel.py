@@ -155,6 +155,20 @@ class LocationMatrices:
     rows: tuple[int, ...]
 
 
+WHOLE_DAY_MAX_PLACES = 3_000
+"""Distinct places above which a day without matrices of its own is never given whole-day matrices outside
+the search (which splits it): they would take gigabytes for a national day, while checking or timing its
+plan needs only the legs its routes drive."""
+
+
+def whole_day_matrices_fit(problem: Problem) -> bool:
+    """Whether the day's matrices may be built whole (``WHOLE_DAY_MAX_PLACES``): it carries its own, a place
+    without coordinates needs them, or it has few enough distinct places."""
+    distinct = {(loc.lat, loc.lon) for loc in problem.locations()}
+    unplaced = any(lat is None or lon is None for lat, lon in distinct)
+    return problem.has_matrices or unplaced or len(distinct) <= WHOLE_DAY_MAX_PLACES
+
+
 def problem_matrices(problem: Problem, travel: TravelTimes | None = None) -> LocationMatrices:
     """The problem's own matrices if it carries them, else ones built by ``travel`` over distinct places."""
     locations = problem.locations()

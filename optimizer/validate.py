@@ -20,26 +20,26 @@ from dataclasses import dataclass
 
 from optimizer.problem import Job, Location, Problem, SolveParams, Technician
 from optimizer.solution import ObjectiveBreakdown, Route, Solution, Visit, VisitKind
-from optimizer.travel import LocationMatrices, TravelTimes, default_travel_times, problem_matrices
-
-LEGWISE_ABOVE_PLACES = 3_000
-"""Distinct places above which a day without matrices of its own is checked leg by leg: the whole day's
-matrices would take gigabytes for a national day, while its plan drives only as many legs as it has visits."""
+from optimizer.travel import (
+    LocationMatrices,
+    TravelTimes,
+    default_travel_times,
+    problem_matrices,
+    whole_day_matrices_fit,
+)
 
 
 class _Legs:
     """Travel time and distance of one leg between two of the problem's places (rows): read from the whole
-    day's matrices, or, for a large day without its own, computed pair by pair by the provider (the same
-    arithmetic per pair as a whole matrix, so the figures are the same)."""
+    day's matrices, or, for a large day without its own (``whole_day_matrices_fit``), computed pair by pair
+    by the provider (the same arithmetic per pair as a whole matrix, so the figures are the same)."""
 
     def __init__(self, problem: Problem, travel: TravelTimes | None) -> None:
         self.matrices: LocationMatrices | None = None
         self.points: list[Location] = []
         self.travel = travel if travel is not None else default_travel_times()
         locations = problem.locations()
-        distinct = {(loc.lat, loc.lon) for loc in locations}
-        unplaced = any(lat is None or lon is None for lat, lon in distinct)
-        if problem.has_matrices or unplaced or len(distinct) <= LEGWISE_ABOVE_PLACES:
+        if whole_day_matrices_fit(problem):
             self.matrices = problem_matrices(problem, travel)
             self.rows: tuple[int, ...] = self.matrices.rows
             return

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from optimizer.fixed_routes import best_position, cheapest_insertion, timed_solution
-from optimizer.problem import CostWeights, Depot, Location
-from optimizer.solution import UnassignedJob, UnassignedReason
+import dataclasses
+
+import pytest
+
+from optimizer import travel
+from optimizer.fixed_routes import DEPOT_PREFIX, best_position, cheapest_insertion, timed_solution
+from optimizer.problem import CostWeights, Depot, Location, SolveParams
+from optimizer.solution import Solution, UnassignedJob, UnassignedReason
 from optimizer.solve import solve
+from optimizer.travel import whole_day_matrices_fit
 from optimizer.validate import validate
-from tests.optimizer.builders import HOUR, MINUTE, job, params, problem, tech, window
+from tests.optimizer.builders import HOUR, MINUTE, job, params, problem, tech, three_cities, window
 
 
 def test_the_solvers_own_orders_come_back_with_the_same_times() -> None:
@@ -119,3 +125,51 @@ def test_a_visit_starting_outside_the_window_its_customer_was_promised_is_charge
     assert a_first.objective.broken_promises == 2 * HOUR and b_first.objective.broken_promises == HOUR
     assert validate(p, a_first, charged).ok and validate(p, b_first, charged).ok
     assert [v.job_id for v in solve(p, charged).routes[0].visits] == ["B", "A"]
+
+
+def _orders(solution: Solution) -> dict[str, list[str]]:
+    return {
+        r.technician_id: [
+            v.job_id if v.job_id is not None else f"{DEPOT_PREFIX}{v.depot_id}" for v in r.visits
+        ]
+        for r in solution.routes
+    }
+
+
+def test_a_day_too_large_for_whole_matrices_is_timed_route_by_route_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above ``WHOLE_DAY_MAX_PLACES`` routes are compiled one by one (a small day each): the same times,
+    the same objective, the same urgent placement and best position as on the whole day's matrices, depot
+    stock still shared between routes."""
+    day = three_cities()
+    needing = {job.id for job in day.jobs[::5]}
+    day = dataclasses.replace(
+        day,
+        jobs=tuple(
+            dataclasses.replace(job, required_parts={"fan": 1}) if job.id in needing else job
+            for job in day.jobs
+        ),
+    )
+    p = SolveParams(time_limit_s=5, deterministic=True, solution_limit=10)
+    solution = solve(day, p)
+    orders = _orders(solution)
+    assert any(stop.startswith(DEPOT_PREFIX) for order in orders.values() for stop in order)
+    busiest = max(orders, key=lambda t: len(orders[t]))
+    urgent = next(stop for stop in orders[busiest] if not stop.startswith(DEPOT_PREFIX))
+    without = {t: [s for s in order if s != urgent] for t, order in orders.items()}
+
+    def figures() -> tuple[object, ...]:
+        timed = timed_solution(day, p, orders, solution.unassigned)
+        return (
+            timed.routes,
+            timed.objective,
+            cheapest_insertion(day, p, without, urgent),
+            best_position(day, p, without[busiest], busiest, urgent),
+        )
+
+    whole = figures()
+    monkeypatch.setattr(travel, "WHOLE_DAY_MAX_PLACES", 10)
+    assert not whole_day_matrices_fit(day)
+    assert figures() == whole
+    assert whole[0] == solution.routes

@@ -186,8 +186,9 @@ def test_unknown_visit_is_caught(planned: Solution) -> None:
 def test_a_large_day_checked_leg_by_leg_gets_the_whole_matrix_verdict(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Above ``LEGWISE_ABOVE_PLACES`` a day without matrices is checked one leg at a time: same objective,
+    """Above ``WHOLE_DAY_MAX_PLACES`` a day without matrices is checked one leg at a time: same objective,
     same violations (here one forged leg) as the check on the whole day's matrices."""
+    from optimizer import travel
     from optimizer import validate as checker
     from tests.optimizer.builders import three_cities
 
@@ -200,7 +201,7 @@ def test_a_large_day_checked_leg_by_leg_gets_the_whole_matrix_verdict(
     )
     broken = dataclasses.replace(solution, routes=(forged, *solution.routes[1:]))
     whole = [checker.validate(day, s, params) for s in (solution, broken)]
-    monkeypatch.setattr(checker, "LEGWISE_ABOVE_PLACES", 10)
+    monkeypatch.setattr(travel, "WHOLE_DAY_MAX_PLACES", 10)
     legwise = [checker.validate(day, s, params) for s in (solution, broken)]
     assert whole[0].ok and legwise[0].ok
     assert [r.objective for r in legwise] == [r.objective for r in whole]
