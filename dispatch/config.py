@@ -135,10 +135,11 @@ class Settings(BaseSettings):
         ge=0.0,
         lt=1.0,
         description=(
-            "The share of the time left until a ticket's response falls due that plans keep in hand for "
-            "the day running late: at 0.5 a technician is planned to arrive for a response due in two hours "
-            "within the hour, so overruns and traffic before them still leave them in time. Lateness is "
-            "still counted and shown against the response's own due time."
+            "The share of the time a ticket's response is given (from its opening, or the first shift if "
+            "later) that plans keep in hand for the day running late: at 0.5 a technician is planned to "
+            "arrive for a response due two hours after opening within the first hour, so overruns and "
+            "traffic before them still leave them in time. The aim stays put as the day goes on. Lateness "
+            "is still counted and shown against the response's own due time."
         ),
     )
     overtime_minutes: int = Field(

@@ -64,20 +64,31 @@ def visit_start_due(job: Job, ticket: Ticket | None) -> datetime | None:
     return min(starts, default=None)
 
 
-def visit_start_aim(job: Job, ticket: Ticket | None, now: datetime, reserve: float) -> datetime | None:
-    """When a plan made at ``now`` aims to begin the visit: as ``visit_start_due``, but with ``reserve``
-    of the time left until an open response is due kept in hand, for the overruns and traffic that push
-    an arrival later the further ahead it lies (the response is judged at the arrival, while the end of a
-    visit has its resolution target's hours of slack); ``None`` when the job has no SLA."""
+def visit_start_aim(
+    job: Job, ticket: Ticket | None, work_begins: datetime, reserve: float
+) -> datetime | None:
+    """When a plan aims to begin the visit: as ``visit_start_due``, but with ``reserve`` of the time an
+    open response is given kept in hand, for the overruns and traffic that push an arrival later the
+    further ahead it lies (the response is judged at the arrival, while the end of a visit has its
+    resolution target's hours of slack); ``None`` when the job has no SLA.
+
+    The time given runs from the ticket's opening, or from ``work_begins`` (the working day's first shift)
+    if later, to its response due time. It does not move as the day goes on: a plan made later aims at the
+    same instant, so a response not yet reached grows more urgent (its lateness is priced from the aim)
+    instead of being put off, re-plan after re-plan, towards its due time."""
     dues = visit_dues(job, ticket)
-    starts = [] if dues.response is None else [_aimed(dues.response, now, reserve)]
+    starts = [] if dues.response is None else [_aimed(dues.response, _since(ticket, work_begins), reserve)]
     if dues.resolution is not None:
         starts.append(dues.resolution - job.duration)
     return min(starts, default=None)
 
 
-def _aimed(due: datetime, now: datetime, reserve: float) -> datetime:
-    return due if due <= now else now + (due - now) * (1.0 - reserve)
+def _since(ticket: Ticket | None, work_begins: datetime) -> datetime:
+    return work_begins if ticket is None else max(ticket.opened_at, work_begins)
+
+
+def _aimed(due: datetime, since: datetime, reserve: float) -> datetime:
+    return due if due <= since else since + (due - since) * (1.0 - reserve)
 
 
 def _late(at: datetime, due: datetime | None) -> timedelta | None:

@@ -102,8 +102,8 @@ def build_problem(
     """The day's plannable jobs and working technicians (optionally of one region) as a Problem.
 
     ``now`` is when the plan is made (default: the day's start): a contract's hard deadline binds only
-    while it is still ahead of it. ``sla_reserve``: the share of the time left before an open response
-    falls due that the plan keeps in hand (``visit_start_aim``); ``overtime_s``:
+    while it is still ahead of it. ``sla_reserve``: the share of the time an open response is given
+    (from the ticket's opening or the first shift) that the plan keeps in hand (``visit_start_aim``); ``overtime_s``:
     how long past their shift each technician may be planned to stay (``CostWeights.overtime_cost_per_s``
     says for what); ``booked``: jobs whose time was agreed with the customer (a window told, a start
     pinned), which cannot wait for another day whatever their SLA."""
@@ -124,7 +124,7 @@ def build_problem(
     # On-call hook (see on_call.py): technicians off today but on call join for 24x7 work only.
     cover = on_call_cover(dataset, day, origin, region, horizon=horizon)
     technicians += cover.technicians
-    working_from = origin + timedelta(seconds=_working_from_s(technicians, earliest_binding_s))
+    work_begins = origin + timedelta(seconds=_work_begins_s(technicians))
     working = {t.id for t in technicians}
     standby = standby_reach(dataset, technicians, origin, horizon)  # standby hook: cover kept within reach
     tickets = {t.id: t for t in dataset.tickets}
@@ -161,7 +161,7 @@ def build_problem(
         jobs.append(
             replace(
                 optimizer_job(job, site, windows),
-                sla_due_s=_start_aim_s(job, ticket, origin, working_from, sla_reserve),
+                sla_due_s=_start_aim_s(job, ticket, origin, work_begins, sla_reserve),
                 must_start_by_s=(due_s if _binding(due_s, earliest_binding_s, ticket, contracts) else None),
                 pinned_technician_id=job.pinned_technician_id,
                 allowed_technician_ids=(
@@ -231,17 +231,17 @@ def _start_due_s(job: Job, ticket: Ticket | None, origin: datetime) -> int | Non
     return None if due is None else max(0, _seconds(due, origin))
 
 
-def _working_from_s(technicians: Sequence[opt.Technician], now_s: int) -> int:
-    """From when the day's work runs late: now, or the first shift's start if nobody works yet (the time
-    left before a response falls due is counted from then for the reserve kept in hand)."""
-    return max(now_s, min((t.shift.start_s for t in technicians), default=now_s))
+def _work_begins_s(technicians: Sequence[opt.Technician]) -> int:
+    """When the day's first shift begins: a response's time is counted from then at the earliest for the
+    reserve kept in hand (``visit_start_aim``), however late in the day the plan is made."""
+    return min((t.shift.start_s for t in technicians), default=0)
 
 
 def _start_aim_s(
-    job: Job, ticket: Ticket | None, origin: datetime, now: datetime, reserve: float
+    job: Job, ticket: Ticket | None, origin: datetime, work_begins: datetime, reserve: float
 ) -> int | None:
     """When the plan aims to begin the job (``visit_start_aim``), in the problem's seconds."""
-    aim = visit_start_aim(job, ticket, now, reserve)
+    aim = visit_start_aim(job, ticket, work_begins, reserve)
     return None if aim is None else max(0, _seconds(aim, origin))
 
 

@@ -90,18 +90,26 @@ def test_without_targets_open_nothing_is_late() -> None:
     assert visit_dues(JOB, None).late_by(far, far) == (None, far - TICKET.resolution_due)
 
 
-def test_a_plan_aims_to_arrive_for_an_open_response_with_part_of_the_time_left_in_hand() -> None:
-    """An hour after opening, a quarter of the hour left kept in hand: aim 45 minutes before the due time."""
-    now = OPENED + timedelta(hours=1)
-    assert visit_start_aim(JOB, TICKET, now, 0.25) == OPENED + timedelta(hours=1, minutes=45)
-    assert visit_start_aim(JOB, TICKET, now, 0.0) == visit_start_due(JOB, TICKET)
+def test_a_plan_aims_to_arrive_for_an_open_response_with_part_of_its_time_in_hand() -> None:
+    """A response given two hours from opening, a quarter kept in hand: aim 30 minutes before it is due,
+    whenever the plan is made (the aim does not drift towards the due time with each re-plan)."""
+    aim = OPENED + timedelta(hours=1, minutes=30)
+    assert TICKET.response_due == OPENED + timedelta(hours=2)
+    assert visit_start_aim(JOB, TICKET, OPENED - timedelta(hours=5), 0.25) == aim
+    assert visit_start_aim(JOB, TICKET, OPENED, 0.25) == aim
+    assert visit_start_aim(JOB, TICKET, OPENED, 0.0) == visit_start_due(JOB, TICKET)
+
+
+def test_a_response_opened_before_work_begins_counts_its_time_from_the_first_shift() -> None:
+    """Opened overnight, the time given runs from when the first shift begins."""
+    begins = OPENED + timedelta(hours=1)
+    assert visit_start_aim(JOB, TICKET, begins, 0.5) == begins + timedelta(minutes=30)
 
 
 def test_no_reserve_is_kept_on_a_resolution_or_a_response_already_past_due() -> None:
     answered = dataclasses.replace(TICKET, responded_at=OPENED + timedelta(minutes=20))
-    now = OPENED + timedelta(hours=1)
-    assert visit_start_aim(JOB, answered, now, 0.5) == visit_start_due(JOB, answered)
-    late = OPENED + timedelta(hours=3)
-    assert visit_start_aim(JOB, TICKET, late, 0.5) == TICKET.response_due
+    assert visit_start_aim(JOB, answered, OPENED, 0.5) == visit_start_due(JOB, answered)
+    begins_late = OPENED + timedelta(hours=3)
+    assert visit_start_aim(JOB, TICKET, begins_late, 0.5) == TICKET.response_due
     long_job = dataclasses.replace(JOB, duration=timedelta(hours=5))
     assert visit_start_aim(long_job, TICKET, OPENED, 0.25) == OPENED + timedelta(hours=1)

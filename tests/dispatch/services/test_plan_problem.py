@@ -116,17 +116,23 @@ def test_a_hard_deadline_contract_makes_future_due_times_binding(demo: Dataset) 
 
 
 def test_a_plan_aims_to_begin_an_open_response_with_a_share_of_its_time_in_hand(demo: Dataset) -> None:
-    """With a reserve, a response due still ahead is aimed at earlier by that share of the time left;
-    a resolution target or a due time already past is not. The contract's due time stays the deadline
-    and what lateness is counted against."""
+    """With a reserve, a response due still ahead is aimed at earlier by that share of the time it was
+    given (from its opening, at most an hour before the plan, or the first shift); a resolution target or a due time already past
+    is not. The contract's due time stays the deadline and what lateness is counted against."""
     now = datetime.combine(DAY, time(15), UTC)
+    opened = now - timedelta(hours=1)
     hard = dataclasses.replace(demo.contracts[0].sla, hard_deadlines=True)
     awaiting = {j.ticket_id for j in demo.jobs[::4]}  # these await a response due at 17:00
     data = dataclasses.replace(
         demo,
         contracts=[dataclasses.replace(c, sla=hard) for c in demo.contracts],
         tickets=[
-            dataclasses.replace(t, responded_at=None, response_due=now + timedelta(hours=2))
+            dataclasses.replace(
+                t,
+                responded_at=None,
+                opened_at=min(t.opened_at, opened),
+                response_due=now + timedelta(hours=2),
+            )
             if t.id in awaiting
             else t
             for t in demo.tickets
@@ -135,6 +141,7 @@ def test_a_plan_aims_to_begin_an_open_response_with_a_share_of_its_time_in_hand(
     plain = build_problem(data, DAY, now=now)
     reserved = build_problem(data, DAY, now=now, sla_reserve=0.25)
     now_s = plain.seconds(now)
+    first_shift = min(t.shift.start_s for t in plain.problem.technicians)
     tickets = {t.id: t for t in data.tickets}
     source = {j.id: j for j in data.jobs}
     aimed = 0
@@ -147,7 +154,8 @@ def test_a_plan_aims_to_begin_an_open_response_with_a_share_of_its_time_in_hand(
         if due is None or due <= now_s or not responding:
             assert kept.sla_due_s == due
             continue
-        assert kept.sla_due_s == now_s + (due - now_s) * 3 // 4
+        since_s = max(plain.seconds(ticket.opened_at), first_shift)
+        assert kept.sla_due_s == since_s + (due - since_s) * 3 // 4
         aimed += 1
         assert reserved.sla_lateness_s(job.id, due) == 0
         assert reserved.sla_lateness_s(job.id, due + 60) == 60
