@@ -117,8 +117,9 @@ def test_a_hard_deadline_contract_makes_future_due_times_binding(demo: Dataset) 
 
 def test_a_plan_aims_to_begin_an_open_response_with_a_share_of_its_time_in_hand(demo: Dataset) -> None:
     """With a reserve, a response due still ahead is aimed at earlier by that share of the time it was
-    given (from its opening, at most an hour before the plan, or the first shift); a resolution target or a due time already past
-    is not. The contract's due time stays the deadline and what lateness is counted against."""
+    given (from its opening, at most an hour before the plan, or the first shift); a resolution target or
+    a due time already past is not. The contract's due time stays the deadline and what lateness is
+    counted against."""
     now = datetime.combine(DAY, time(15), UTC)
     opened = now - timedelta(hours=1)
     hard = dataclasses.replace(demo.contracts[0].sla, hard_deadlines=True)
