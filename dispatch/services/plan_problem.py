@@ -104,9 +104,9 @@ def build_problem(
     ``now`` is when the plan is made (default: the day's start): a contract's hard deadline binds only
     while it is still ahead of it. ``sla_reserve``: the share of the time an open response is given
     (from the ticket's opening or the first shift) that the plan keeps in hand (``visit_start_aim``);
-    ``overtime_s``: how long past their shift each technician may be planned to stay (``CostWeights.overtime_cost_per_s``
-    says for what); ``booked``: jobs whose time was agreed with the customer (a window told, a start
-    pinned), which cannot wait for another day whatever their SLA."""
+    ``overtime_s``: how long past their shift each technician may be planned to stay
+    (``CostWeights.overtime_cost_per_s`` says for what); ``booked``: jobs whose time was agreed with the
+    customer (a window told, a start pinned), which cannot wait for another day whatever their SLA."""
     origin = datetime.combine(day, time(0), UTC)
     earliest_binding_s = 0 if now is None else max(0, _seconds(now, origin))
     horizon = opt.TimeWindow(0, int(HORIZON.total_seconds()))
