@@ -57,7 +57,9 @@ def place_urgent_job(
     version: str | None = None,
     params: opt.SolveParams | None = None,
 ) -> Placement:
-    """Put ``job_id`` where it adds least to the day's plan and publish it (caller commits)."""
+    """Put ``job_id`` where it adds least to the day's plan, among the technicians of its site's region
+    (as the region's searches plan it; other regions' routes stay as published), and publish it (caller
+    commits)."""
     JobRepository(session).require(job_id)
     params = with_disruption_costs(params or opt.SolveParams())
     if hold_plan(session, day, version) is None:
@@ -68,7 +70,8 @@ def place_urgent_job(
     if live.state.technician_of(job_id) is not None:
         raise Conflict(f"job {job_id} is already under way or done")
     named = {*published.planned_job_ids, *(u.job_id for u in published.unplanned), job_id}
-    rest = rest_of_day(live, job_ids=named)
+    region = _site_region(live, job_id)
+    rest = rest_of_day(live, region=region, job_ids=named)
     if job_id not in rest.job_ids:
         skipped = next((s for s in rest.planning.skipped if s.job_id == job_id), None)
         raise Conflict(
@@ -98,7 +101,6 @@ def place_urgent_job(
             for bumped in found.bumped
         ]
     what = f"placing {job_id}" + (f" with {found.technician_id}" if found else "")
-    region = _site_region(live, job_id)
     return _published(session, live, rest, orders, unassigned, params, what, now, found, region)
 
 
