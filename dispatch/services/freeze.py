@@ -4,8 +4,9 @@ A technician who has set off for the day is told their next visit; a customer ex
 hour has been told so too. A re-plan keeps, for every technician whose day has begun, the next visit of
 their published route and any visit after it planned to start within ``ahead`` of now or whose customer
 holds an arrival promise (``dispatch.domain.promises``), on the same route in the same order (the
-optimizer's locked prefix). Only a P1 that could not otherwise be served
-may undo it (``plan_day`` decides that). Visits needing parts not yet on the van are not frozen: the
+optimizer's locked prefix). Only a P1 may undo it (``plan_day`` decides that): one that could not
+otherwise be served, all of it; one served past the time it is aimed at, the heads of the technicians
+nearest to it (``giving_way_to``). Visits needing parts not yet on the van are not frozen: the
 pickup before them is the optimizer's to place.
 """
 
@@ -14,11 +15,18 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+import numpy as np
+
 import optimizer as opt
 from dispatch.config import Settings
 from dispatch.services.rest_of_day import DEPOT_STOP, LiveDay, RestOfDay
 from optimizer.fixed_routes import timed_solution
+from optimizer.travel import ellipsoidal_distance_m
 from optimizer.validate import validate
+
+RELEASED_FOR_A_P1 = 3
+"""How many technicians nearest to a P1 served late may give up their frozen visits for it: enough to find
+one free soon, few enough that the rest of the day keeps what it was told."""
 
 FREEZE_AHEAD = timedelta(minutes=Settings.model_fields["freeze_minutes"].default)
 """Default horizon: visits planned to start within this long of now stay put (``DISPATCH_FREEZE_MINUTES``)."""
@@ -67,6 +75,35 @@ def keepable(
     return {t: head for t, head in frozen.items() if t not in broken}
 
 
+def giving_way_to(
+    problem: opt.Problem, solution: opt.Solution, frozen: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """``frozen`` less the heads of the ``RELEASED_FOR_A_P1`` technicians nearest to each P1 that
+    ``solution`` serves past the time it is aimed at (who have the skills and may take it)."""
+    late = {v.job_id for r in solution.routes for v in r.visits if v.lateness_s > 0}
+    released: set[str] = set()
+    for job in problem.jobs:
+        if job.priority != 1 or job.id not in late:
+            continue
+        able = [t for t in problem.technicians if t.id in frozen and _may_take(job, t)]
+        released |= {
+            t.id for t in sorted(able, key=lambda t: _apart_m(t.start, job.location))[:RELEASED_FOR_A_P1]
+        }
+    return {t: head for t, head in frozen.items() if t not in released}
+
+
+def _may_take(job: opt.Job, technician: opt.Technician) -> bool:
+    allowed = job.allowed_technician_ids is None or technician.id in job.allowed_technician_ids
+    pinned = job.pinned_technician_id in (None, technician.id)
+    return allowed and pinned and _has_skills(job, technician)
+
+
+def _apart_m(a: opt.Location, b: opt.Location) -> float:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return 0.0
+    return float(ellipsoidal_distance_m(np.array(a.lat), np.array(a.lon), np.array(b.lat), np.array(b.lon)))
+
+
 def with_frozen(problem: opt.Problem, frozen: dict[str, tuple[str, ...]]) -> opt.Problem:
     """The problem with each technician's frozen visits as their route's locked prefix."""
     if not frozen:
@@ -82,10 +119,14 @@ def with_frozen(problem: opt.Problem, frozen: dict[str, tuple[str, ...]]) -> opt
 
 def _fits(job: opt.Job, technician: opt.Technician, van: dict[str, int]) -> bool:
     """Whether the technician has the skills and, from the van (used up as the head goes), the parts."""
-    if any(technician.skills.get(s, 0) < level for s, level in job.required_skills.items()):
+    if not _has_skills(job, technician):
         return False
     for sku, quantity in job.required_parts.items():
         if van.get(sku, 0) < quantity:
             return False
         van[sku] -= quantity
     return True
+
+
+def _has_skills(job: opt.Job, technician: opt.Technician) -> bool:
+    return all(technician.skills.get(s, 0) >= level for s, level in job.required_skills.items())

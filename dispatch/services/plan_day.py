@@ -35,7 +35,7 @@ from dispatch.persistence.repositories.jobs import set_job_statuses
 from dispatch.services.audit import PLAN, record
 from dispatch.services.candidates import with_candidates
 from dispatch.services.day_state import DayState, StartedRoute
-from dispatch.services.freeze import FREEZE_AHEAD, frozen_visits, keepable, with_frozen
+from dispatch.services.freeze import FREEZE_AHEAD, frozen_visits, giving_way_to, keepable, with_frozen
 from dispatch.services.plan_changes import (
     REASSIGNMENT_COST,
     WINDOW_MOVE_COST,
@@ -91,7 +91,9 @@ def plan_day(
     part executor, ``dispatch.services.part_queue``); unset, a local process pool.
 
     Frozen visits give way only to a P1: when the frozen solve leaves a P1 out, the day is solved again
-    without them, and that plan is taken if it serves more P1 jobs.
+    without them; when it plans one past the time it aims at, again without the frozen visits of the
+    technicians nearest to it (``giving_way_to``). That plan is taken if it serves more P1 jobs, or as
+    many and sooner (``_p1_standing``).
     """
     params = with_disruption_costs(params or opt.SolveParams())
     rest = rest_of_day(live, region=region)
@@ -102,11 +104,14 @@ def plan_day(
     new_p1 = bool(frozen) and any(j.priority == 1 and j.id not in placed for j in problem.jobs)
     first = _share(params, 1 - UNFROZEN_SHARE) if new_p1 else params
     solution = _solve_rest(problem, first, rest, on_progress, should_stop, part_executor)
-    if frozen and _p1_left_out(problem, solution):
+    standing, count = _p1_standing(problem, solution), _p1_count(problem)
+    if frozen and standing < (count, 0):
+        kept = giving_way_to(problem, solution, frozen) if standing[0] == count else {}
+        looser = with_frozen(rest.planning.problem, kept)
         second = _share(params, UNFROZEN_SHARE)
-        unfrozen = _solve_rest(rest.planning.problem, second, rest, on_progress, should_stop, part_executor)
-        if _p1_served(problem, unfrozen) > _p1_served(problem, solution):
-            problem, solution = rest.planning.problem, unfrozen
+        unfrozen = _solve_rest(looser, second, rest, on_progress, should_stop, part_executor)
+        if _p1_standing(looser, unfrozen) > standing:
+            problem, solution = looser, unfrozen
     locked = frozenset(rest.locked_orders)
     broken = _broken_already(live, rest, params, keep_only=locked) if locked else frozenset()
     refusals = Refusals(rest.planning, solution, live.dataset)
@@ -164,13 +169,16 @@ def _solve_rest(
     )
 
 
-def _p1_served(problem: opt.Problem, solution: opt.Solution) -> int:
+def _p1_count(problem: opt.Problem) -> int:
+    return sum(1 for j in problem.jobs if j.priority == 1)
+
+
+def _p1_standing(problem: opt.Problem, solution: opt.Solution) -> tuple[int, int]:
+    """How well a plan serves the P1 jobs, greater is better: how many it serves, then how little it is
+    late on them in all (seconds past the times it aims at, negated)."""
     p1 = {j.id for j in problem.jobs if j.priority == 1}
-    return sum(1 for r in solution.routes for v in r.visits if v.job_id in p1)
-
-
-def _p1_left_out(problem: opt.Problem, solution: opt.Solution) -> bool:
-    return _p1_served(problem, solution) < sum(1 for j in problem.jobs if j.priority == 1)
+    visits = [v for r in solution.routes for v in r.visits if v.job_id in p1]
+    return len(visits), -sum(v.lateness_s for v in visits)
 
 
 def compose(

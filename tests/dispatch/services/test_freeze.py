@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, update
 
+import optimizer as opt
 from dispatch.domain.plans import Plan
 from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.persistence.models import JobRow
-from dispatch.services.freeze import frozen_visits, keepable
+from dispatch.services.freeze import frozen_visits, giving_way_to, keepable
 from dispatch.services.plan_day import plan_day
 from dispatch.services.rest_of_day import load_live_day, rest_of_day
 from tests.dispatch.services.small_day import DAY, NIGHT_BEFORE, QUICK, publish_small_day
@@ -74,3 +75,34 @@ def test_the_horizon_freezes_every_visit_planned_to_start_within_it(
         soon = [v.job_id for v in route.visits if v.job_id is not None and v.start < MID_MORNING + ahead]
         head = frozen[route.technician_id]
         assert list(head) == soon[: len(head)] and len(head) >= 1
+
+
+def _day_around_a_p1(late_s: int) -> tuple[opt.Problem, opt.Solution]:
+    """Five technicians 10 to 50 km east of a P1 (the one 20 km away without its skill), each with a
+    frozen visit; the P1 is served by the farthest, ``late_s`` past its aim."""
+    p1 = opt.Job("P1", opt.Location.at(45.0, 5.0), 1800, priority=1, required_skills={"fibre": 1})
+    technicians = tuple(
+        opt.Technician(
+            f"T{km}",
+            opt.Location.at(45.0, 5.0 + km / 78.7),
+            opt.TimeWindow(8 * 3600, 17 * 3600),
+            skills={} if km == 20 else {"fibre": 1},
+        )
+        for km in (10, 20, 30, 40, 50)
+    )
+    problem = opt.Problem(technicians, (p1,), opt.TimeWindow(0, 24 * 3600))
+    visit = opt.Visit(opt.VisitKind.JOB, 36000, 36000, 37800, 600, 10_000, job_id="P1", lateness_s=late_s)
+    route = opt.Route("T50", (visit,), 35400, 38400, 600, 10_000, 1200, 20_000, 3000, 0)
+    solution = opt.Solution(
+        opt.SolveStatus.FEASIBLE, (route,), (), opt.ObjectiveBreakdown(), opt.SolveStats()
+    )
+    return problem, solution
+
+
+def test_a_p1_served_late_frees_the_frozen_visits_of_the_three_nearest_able_technicians() -> None:
+    """T10, T30 and T40 let their frozen visits go (T20 lacks the skill); a P1 in time frees nobody."""
+    frozen = {t: (f"J-{t}",) for t in ("T10", "T20", "T30", "T40", "T50")}
+    problem, late = _day_around_a_p1(late_s=600)
+    assert giving_way_to(problem, late, frozen) == {t: frozen[t] for t in ("T20", "T50")}
+    problem, in_time = _day_around_a_p1(late_s=0)
+    assert giving_way_to(problem, in_time, frozen) == frozen
