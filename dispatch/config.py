@@ -84,7 +84,7 @@ class Settings(BaseSettings):
         ),
     )
     max_jobs_per_solve: int = Field(
-        default=2000,
+        default=20_000,
         ge=1,
         description=(
             "Jobs one solve may take; a day with more is refused with a request to plan it region by "

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from optimizer._schedule import Compiled, Timing, Window, depot_stop, plan_picks, schedule
 from optimizer._split import Part, sub_problem
-from optimizer.problem import Problem, SolveParams
+from optimizer.problem import Depot, Job, Problem, SolveParams
 from optimizer.solution import (
     BreakPlacement,
     ObjectiveBreakdown,
@@ -29,7 +29,7 @@ from optimizer.solution import (
     VisitKind,
 )
 from optimizer.solve import _route
-from optimizer.travel import TravelTimes, whole_day_matrices_fit
+from optimizer.travel import TravelTimes, apart_m, whole_day_matrices_fit
 from optimizer.validate import validate
 
 DEPOT_PREFIX = "depot:"
@@ -325,10 +325,21 @@ def _with_job(
         [*order[:d], f"{DEPOT_PREFIX}{depot.id}", *order[d:k], job_id, *order[k:]]
         for k in positions
         for d in range(min(first, k), k + 1)
-        for depot in problem.depots
-        if any(depot.stock.get(sku, 0) > 0 for sku in needs)
+        for depot in _pickup_depots(problem, problem.job(job_id))
     ]
     return plain + pickups
+
+
+PICKUP_DEPOTS = 5
+"""Depots considered for a pickup before a job short of parts: the nearest to it that hold one. A day holds
+every depot of the country, and a van never crosses it for a part."""
+
+
+def _pickup_depots(problem: Problem, job: Job) -> list[Depot]:
+    holding = [d for d in problem.depots if any(d.stock.get(sku, 0) > 0 for sku in job.required_parts)]
+    if len(holding) <= PICKUP_DEPOTS or apart_m(job.location, holding[0].location) is None:
+        return holding
+    return sorted(holding, key=lambda d: apart_m(job.location, d.location) or 0.0)[:PICKUP_DEPOTS]
 
 
 def _cheapest_timed(

@@ -42,6 +42,13 @@ def ellipsoidal_distance_m(
     return _andoyer_lambert(h, (sb1 + sb2) / 2.0, (sb2 - sb1) / 2.0)
 
 
+def apart_m(a: Location, b: Location) -> float | None:
+    """The ellipsoidal distance between two places, in metres; ``None`` when one has no coordinates."""
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return None
+    return float(ellipsoidal_distance_m(np.array(a.lat), np.array(a.lon), np.array(b.lat), np.array(b.lon)))
+
+
 def pairwise_ellipsoidal_distance_m(lat: FloatArray, lon: FloatArray) -> FloatArray:
     """All pairwise Andoyer-Lambert distances; trigonometry per point, outer products per pair."""
     sb, cb = _reduced_latitude(lat)

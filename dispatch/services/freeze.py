@@ -15,13 +15,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-import numpy as np
-
 import optimizer as opt
 from dispatch.config import Settings
 from dispatch.services.rest_of_day import DEPOT_STOP, LiveDay, RestOfDay
 from optimizer.fixed_routes import timed_solution
-from optimizer.travel import ellipsoidal_distance_m
+from optimizer.travel import apart_m
 from optimizer.validate import validate
 
 RELEASED_FOR_A_P1 = 3
@@ -86,9 +84,8 @@ def giving_way_to(
         if job.priority != 1 or job.id not in late:
             continue
         able = [t for t in problem.technicians if t.id in frozen and _may_take(job, t)]
-        released |= {
-            t.id for t in sorted(able, key=lambda t: _apart_m(t.start, job.location))[:RELEASED_FOR_A_P1]
-        }
+        nearest = sorted(able, key=lambda t: apart_m(t.start, job.location) or 0.0)[:RELEASED_FOR_A_P1]
+        released |= {t.id for t in nearest}
     return {t: head for t, head in frozen.items() if t not in released}
 
 
@@ -96,12 +93,6 @@ def _may_take(job: opt.Job, technician: opt.Technician) -> bool:
     allowed = job.allowed_technician_ids is None or technician.id in job.allowed_technician_ids
     pinned = job.pinned_technician_id in (None, technician.id)
     return allowed and pinned and _has_skills(job, technician)
-
-
-def _apart_m(a: opt.Location, b: opt.Location) -> float:
-    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
-        return 0.0
-    return float(ellipsoidal_distance_m(np.array(a.lat), np.array(a.lon), np.array(b.lat), np.array(b.lon)))
 
 
 def with_frozen(problem: opt.Problem, frozen: dict[str, tuple[str, ...]]) -> opt.Problem:

@@ -8,7 +8,7 @@ import pytest
 
 from optimizer import travel
 from optimizer.fixed_routes import DEPOT_PREFIX, best_position, cheapest_insertion, timed_solution
-from optimizer.problem import CostWeights, Depot, Location, SolveParams
+from optimizer.problem import CostWeights, Depot, Job, Location, SolveParams
 from optimizer.solution import Solution, UnassignedJob, UnassignedReason
 from optimizer.solve import solve
 from optimizer.travel import whole_day_matrices_fit
@@ -173,3 +173,17 @@ def test_a_day_too_large_for_whole_matrices_is_timed_route_by_route_alike(
     assert not whole_day_matrices_fit(day)
     assert figures() == whole
     assert whole[0] == solution.routes
+
+
+def test_a_pickup_is_looked_for_at_the_five_depots_nearest_to_the_job() -> None:
+    """Of eight depots holding the part, 10 to 80 km from the job, the five nearest are tried; a depot
+    without it is not."""
+    from optimizer.fixed_routes import PICKUP_DEPOTS, _pickup_depots
+
+    kms = (80, 10, 50, 30, 70, 20, 60, 40)
+    depots = [Depot(f"D{km}", Location.at(45.0, 5.0 + km / 78.7), stock={"fan": 1}) for km in kms]
+    depots.append(Depot("D-belts", Location.at(45.0, 5.05), stock={"belt": 1}))
+    job = Job("J", Location.at(45.0, 5.0), 1800, required_parts={"fan": 1})
+    day = dataclasses.replace(three_cities(), jobs=(job,), depots=tuple(depots))
+    assert PICKUP_DEPOTS == 5
+    assert [d.id for d in _pickup_depots(day, job)] == ["D10", "D20", "D30", "D40", "D50"]

@@ -22,11 +22,11 @@ def cap_of_two(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
 
 
-def test_the_default_cap_is_two_thousand_jobs() -> None:
-    """Unset, a solve takes up to 2000 jobs."""
+def test_the_default_cap_is_a_national_day_of_twenty_thousand_jobs() -> None:
+    """Unset, a solve takes up to 20,000 jobs: the largest day the generator makes."""
     get_settings.cache_clear()
-    assert get_settings().max_jobs_per_solve == 2000
-    check_solve_size(2000, DAY, None)
+    assert get_settings().max_jobs_per_solve == 20_000
+    check_solve_size(20_000, DAY, None)
 
 
 @pytest.mark.usefixtures("cap_of_two")
