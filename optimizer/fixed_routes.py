@@ -246,9 +246,11 @@ def cheapest_insertion(
     free = _depot_stock(problem)
     base: dict[int, int] = {}
     own: dict[int, dict[tuple[int, str], int]] = {}
+    # Each route compiled once, with the job among its stops: timed as it is, then with the job tried in.
+    views = {t.id: compiler.route(t.id, [*orders.get(t.id, []), job_id]) for t in problem.technicians}
     for technician_id, order in orders.items():
         v = compiler.vehicle[technician_id]
-        c, local, index = compiler.route(technician_id, order)
+        c, local, index = views[technician_id]
         timing = schedule(c, local, index.of(order), free) if order else None
         if order and timing is None:
             continue  # late already (what happened pushed it past a window): only bumping can make room
@@ -265,7 +267,7 @@ def cheapest_insertion(
         order = list(orders.get(tech.id, []))
         available = {k: free.get(k, 0) + own.get(v, {}).get(k, 0) for k in set(free) | set(own.get(v, {}))}
         candidates = _with_job(problem, order, job_id, first=(kept_heads or {}).get(tech.id, 0))
-        c, local, index = compiler.route(tech.id, [*order, job_id])
+        c, local, index = views[tech.id]
         found = _cheapest_timed(c, local, index, candidates, available) if v in base else None
         if found is not None:
             added = found[0] - base[v]
