@@ -105,8 +105,8 @@ def plan_day(
     first = _share(params, 1 - UNFROZEN_SHARE) if new_p1 else params
     solution = _solve_rest(problem, first, rest, on_progress, should_stop, part_executor)
     standing, count = _p1_standing(problem, solution), _p1_count(problem)
-    if frozen and standing < (count, 0):
-        kept = giving_way_to(problem, solution, frozen) if standing[0] == count else {}
+    kept = giving_way_to(problem, solution, frozen) if standing[0] == count else {}
+    if frozen and standing < (count, 0) and kept != frozen:  # releasing nothing would repeat the solve
         looser = with_frozen(rest.planning.problem, kept)
         second = _share(params, UNFROZEN_SHARE)
         unfrozen = _solve_rest(looser, second, rest, on_progress, should_stop, part_executor)
