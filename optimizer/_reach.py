@@ -33,10 +33,6 @@ class Reach:
     depot_stock: dict[tuple[int, str], int]
 
 
-def _has_skills(tech: Technician, job: Job) -> bool:
-    return all(tech.skills.get(skill, 0) >= level for skill, level in job.required_skills.items())
-
-
 def _short_parts(tech: Technician, job: Job) -> dict[str, int]:
     return {
         sku: q - tech.van_stock.get(sku, 0)

@@ -260,7 +260,7 @@ def cheapest_insertion(
             free[key] = free.get(key, 0) - q
     best: Insertion | None = None
     for v, tech in enumerate(problem.technicians):
-        if any(tech.skills.get(s, 0) < level for s, level in job.required_skills.items()):
+        if not tech.has_skills_for(job):
             continue
         if job.pinned_technician_id not in (None, tech.id):
             continue

@@ -112,6 +112,16 @@ class Technician:
     def end_location(self) -> Location:
         return self.end if self.end is not None else self.start
 
+    def skills_short_for(self, job: Job) -> dict[str, tuple[int, int]]:
+        """Skill -> (level ``job`` needs, level held) for each skill held below what the job needs."""
+        held = {skill: self.skills.get(skill, 0) for skill in job.required_skills}
+        return {s: (need, held[s]) for s, need in sorted(job.required_skills.items()) if held[s] < need}
+
+    def has_skills_for(self, job: Job) -> bool:
+        """Whether this technician holds every skill ``job`` needs at the level it needs: the one skills
+        rule of the solver, the validator, urgent placement and the freeze."""
+        return all(self.skills.get(s, 0) >= level for s, level in job.required_skills.items())
+
     def __post_init__(self) -> None:
         if not self.id:
             raise ValueError("a technician needs an id")

@@ -264,9 +264,8 @@ class _Checker:
         what = f"job {job.id} ({who})"
         if visit.end_s - visit.start_s != self.problem.service_s(job, tech):
             self.fail("service", f"{what}: service lasts {visit.end_s - visit.start_s}s")
-        for skill, level in job.required_skills.items():
-            if tech.skills.get(skill, 0) < level:
-                self.fail("skills", f"{what}: needs {skill} level {level}, has {tech.skills.get(skill, 0)}")
+        for skill, (level, held) in tech.skills_short_for(job).items():
+            self.fail("skills", f"{what}: needs {skill} level {level}, has {held}")
         for sku, quantity in job.required_parts.items():
             stock[sku] = stock.get(sku, 0) - quantity
             if stock[sku] < 0:

@@ -92,7 +92,7 @@ def giving_way_to(
 def _may_take(job: opt.Job, technician: opt.Technician) -> bool:
     allowed = job.allowed_technician_ids is None or technician.id in job.allowed_technician_ids
     pinned = job.pinned_technician_id in (None, technician.id)
-    return allowed and pinned and _has_skills(job, technician)
+    return allowed and pinned and technician.has_skills_for(job)
 
 
 def with_frozen(problem: opt.Problem, frozen: dict[str, tuple[str, ...]]) -> opt.Problem:
@@ -110,14 +110,10 @@ def with_frozen(problem: opt.Problem, frozen: dict[str, tuple[str, ...]]) -> opt
 
 def _fits(job: opt.Job, technician: opt.Technician, van: dict[str, int]) -> bool:
     """Whether the technician has the skills and, from the van (used up as the head goes), the parts."""
-    if not _has_skills(job, technician):
+    if not technician.has_skills_for(job):
         return False
     for sku, quantity in job.required_parts.items():
         if van.get(sku, 0) < quantity:
             return False
         van[sku] -= quantity
     return True
-
-
-def _has_skills(job: opt.Job, technician: opt.Technician) -> bool:
-    return all(technician.skills.get(s, 0) >= level for s, level in job.required_skills.items())

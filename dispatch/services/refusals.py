@@ -118,9 +118,8 @@ def _skills(refusals: Refusals, violation: Violation) -> str | None:
     if job is None or technician is None:
         return None
     missing = [
-        f"{skill} level {level} (has {technician.skills.get(skill, 0)})"
-        for skill, level in sorted(job.required_skills.items())
-        if technician.skills.get(skill, 0) < level
+        f"{skill} level {level} (has {held})"
+        for skill, (level, held) in technician.skills_short_for(job).items()
     ]
     return f"{who} lacks {', '.join(missing)} for {where}"
 

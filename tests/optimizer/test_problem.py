@@ -67,3 +67,16 @@ def test_params_refuse_nonpositive_time_limit() -> None:
     """A zero time limit is refused."""
     with pytest.raises(ValueError, match="time_limit_s"):
         SolveParams(time_limit_s=0)
+
+
+def test_a_technician_short_of_one_skill_is_told_which_and_by_how_much() -> None:
+    """The skills rule: every skill at the level the job needs; a missing skill counts as level 0."""
+    technician = Technician(
+        id="T1", start=Location.at_index(0), shift=TimeWindow(0, 3_600), skills={"network": 2, "pos": 1}
+    )
+    job = Job("J1", Location.at_index(1), 60, required_skills={"network": 2, "pos": 3, "cctv": 1})
+    assert technician.skills_short_for(job) == {"cctv": (1, 0), "pos": (3, 1)}
+    assert not technician.has_skills_for(job)
+    easier = Job("J2", Location.at_index(1), 60, required_skills={"network": 1})
+    assert technician.skills_short_for(easier) == {}
+    assert technician.has_skills_for(easier)
