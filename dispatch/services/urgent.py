@@ -24,15 +24,11 @@ from dispatch.config import get_settings
 from dispatch.domain.errors import Conflict
 from dispatch.domain.plans import Plan
 from dispatch.persistence.repositories import JobRepository
-from dispatch.services.freeze import frozen_visits, keepable
+from dispatch.services.freeze import SLA_URGENT, frozen_visits, keepable
 from dispatch.services.plan_day import compose, hold_plan, publish_outcome, with_disruption_costs
 from dispatch.services.rest_of_day import LiveDay, RestOfDay, load_live_day, orders_of, rest_of_day
 from optimizer.fixed_routes import Insertion, cheapest_insertion
 
-SLA_URGENT = 2
-"""The lowest priority (P2) whose response time may put it before visits already promised, where that
-costs less: on simulated days, letting P2s do so kept 68% of their response times against 50%, for 2
-points fewer arrivals inside their window (``bench/simulate_day.py``)."""
 INSERTED = "inserted"
 """The solver status of a plan whose only change is an urgent job placed by insertion."""
 

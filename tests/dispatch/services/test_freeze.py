@@ -43,10 +43,12 @@ def test_a_re_plan_mid_morning_keeps_what_each_working_technician_is_about_to_do
         session.execute(update(jobs).values(duration_s=jobs.c.duration_s * 3 // 2))
         live = load_live_day(session, DAY, MID_MORNING)
         rest = rest_of_day(live)
-        heads = keepable(rest.planning.problem, QUICK, frozen_visits(live, rest, ahead))
+        frozen = frozen_visits(live, rest, ahead)
+        heads = keepable(rest.planning.problem, QUICK, frozen)
         again = plan_day(live, params=QUICK, freeze=ahead).plan
         session.rollback()
-    assert sum(len(h) for h in heads.values()) >= 5, "several visits lie within the horizon"
+    assert sum(len(h) for h in frozen.values()) >= 5, "several visits lie within the horizon"
+    assert sum(len(h) for h in heads.values()) >= 3, "most stay kept (urgent ones made late are freed)"
     routes = {r.technician_id: r.job_ids for r in again.routes}
     for technician_id, head in heads.items():
         assert routes[technician_id][: len(head)] == head
@@ -106,3 +108,24 @@ def test_a_p1_served_late_frees_the_frozen_visits_of_the_three_nearest_able_tech
     assert giving_way_to(problem, late, frozen) == {t: frozen[t] for t in ("T20", "T50")}
     problem, in_time = _day_around_a_p1(late_s=0)
     assert giving_way_to(problem, in_time, frozen) == frozen
+
+
+def _held_up_behind(priority: int, due_s: int) -> opt.Problem:
+    """T1 is frozen on a three-hour visit at 08:00 and then a visit of ``priority`` due ``due_s``."""
+    here = opt.Location.at(45.0, 5.0)
+    jobs = (
+        opt.Job("LONG", here, 3 * 3600, priority=3),
+        opt.Job("NEXT", opt.Location.at(45.0, 5.05), 1800, priority=priority, sla_due_s=due_s),
+    )
+    shift = opt.TimeWindow(8 * 3600, 17 * 3600)
+    technicians = (opt.Technician("T1", here, shift), opt.Technician("T2", here, shift))
+    return opt.Problem(technicians, jobs, opt.TimeWindow(0, 24 * 3600))
+
+
+def test_a_frozen_head_is_cut_before_an_urgent_visit_it_now_makes_late() -> None:
+    """The P2 after an overrun would start past its aim: it is freed for another technician, what
+    comes before it stays; a P3 as late, or a P2 still in time, stays frozen."""
+    frozen = {"T1": ("LONG", "NEXT")}
+    assert keepable(_held_up_behind(2, due_s=10 * 3600), QUICK, frozen) == {"T1": ("LONG",)}
+    assert keepable(_held_up_behind(3, due_s=10 * 3600), QUICK, frozen) == frozen
+    assert keepable(_held_up_behind(2, due_s=12 * 3600), QUICK, frozen) == frozen
