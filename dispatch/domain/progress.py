@@ -19,7 +19,8 @@ class ReportKind(StrEnum):
     NOT_COMPLETED = "not_completed"
     """Could not complete; the reason says why."""
     RUNNING_LATE = "running_late"
-    """No change of status: the visit will start ``late_by_min`` minutes after its planned arrival."""
+    """No change of status: the visit will start ``late_by_min`` minutes after its planned arrival (on site:
+    end that much after its planned end)."""
 
     @property
     def status(self) -> JobStatus | None:
@@ -54,6 +55,10 @@ class VisitReport:
     status_after: JobStatus
     reason: NotCompletedReason | None = None
     late_by_min: int | None = None
+    expected_at: datetime | None = None
+    """For a delay: the moment the minutes late mean, against the plan the technician had when they said
+    it (the visit's start, or its end when on site), so a re-plan that publishes the delay does not count
+    it again. ``None`` on a delay stored before it was kept: the minutes count against the plan."""
 
     def __post_init__(self) -> None:
         if self.reported_at.tzinfo is None:

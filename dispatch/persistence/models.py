@@ -660,6 +660,7 @@ class VisitReportRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(30))
     late_by_min: Mapped[int | None] = mapped_column(Integer)
+    expected_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status_after: Mapped[str] = mapped_column(String(20))
     answer: Mapped[dict[str, object]] = mapped_column(JSON)

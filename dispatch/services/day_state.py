@@ -178,7 +178,7 @@ def _started_route(
         e.sequence: e
         for e in estimate_route(
             planned_stops(route, jobs, depots),
-            [Progress(r.job_id, r.kind, r.reported_at, r.late_by_min) for r in reports],
+            [Progress.of(r) for r in reports],
         )
     }
     kept: list[PlannedVisit] = []

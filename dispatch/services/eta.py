@@ -5,6 +5,9 @@ A stop finishing late (a delay report, a late arrival, a long visit) pushes ever
 the same amount, less any waiting the plan had; a stop finishing early pulls them forward, but never
 before the stop may open (the job's own time window, the depot's opening hour). Travel after an
 "en route" report is the plan's travel time for that leg (the geodesic model the plan was built with).
+A delay report counts at the moment it meant when it was made (``Progress.expected_at``): a plan re-made
+since has the delay in already, and adding the minutes to it again would push the visit later with every
+re-plan.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from dispatch.domain.progress import ReportKind
+from dispatch.domain.progress import ReportKind, VisitReport
 
 WINDOW_WIDTH = timedelta(minutes=30)
 """Width of the arrival window a customer sees.
@@ -24,6 +27,17 @@ quarter of an hour on the legs of a working day, so a window of +-15 minutes aro
 holds most arrivals, yet it stays short enough for a customer to plan around.
 """
 WINDOW_STEP = timedelta(minutes=5)
+
+
+_SAID_IN_ORDER = {
+    ReportKind.EN_ROUTE: 0,
+    ReportKind.ARRIVED: 1,
+    ReportKind.RUNNING_LATE: 2,
+    ReportKind.COMPLETED: 3,
+    ReportKind.NOT_COMPLETED: 3,
+}
+"""Reports made in the same instant, in the order they can be said: a delay is said of the way or the
+visit the technician has just reported being on."""
 
 
 class StopProgress(StrEnum):
@@ -55,6 +69,12 @@ class Progress:
     kind: ReportKind
     reported_at: datetime
     late_by_min: int | None = None
+    expected_at: datetime | None = None
+    """A delay's own moment (``VisitReport.expected_at``); without it the minutes count against the plan."""
+
+    @classmethod
+    def of(cls, report: VisitReport) -> Progress:
+        return cls(report.job_id, report.kind, report.reported_at, report.late_by_min, report.expected_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +93,7 @@ def estimate_route(stops: Sequence[PlannedStop], reports: Iterable[Progress]) ->
     A technician reports "en route" as they set off for a visit; the depot pickups on the way come after
     that moment, so they and the visit's arrival are counted from it (a pickup is never reported)."""
     by_job: dict[str, list[Progress]] = {}
-    for report in sorted(reports, key=lambda r: r.reported_at):
+    for report in sorted(reports, key=lambda r: (r.reported_at, _SAID_IN_ORDER[r.kind])):
         by_job.setdefault(report.job_id, []).append(report)
     ordered = sorted(stops, key=lambda s: s.sequence)
     set_off = _set_off_for_pickups(ordered, by_job)
@@ -129,9 +149,9 @@ def _estimate_stop(
         elif report.kind is ReportKind.RUNNING_LATE and report.late_by_min is not None:
             late = timedelta(minutes=report.late_by_min)
             if start is None:
-                arrival = stop.arrival + late
+                arrival = report.expected_at or stop.arrival + late
             else:
-                end = max(start + service, stop.end + late)
+                end = max(start + service, report.expected_at or stop.end + late)
         elif report.kind is ReportKind.ARRIVED:
             arrival = report.reported_at
             start = max(arrival, stop.opens)

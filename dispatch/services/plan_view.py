@@ -394,9 +394,7 @@ class _Shown:
         reports = VisitReportRepository(session).for_jobs(list(plan.planned_job_ids))
         progress: dict[str, list[Progress]] = {}
         for r in reports:
-            progress.setdefault(r.technician_id, []).append(
-                Progress(r.job_id, r.kind, r.reported_at, r.late_by_min)
-            )
+            progress.setdefault(r.technician_id, []).append(Progress.of(r))
         routes = {r.technician_id: r for r in plan.routes}
         shown = [t for t in dataset.technicians if _technician_matches(t, filters)]
         on_call = on_call_shifts(dataset, day)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -59,7 +59,8 @@ def report_progress(
     stored = reports.by_key(technician_id, request.idempotency_key)
     if stored is not None:
         return _replay(stored, technician_id, request)
-    if not reports.is_on_published_route(technician_id, request.job_id):
+    planned = reports.published_times(technician_id, request.job_id)
+    if planned is None:
         raise RecordNotFound(f"no visit {request.job_id!r} on your job sheets")
     current = reports.lock_job_status(request.job_id)
     if current is None:
@@ -91,6 +92,7 @@ def report_progress(
         status_after=after,
         reason=request.reason,
         late_by_min=request.late_by_min,
+        expected_at=_expected_at(request, current, planned),
     )
     answer: dict[str, Any] = {
         "report_id": report.id,
@@ -117,6 +119,16 @@ def report_progress(
         record(session, JOB, request.job_id, "status", at=now, from_value=old, to_value=new, why=why)
         apply_report_effects(session, report)
     return answer
+
+
+def _expected_at(
+    request: ReportRequest, current: JobStatus, planned: tuple[datetime, datetime]
+) -> datetime | None:
+    """What a delay means in time: the planned arrival (on site: the planned end) plus the minutes late."""
+    if request.late_by_min is None:
+        return None
+    arrival, end = planned
+    return (end if current is JobStatus.ON_SITE else arrival) + timedelta(minutes=request.late_by_min)
 
 
 def report_history(session: Session, job_id: str) -> list[VisitReport]:

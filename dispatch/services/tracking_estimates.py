@@ -128,11 +128,7 @@ def forecast_stored_route(
     if confidence is None:
         confidence = get_settings().window_confidence
     reports = VisitReportRepository(session).for_jobs(list(route.job_ids))
-    progress = [
-        Progress(r.job_id, r.kind, r.reported_at, r.late_by_min)
-        for r in reports
-        if r.technician_id == route.technician_id
-    ]
+    progress = [Progress.of(r) for r in reports if r.technician_id == route.technician_id]
     if promises is None:
         promises = {} if day is None else ArrivalPromiseRepository(session).on_day(day, route.job_ids)
     stops = planned_stops(route, jobs, depots, promises)

@@ -74,8 +74,12 @@ class VisitReportRepository:
 
     def is_on_published_route(self, technician_id: str, job_id: str) -> bool:
         """Whether a published plan sends ``technician_id`` to ``job_id`` (their own work)."""
+        return self.published_times(technician_id, job_id) is not None
+
+    def published_times(self, technician_id: str, job_id: str) -> tuple[datetime, datetime] | None:
+        """The planned arrival and end of ``technician_id``'s visit to ``job_id`` in a published plan."""
         found = self.session.execute(
-            select(_VISITS.c.job_id)
+            select(_VISITS.c.arrives_at, _VISITS.c.ends_at)
             .join(_PLANS, _PLANS.c.id == _VISITS.c.plan_id)
             .where(
                 _VISITS.c.job_id == job_id,
@@ -84,7 +88,7 @@ class VisitReportRepository:
             )
             .limit(1)
         ).first()
-        return found is not None
+        return None if found is None else (found[0], found[1])
 
     def lock_job_status(self, job_id: str) -> JobStatus | None:
         """The job's status, its row locked until the transaction ends (PostgreSQL), so reports queue."""
@@ -127,6 +131,7 @@ def _report_of(row: RowMapping) -> VisitReport:
         status_after=JobStatus(row["status_after"]),
         reason=None if row["reason"] is None else NotCompletedReason(row["reason"]),
         late_by_min=row["late_by_min"],
+        expected_at=row["expected_at"],
     )
 
 
@@ -194,6 +199,7 @@ def _row_of(report: VisitReport, answer: dict[str, Any]) -> dict[str, Any]:
         "kind": report.kind.value,
         "reason": None if report.reason is None else report.reason.value,
         "late_by_min": report.late_by_min,
+        "expected_at": report.expected_at,
         "reported_at": report.reported_at,
         "status_after": report.status_after.value,
         "answer": answer,

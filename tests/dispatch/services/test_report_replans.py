@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -12,8 +13,12 @@ from sqlalchemy.orm import Session
 from dispatch.domain.plan_jobs import IMPROVEMENT_SCOPE, PlanJobStatus
 from dispatch.domain.plans import Plan
 from dispatch.domain.progress import ReportKind
+from dispatch.persistence.db import make_session_factory, session_scope
+from dispatch.services.planning import plan_and_publish
+from dispatch.services.progress import ReportRequest, report_progress
 from dispatch.services.report_replans import replan_after_report
-from tests.dispatch.services.small_day import publish_small_day
+from dispatch.services.rest_of_day import load_live_day
+from tests.dispatch.services.small_day import DAY, QUICK, publish_small_day
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +62,32 @@ def test_a_search_already_waiting_is_not_asked_for_twice(planned: Plan, session:
     assert _asks(session, planned, ReportKind.RUNNING_LATE, late=30)
     assert not _asks(session, planned, ReportKind.RUNNING_LATE, late=40)
     assert IMPROVEMENT_SCOPE.startswith("+")
+
+
+def _kept_times(session: Session, technician_id: str, now: datetime) -> tuple[datetime, datetime]:
+    visit = load_live_day(session, DAY, now).state.started[technician_id].kept[-1]
+    return visit.arrival, visit.end
+
+
+@pytest.mark.parametrize("on_site", [False, True], ids=["on the way", "on site"])
+def test_a_delay_counts_once_however_often_the_day_is_planned_again(engine: Engine, on_site: bool) -> None:
+    """Forty minutes late on the way (or over on site) is forty minutes: each re-plan publishes the delay
+    into the plan, and reading the minutes again against that plan would push the visit later each time."""
+    plan = publish_small_day(engine)
+    route = next(r for r in plan.routes if r.job_ids)
+    visit = next(v for v in route.visits if v.job_id is not None)
+    assert visit.job_id is not None
+    now = visit.start + timedelta(minutes=5) if on_site else visit.arrival - timedelta(seconds=visit.travel_s)
+    kinds = [ReportKind.EN_ROUTE, *([ReportKind.ARRIVED] if on_site else []), ReportKind.RUNNING_LATE]
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        for kind in kinds:
+            late = 40 if kind is ReportKind.RUNNING_LATE else None
+            request = ReportRequest(uuid.uuid4().hex, visit.job_id, kind, late_by_min=late)
+            report_progress(session, technician_id=route.technician_id, request=request, now=now)
+    expected = (visit.end if on_site else visit.arrival) + timedelta(minutes=40)
+    for replan in range(3):
+        with session_scope(factory) as session:
+            arrival, end = _kept_times(session, route.technician_id, now)
+            assert (end if on_site else arrival) == expected, f"after {replan} re-plans"
+            plan_and_publish(session, DAY, params=QUICK, now=now + timedelta(minutes=replan))
