@@ -166,11 +166,7 @@ def _capable(
     ok &= np.maximum(arrive, first_open) + _fastest_service(job, problem) + back <= latest_end
     capable = np.nonzero(ok)[0]
     found: list[int] = capable[np.argsort(out[capable], kind="stable")].tolist()
-    if job.pinned_technician_id is not None:
-        found = [v for v in found if problem.technicians[v].id == job.pinned_technician_id]
-    if job.allowed_technician_ids is not None:
-        found = [v for v in found if problem.technicians[v].id in job.allowed_technician_ids]
-    return found
+    return [v for v in found if job.may_go_to(problem.technicians[v].id)]
 
 
 def kmeans(points: FloatArray, k: int, seed: int) -> IntArray:

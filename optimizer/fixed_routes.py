@@ -260,9 +260,7 @@ def cheapest_insertion(
             free[key] = free.get(key, 0) - q
     best: Insertion | None = None
     for v, tech in enumerate(problem.technicians):
-        if not tech.has_skills_for(job):
-            continue
-        if job.pinned_technician_id not in (None, tech.id):
+        if not tech.may_take(job):
             continue
         order = list(orders.get(tech.id, []))
         available = {k: free.get(k, 0) + own.get(v, {}).get(k, 0) for k in set(free) | set(own.get(v, {}))}

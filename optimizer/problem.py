@@ -117,6 +117,11 @@ class Technician:
         held = {skill: self.skills.get(skill, 0) for skill in job.required_skills}
         return {s: (need, held[s]) for s, need in sorted(job.required_skills.items()) if held[s] < need}
 
+    def may_take(self, job: Job) -> bool:
+        """Whether ``job`` may go to this technician at all: their skills, and whom it is pinned or
+        allowed to (reach, parts and time are the route's to tell)."""
+        return job.may_go_to(self.id) and self.has_skills_for(job)
+
     def has_skills_for(self, job: Job) -> bool:
         """Whether this technician holds every skill ``job`` needs at the level it needs: the one skills
         rule of the solver, the validator, urgent placement and the freeze."""
@@ -193,6 +198,11 @@ class Job:
             if b.start_s <= a.end_s:
                 raise ValueError(f"{who}: time windows overlap")
         object.__setattr__(self, "windows", tuple(ordered))
+
+    def may_go_to(self, technician_id: str) -> bool:
+        """Whether the job's pin and allowed technicians let ``technician_id`` take it."""
+        allowed = self.allowed_technician_ids is None or technician_id in self.allowed_technician_ids
+        return allowed and self.pinned_technician_id in (None, technician_id)
 
     def breaks_promise(self, start_s: int) -> bool:
         """Whether starting at ``start_s`` falls outside the window the customer was told."""

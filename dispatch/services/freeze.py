@@ -104,16 +104,10 @@ def giving_way_to(
     for job in problem.jobs:
         if job.priority != 1 or job.id not in late:
             continue
-        able = [t for t in problem.technicians if t.id in frozen and _may_take(job, t)]
+        able = [t for t in problem.technicians if t.id in frozen and t.may_take(job)]
         nearest = sorted(able, key=lambda t: apart_m(t.start, job.location) or 0.0)[:RELEASED_FOR_A_P1]
         released |= {t.id for t in nearest}
     return {t: head for t, head in frozen.items() if t not in released}
-
-
-def _may_take(job: opt.Job, technician: opt.Technician) -> bool:
-    allowed = job.allowed_technician_ids is None or technician.id in job.allowed_technician_ids
-    pinned = job.pinned_technician_id in (None, technician.id)
-    return allowed and pinned and technician.has_skills_for(job)
 
 
 def with_frozen(problem: opt.Problem, frozen: dict[str, tuple[str, ...]]) -> opt.Problem:

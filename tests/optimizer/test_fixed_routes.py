@@ -75,6 +75,14 @@ def test_an_urgent_job_goes_to_the_technician_it_adds_least_to() -> None:
     assert found.order in (["B", "U"], ["U", "B"])
 
 
+def test_an_urgent_job_goes_only_to_a_technician_it_is_allowed_to() -> None:
+    """T2 passes by, but the customer's contract allows only T1: T1 takes it."""
+    jobs = [job("A", 2), job("B", 6), job("U", 6, priority=1, allowed_technician_ids=frozenset({"T1"}))]
+    p = problem([tech("T1"), tech("T2", at=7)], jobs)
+    found = cheapest_insertion(p, params(), {"T1": ["A"], "T2": ["B"]}, "U")
+    assert found is not None and found.technician_id == "T1"
+
+
 def test_nothing_is_inserted_before_or_among_the_head_a_technician_keeps() -> None:
     """U lies before A on the way, but A and B are the head T1 keeps: U goes after them."""
     p = problem([tech("T1")], [job("U", 1), job("A", 2), job("B", 4)])
