@@ -264,7 +264,7 @@ def _resumed(
     problem = planning.problem
     technicians = []
     for technician in problem.technicians:
-        resumed = _resume(technician, state.started.get(technician.id), planning)
+        resumed = _resume(technician, state.started.get(technician.id), planning, state)
         if resumed is not None:
             technicians.append(resumed)
     working = {t.id for t in technicians}
@@ -300,6 +300,17 @@ def _resumed(
     return dataclasses.replace(planning, problem=resumed_problem, skipped=tuple(skipped))
 
 
+def _at_home_until(technician_id: str, state: DayState) -> datetime | None:
+    """Now, for a technician with nothing reported whom the published plan has not sent out by now (no
+    route, or one that begins later); ``None`` before the day's first plan or for one following a route
+    begun (reports can lag: they are taken to be where the plan has them)."""
+    if state.published is None:
+        return None
+    route = next((r for r in state.published.routes if r.technician_id == technician_id), None)
+    begun = route is not None and bool(route.job_ids) and route.start <= state.now
+    return None if begun else state.now
+
+
 def _as_given(
     job: opt.Job,
     technician_id: str,
@@ -318,29 +329,33 @@ def _as_given(
 
 
 def _resume(
-    technician: opt.Technician, started: StartedRoute | None, planning: PlanningProblem
+    technician: opt.Technician, started: StartedRoute | None, planning: PlanningProblem, state: DayState
 ) -> opt.Technician | None:
-    """The technician from when and where they are free (after their last visit done or under way; with
-    none reported, at home at the start of the shift, as the plan has it); ``None`` when the shift is
-    over by then."""
-    if started is None:
-        return technician
-    free_s = max(technician.shift.start_s, planning.seconds_from(started.free.at))
-    start = opt.Location.at(started.free.lat, started.free.lon)
-    van = started.van_stock(technician.van_stock)
-    lunch = None if started.lunch_taken else technician.lunch
+    """The technician from when and where they are free: after their last visit done or under way; with
+    none reported, at home from the start of the shift as the plan has it, or from now if later when the
+    published plan has not sent them anywhere yet (a technician waiting at home at ten cannot have left
+    at eight); ``None`` when the shift is over by then."""
+    since = started.free.at if started is not None else _at_home_until(technician.id, state)
+    free_s = max(technician.shift.start_s, planning.seconds_from(since) if since else 0)
     if free_s >= technician.shift.end_s:
         return None
+    if started is None and free_s == technician.shift.start_s:
+        return technician
+    lunch = technician.lunch if started is None or not started.lunch_taken else None
     if lunch is not None:
         earliest = max(lunch.earliest_start_s, free_s)
         lunch = (
             None if earliest > lunch.latest_start_s else dataclasses.replace(lunch, earliest_start_s=earliest)
         )
+    if started is None:
+        return dataclasses.replace(
+            technician, shift=opt.TimeWindow(free_s, technician.shift.end_s), lunch=lunch
+        )
     return dataclasses.replace(
         technician,
-        start=start,
+        start=opt.Location.at(started.free.lat, started.free.lon),
         end=technician.end_location,
         shift=opt.TimeWindow(free_s, technician.shift.end_s),
         lunch=lunch,
-        van_stock=van,
+        van_stock=started.van_stock(technician.van_stock),
     )

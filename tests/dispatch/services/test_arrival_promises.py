@@ -129,7 +129,8 @@ def test_a_re_plan_keeps_promised_visits_in_place_and_begins_none_before_its_pro
     live = load_live_day(session, DAY, MID_MORNING)
     promises = live.kept.promises
     rest = rest_of_day(live)
-    heads = keepable(rest.planning.problem, QUICK, frozen_visits(live, rest, timedelta(0)))
+    frozen = frozen_visits(live, rest, timedelta(0))
+    heads = keepable(rest.planning.problem, QUICK, frozen)
     problem = rest.planning
     in_problem = {j.id: j for j in problem.problem.jobs}
     assert len(promises) >= 5
@@ -140,8 +141,11 @@ def test_a_re_plan_keeps_promised_visits_in_place_and_begins_none_before_its_pro
         if opens_s >= max(w.end_s for w in windows):
             continue  # expected after the site's hours already: those stand (see ``windows_kept``)
         assert all(w.start_s >= opens_s for w in windows), job_id
-    assert sum(len(head) - 1 for head in heads.values()) >= 3, "promises keep more than the next visits"
-    assert all(j in promises for head in heads.values() for j in head[1:])
+    assert sum(len(head) - 1 for head in frozen.values()) >= 3, "promises keep more than the next visits"
+    assert all(j in promises for head in frozen.values() for j in head[1:])
+    assert all(frozen[t][: len(head)] == head for t, head in heads.items()), (
+        "kept: all, or up to an urgent one"
+    )
     routes = {
         r.technician_id: r.job_ids for r in plan_day(live, params=QUICK, freeze=timedelta(0)).plan.routes
     }
