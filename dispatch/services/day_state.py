@@ -188,8 +188,10 @@ def _started_route(
         if visit.job_id is not None and not _started(jobs.get(visit.job_id)):
             continue  # skipped on the way: back to be planned
         estimate = estimates[visit.sequence]
-        under_way = visit.job_id is not None and jobs[visit.job_id].status in UNDER_WAY
-        kept.append(_as_happened(visit, estimate, len(kept) + 1, now if under_way else None))
+        status = None if visit.job_id is None else jobs[visit.job_id].status
+        under_way = status in UNDER_WAY
+        on_the_way = status is JobStatus.EN_ROUTE
+        kept.append(_as_happened(visit, estimate, len(kept) + 1, now if under_way else None, on_the_way))
         for sku, quantity in visit.parts_picked.items():
             picked[sku] = picked.get(sku, 0) + quantity
         if visit.job_id is not None and jobs[visit.job_id].status is not JobStatus.INCOMPLETE:
@@ -226,9 +228,18 @@ def _started(job: Job | None) -> bool:
 
 
 def _as_happened(
-    visit: PlannedVisit, estimate: StopEstimate, sequence: int, under_way_at: datetime | None
+    visit: PlannedVisit,
+    estimate: StopEstimate,
+    sequence: int,
+    under_way_at: datetime | None,
+    on_the_way: bool = False,
 ) -> PlannedVisit:
-    """The visit with the times reported (or, under way, expected: never ending before ``under_way_at``)."""
+    """The visit with the times reported (or, under way, expected: never ending before ``under_way_at``,
+    and, on the way, not reached before it: an arrival expected earlier is overdue, not past)."""
+    if on_the_way and under_way_at is not None and estimate.arrival < under_way_at:
+        start = max(estimate.start, under_way_at)
+        end = start + (estimate.end - estimate.start)
+        estimate = dataclasses.replace(estimate, arrival=under_way_at, start=start, end=end)
     end = estimate.end if under_way_at is None else max(estimate.end, under_way_at)
     start = min(estimate.start, end)
     arrival = min(estimate.arrival, start)

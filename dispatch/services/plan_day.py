@@ -68,6 +68,9 @@ class PlanOutcome:
     solution: opt.Solution
     before: Plan | None = None
     """The published plan this one was made from (``None``: the day had none)."""
+    held: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """Technician id -> the visits at the head of their route the plan kept as they were (the freeze,
+    less what gave way to urgent work)."""
 
     @property
     def replaces(self) -> str | None:
@@ -111,14 +114,14 @@ def plan_day(
         second = _share(params, UNFROZEN_SHARE)
         unfrozen = _solve_rest(looser, second, rest, on_progress, should_stop, part_executor)
         if _p1_standing(looser, unfrozen) > standing:
-            problem, solution = looser, unfrozen
+            problem, solution, frozen = looser, unfrozen, kept
     locked = frozenset(rest.locked_orders)
     broken = _broken_already(live, rest, params, keep_only=locked) if locked else frozenset()
     refusals = Refusals(rest.planning, solution, live.dataset)
     check_plan(
         problem, solution, params, f"the plan for {live.day}", edit=False, tolerated=broken, refusals=refusals
     )
-    return _outcome(live, rest, solution, region=region, now=now)
+    return dataclasses.replace(_outcome(live, rest, solution, region=region, now=now), held=frozen)
 
 
 def check_solve_size(jobs: int, day: date, region: str | None) -> None:

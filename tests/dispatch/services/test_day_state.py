@@ -94,3 +94,14 @@ def test_a_pickup_on_the_way_is_over_when_the_technician_is_reported_on_site() -
     assert [v.job_id or v.depot_id for v in kept] == ["D-CHI", "J-1"]
     assert kept[1].arrival == local(9, 10)
     assert kept[0].arrival <= kept[0].start <= kept[0].end <= kept[1].arrival
+
+
+def test_a_visit_on_the_way_past_its_expected_arrival_is_reached_no_sooner_than_now() -> None:
+    """Set off for J-1 at nine and not arrived by noon: it is overdue, so it begins at noon at the earliest
+    and the technician is free only after a whole visit from then."""
+    state = _state({"J-1": JobStatus.EN_ROUTE}, [_report("J-1", ReportKind.EN_ROUTE, 0)])
+    planned = next(v for v in plan().routes[0].visits if v.job_id == "J-1")
+    visit = state.started["T-MKE"].kept[-1]
+    assert visit.job_id == "J-1" and visit.arrival == local(12) and visit.start >= local(12)
+    assert visit.end - visit.start == planned.end - planned.start
+    assert state.started["T-MKE"].free.at == visit.end
