@@ -263,8 +263,10 @@ def _resumed(
     either costs something); jobs pinned to someone no longer available are skipped with the reason."""
     problem = planning.problem
     technicians = []
+    sent_out = _sent_out(state)
     for technician in problem.technicians:
-        resumed = _resume(technician, state.started.get(technician.id), planning, state)
+        at_home_since = None if sent_out is None or technician.id in sent_out else state.now
+        resumed = _resume(technician, state.started.get(technician.id), planning, at_home_since)
         if resumed is not None:
             technicians.append(resumed)
     working = {t.id for t in technicians}
@@ -300,15 +302,12 @@ def _resumed(
     return dataclasses.replace(planning, problem=resumed_problem, skipped=tuple(skipped))
 
 
-def _at_home_until(technician_id: str, state: DayState) -> datetime | None:
-    """Now, for a technician with nothing reported whom the published plan has not sent out by now (no
-    route, or one that begins later); ``None`` before the day's first plan or for one following a route
-    begun (reports can lag: they are taken to be where the plan has them)."""
+def _sent_out(state: DayState) -> frozenset[str] | None:
+    """The technicians the published plan has sent out by now (a route with visits, begun); ``None``
+    before the day's first plan, when every technician is taken to start their shift as planned."""
     if state.published is None:
         return None
-    route = next((r for r in state.published.routes if r.technician_id == technician_id), None)
-    begun = route is not None and bool(route.job_ids) and route.start <= state.now
-    return None if begun else state.now
+    return frozenset(r.technician_id for r in state.published.routes if r.job_ids and r.start <= state.now)
 
 
 def _as_given(
@@ -329,13 +328,16 @@ def _as_given(
 
 
 def _resume(
-    technician: opt.Technician, started: StartedRoute | None, planning: PlanningProblem, state: DayState
+    technician: opt.Technician,
+    started: StartedRoute | None,
+    planning: PlanningProblem,
+    at_home_since: datetime | None,
 ) -> opt.Technician | None:
     """The technician from when and where they are free: after their last visit done or under way; with
-    none reported, at home from the start of the shift as the plan has it, or from now if later when the
-    published plan has not sent them anywhere yet (a technician waiting at home at ten cannot have left
-    at eight); ``None`` when the shift is over by then."""
-    since = started.free.at if started is not None else _at_home_until(technician.id, state)
+    none reported, at home from the start of the shift as the plan has it (reports can lag), or from
+    ``at_home_since`` if later, for one the published plan has not sent out yet (a technician waiting at
+    home at ten cannot have left at eight); ``None`` when the shift is over by then."""
+    since = started.free.at if started is not None else at_home_since
     free_s = max(technician.shift.start_s, planning.seconds_from(since) if since else 0)
     if free_s >= technician.shift.end_s:
         return None
