@@ -72,8 +72,9 @@ def keepable(
 ) -> dict[str, tuple[str, ...]]:
     """The frozen heads that can still be kept as they are. A head what happened has made impossible (say
     a window it can no longer reach) is left to the optimizer, and one is cut before an urgent visit
-    (``SLA_URGENT``) it now makes start past its aim: the customer waits for a technician, not for this
-    one, and a technician held up by an overrun should not keep them waiting when another can go."""
+    (``SLA_URGENT``) that what happened now makes start past its aim and later than its customer was told:
+    the customer waits for a technician, not for this one, and a technician held up by an overrun should
+    not keep them waiting when another can go."""
     if not frozen:
         return frozen
     timed = timed_solution(problem, params, {t: list(head) for t, head in frozen.items()})
@@ -83,15 +84,19 @@ def keepable(
         head = frozen.get(route.technician_id, ())
         if not head or route.technician_id in broken:
             continue
-        late = [v.job_id for v in route.visits if v.lateness_s > 0 and _urgent(problem, v.job_id)]
+        late = [v.job_id for v in route.visits if v.lateness_s > 0 and _held_up(problem, v.job_id, v.start_s)]
         cut = head[: head.index(late[0])] if late and late[0] in head else head
         if cut:
             kept[route.technician_id] = cut
     return kept
 
 
-def _urgent(problem: opt.Problem, job_id: str | None) -> bool:
-    return job_id is not None and problem.job(job_id).priority <= SLA_URGENT
+def _held_up(problem: opt.Problem, job_id: str | None, start_s: int) -> bool:
+    """Whether ``job_id`` is urgent and would now start outside the window its customer was told."""
+    if job_id is None:
+        return False
+    job = problem.job(job_id)
+    return job.priority <= SLA_URGENT and job.breaks_promise(start_s)
 
 
 def giving_way_to(
