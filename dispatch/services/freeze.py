@@ -4,10 +4,11 @@ A technician who has set off for the day is told their next visit; a customer ex
 hour has been told so too. A re-plan keeps, for every technician whose day has begun, the next visit of
 their published route and any visit after it planned to start within ``ahead`` of now or whose customer
 holds an arrival promise (``dispatch.domain.promises``), on the same route in the same order (the
-optimizer's locked prefix). Only a P1 may undo it (``plan_day`` decides that): one that could not
-otherwise be served, all of it; one served past the time it is aimed at, the heads of the technicians
-nearest to it (``giving_way_to``). Visits needing parts not yet on the van are not frozen: the
-pickup before them is the optimizer's to place.
+optimizer's locked prefix). Only urgent work may undo it. A P1 (``plan_day`` decides that): one that
+could not otherwise be served, all of it; one served past the time it is aimed at, the heads of the
+technicians nearest to it (``giving_way_to``). A kept P1 or P2 itself, when what happened makes it start
+past its aim and later than its customer was told (``keepable``): it and what follows it are let go.
+Visits needing parts not yet on the van are not frozen: the pickup before them is the optimizer's to place.
 """
 
 from __future__ import annotations
