@@ -90,7 +90,7 @@ class Compiled:
         windows: list[tuple[Window, ...]] = []
         for j, job in enumerate(problem.jobs):
             if j in locked:
-                windows.append(((horizon.start_s, horizon.end_s),))
+                windows.append(tuple((w.start_s, w.end_s) for w in job.locked_start_windows(horizon)))
                 continue
             effective = []
             for w in job.start_windows(horizon):

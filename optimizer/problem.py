@@ -91,7 +91,8 @@ class Technician:
     ``end`` defaults to ``start`` (home). The route leaves no earlier than ``shift.start_s`` and is back by
     ``shift.end_s`` (plus ``max_overtime_s``, which costs ``SolveParams.weights.overtime_cost_per_s``).
     ``max_work_s`` bounds the time from leaving to returning; ``max_travel_s`` bounds the driving.
-    ``locked_job_ids`` is the prefix of the route already done or under way: it is kept, in order.
+    ``locked_job_ids`` is the prefix of the route kept, in order (what the technician is about to do):
+    each may start late (``Job.locked_start_windows``) but never before its window opens.
     ``fixed_cost`` is charged once when the route has any visit (a call-out fee, the cost of opening a van).
     """
 
@@ -222,6 +223,15 @@ class Job:
             if start <= end:
                 clipped.append(TimeWindow(start, end))
         return tuple(clipped)
+
+    def locked_start_windows(self, horizon: TimeWindow) -> tuple[TimeWindow, ...]:
+        """When the job may start as a route's locked visit: as ``start_windows``, but the last window stays
+        open to the end of the horizon, since what happened can make a kept visit late and it is kept all
+        the same; the technician still waits for a window to open, as the customer expects."""
+        windows = self.start_windows(horizon)
+        if not windows:
+            return (horizon,)
+        return (*windows[:-1], TimeWindow(windows[-1].start_s, horizon.end_s))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ Timing rules a plan must follow (the solver follows the same ones):
   lasts the job's service time (the depot's pickup time); ``end_s`` is the arrival home, by the same rule;
 - the lunch break starts inside its window, lasts its length, and lies either before the route's start,
   after its end, or inside one gap between the end of one service and the start of the next;
-- locked jobs (already done or under way) are exempt from time windows and SLA deadlines.
+- a route's locked jobs may start after their last window closes (``Job.locked_start_windows``) and are
+  exempt from SLA deadlines, but never start before a window opens.
 """
 
 from __future__ import annotations
@@ -280,10 +281,13 @@ class _Checker:
         lateness = 0 if job.sla_due_s is None else max(0, visit.start_s - job.sla_due_s)
         if visit.lateness_s != lateness:
             self.fail("times", f"{what}: reported lateness {visit.lateness_s}, is {lateness}")
-        if job.id in self.locked:
-            return
-        if not any(w.contains(visit.start_s) for w in job.start_windows(self.problem.horizon)):
+        locked = job.id in self.locked
+        horizon = self.problem.horizon
+        windows = job.locked_start_windows(horizon) if locked else job.start_windows(horizon)
+        if not any(w.contains(visit.start_s) for w in windows):
             self.fail("time_window", f"{what}: starts at {visit.start_s}, outside its windows")
+        if locked:
+            return
         if self.params.hard_sla and lateness > 0:
             self.fail("sla_deadline", f"{what}: starts {lateness}s after its SLA due time")
 

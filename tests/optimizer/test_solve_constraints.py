@@ -217,6 +217,25 @@ def test_locked_prefix_keeps_its_own_order() -> None:
     assert solved(p).route_of("T1").job_ids[:2] == ("J3", "J1")  # type: ignore[union-attr]
 
 
+def test_a_locked_visit_waits_for_its_window_to_open() -> None:
+    """A kept visit is not started before its customer's window opens, and what follows it is timed from
+    then: a plan that lets the technician begin early tells the next customer a time that cannot be kept."""
+    t = tech("T1", 0, locked_job_ids=("J1",))
+    p = problem([t], [job("J1", 1, windows=(window(10, 12),)), job("J2", 2)])
+    route = solved(p).route_of("T1")
+    assert route is not None and route.job_ids == ("J1", "J2")
+    first, second = route.visits
+    assert first.start_s == 10 * HOUR and second.start_s >= first.end_s + 10 * MINUTE
+
+
+def test_a_locked_visit_may_start_after_its_window_closes() -> None:
+    """What happened can make a kept visit late: it stays first on the route, started as soon as it can be."""
+    t = tech("T1", 0, shift=TimeWindow(11 * HOUR, 17 * HOUR), locked_job_ids=("J1",))
+    p = problem([t], [job("J1", 1, windows=(window(8, 10),))])
+    route = solved(p).route_of("T1")
+    assert route is not None and route.visits[0].start_s == 11 * HOUR + 10 * MINUTE
+
+
 def test_no_skilled_technician_reason() -> None:
     """Nobody holds the skill: NO_SKILLED_TECHNICIAN."""
     p = problem([tech("T1", 0)], [job("J1", 1, required_skills={"storage": 1})])

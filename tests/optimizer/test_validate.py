@@ -207,3 +207,19 @@ def test_a_large_day_checked_leg_by_leg_gets_the_whole_matrix_verdict(
     assert [r.objective for r in legwise] == [r.objective for r in whole]
     assert [r.violations for r in legwise] == [r.violations for r in whole]
     assert legwise[1].rules() == {"times"}
+
+
+def test_a_locked_visit_started_before_its_window_opens_is_caught(planned: Solution) -> None:
+    """A locked visit may run past its window, but a plan starting it before the window opens is refused."""
+    start = next(v.start_s for r in planned.routes for v in r.visits if v.job_id == "J3")
+    p = base_problem()
+    late = tuple(
+        dataclasses.replace(j, windows=(window(start / HOUR + 1, start / HOUR + 2),)) if j.id == "J3" else j
+        for j in p.jobs
+    )
+    assert "time_window" in validate(dataclasses.replace(p, jobs=late), planned, params()).rules()
+    gone = tuple(
+        dataclasses.replace(j, windows=(window(start / HOUR - 2, start / HOUR - 1),)) if j.id == "J3" else j
+        for j in p.jobs
+    )
+    assert "time_window" not in validate(dataclasses.replace(p, jobs=gone), planned, params()).rules()
