@@ -263,8 +263,10 @@ def _resumed(
     either costs something); jobs pinned to someone no longer available are skipped with the reason."""
     problem = planning.problem
     technicians = []
+    sent_out = _sent_out(state)
     for technician in problem.technicians:
-        resumed = _resume(technician, state.started.get(technician.id), planning)
+        at_home_since = None if sent_out is None or technician.id in sent_out else state.now
+        resumed = _resume(technician, state.started.get(technician.id), planning, at_home_since)
         if resumed is not None:
             technicians.append(resumed)
     working = {t.id for t in technicians}
@@ -300,6 +302,14 @@ def _resumed(
     return dataclasses.replace(planning, problem=resumed_problem, skipped=tuple(skipped))
 
 
+def _sent_out(state: DayState) -> frozenset[str] | None:
+    """The technicians the published plan has sent out by now (a route with visits, begun); ``None``
+    before the day's first plan, when every technician is taken to start their shift as planned."""
+    if state.published is None:
+        return None
+    return frozenset(r.technician_id for r in state.published.routes if r.job_ids and r.start <= state.now)
+
+
 def _as_given(
     job: opt.Job,
     technician_id: str,
@@ -318,29 +328,36 @@ def _as_given(
 
 
 def _resume(
-    technician: opt.Technician, started: StartedRoute | None, planning: PlanningProblem
+    technician: opt.Technician,
+    started: StartedRoute | None,
+    planning: PlanningProblem,
+    at_home_since: datetime | None,
 ) -> opt.Technician | None:
-    """The technician from when and where they are free (after their last visit done or under way; with
-    none reported, at home at the start of the shift, as the plan has it); ``None`` when the shift is
-    over by then."""
-    if started is None:
-        return technician
-    free_s = max(technician.shift.start_s, planning.seconds_from(started.free.at))
-    start = opt.Location.at(started.free.lat, started.free.lon)
-    van = started.van_stock(technician.van_stock)
-    lunch = None if started.lunch_taken else technician.lunch
+    """The technician from when and where they are free: after their last visit done or under way; with
+    none reported, at home from the start of the shift as the plan has it (reports can lag), or from
+    ``at_home_since`` if later, for one the published plan has not sent out yet (a technician waiting at
+    home at ten cannot have left at eight); ``None`` when the shift is over by then."""
+    since = started.free.at if started is not None else at_home_since
+    free_s = max(technician.shift.start_s, planning.seconds_from(since) if since else 0)
     if free_s >= technician.shift.end_s:
         return None
+    if started is None and free_s == technician.shift.start_s:
+        return technician
+    lunch = technician.lunch if started is None or not started.lunch_taken else None
     if lunch is not None:
         earliest = max(lunch.earliest_start_s, free_s)
         lunch = (
             None if earliest > lunch.latest_start_s else dataclasses.replace(lunch, earliest_start_s=earliest)
         )
+    if started is None:
+        return dataclasses.replace(
+            technician, shift=opt.TimeWindow(free_s, technician.shift.end_s), lunch=lunch
+        )
     return dataclasses.replace(
         technician,
-        start=start,
+        start=opt.Location.at(started.free.lat, started.free.lon),
         end=technician.end_location,
         shift=opt.TimeWindow(free_s, technician.shift.end_s),
         lunch=lunch,
-        van_stock=van,
+        van_stock=started.van_stock(technician.van_stock),
     )

@@ -12,6 +12,7 @@ from dispatch.domain.plans import Plan, PlannedRoute
 from dispatch.domain.progress import ReportKind
 from dispatch.persistence.db import make_session_factory, session_scope
 from dispatch.services.plan_day import plan_day
+from dispatch.services.plan_edits import unassign_job
 from dispatch.services.plan_problem import PlanningProblem
 from dispatch.services.progress import ReportRequest, report_progress
 from dispatch.services.rest_of_day import load_live_day, rest_of_day
@@ -62,3 +63,21 @@ def test_a_visit_finished_within_a_second_is_followed_only_once_it_has_ended(
     technician = next(t for t in planning.problem.technicians if t.id == route.technician_id)
     assert planning.instant(technician.shift.start_s) >= done_at
     _assert_no_visit_overlaps_another(again)
+
+
+def test_a_technician_the_plan_has_not_sent_out_is_free_from_now_not_from_their_shift_start(
+    engine: Engine, morning_plan: Plan
+) -> None:
+    """Two hours into the day, a technician whose only visit was taken off waits at home: the rest of the
+    day starts them now, so nothing is planned in the past. One following a begun route with nothing
+    reported yet is where the plan has them (reports can lag)."""
+    idle = next(r for r in morning_plan.routes if len(r.job_ids) == 1)
+    busy = next(r for r in morning_plan.routes if len(r.job_ids) >= 3 and r.start <= idle.start)
+    now = idle.start + timedelta(hours=2)
+    with session_scope(make_session_factory(engine)) as session:
+        unassign_job(session, DAY, job_id=idle.job_ids[0], now=idle.start - timedelta(hours=1))
+        planning = rest_of_day(load_live_day(session, DAY, now)).planning
+        session.rollback()
+    shifts = {t.id: t.shift.start_s for t in planning.problem.technicians}
+    assert planning.instant(shifts[idle.technician_id]) == now
+    assert planning.instant(shifts[busy.technician_id]) <= busy.start
