@@ -134,6 +134,50 @@ class PolicyFigures:
             self.estimate_error_min.append(abs((shown.estimate - visit.start).total_seconds()) / 60)
 
 
+TICKET_COLUMNS = (
+    "policy",
+    "ticket",
+    "priority",
+    "reported_in_day",
+    "opened_at",
+    "response_due",
+    "first_on_site",
+    "technician",
+    "resolution_due",
+    "completed_at",
+)
+
+
+def ticket_rows(policy: str, record: DayRecord, facts: DayFacts) -> list[tuple[str, ...]]:
+    """One row per ticket with onsite work: when it was due and when a technician came and finished, for
+    looking at the tickets behind a figure (``TICKET_COLUMNS``; instants in UTC, empty when it never
+    happened)."""
+    first_arrival: dict[str, VisitRecord] = {}
+    completion: dict[str, VisitRecord] = {}
+    for visit in record.visits:
+        first_arrival.setdefault(visit.ticket_id, visit)
+        if visit.completed:
+            completion.setdefault(visit.ticket_id, visit)
+    rows: list[tuple[str, ...]] = []
+    for ticket in facts.tickets.values():
+        reached, done = first_arrival.get(ticket.id), completion.get(ticket.id)
+        rows.append(
+            (
+                policy,
+                ticket.id,
+                ticket.priority.value,
+                "yes" if ticket.id in facts.reported_during_day else "no",
+                ticket.opened_at.isoformat(),
+                "" if ticket.responded_at is not None else ticket.response_due.isoformat(),
+                "" if reached is None else reached.arrival.isoformat(),
+                "" if reached is None else reached.technician_id,
+                ticket.resolution_due.isoformat(),
+                "" if done is None else done.end.isoformat(),
+            )
+        )
+    return rows
+
+
 def percentile(values: Sequence[float], share: float) -> float | None:
     """The nearest-rank percentile; ``inf`` when it falls among the not served."""
     if not values:

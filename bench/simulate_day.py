@@ -2,7 +2,7 @@
 
     python bench/simulate_day.py [--days 20] [--scale 1] [--seed 1] [--arrivals 14] [--p1-share 0.4]
                                  [--plan-seconds 10] [--search-seconds 3] [--first-day 2026-03-02] [--jobs 1]
-                                 [--policies morning,greedy,ours]
+                                 [--policies morning,greedy,ours] [--tickets tickets.csv]
 
 Each simulated day is a demo day (40 technicians and about 150 onsite jobs at ``--scale 1``; ``--scale 10``
 is the national size) stored in the embedded database and planned in the morning by the product. Its
@@ -17,6 +17,7 @@ table (``bench/_sim_metrics.py`` says how each figure is counted) compares them 
 from __future__ import annotations
 
 import argparse
+import csv
 import multiprocessing
 import shutil
 import sys
@@ -34,7 +35,7 @@ if __package__ in (None, ""):  # run as a script: make the project root importab
 
 import optimizer as opt
 from bench._sim_engine import MAX_OVERTIME, DayRecord, DaySimulation
-from bench._sim_metrics import DayFacts, PolicyFigures, table
+from bench._sim_metrics import TICKET_COLUMNS, DayFacts, PolicyFigures, table, ticket_rows
 from bench._sim_policies import POLICY_NAMES, policies
 from bench._sim_world import World, make_world
 from data.arrivals import make_arrivals
@@ -75,6 +76,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--jobs", type=int, default=1, help="days simulated side by side, one process each")
     parser.add_argument("--first-day", type=date.fromisoformat, default=date(2026, 3, 2))
+    parser.add_argument(
+        "--tickets",
+        type=Path,
+        help="also write a CSV of each ticket with onsite work: when due, reached and resolved, per policy",
+    )
     return parser.parse_args(argv)
 
 
@@ -216,6 +222,7 @@ def end_of_shifts(dataset: Dataset, day: date) -> datetime:
 def run(args: argparse.Namespace, *, echo: bool = True) -> dict[str, PolicyFigures]:
     """Every day simulated (``--jobs`` at a time, each in its own process), the figures summed per policy."""
     figures: dict[str, PolicyFigures] = {}
+    rows: list[tuple[str, ...]] = []
     with tempfile.TemporaryDirectory(prefix="simulated-days-") as name:
         folder = Path(name)
         empty = folder / "empty.sqlite3"
@@ -226,6 +233,7 @@ def run(args: argparse.Namespace, *, echo: bool = True) -> dict[str, PolicyFigur
                 print(simulated.summary, flush=True)
             for policy, record, wall_s in simulated.lived:
                 figures.setdefault(policy, PolicyFigures()).add_day(record, simulated.facts, wall_s)
+                rows += ticket_rows(policy, record, simulated.facts)
                 if echo:
                     print(
                         f"    {policy}: {wall_s:.1f} s ({record.search_wall_s:.0f} s searching, "
@@ -234,6 +242,9 @@ def run(args: argparse.Namespace, *, echo: bool = True) -> dict[str, PolicyFigur
                         f"{len(record.refusals)} refusals; promises broken: {record.broken_because}",
                         flush=True,
                     )
+    if args.tickets is not None:
+        with args.tickets.open("w", newline="") as out:
+            csv.writer(out).writerows([TICKET_COLUMNS, *rows])
     return figures
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bench._sim_metrics import PolicyFigures, table
+from bench._sim_engine import VisitRecord
+from bench._sim_metrics import TICKET_COLUMNS, PolicyFigures, table, ticket_rows
 from bench.simulate_day import SimulatedDay, parse_args, simulate
 from dispatch.persistence.db import upgrade_database
 
@@ -83,3 +84,21 @@ def test_the_table_counts_what_happened(lived: SimulatedDay) -> None:
         )
     printed = table(figures, 1)
     assert "P1 response kept" in printed and "ours" in printed
+
+
+def test_the_ticket_rows_say_who_reached_each_ticket_and_when(lived: SimulatedDay) -> None:
+    for policy, record, _ in lived.lived:
+        rows = ticket_rows(policy, record, lived.facts)
+        assert len(rows) == len(lived.facts.tickets)
+        assert all(len(row) == len(TICKET_COLUMNS) for row in rows)
+        first: dict[str, VisitRecord] = {}
+        for visit in record.visits:
+            first.setdefault(visit.ticket_id, visit)
+        by_ticket = {row[1]: dict(zip(TICKET_COLUMNS, row, strict=True)) for row in rows}
+        for ticket_id, visit in first.items():
+            row = by_ticket[ticket_id]
+            assert (
+                row["first_on_site"] == visit.arrival.isoformat() and row["technician"] == visit.technician_id
+            )
+        reported = {t for t, row in by_ticket.items() if row["reported_in_day"] == "yes"}
+        assert reported == set(lived.facts.reported_during_day)
