@@ -271,7 +271,8 @@ def cheapest_insertion(
             added = found[0] - base[v]
             if best is None or added < best.added_cost:
                 best = Insertion(tech.id, found[1], added)
-            continue
+            if not _bumping_may_pay(problem, params, order, job, added):
+                continue
         bumped = _cheapest_bumping(c, local, index, candidates, available, job_id, params)
         if bumped is not None and (best is None or bumped[0] - base.get(v, 0) < best.added_cost):
             best = Insertion(tech.id, bumped[1], bumped[0] - base.get(v, 0), bumped[2])
@@ -287,28 +288,40 @@ def _cheapest_bumping(
     job_id: str,
     params: SolveParams,
 ) -> tuple[int, list[str], tuple[str, ...]] | None:
-    """The cheapest candidate made feasible by taking off up to ``MAX_BUMPED`` jobs of lower priority
-    after the urgent one (the least urgent and latest first); its cost counts their drop penalties."""
+    """The cheapest candidate made feasible, or cheaper (less overtime, less lateness), by taking off up
+    to ``MAX_BUMPED`` jobs of lower priority after the urgent one (those cheapest to leave out, then the
+    latest, first); its cost counts what leaving them out costs."""
     problem = c.problem
     urgent = problem.job(job_id)
+    weights = params.weights
     best: tuple[int, list[str], tuple[str, ...]] | None = None
     for candidate in candidates:
         after = candidate[candidate.index(job_id) + 1 :]
         lesser = [
             s for s in after if not s.startswith(DEPOT_PREFIX) and problem.job(s).priority > urgent.priority
         ]
-        lesser.sort(key=lambda s: (-problem.job(s).priority, -candidate.index(s)))
+        lesser.sort(key=lambda s: (weights.leaving_out(problem.job(s)), -candidate.index(s)))
         for count in range(1, min(MAX_BUMPED, len(lesser)) + 1):
             gone = tuple(lesser[:count])
             kept = [s for s in candidate if s not in gone]
             timing = schedule(c, v, index.of(kept), free)
             if timing is None:
                 continue
-            cost = timing.cost + sum(params.weights.leaving_out(problem.job(s)) for s in gone)
+            cost = timing.cost + sum(weights.leaving_out(problem.job(s)) for s in gone)
             if best is None or cost < best[0]:
                 best = (cost, kept, gone)
-            break
     return best
+
+
+def _bumping_may_pay(problem: Problem, params: SolveParams, order: list[str], job: Job, added: int) -> bool:
+    """Whether taking a job of lower priority off the route could cost less than the ``added`` cost of
+    fitting ``job`` in with everything kept (overtime, lateness): only when leaving one out costs less."""
+    lesser = [
+        params.weights.leaving_out(problem.job(s))
+        for s in order
+        if not s.startswith(DEPOT_PREFIX) and problem.job(s).priority > job.priority
+    ]
+    return bool(lesser) and min(lesser) < added
 
 
 def _with_job(

@@ -6,7 +6,9 @@ in the rest of their route after what they are about to do and the visits promis
 those only when it fits nowhere else, or for a P1 or P2 where that costs less), with a depot pickup first
 where the van is short, every other visit keeping its technician and order, from where each technician
 is now. On a full day, up to three jobs of lower priority after it may make way (they go back to be
-planned, with the reason), when that costs less than leaving the urgent job out. The plan is validated
+planned, with the reason), when that costs less than leaving the urgent job out or than fitting it in by
+running a shift over or serving it late: a P4 that can wait for another day makes way before a technician
+works an hour's overtime for a P2. The plan is validated
 and published at once; a short search then runs as a plan job that publishes only if it finds a better
 plan.
 """

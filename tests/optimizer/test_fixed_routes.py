@@ -101,6 +101,21 @@ def test_on_a_full_day_a_lower_priority_job_makes_way_for_an_urgent_one() -> Non
     assert found is not None and found.order == ["U"] and found.bumped == ("L",)
 
 
+def test_a_job_that_can_wait_makes_way_rather_than_a_shift_run_over() -> None:
+    """The P2 fits only with an hour's overtime, which costs more than doing a P4 that can wait another
+    day: the P4 makes way, as a dispatcher would have it."""
+    full = tech("T1", shift=window(8, 10), max_overtime_s=2 * HOUR)
+    jobs = [
+        job("L", 1, service_s=HOUR, priority=4, can_wait=True),
+        job("U", 1, service_s=HOUR, priority=2),
+    ]
+    found = cheapest_insertion(problem([full], jobs), params(), {"T1": ["L"]}, "U")
+    assert found is not None and found.order == ["U"] and found.bumped == ("L",)
+    roomy = tech("T1", shift=window(8, 12))
+    found = cheapest_insertion(problem([roomy], jobs), params(), {"T1": ["L"]}, "U")
+    assert found is not None and sorted(found.order) == ["L", "U"] and not found.bumped
+
+
 def test_an_urgent_job_never_bumps_one_as_urgent() -> None:
     """A P1 does not take the place of another P1: with no room, it is not placed."""
     full = tech("T1", shift=window(8, 10))
