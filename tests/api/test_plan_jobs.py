@@ -7,7 +7,7 @@ on the embedded SQLite, in the app's own worker thread. The jobs' state is in th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import URL
 
+from api.deps import get_now
 from api.main import create_app
 from dispatch.config import Settings
 from dispatch.domain.plan_jobs import PlanJob, PlanJobStatus
@@ -38,15 +39,22 @@ def seeded(database_url: str) -> tuple[Settings, tuple[str, str]]:
     return seeded_settings(database_url)
 
 
+MORNING = datetime.combine(DAY, time(14, 0), UTC)
+"""When the jobs are asked for: the planned day's morning in the Americas, before anyone has set off, so
+every solve has the whole day to plan (planned after the day, nobody could take any work)."""
+
+
 @pytest.fixture(scope="module")
 def app(seeded: tuple[Settings, tuple[str, str]]) -> FastAPI:
-    return create_app(seeded[0])
+    app = create_app(seeded[0])
+    app.dependency_overrides[get_now] = lambda: MORNING
+    return app
 
 
 @pytest.fixture(scope="module")
 def client(app: FastAPI, database_url: str) -> Iterator[TestClient]:
-    """The app with its lifespan running, and a plan worker beside it."""
-    with plan_worker(database_url), TestClient(app, base_url="https://testserver") as client:
+    """The app with its lifespan running, and a plan worker beside it, both in the planned day's morning."""
+    with plan_worker(database_url, lambda: MORNING), TestClient(app, base_url="https://testserver") as client:
         yield client
 
 
