@@ -296,10 +296,7 @@ def _cheapest_bumping(
     weights = params.weights
     best: tuple[int, list[str], tuple[str, ...]] | None = None
     for candidate in candidates:
-        after = candidate[candidate.index(job_id) + 1 :]
-        lesser = [
-            s for s in after if not s.startswith(DEPOT_PREFIX) and problem.job(s).priority > urgent.priority
-        ]
+        lesser = _less_urgent(problem, candidate[candidate.index(job_id) + 1 :], urgent)
         lesser.sort(key=lambda s: (weights.leaving_out(problem.job(s)), -candidate.index(s)))
         for count in range(1, min(MAX_BUMPED, len(lesser)) + 1):
             gone = tuple(lesser[:count])
@@ -316,12 +313,13 @@ def _cheapest_bumping(
 def _bumping_may_pay(problem: Problem, params: SolveParams, order: list[str], job: Job, added: int) -> bool:
     """Whether taking a job of lower priority off the route could cost less than the ``added`` cost of
     fitting ``job`` in with everything kept (overtime, lateness): only when leaving one out costs less."""
-    lesser = [
-        params.weights.leaving_out(problem.job(s))
-        for s in order
-        if not s.startswith(DEPOT_PREFIX) and problem.job(s).priority > job.priority
-    ]
-    return bool(lesser) and min(lesser) < added
+    costs = [params.weights.leaving_out(problem.job(s)) for s in _less_urgent(problem, order, job)]
+    return bool(costs) and min(costs) < added
+
+
+def _less_urgent(problem: Problem, stops: Sequence[str], job: Job) -> list[str]:
+    """The jobs among ``stops`` of lower priority than ``job``: those that may make way for it."""
+    return [s for s in stops if not s.startswith(DEPOT_PREFIX) and problem.job(s).priority > job.priority]
 
 
 def _with_job(
