@@ -79,12 +79,7 @@ class PolicyFigures:
     wall_s: float = 0.0
 
     def add_day(self, record: DayRecord, facts: DayFacts, wall_s: float) -> None:
-        first_arrival: dict[str, VisitRecord] = {}
-        completion: dict[str, VisitRecord] = {}
-        for visit in record.visits:  # by ticket: a follow-up visit resolves the ticket of the first
-            first_arrival.setdefault(visit.ticket_id, visit)
-            if visit.completed:
-                completion.setdefault(visit.ticket_id, visit)
+        first_arrival, completion = reached_and_done(record)
         for ticket in facts.tickets.values():
             self._sla(ticket, first_arrival.get(ticket.id), completion.get(ticket.id), facts)
         self.travel += record.travel
@@ -134,6 +129,18 @@ class PolicyFigures:
             self.estimate_error_min.append(abs((shown.estimate - visit.start).total_seconds()) / 60)
 
 
+def reached_and_done(record: DayRecord) -> tuple[dict[str, VisitRecord], dict[str, VisitRecord]]:
+    """By ticket, the first visit made and the first completed (a follow-up visit resolves the ticket of
+    the first)."""
+    first_arrival: dict[str, VisitRecord] = {}
+    completion: dict[str, VisitRecord] = {}
+    for visit in record.visits:
+        first_arrival.setdefault(visit.ticket_id, visit)
+        if visit.completed:
+            completion.setdefault(visit.ticket_id, visit)
+    return first_arrival, completion
+
+
 TICKET_COLUMNS = (
     "policy",
     "ticket",
@@ -152,12 +159,7 @@ def ticket_rows(policy: str, record: DayRecord, facts: DayFacts) -> list[tuple[s
     """One row per ticket with onsite work: when it was due and when a technician came and finished, for
     looking at the tickets behind a figure (``TICKET_COLUMNS``; instants in UTC, empty when it never
     happened)."""
-    first_arrival: dict[str, VisitRecord] = {}
-    completion: dict[str, VisitRecord] = {}
-    for visit in record.visits:
-        first_arrival.setdefault(visit.ticket_id, visit)
-        if visit.completed:
-            completion.setdefault(visit.ticket_id, visit)
+    first_arrival, completion = reached_and_done(record)
     rows: list[tuple[str, ...]] = []
     for ticket in facts.tickets.values():
         reached, done = first_arrival.get(ticket.id), completion.get(ticket.id)
