@@ -49,6 +49,7 @@ from dispatch.persistence.dataset_store import save_dataset, save_history
 from dispatch.persistence.db import make_engine, make_session_factory, session_scope, upgrade_database
 from dispatch.services.durations import DurationModel, learn_durations
 from dispatch.services.planning import plan_and_publish
+from dispatch.services.published_plan import published_plan
 
 PLANNED_BEFORE_SHIFTS = timedelta(minutes=30)
 
@@ -76,6 +77,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--jobs", type=int, default=1, help="days simulated side by side, one process each")
     parser.add_argument("--first-day", type=date.fromisoformat, default=date(2026, 3, 2))
+    parser.add_argument(
+        "--mornings",
+        type=Path,
+        help="keep each day's planned morning in this folder and start from it when it is there, so that "
+        "runs compare the live day on the same mornings (empty it when the morning planning changes)",
+    )
     parser.add_argument(
         "--tickets",
         type=Path,
@@ -146,6 +153,34 @@ def plan_morning(
         engine.dispose()
 
 
+def kept_morning(
+    path: Path,
+    empty: Path,
+    config: DemoConfig,
+    dataset: Dataset,
+    planned_at: datetime,
+    args: argparse.Namespace,
+) -> tuple[Plan, DurationModel]:
+    """The planned morning at ``path``: copied from ``--mornings`` if kept there, else planned (and kept)."""
+    if args.mornings is None:
+        return plan_morning(path, empty, config, dataset, planned_at, args.plan_seconds)
+    kept = (
+        args.mornings / f"{config.day}-seed{config.seed}-scale{config.scale:g}-{args.plan_seconds:g}s.sqlite3"
+    )
+    if not kept.exists():
+        planned = plan_morning(path, empty, config, dataset, planned_at, args.plan_seconds)
+        args.mornings.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, kept)
+        return planned
+    shutil.copy(kept, path)
+    engine = make_engine(f"sqlite+pysqlite:///{path}", sqlite_begin="BEGIN IMMEDIATE")
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            return published_plan(session, config.day).plan, learn_durations(session, planned_at)
+    finally:
+        engine.dispose()
+
+
 def live(
     path: Path, world: World, dataset: Dataset, args: argparse.Namespace
 ) -> list[tuple[str, DayRecord, float]]:
@@ -190,7 +225,7 @@ def simulate(day: date, seed: int, folder: Path, empty: Path, args: argparse.Nam
     planned_at = morning(dataset, day)
     path = folder / f"day-{day}.sqlite3"
     started = time.perf_counter()
-    plan, durations = plan_morning(path, empty, config, dataset, planned_at, args.plan_seconds)
+    plan, durations = kept_morning(path, empty, config, dataset, planned_at, args)
     planned = {
         v.job_id: (r.technician_id, v.start) for r in plan.routes for v in r.visits if v.job_id is not None
     }

@@ -14,7 +14,8 @@ import pytest
 
 from bench._sim_engine import VisitRecord
 from bench._sim_metrics import TICKET_COLUMNS, PolicyFigures, table, ticket_rows
-from bench.simulate_day import SimulatedDay, parse_args, simulate
+from bench.simulate_day import SimulatedDay, kept_morning, morning, parse_args, simulate
+from data.demo import DemoConfig, generate_demo
 from dispatch.persistence.db import upgrade_database
 
 DAY = date(2026, 3, 3)
@@ -102,3 +103,17 @@ def test_the_ticket_rows_say_who_reached_each_ticket_and_when(lived: SimulatedDa
             )
         reported = {t for t, row in by_ticket.items() if row["reported_in_day"] == "yes"}
         assert reported == set(lived.facts.reported_during_day)
+
+
+def test_a_kept_morning_is_started_from_again(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite3"
+    upgrade_database(f"sqlite+pysqlite:///{empty}")
+    args = parse_args(["--scale", "0.25", "--plan-seconds", "1", "--mornings", str(tmp_path / "kept")])
+    config = DemoConfig(seed=2, day=DAY, scale=0.25)
+    dataset = generate_demo(config)
+    planned_at = morning(dataset, DAY)
+    first, _ = kept_morning(tmp_path / "first.sqlite3", empty, config, dataset, planned_at, args)
+    again, durations = kept_morning(tmp_path / "again.sqlite3", empty, config, dataset, planned_at, args)
+    assert len(list((tmp_path / "kept").iterdir())) == 1
+    assert again.id == first.id and again.routes == first.routes
+    assert durations.by_category
