@@ -6,7 +6,8 @@ and "running late" when they see they will be a quarter of an hour late, at the 
 (``World``) makes them happen. Tickets arrive, customers cancel, a technician goes off sick; the policy
 decides what the dispatching does about it, through the same service calls as the API's routes. Every
 quarter of an hour the arrival window each customer would see is recorded, to score it against the
-arrival that follows.
+arrival that follows. A technician off today but on call works their duty as the plan has it (no lunch),
+for the work the product calls them out for.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import time as wall
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+import optimizer as opt
 from bench._sim_world import ABSENT_WAIT, MISSING_PART_AT, World
 from data.arrivals import Arrival
 from dispatch.domain.dataset import Dataset
@@ -37,7 +39,9 @@ from dispatch.services.day_events import cancel_visit
 from dispatch.services.durations import job_category
 from dispatch.services.eta import StopProgress
 from dispatch.services.intake import log_onsite_work
+from dispatch.services.on_call import on_call_cover
 from dispatch.services.plan_jobs import improve_later, run_plan_job
+from dispatch.services.plan_problem import HORIZON
 from dispatch.services.progress import ReportRequest, report_progress
 from dispatch.services.published_plan import PlanView, published_plan
 from dispatch.services.report_replans import LATE_ENOUGH, report_and_replan
@@ -166,6 +170,7 @@ class DaySimulation:
                 start = datetime.combine(self.day, shift.start, local).astimezone(UTC)
                 end = datetime.combine(self.day, shift.end, local).astimezone(UTC)
                 self.technicians[technician.id] = _Technician(technician, start, end)
+        self.technicians.update(_on_call(dataset, self.day))
 
     # -- the clock -------------------------------------------------------------------------------------
 
@@ -515,6 +520,23 @@ class DaySimulation:
                     self.record.snapshots.append(Snapshot(self.now, job_id, outlook.estimate.start, window))
         if self._events:
             self.at(self.now + SNAPSHOT_EVERY, self._snapshot)
+
+
+def _on_call(dataset: Dataset, day: date) -> dict[str, _Technician]:
+    """The technicians off today but on call, as the plan has them: working their duty (no lunch), for
+    the work that cannot wait for the regular shifts."""
+    origin = datetime.combine(day, time(0), UTC)
+    horizon = opt.TimeWindow(0, int(HORIZON.total_seconds()))
+    off = {t.id: t for t in dataset.technicians}
+    return {
+        t.id: _Technician(
+            off[t.id],
+            origin + timedelta(seconds=t.shift.start_s),
+            origin + timedelta(seconds=t.shift.end_s),
+            lunch_taken=True,
+        )
+        for t in on_call_cover(dataset, day, origin, None, horizon=horizon).technicians
+    }
 
 
 def _minutes(span: timedelta) -> int:

@@ -117,3 +117,18 @@ def test_a_kept_morning_is_started_from_again(tmp_path: Path) -> None:
     assert len(list((tmp_path / "kept").iterdir())) == 1
     assert again.id == first.id and again.routes == first.routes
     assert durations.by_category
+
+
+def test_technicians_on_call_make_the_visits_planned_for_them(tmp_path: Path) -> None:
+    saturday = date(2026, 3, 7)
+    empty = tmp_path / "empty.sqlite3"
+    upgrade_database(f"sqlite+pysqlite:///{empty}")
+    args = parse_args(["--scale", "0.25", "--plan-seconds", "1", "--policies", "morning", "--arrivals", "0"])
+    lived = simulate(saturday, 2, tmp_path, empty, args)
+    dataset = generate_demo(DemoConfig(seed=2, day=saturday, scale=0.25))
+    on_call = {t.id for t in dataset.technicians if t.calendar.shift_on(saturday) is None}
+    _, record, _ = lived.lived[0]
+    assert record.final_plan is not None
+    planned = {v.job_id for r in record.final_plan.routes if r.technician_id in on_call for v in r.visits}
+    made = {v.job_id for v in record.visits if v.technician_id in on_call}
+    assert made and made == planned - {None}
