@@ -527,10 +527,10 @@ def _on_call(dataset: Dataset, day: date) -> dict[str, _Technician]:
     the work that cannot wait for the regular shifts."""
     origin = datetime.combine(day, time(0), UTC)
     horizon = opt.TimeWindow(0, int(HORIZON.total_seconds()))
-    off = {t.id: t for t in dataset.technicians}
+    by_id = {t.id: t for t in dataset.technicians}
     return {
         t.id: _Technician(
-            off[t.id],
+            by_id[t.id],
             origin + timedelta(seconds=t.shift.start_s),
             origin + timedelta(seconds=t.shift.end_s),
             lunch_taken=True,
