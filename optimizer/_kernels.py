@@ -53,6 +53,10 @@ class KernelData:
     """SLA due time per node (NO_DUE when none)."""
     late_weight: np.ndarray
     """Lateness cost per second per node."""
+    breach_at: np.ndarray
+    """Per node, the latest start that keeps its SLA (NO_DUE when none): a start after it costs
+    ``breach_cost`` once."""
+    breach_cost: np.ndarray
     tech: IntMatrix
     """Per technician: shift, rows, lunch and limits (columns SHIFT_START..MAX_TRAVEL; -1 means none)."""
     weights: np.ndarray
@@ -191,12 +195,14 @@ def timed_route(
     service: np.ndarray,
     due: np.ndarray,
     late_weight: np.ndarray,
+    breach_at: np.ndarray,
+    breach_cost: np.ndarray,
     tech: np.ndarray,
     weights: np.ndarray,
 ) -> tuple[bool, np.ndarray, np.ndarray]:
     """The earliest feasible schedule of ``nodes`` for technician ``v``, lunch placed exactly.
 
-    Returns (feasible, per-stop array 7 x n: arrivals, starts, ends, legs_s, legs_m, lateness, unused;
+    Returns (feasible, per-stop array 7 x n: arrivals, starts, ends, legs_s, legs_m, lateness, breached;
     summary: leg home s, leg home m, route start, route end, lunch start or NO_TIME, cost). A two-state pass
     (lunch not yet taken / taken) finds the earliest times, then they are replayed with the chosen break.
     """
@@ -284,6 +290,9 @@ def timed_route(
         late = max(0, start - due[node])
         per_stop[5, k] = late
         late_cost += late_weight[node] * late
+        if start > breach_at[node]:
+            per_stop[6, k] = 1
+            late_cost += breach_cost[node]
         travel_s += tau
         travel_m += per_stop[4, k]
         departure = start + service[v, node]

@@ -7,8 +7,10 @@ Nodes: one start and one end node per technician, one node per job, and one opti
   depends on skill level, one transit matrix per distinct technician profile) plus the travel time. Job
   windows are the cumul's domain (gaps between windows removed); SLA lateness is a soft upper bound weighted
   by priority, or a hard bound in hard-SLA mode; overtime past the shift end is a soft upper bound on the end
-  node. The lunch break is an OR-Tools break interval (exact), or, in slack mode, its length is taken off
-  the shift and the exact scheduler places it afterwards.
+  node. The one-off cost of breaking an SLA (``Job.sla_breach_s``) is not in the model, since a cumul takes
+  one soft bound: the exact cost each plan is compared on after the search counts it. The lunch break is
+  an OR-Tools break interval (exact), or, in slack mode, its length is taken off the shift and the exact
+  scheduler places it afterwards.
 - Parts: one dimension per SKU that can run out (some technician's allowed jobs need more than the van
   holds). The cumul is the stock left in the van: fixed to the van stock at the start, each job subtracts
   its quantity, and a pickup node adds its slack (the units collected; zero slack everywhere else). The

@@ -202,6 +202,8 @@ def _kernel_data(
     no_depots = [0] * len(problem.depots)
     due = [kernels.NO_DUE if j.sla_due_s is None else j.sla_due_s for j in problem.jobs]
     late = [weights.lateness_cost_per_s(j.priority) for j in problem.jobs]
+    breach_at = [kernels.NO_DUE if j.sla_breach_s is None else j.sla_breach_s for j in problem.jobs]
+    breach_cost = [weights.breach_penalty(j.priority) for j in problem.jobs]
     tech = np.full((len(problem.technicians), kernels.TECH_COLUMNS), -1, dtype=np.int64)
     for v, t in enumerate(problem.technicians):
         tech[v, kernels.SHIFT_START] = t.shift.start_s
@@ -235,6 +237,8 @@ def _kernel_data(
         service=node_service,
         due=np.array([*due, *[kernels.NO_DUE] * len(no_depots)], dtype=np.int64),
         late_weight=np.array([*late, *no_depots], dtype=np.int64),
+        breach_at=np.array([*breach_at, *[kernels.NO_DUE] * len(no_depots)], dtype=np.int64),
+        breach_cost=np.array([*breach_cost, *no_depots], dtype=np.int64),
         tech=tech,
         weights=np.array(
             [weights.travel_cost_per_s, weights.distance_cost_per_m, weights.overtime_cost_per_s],
@@ -375,6 +379,8 @@ def schedule(
         k.service,
         k.due,
         k.late_weight,
+        k.breach_at,
+        k.breach_cost,
         k.tech,
         k.weights,
     )

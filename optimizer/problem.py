@@ -155,7 +155,10 @@ class Job:
 
     ``windows`` are the allowed intervals for the *start* of service (empty: any time in the horizon).
     ``sla_due_s`` is when service should have started; lateness past it costs per second by priority
-    (a deadline in hard-SLA mode). ``must_start_by_s`` is a hard latest start whatever the mode.
+    (a deadline in hard-SLA mode). ``sla_breach_s`` is the latest start the contract itself allows, when
+    ``sla_due_s`` aims earlier to keep time in hand: starting past it breaks the SLA, which costs the
+    priority's ``CostWeights.breach_penalty`` once, on top of the lateness. ``must_start_by_s`` is a hard
+    latest start whatever the mode.
     ``allowed_technician_ids``, when given, are the only technicians who may take the job (ids not in the
     problem are ignored); ``None`` lets anyone qualified take it. ``preferred_technician_id`` is who was
     given the job already (a plan being re-made): giving it to anyone else costs
@@ -173,6 +176,7 @@ class Job:
     required_skills: Mapping[str, int] = field(default_factory=dict)
     required_parts: Mapping[str, int] = field(default_factory=dict)
     sla_due_s: int | None = None
+    sla_breach_s: int | None = None
     pinned_technician_id: str | None = None
     must_start_by_s: int | None = None
     allowed_technician_ids: frozenset[str] | None = None
@@ -208,6 +212,10 @@ class Job:
     def breaks_promise(self, start_s: int) -> bool:
         """Whether starting at ``start_s`` falls outside the window the customer was told."""
         return self.promised is not None and not self.promised.contains(start_s)
+
+    def breaches_sla(self, start_s: int) -> bool:
+        """Whether starting at ``start_s`` breaks the SLA itself (``sla_breach_s``)."""
+        return self.sla_breach_s is not None and start_s > self.sla_breach_s
 
     def reassigned_to(self, technician_id: str) -> bool:
         """Whether serving the job by ``technician_id`` takes it from the technician it was given to."""
@@ -411,7 +419,9 @@ class CostWeights:
     """Weights of the objective, in cost units per second, metre or dropped job.
 
     Defaults: one unit per second driven; lateness past the SLA due time per second by priority
-    (P1 100, P2 30, P3 10, P4 3: an hour late costs 360,000 for a P1, 10,800 for a P4); drop penalties that
+    (P1 100, P2 30, P3 10, P4 3: an hour late costs 360,000 for a P1, 10,800 for a P4); a quarter of the
+    drop penalty, once, for starting past ``Job.sla_breach_s``, so a response is given up only for work
+    that weighs more than the breach, never for a lower priority's resolution; drop penalties that
     grow tenfold per priority from 1e7 for a P4, above any day's travel (86,400 s) plus lateness, so no job
     is ever dropped to save travel and a P1 is never dropped to make room for a lower priority; overtime
     (where a technician allows any) at 200,000 per second, so an hour of it costs more than dropping a P3 and
@@ -427,6 +437,12 @@ class CostWeights:
         1_000_000_000,
         100_000_000,
         10_000_000,
+    )
+    breach_penalty_by_priority: tuple[int, int, int, int] = (
+        2_500_000_000,
+        250_000_000,
+        25_000_000,
+        2_500_000,
     )
     overtime_cost_per_s: int = 200_000
     reassignment_cost: int = 0
@@ -446,18 +462,24 @@ class CostWeights:
             self.lateness_cost_per_s_by_priority,
             self.drop_penalty_by_priority,
             self.deferral_penalty_by_priority,
+            self.breach_penalty_by_priority,
         )
         values += [v for costs in by_priority for v in costs]
         if any(v < 0 for v in values):
             raise ValueError("cost weights cannot be negative")
         if any(len(costs) != 4 for costs in by_priority):
-            raise ValueError("give one lateness cost, drop penalty and deferral penalty per priority 1..4")
+            raise ValueError(
+                "give one lateness cost, drop penalty, deferral penalty and breach penalty per priority 1..4"
+            )
 
     def lateness_cost_per_s(self, priority: int) -> int:
         return self.lateness_cost_per_s_by_priority[priority - 1]
 
     def drop_penalty(self, priority: int) -> int:
         return self.drop_penalty_by_priority[priority - 1]
+
+    def breach_penalty(self, priority: int) -> int:
+        return self.breach_penalty_by_priority[priority - 1]
 
     def leaving_out(self, job: Job) -> int:
         """What leaving ``job`` out of the plan costs: its deferral penalty if it can wait, else its drop

@@ -127,6 +127,8 @@ class ObjectiveBreakdown:
     travel: int = 0
     distance: int = 0
     lateness: int = 0
+    breaches: int = 0
+    """What starting visits past the latest start their SLA allows costs (``Job.sla_breach_s``)."""
     drops: int = 0
     overtime: int = 0
     fixed: int = 0
@@ -138,7 +140,7 @@ class ObjectiveBreakdown:
 
     @property
     def total(self) -> int:
-        parts = self.travel + self.distance + self.lateness + self.drops + self.overtime
+        parts = self.travel + self.distance + self.lateness + self.breaches + self.drops + self.overtime
         return parts + self.fixed + self.reassignment + self.broken_promises
 
 

@@ -584,6 +584,12 @@ def objective_of(
             for v in r.visits
             if v.kind is VisitKind.JOB
         ),
+        breaches=sum(
+            weights.breach_penalty(job.priority)
+            for r in routes
+            for v in r.visits
+            if v.job_id is not None and (job := problem.job(v.job_id)).breaches_sla(v.start_s)
+        ),
         drops=sum(weights.leaving_out(problem.job(u.job_id)) for u in unassigned),
         overtime=weights.overtime_cost_per_s * sum(r.overtime_s for r in routes),
         fixed=sum(fixed_cost[r.technician_id] for r in routes),

@@ -317,7 +317,7 @@ class _Checker:
 
     def objective(self, solution: Solution) -> ObjectiveBreakdown:
         weights = self.params.weights
-        travel = distance = lateness = overtime = fixed = reassigned = broken = 0
+        travel = distance = lateness = breaches = overtime = fixed = reassigned = broken = 0
         for route in solution.routes:
             tech = self.technicians.get(route.technician_id)
             if tech is not None and route.visits:
@@ -341,6 +341,8 @@ class _Checker:
                     lateness += weights.lateness_cost_per_s(job.priority) * max(
                         0, visit.start_s - job.sla_due_s
                     )
+                if visit.kind is VisitKind.JOB and job is not None and job.breaches_sla(visit.start_s):
+                    breaches += weights.breach_penalty(job.priority)
         drops = sum(
             weights.leaving_out(self.jobs[u.job_id]) for u in solution.unassigned if u.job_id in self.jobs
         )
@@ -348,6 +350,7 @@ class _Checker:
             travel=weights.travel_cost_per_s * travel,
             distance=weights.distance_cost_per_m * distance,
             lateness=lateness,
+            breaches=breaches,
             drops=drops,
             overtime=weights.overtime_cost_per_s * overtime,
             fixed=fixed,

@@ -162,6 +162,7 @@ def build_problem(
             replace(
                 optimizer_job(job, site, windows),
                 sla_due_s=_start_aim_s(job, ticket, origin, work_begins, sla_reserve),
+                sla_breach_s=due_s,
                 must_start_by_s=(due_s if _binding(due_s, earliest_binding_s, ticket, contracts) else None),
                 pinned_technician_id=job.pinned_technician_id,
                 allowed_technician_ids=(
@@ -350,7 +351,7 @@ def plan_from_solution(
         solve_ms=round(solution.stats.wall_time_s * 1000),
         cost=PlanCost(
             travel=objective.travel + objective.distance,
-            lateness=objective.lateness,
+            lateness=objective.lateness + objective.breaches,
             drops=objective.drops,
             overtime=objective.overtime,
         ),

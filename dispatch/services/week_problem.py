@@ -114,10 +114,12 @@ def _week_jobs(
             if not is_booked(job, site.timezone):
                 to_book.add(job.id)
         pinned = job.pinned_technician_id
+        due_s = _due_s(job, ticket, origin)
         jobs.append(
             replace(
                 optimizer_job(job, site, windows),
-                sla_due_s=_due_s(job, ticket, origin),
+                sla_due_s=due_s,
+                sla_breach_s=due_s,
                 allowed_technician_ids=None if pinned is None else by_technician.get(pinned, frozenset()),
             )
         )

@@ -154,6 +154,47 @@ def test_sla_lateness_is_costed_by_priority() -> None:
     assert solution.objective.lateness == 30 * 30 * MINUTE
 
 
+def test_a_response_is_kept_before_a_lower_priority_resolution() -> None:
+    """A P2 aimed at 8:30 and breached past 9:00, and a P3 that must start by 8:30 and takes two hours:
+    serving the P3 first would start the P2 at 10:10, an hour and forty minutes late, which costs little
+    as lateness but breaks the P2's SLA. The plan keeps the P2's response and leaves the P3 out."""
+    p = problem(
+        [tech("T1", 0)],
+        [
+            job("P3", 1, priority=3, service_s=2 * HOUR, windows=(window(8, 8.5),)),
+            job("P2", 1, priority=2, service_s=HOUR, sla_due_s=int(8.5 * HOUR), sla_breach_s=9 * HOUR),
+        ],
+    )
+    solution = solved(p)
+    assert solution.route_of("T1").job_ids == ("P2",)  # type: ignore[union-attr]
+    assert solution.objective.breaches == 0
+    unbreached = solved(p, params(weights=CostWeights(breach_penalty_by_priority=(0, 0, 0, 0))))
+    assert unbreached.route_of("T1").job_ids == ("P3", "P2")  # type: ignore[union-attr]
+
+
+def test_a_breach_is_charged_once_on_top_of_lateness() -> None:
+    """A P2 that cannot start before 10:00, aimed at 9:00 and breached past 9:30, costs an hour's
+    lateness and the P2's breach penalty, in the plan and as the validator recomputes it."""
+    p = problem(
+        [tech("T1", 0)],
+        [
+            job(
+                "J1",
+                1,
+                priority=2,
+                windows=(window(10, 11),),
+                sla_due_s=9 * HOUR,
+                sla_breach_s=int(9.5 * HOUR),
+            )
+        ],
+    )
+    solution = solved(p)
+    weights = CostWeights()
+    assert solution.objective.lateness == 30 * HOUR
+    assert solution.objective.breaches == weights.breach_penalty(2) == 250_000_000
+    assert validate(p, solution, params()).objective == solution.objective
+
+
 def test_the_p1_goes_first_when_both_cannot_be_on_time() -> None:
     """Of two jobs due at 8:30, the far P1 is served first and the near P4 is late."""
     due = int(8.5 * HOUR)

@@ -119,7 +119,7 @@ def test_a_plan_aims_to_begin_an_open_response_with_a_share_of_its_time_in_hand(
     """With a reserve, a response due still ahead is aimed at earlier by that share of the time it was
     given (from its opening, at most an hour before the plan, or the first shift); a resolution target or
     a due time already past is not. The contract's due time stays the deadline and what lateness is
-    counted against."""
+    counted against, and the start past which the SLA is breached."""
     now = datetime.combine(DAY, time(15), UTC)
     opened = now - timedelta(hours=1)
     hard = dataclasses.replace(demo.contracts[0].sla, hard_deadlines=True)
@@ -149,6 +149,7 @@ def test_a_plan_aims_to_begin_an_open_response_with_a_share_of_its_time_in_hand(
     for job, kept in zip(plain.problem.jobs, reserved.problem.jobs, strict=True):
         due = job.sla_due_s
         assert reserved.sla_due_s.get(job.id) == due == plain.sla_due_s.get(job.id)
+        assert kept.sla_breach_s == due == job.sla_breach_s
         assert kept.must_start_by_s == job.must_start_by_s
         ticket = tickets[source[job.id].ticket_id]
         responding = ticket.responded_at is None and plain.seconds(ticket.response_due) == due
