@@ -7,7 +7,8 @@ holds an arrival promise (``dispatch.domain.promises``), on the same route in th
 optimizer's locked prefix). Only urgent work may undo it. A P1 (``plan_day`` decides that): one that
 could not otherwise be served, all of it; one served past the time it is aimed at, the heads of the
 technicians nearest to it (``giving_way_to``). A kept P1 or P2 itself, when what happened makes it start
-past its aim and later than its customer was told (``keepable``): it and what follows it are let go.
+past its aim and later than its customer was told, or with no window told yet (``keepable``): it and
+what follows it are let go.
 Visits needing parts not yet on the van are not frozen: the pickup before them is the optimizer's to place.
 """
 
@@ -73,7 +74,8 @@ def keepable(
 ) -> dict[str, tuple[str, ...]]:
     """The frozen heads that can still be kept as they are. A head what happened has made impossible (say
     a window it can no longer reach) is left to the optimizer, and one is cut before an urgent visit
-    (``SLA_URGENT``) that what happened now makes start past its aim and later than its customer was told:
+    (``SLA_URGENT``) that what happened now makes start past its aim and later than its customer was told
+    (or with no window told yet):
     the customer waits for a technician, not for this one, and a technician held up by an overrun should
     not keep them waiting when another can go."""
     if not frozen:
@@ -93,11 +95,13 @@ def keepable(
 
 
 def _held_up(problem: opt.Problem, job_id: str | None, start_s: int) -> bool:
-    """Whether ``job_id`` is urgent and would now start outside the window its customer was told."""
+    """Whether ``job_id`` is urgent and would now start outside the window its customer was told, or, not
+    told one yet, at all (the caller has found it past its aim): with no window to keep, nothing holds it
+    to a technician held up."""
     if job_id is None:
         return False
     job = problem.job(job_id)
-    return job.priority <= SLA_URGENT and job.breaks_promise(start_s)
+    return job.priority <= SLA_URGENT and (job.promised is None or job.breaks_promise(start_s))
 
 
 def giving_way_to(

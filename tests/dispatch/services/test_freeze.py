@@ -110,11 +110,11 @@ def test_a_p1_served_late_frees_the_frozen_visits_of_the_three_nearest_able_tech
     assert giving_way_to(problem, in_time, frozen) == frozen
 
 
-def _held_up_behind(priority: int, due_s: int, told_h: float = 9.0) -> opt.Problem:
+def _held_up_behind(priority: int, due_s: int, told_h: float | None = 9.0) -> opt.Problem:
     """T1 is frozen on a three-hour visit at 08:00 and then a visit of ``priority`` due ``due_s``, whose
-    customer was told half an hour from ``told_h`` (before the visit ran long)."""
+    customer was told half an hour from ``told_h`` (before the visit ran long; ``None``: not told yet)."""
     here = opt.Location.at(45.0, 5.0)
-    told = opt.TimeWindow(int(told_h * 3600), int(told_h * 3600) + 1800)
+    told = None if told_h is None else opt.TimeWindow(int(told_h * 3600), int(told_h * 3600) + 1800)
     jobs = (
         opt.Job("LONG", here, 3 * 3600, priority=3),
         opt.Job("NEXT", opt.Location.at(45.0, 5.05), 1800, priority=priority, sla_due_s=due_s, promised=told),
@@ -126,10 +126,14 @@ def _held_up_behind(priority: int, due_s: int, told_h: float = 9.0) -> opt.Probl
 
 def test_a_frozen_head_is_cut_before_an_urgent_visit_it_now_makes_late() -> None:
     """The P2 after an overrun would start past its aim and after the time its customer was told: it is
-    freed for another technician, what comes before it stays. A P3 as late, a P2 still in time, or one
-    late but as told (nothing has changed for its customer) stays frozen."""
+    freed for another technician, what comes before it stays; so is one whose customer has not been told
+    a window yet. A P3 as late, a P2 still in time, or one late but as told (nothing has changed for its
+    customer) stays frozen."""
     frozen = {"T1": ("LONG", "NEXT")}
     assert keepable(_held_up_behind(2, due_s=10 * 3600), QUICK, frozen) == {"T1": ("LONG",)}
+    assert keepable(_held_up_behind(2, due_s=10 * 3600, told_h=None), QUICK, frozen) == {"T1": ("LONG",)}
+    assert keepable(_held_up_behind(3, due_s=10 * 3600, told_h=None), QUICK, frozen) == frozen
+    assert keepable(_held_up_behind(2, due_s=12 * 3600, told_h=None), QUICK, frozen) == frozen
     assert keepable(_held_up_behind(3, due_s=10 * 3600), QUICK, frozen) == frozen
     assert keepable(_held_up_behind(2, due_s=12 * 3600), QUICK, frozen) == frozen
     assert keepable(_held_up_behind(2, due_s=10 * 3600, told_h=11.0), QUICK, frozen) == frozen
