@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 import optimizer as opt
+from bench._sim_reach import Whereabouts, soonest_arrival
 from bench._sim_world import ABSENT_WAIT, MISSING_PART_AT, World
 from data.arrivals import Arrival
 from dispatch.domain.dataset import Dataset
@@ -119,6 +120,9 @@ class DayRecord:
     service_wall_s: float = 0.0
     refusals: list[str] = field(default_factory=list)
     final_plan: Plan | None = None
+    soonest_reach: dict[str, datetime | None] = field(default_factory=dict)
+    """Per ticket reported during the day, the soonest anyone could have been on site when it came in
+    (``bench._sim_reach``; ``None``: nobody that day)."""
 
 
 @dataclass
@@ -132,6 +136,10 @@ class _Technician:
     sick: bool = False
     gone_home: bool = False
     last_end: datetime | None = None
+    free_at: datetime | None = None
+    """When the visit or break under way really ends (a visit driven to: as planned)."""
+    free_where: GeoPoint | None = None
+    """Where the technician is then, when not where they are now."""
 
 
 class DaySimulation:
@@ -240,6 +248,19 @@ class DaySimulation:
         )
         return self.sites[self.jobs[last.job_id].site_id].location if last else state.technician.home
 
+    def team(self) -> list[Whereabouts]:
+        """Every technician still on duty: when and where they are next free, and until when they work."""
+        return [
+            Whereabouts(
+                s.technician,
+                max(self.now, s.shift_start, s.free_at or self.now),
+                s.free_where or self.position_of(t),
+                s.shift_end + MAX_OVERTIME,
+            )
+            for t, s in self.technicians.items()
+            if not s.sick and not s.gone_home
+        ]
+
     def free_technicians(self) -> list[str]:
         return [t for t, s in self.technicians.items() if s.idle and not s.sick and not s.gone_home]
 
@@ -337,7 +358,8 @@ class DaySimulation:
         ):
             state.lunch_taken = True  # the plan's lunch comes before this visit
             state.busy = True
-            self.at(self.now + (route.lunch_end - route.lunch_start), self._after_break, technician_id)
+            state.free_at = self.now + (route.lunch_end - route.lunch_start)
+            self.at(state.free_at, self._after_break, technician_id)
             return
         job = self.jobs.setdefault(visit.job_id, view.jobs[visit.job_id])
         pickups = self._pickups_before(route, visit)
@@ -350,6 +372,8 @@ class DaySimulation:
         drive = self.world.drive(technician_id, visit.job_id, planned_travel)
         self.record.travel += drive
         state.busy = True
+        state.free_at = self.now + drive + at_depots + job.duration
+        state.free_where = self.sites[job.site_id].location
         self.report(technician_id, visit.job_id, ReportKind.EN_ROUTE)
         late = expected - visit.arrival
         if late >= LATE_ENOUGH:
@@ -367,6 +391,7 @@ class DaySimulation:
 
     def _after_break(self, technician_id: str) -> None:
         self.technicians[technician_id].busy = False
+        self.technicians[technician_id].free_at = None
         self._leave(technician_id)
 
     def _arrive(self, technician_id: str, job_id: str) -> None:
@@ -375,7 +400,9 @@ class DaySimulation:
         arrival = self.now
         promise = self.call("promise", lambda s: promises_on(s, self.day, [job_id]).get(job_id))
         start = begins_at(_start_at(job, arrival), promise)
+        state = self.technicians[technician_id]
         if self.world.customer_absent(job_id):
+            state.free_at = arrival + ABSENT_WAIT
             self.at(
                 arrival + ABSENT_WAIT,
                 self._finish,
@@ -390,6 +417,7 @@ class DaySimulation:
             job_id, self.categories.get(job.ticket_id, ""), technician_id, job.duration
         )
         if self.world.part_missing(job_id):
+            state.free_at = start + actual * MISSING_PART_AT
             self.at(
                 start + actual * MISSING_PART_AT,
                 self._finish,
@@ -401,6 +429,7 @@ class DaySimulation:
             )
             return
         end = start + actual
+        state.free_at = end
         planned = self._planned_end(technician_id, job_id)
         if planned is not None and end - planned >= LATE_NOTICE:
             self.at(planned + LATE_NOTICE, self._overrunning, technician_id, job_id, end - planned)
@@ -432,11 +461,16 @@ class DaySimulation:
         state = self.technicians[technician_id]
         state.busy = False
         state.last_end = self.now
+        state.free_at = state.free_where = None
         self._leave(technician_id)
 
     # -- the day's events ------------------------------------------------------------------------------
 
     def _ticket_arrives(self, arrival: Arrival) -> None:
+        site = self.sites[arrival.job.site_id]
+        self.record.soonest_reach[arrival.ticket.id] = soonest_arrival(
+            self.now, arrival.job, site.region, site.location, self.team()
+        )
         self.call(f"log {arrival.ticket.id}", lambda s: log_onsite_work(s, arrival.ticket, arrival.job))
         self.policy.on_arrival(self, arrival)
 

@@ -5,6 +5,9 @@
   it is completed by its resolution due time. A ticket counts on the day its due
   time falls in (from the morning plan to the end of the day); one already past due at the morning plan
   counts nowhere (no dispatching could keep it). Not served by the end of the day is a miss.
+- Within reach: of the P1 and P2 responses reported during the day, how many anyone could still have kept
+  when the ticket came in (``bench._sim_reach``), on the day as the policy had made it: the most a
+  dispatching could have kept from there.
 - Arrival windows: for each visit made, the window its customer saw an hour before the technician began
   (the latest quarter-hourly snapshot at least an hour before), and whether the start fell inside it; the
   estimate's absolute error at that moment.
@@ -70,6 +73,10 @@ class PolicyFigures:
     window_width: list[float] = field(default_factory=list)
     estimate_error_min: list[float] = field(default_factory=list)
     p1_minutes: list[float] = field(default_factory=list)
+    kept_in_day: dict[str, Tally] = field(default_factory=lambda: {p: Tally() for p in PRIORITIES})
+    """Responses of the tickets reported during the day (a part of ``response``)."""
+    in_reach: dict[str, Tally] = field(default_factory=lambda: {p: Tally() for p in PRIORITIES})
+    """Of those, the ones someone could still have kept when the ticket came in (``bench._sim_reach``)."""
     visits: int = 0
     completed: int = 0
     searches: int = 0
@@ -82,6 +89,12 @@ class PolicyFigures:
         first_arrival, completion = reached_and_done(record)
         for ticket in facts.tickets.values():
             self._sla(ticket, first_arrival.get(ticket.id), completion.get(ticket.id), facts)
+            if ticket.id in record.soonest_reach and _response_counts(ticket, facts):
+                soonest = record.soonest_reach[ticket.id]
+                reached = first_arrival.get(ticket.id)
+                priority = ticket.priority.value
+                self.kept_in_day[priority].add(reached is not None and reached.arrival <= ticket.response_due)
+                self.in_reach[priority].add(soonest is not None and soonest <= ticket.response_due)
         self.travel += record.travel
         self.overtime += record.overtime
         self.morning_visits += len(facts.morning_technician)
@@ -104,7 +117,7 @@ class PolicyFigures:
         self, ticket: Ticket, reached: VisitRecord | None, done: VisitRecord | None, facts: DayFacts
     ) -> None:
         priority = ticket.priority.value
-        if ticket.responded_at is None and facts.planned_at <= ticket.response_due <= facts.day_end:
+        if _response_counts(ticket, facts):
             self.response[priority].add(reached is not None and reached.arrival <= ticket.response_due)
         if facts.planned_at <= ticket.resolution_due <= facts.day_end:
             self.resolution[priority].add(done is not None and done.end <= ticket.resolution_due)
@@ -127,6 +140,11 @@ class PolicyFigures:
             self.after_window += visit.start > high
             self.window_width.append((high - low).total_seconds() / 60)
             self.estimate_error_min.append(abs((shown.estimate - visit.start).total_seconds()) / 60)
+
+
+def _response_counts(ticket: Ticket, facts: DayFacts) -> bool:
+    """Whether the ticket's response is judged on this day: awaited, and due in it."""
+    return ticket.responded_at is None and facts.planned_at <= ticket.response_due <= facts.day_end
 
 
 def reached_and_done(record: DayRecord) -> tuple[dict[str, VisitRecord], dict[str, VisitRecord]]:
@@ -195,6 +213,13 @@ def table(figures: dict[str, PolicyFigures], days: int) -> str:
     rows: list[tuple[str, list[str]]] = []
     for priority in PRIORITIES:
         rows.append((f"{priority} response kept", [_rate(f.response[priority]) for f in figures.values()]))
+    for priority in ("P1", "P2"):
+        rows.append(
+            (
+                f"  {priority} reported in the day: kept / within reach",
+                [_kept_of_reach(f, priority) for f in figures.values()],
+            )
+        )
     for priority in PRIORITIES:
         rows.append(
             (f"{priority} resolution kept", [_rate(f.resolution[priority]) for f in figures.values()])
@@ -245,6 +270,11 @@ def table(figures: dict[str, PolicyFigures], days: int) -> str:
 
 def _rate(tally: Tally) -> str:
     return "-" if tally.rate is None else f"{100 * tally.rate:.1f}% of {tally.counted}"
+
+
+def _kept_of_reach(figures: PolicyFigures, priority: str) -> str:
+    kept, reach = figures.kept_in_day[priority], figures.in_reach[priority]
+    return "-" if not kept.counted else f"{kept.kept} / {reach.kept} of {kept.counted}"
 
 
 def _share(part: int, whole: int) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bench._sim_engine import DaySimulation
+from bench._sim_reach import qualified
 from data.arrivals import Arrival
 from data.places import distance_m
 from dispatch.domain.jobs import Job
@@ -97,10 +98,7 @@ class Greedy:
                     break
 
     def _qualified(self, sim: DaySimulation, technician: Technician, job: Job) -> bool:
-        site = sim.sites[job.site_id]
-        return technician.region == site.region and all(
-            technician.skills.get(r.skill, 0) >= r.min_level for r in job.required_skills
-        )
+        return qualified(technician, sim.sites[job.site_id].region, job)
 
     def _send(self, sim: DaySimulation, technician_id: str, job_id: str) -> bool:
         """Make ``job_id`` the technician's next visit, taking their last low-priority visits off if the

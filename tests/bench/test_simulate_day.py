@@ -85,6 +85,15 @@ def test_the_table_counts_what_happened(lived: SimulatedDay) -> None:
         )
     printed = table(figures, 1)
     assert "P1 response kept" in printed and "ours" in printed
+    assert "P1 reported in the day: kept / within reach" in printed
+
+
+def test_a_ticket_reached_was_within_someone_s_reach(lived: SimulatedDay) -> None:
+    """Every ticket reported in the day has its soonest reach; one a technician reached had one."""
+    for policy, record, _ in lived.lived:
+        assert set(record.soonest_reach) == set(lived.facts.reported_during_day), policy
+        reached = {v.ticket_id for v in record.visits} & lived.facts.reported_during_day
+        assert all(record.soonest_reach[t] is not None for t in reached), policy
 
 
 def test_the_ticket_rows_say_who_reached_each_ticket_and_when(lived: SimulatedDay) -> None:
