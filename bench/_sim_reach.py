@@ -10,6 +10,7 @@ day as the policy has made it so far, so it says what was still possible when th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ import optimizer as opt
 from dispatch.domain.geo import GeoPoint
 from dispatch.domain.jobs import Job
 from dispatch.domain.technicians import Technician
-from optimizer.travel import default_travel_times
+from optimizer.travel import GeodesicTravelTimes
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +40,11 @@ def qualified(technician: Technician, region: str, job: Job) -> bool:
 
 
 def drive_s(origin: GeoPoint, destination: GeoPoint) -> int:
-    """The plan's drive time between two points."""
-    points = [opt.Location.at(p.lat, p.lon) for p in (origin, destination)]
-    times, _ = default_travel_times().matrices(points)
-    return int(times[0, 1])
+    """The plan's drive time between two points (computed, not cached: the solves' matrix cache stays
+    theirs)."""
+    model = GeodesicTravelTimes()
+    road_m = model.road_distance_m([opt.Location.at(p.lat, p.lon) for p in (origin, destination)])
+    return math.ceil(float(model.drive_time_s(road_m)[0, 1]))
 
 
 def soonest_arrival(
