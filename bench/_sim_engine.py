@@ -404,7 +404,7 @@ class DaySimulation:
         if self.world.customer_absent(job_id):
             state.free_at = arrival + ABSENT_WAIT
             self.at(
-                arrival + ABSENT_WAIT,
+                state.free_at,
                 self._finish,
                 technician_id,
                 job_id,
@@ -419,7 +419,7 @@ class DaySimulation:
         if self.world.part_missing(job_id):
             state.free_at = start + actual * MISSING_PART_AT
             self.at(
-                start + actual * MISSING_PART_AT,
+                state.free_at,
                 self._finish,
                 technician_id,
                 job_id,
